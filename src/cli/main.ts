@@ -1,0 +1,47 @@
+/**
+ * `wfv`: the headless front door to the engine. JSON in, JSON out.
+ * Each command lives in its own file under ./commands and is registered here.
+ */
+import { EXIT_OK, EXIT_USAGE, reportFailure, type CliCommand } from "./io";
+import { resolveCommand } from "./commands/resolve";
+
+const commands: Record<string, CliCommand> = {
+  resolve: resolveCommand,
+};
+
+function helpText(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return ["Usage: wfv <command> [options]", "", "Commands:", ...lines, "", "wfv <command> --help shows a command's options."].join("\n");
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(helpText() + "\n");
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`wfv: unknown command '${name}'\n\n${helpText()}\n`);
+    return EXIT_USAGE;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(command.usage + "\n");
+    return EXIT_OK;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    return reportFailure(error);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.exitCode = reportFailure(error);
+  },
+);
