@@ -3,10 +3,16 @@
  * Each command lives in its own file under ./commands and is registered here.
  */
 import { EXIT_OK, EXIT_USAGE, reportFailure, type CliCommand } from "./io";
+import { dbCommand } from "./commands/db";
+import { renderCommand } from "./commands/render";
 import { resolveCommand } from "./commands/resolve";
+import { resolveInputsCommand } from "./commands/resolve-inputs";
 
 const commands: Record<string, CliCommand> = {
   resolve: resolveCommand,
+  db: dbCommand,
+  render: renderCommand,
+  "resolve-inputs": resolveInputsCommand,
 };
 
 function helpText(): string {
