@@ -1,0 +1,256 @@
+/**
+ * The module interface (modules.md §1): declared inputs and outputs, executable vs interactive,
+ * mock output, optional sub-actions and addons, and the execution context modules see.
+ * Interaction requests and responses keep the original's snake_case field names, because they are
+ * stored in events and sent to clients exactly as the original engine does.
+ */
+import type { Collection, Document, VirtualDb } from "../db/types";
+
+export type InputType = "string" | "number" | "integer" | "boolean" | "object" | "array" | "any" | null;
+
+export interface ModuleInputDecl {
+  name: string;
+  type: InputType;
+  /** Required by default, as in the original (`ModuleInput.required = True`). */
+  required: boolean;
+  default?: unknown;
+  description?: string;
+}
+
+export interface ModuleOutputDecl {
+  name: string;
+  type: string;
+  description?: string;
+}
+
+export type InteractionType =
+  | "text_input"
+  | "select_from_structured"
+  | "review_grouped"
+  | "file_input"
+  | "file_download"
+  | "form_input"
+  | "media_generation";
+
+export interface SelectOption {
+  id: string;
+  label: string;
+  description?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** Every field of the engine's interaction request (engine.md §3.3, modules.md §1.5, ruling 7). */
+export interface InteractionRequest {
+  interaction_id: string;
+  interaction_type: InteractionType;
+  title: string;
+  options: SelectOption[];
+  min_selections: number;
+  max_selections: number;
+  allow_custom: boolean;
+  default_selection: unknown;
+  groups: Record<string, unknown>;
+  display_data: Record<string, unknown>;
+  multiline: boolean;
+  placeholder: string;
+  default_value: string;
+  allow_empty: boolean;
+  context: Record<string, unknown>;
+  extra_options: SelectOption[];
+  file_content: unknown;
+  file_name: string;
+  file_content_type: string;
+  file_destination: string;
+  form_schema: Record<string, unknown>;
+  form_type: string;
+  form_defaults: unknown[];
+}
+
+/** What a module builds: the id and type, plus whichever fields it sets; the rest take defaults. */
+export type InteractionRequestInit = Pick<InteractionRequest, "interaction_id" | "interaction_type"> &
+  Partial<Omit<InteractionRequest, "interaction_id" | "interaction_type">>;
+
+export function makeInteractionRequest(init: InteractionRequestInit): InteractionRequest {
+  return {
+    title: "",
+    options: [],
+    min_selections: 1,
+    max_selections: 1,
+    allow_custom: false,
+    default_selection: null,
+    groups: {},
+    display_data: {},
+    multiline: false,
+    placeholder: "",
+    default_value: "",
+    allow_empty: false,
+    context: {},
+    extra_options: [],
+    file_content: null,
+    file_name: "",
+    file_content_type: "text",
+    file_destination: "root",
+    form_schema: {},
+    form_type: "",
+    form_defaults: [],
+    ...init,
+  };
+}
+
+/** The user's answer as modules receive it (engine.md §3.3 `InteractionResponseData`, with defaults). */
+export interface InteractionResponse {
+  interaction_id: string;
+  value: unknown;
+  selected_indices: unknown[];
+  selected_options: Record<string, unknown>[];
+  custom_value: string | null;
+  cancelled: boolean;
+  retry_requested: boolean;
+  retry_groups: unknown[];
+  retry_feedback: string;
+  jump_back_requested: boolean;
+  jump_back_target: string;
+  file_written: boolean;
+  file_path: string;
+  file_error: string;
+  form_data: unknown;
+  selected_content_id: string | null;
+  selected_content: unknown;
+  generations: Record<string, unknown>;
+}
+
+/** The live state as modules see it (the original's StateProxy over the working state dict). */
+export interface StateProxy {
+  get(key: string, fallback?: unknown): unknown;
+  set(key: string, value: unknown): void;
+  has(key: string): boolean;
+  delete(key: string): void;
+  /** A shallow copy of the whole working state. */
+  getAllState(): Record<string, unknown>;
+  /** The current step's definition. */
+  getStepConfig(): Record<string, unknown>;
+}
+
+export interface ModuleLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warning(message: string): void;
+  error(message: string): void;
+}
+
+/**
+ * The database facade modules use (modules.md §1.7): the repositories they call and raw collections.
+ * The executor builds it over the virtual DB.
+ */
+export interface ModuleDb {
+  /** The raw virtual DB (db.query and io.weighted_keywords use collections directly). */
+  readonly virtual: VirtualDb;
+  collection(name: string): Collection;
+  storeWorkflowFile(args: {
+    workflowRunId: string;
+    category: string;
+    groupId: string;
+    filename: string;
+    content: unknown;
+    contentType?: string;
+    metadata?: Record<string, unknown> | null;
+    branchId?: string | null;
+  }): string;
+  getWorkflowFileByName(args: {
+    workflowRunId: string;
+    filename: string;
+    category?: string | null;
+    groupId?: string | null;
+    branchId?: string | null;
+  }): Document | null;
+  storeTokenUsage(args: {
+    workflowRunId: string;
+    stepId: string;
+    stepName: string;
+    moduleName: string;
+    moduleIndex: number;
+    usage: Record<string, unknown>[];
+  }): void;
+  getContentById(generatedContentId: string): Document | null;
+  getQuerySchema(): unknown;
+  getTableSchema(name: string): unknown;
+  getAllTableSchemas(): Record<string, unknown>;
+}
+
+/** Real-mode settings for LLM/HTTP/media providers (keys never come from the workflow). */
+export interface ProviderSettings {
+  /** e.g. { openai: { apiKey, baseUrl }, anthropic: { apiKey, baseUrl } } */
+  [provider: string]: { apiKey?: string; baseUrl?: string; [key: string]: unknown } | undefined;
+}
+
+export interface ModuleContext {
+  workflowRunId: string;
+  db: ModuleDb;
+  services: Record<string, unknown>;
+  config: Record<string, unknown>;
+  workflowTemplateName: string;
+  workflowTemplateId: string;
+  userId: string;
+  branchId: string;
+  logger: ModuleLogger;
+  currentModuleName: string;
+  currentModuleIndex: number;
+  stepId: string;
+  retryable: Record<string, unknown> | null;
+  subActions: Record<string, unknown>[] | null;
+  /** Default true in virtual runs (ruling 5): no real LLM/HTTP/media call unless turned off. */
+  mockMode: boolean;
+  state: StateProxy;
+  providers: ProviderSettings;
+  /** Aborts long real-mode calls. */
+  signal?: AbortSignal;
+  /** New uuid7-style 32-hex ids from the virtual DB (interaction ids, content ids). */
+  newId(): string;
+  now(): Date;
+}
+
+export interface SubActionContext {
+  workflowRunId: string;
+  executionId: string;
+  interactionId: string;
+  db: ModuleDb;
+  params: Record<string, unknown>;
+  mockMode: boolean;
+  providers: ProviderSettings;
+  newId(): string;
+  now(): Date;
+}
+
+export type SubActionEvent = ["progress", Record<string, unknown>] | ["result", Record<string, unknown>];
+
+interface ModuleCommon {
+  readonly moduleId: string;
+  readonly inputs: readonly ModuleInputDecl[];
+  readonly outputs: readonly ModuleOutputDecl[];
+  /** Only api.llm, api.fetch, db.query (and the media modules) have one. */
+  getMockOutput?(inputs: Record<string, unknown>, context: ModuleContext): Promise<Record<string, unknown>> | Record<string, unknown>;
+}
+
+export interface ExecutableModule extends ModuleCommon {
+  readonly kind: "executable";
+  execute(inputs: Record<string, unknown>, context: ModuleContext): Promise<Record<string, unknown>>;
+}
+
+export interface InteractiveModule extends ModuleCommon {
+  readonly kind: "interactive";
+  getInteractionRequest(inputs: Record<string, unknown>, context: ModuleContext): Promise<InteractionRequest | null>;
+  executeWithResponse(
+    inputs: Record<string, unknown>,
+    context: ModuleContext,
+    response: InteractionResponse,
+  ): Promise<Record<string, unknown>>;
+  /** `self_sub_action` support (media.generate*): yields progress, then one result. */
+  subAction?(context: SubActionContext): AsyncIterable<SubActionEvent>;
+  /** Addons (user.select only): the resolved addon configs of the module instance. */
+  setAddons?(addons: ReadonlyArray<Record<string, unknown>>): void;
+}
+
+export type WorkflowModule = ExecutableModule | InteractiveModule;
+
+/** Builds a fresh instance per use, as the original registry does. */
+export type ModuleFactory = () => WorkflowModule;
