@@ -4,6 +4,7 @@
  */
 import { EXIT_OK, EXIT_USAGE, reportFailure, type CliCommand } from "./io";
 import { dbCommand } from "./commands/db";
+import { modulesCommand } from "./commands/modules";
 import { renderCommand } from "./commands/render";
 import { resolveCommand } from "./commands/resolve";
 import { resolveInputsCommand } from "./commands/resolve-inputs";
@@ -13,6 +14,7 @@ const commands: Record<string, CliCommand> = {
   db: dbCommand,
   render: renderCommand,
   "resolve-inputs": resolveInputsCommand,
+  modules: modulesCommand,
 };
 
 function helpText(): string {
