@@ -1,0 +1,311 @@
+/**
+ * `$ref` resolution, exactly as the original `WorkflowResolver` (engine.md §1.9): every object that
+ * has a `$ref` key is replaced by the referenced file — parsed and resolved again for `type: "json"`,
+ * the file text verbatim otherwise. The core does no I/O: files come from a {@link WorkflowFileReader}
+ * whose paths are relative to the workflow root (the entry file's folder, or a zip's virtual fs).
+ *
+ * Besides the resolved workflow (which must equal the original's output), the result carries where
+ * every replaced node came from, so the editor can link a resolved path back to its source file.
+ */
+import { parse as parseLenientJson, printParseErrorCode, type ParseError } from "jsonc-parser";
+import { WfvError } from "../errors";
+import type { Json } from "../json/extended-json";
+import { formatJsonPath, isPathPrefix, type JsonPathSegment } from "./json-path";
+
+export const REF_TYPES = ["text", "json", "jinja2", "raw", "template"] as const;
+export type RefType = (typeof REF_TYPES)[number];
+
+export interface WorkflowFileReader {
+  /**
+   * The text of a file, or `undefined` when there is none (a folder is not a file). `path` is always
+   * normalised by the resolver: relative to the workflow root, `/`-separated, no `.`, `..` or empty
+   * segments.
+   */
+  read(path: string): string | undefined;
+}
+
+/** A reader over an in-memory virtual file system (`path → text`), like the original's unzipped upload. */
+export function memoryFileReader(files: Readonly<Record<string, string>> | ReadonlyMap<string, string>): WorkflowFileReader {
+  const map = files instanceof Map ? files : new Map(Object.entries(files));
+  return { read: (path) => map.get(path) };
+}
+
+export interface RefLocation {
+  /** Root-relative file that holds the node. */
+  file: string;
+  jsonPath: string;
+  path: JsonPathSegment[];
+}
+
+/** One `$ref` node that was replaced, and where its content came from. */
+export interface RefSource {
+  /** Where the replaced node sits in the resolved workflow. */
+  jsonPath: string;
+  path: JsonPathSegment[];
+  /** Root-relative file whose content replaced the node. */
+  file: string;
+  /** The `$ref` string as written. */
+  ref: string;
+  type: RefType;
+  /** `cache_ttl` of the node, if it had one: the resolved workflow loses it (a kept [QUIRK]). */
+  cacheTtl?: unknown;
+  /** Every other key of the node besides `$ref` and `type` (all dropped from the resolved workflow). */
+  extra: Record<string, unknown>;
+  /** Where the `$ref` node itself was written. */
+  referencedFrom: RefLocation;
+}
+
+export interface ResolvedWorkflowSource {
+  /** The workflow with every `$ref` replaced; equal to what the original resolver produces. */
+  workflow: Json;
+  /** The normalised entry path. */
+  entry: string;
+  /** Every replaced `$ref` node, in resolution order (a parent before the refs inside it). */
+  sources: RefSource[];
+  /** Every file read, entry first, each once. */
+  files: string[];
+}
+
+export type RefFailureReason =
+  | "missing_file"
+  | "invalid_json"
+  | "cycle"
+  | "outside_root"
+  | "bad_ref_type"
+  | "bad_ref_value";
+
+/**
+ * The original's path normalisation: trim, `\` → `/`, strip leading `./`, drop empty and `.` segments,
+ * `..` pops. A path whose running depth ever goes below the root is refused (`a/../x` is fine,
+ * `../x` is not). Returns `undefined` for a refused path.
+ */
+export function normalizeRefPath(path: string): string | undefined {
+  let text = pythonStrip(path).replace(/\\/g, "/");
+  while (text.startsWith("./")) text = text.slice(2);
+  const parts: string[] = [];
+  let depth = 0;
+  for (const part of text.split("/")) {
+    if (part === "..") {
+      depth -= 1;
+      if (depth < 0) return undefined;
+      parts.pop();
+    } else if (part !== "" && part !== ".") {
+      parts.push(part);
+      depth += 1;
+    }
+  }
+  return parts.join("/");
+}
+
+// Python's str.strip() whitespace (str.isspace), which differs from String.prototype.trim at the edges:
+// it includes \x1c-\x1f and \x85 and excludes U+FEFF.
+const pythonWhitespace = "\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const pythonStripPattern = new RegExp(`^[${pythonWhitespace}]+|[${pythonWhitespace}]+$`, "g");
+
+function pythonStrip(text: string): string {
+  return text.replace(pythonStripPattern, "");
+}
+
+function directoryOf(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash < 0 ? "" : path.slice(0, slash);
+}
+
+/** Python's `type(x).__name__` for a JSON value, so messages read like the original's. */
+function pythonTypeName(value: unknown): string {
+  if (value === null) return "NoneType";
+  if (typeof value === "boolean") return "bool";
+  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
+  if (typeof value === "string") return "str";
+  if (Array.isArray(value)) return "list";
+  return "dict";
+}
+
+function isJsonObject(value: unknown): value is { [key: string]: Json } {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+interface JsonParseFailure {
+  message: string;
+  line?: number;
+  column?: number;
+}
+
+function parseJsonFile(text: string): { ok: true; value: Json } | { ok: false; failure: JsonParseFailure } {
+  try {
+    return { ok: true, value: JSON.parse(text) as Json };
+  } catch (error) {
+    return { ok: false, failure: locateJsonError(text, (error as Error).message) };
+  }
+}
+
+/** JSON.parse says what is wrong but not reliably where; jsonc-parser (strict settings) gives the offset. */
+function locateJsonError(text: string, message: string): JsonParseFailure {
+  const errors: ParseError[] = [];
+  parseLenientJson(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return { message };
+  const before = text.slice(0, first.offset);
+  const line = before.split("\n").length;
+  const column = first.offset - (before.lastIndexOf("\n") + 1) + 1;
+  return { message: `${printParseErrorCode(first.error)} (${message})`, line, column };
+}
+
+interface Frame {
+  /** Root-relative file being walked. */
+  file: string;
+  /** Folder that relative refs in this file resolve against. */
+  baseDir: string;
+  /** Path inside `file`. */
+  pathInFile: JsonPathSegment[];
+  /** Path in the resolved workflow. */
+  resolvedPath: JsonPathSegment[];
+}
+
+class RefResolver {
+  readonly sources: RefSource[] = [];
+  readonly files: string[] = [];
+  private readonly texts = new Map<string, string | undefined>();
+  /** Files being resolved on the current chain (the original's `_resolved_refs`; siblings may reuse). */
+  private readonly chain: string[] = [];
+
+  constructor(private readonly reader: WorkflowFileReader) {}
+
+  readFile(path: string): string | undefined {
+    if (!this.texts.has(path)) {
+      const text = this.reader.read(path);
+      this.texts.set(path, text);
+      if (text !== undefined) this.files.push(path);
+    }
+    return this.texts.get(path);
+  }
+
+  resolveValue(value: Json, frame: Frame): Json {
+    if (Array.isArray(value)) {
+      return value.map((item, index) => this.resolveValue(item, descend(frame, index)));
+    }
+    if (isJsonObject(value)) {
+      if (Object.hasOwn(value, "$ref")) return this.resolveRef(value, frame);
+      // fromEntries defines own properties, so a "__proto__" key stays a plain key.
+      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.resolveValue(item, descend(frame, key))]));
+    }
+    return value;
+  }
+
+  private resolveRef(node: { [key: string]: Json }, frame: Frame): Json {
+    const ref = node.$ref;
+    const type = Object.hasOwn(node, "type") ? node.type : "text";
+    const fail = (reason: RefFailureReason, message: string, more: Record<string, unknown> = {}) =>
+      refError(reason, message, frame, ref, more);
+
+    if (typeof ref !== "string") {
+      return fail("bad_ref_value", `$ref value must be a string, got ${pythonTypeName(ref)}`);
+    }
+    if (typeof type !== "string" || !(REF_TYPES as readonly string[]).includes(type)) {
+      return fail("bad_ref_type", `$ref type must be 'text', 'json', 'jinja2', 'raw', or 'template', got ${JSON.stringify(type)}`, {
+        type,
+      });
+    }
+    const joined = ref.startsWith("/") ? ref.slice(1) : frame.baseDir ? `${frame.baseDir}/${ref}` : ref;
+    const target = normalizeRefPath(joined);
+    if (target === undefined) {
+      return fail("outside_root", `Path traversal not allowed: '${ref}' leaves the workflow's folder`, { attempted_path: joined });
+    }
+    if (this.chain.includes(target)) {
+      return fail("cycle", `Circular reference detected: ${target}`, { resolved_path: target, chain: [...this.chain, target] });
+    }
+    const text = this.readFile(target);
+    if (text === undefined) {
+      return fail("missing_file", `Referenced file not found: ${ref} (resolved to: ${target})`, { resolved_path: target });
+    }
+
+    const extra: Record<string, unknown> = {};
+    for (const key of Object.keys(node)) if (key !== "$ref" && key !== "type") extra[key] = node[key];
+    this.sources.push({
+      jsonPath: formatJsonPath(frame.resolvedPath),
+      path: [...frame.resolvedPath],
+      file: target,
+      ref,
+      type: type as RefType,
+      ...(Object.hasOwn(node, "cache_ttl") ? { cacheTtl: node.cache_ttl } : {}),
+      extra,
+      referencedFrom: { file: frame.file, jsonPath: formatJsonPath(frame.pathInFile), path: [...frame.pathInFile] },
+    });
+
+    if (type !== "json") return text;
+
+    const parsed = parseJsonFile(text);
+    if (!parsed.ok) {
+      return fail("invalid_json", `Invalid JSON in '${ref}' (${target}): ${parsed.failure.message}`, {
+        resolved_path: target,
+        parse_error: parsed.failure.message,
+        ...(parsed.failure.line !== undefined ? { line: parsed.failure.line, column: parsed.failure.column } : {}),
+      });
+    }
+    this.chain.push(target);
+    try {
+      return this.resolveValue(parsed.value, { file: target, baseDir: directoryOf(target), pathInFile: [], resolvedPath: frame.resolvedPath });
+    } finally {
+      this.chain.pop();
+    }
+  }
+}
+
+function descend(frame: Frame, segment: JsonPathSegment): Frame {
+  return { ...frame, pathInFile: [...frame.pathInFile, segment], resolvedPath: [...frame.resolvedPath, segment] };
+}
+
+function refError(reason: RefFailureReason, message: string, frame: Frame, ref: unknown, more: Record<string, unknown>): never {
+  const jsonPath = formatJsonPath(frame.pathInFile);
+  throw new WfvError("workflow_invalid", `${frame.file} ${jsonPath}: ${message}`, {
+    reason,
+    file: frame.file,
+    json_path: jsonPath,
+    path: [...frame.pathInFile],
+    ref,
+    ...more,
+  });
+}
+
+/**
+ * Resolves every `$ref` in the workflow at `entryPath` (relative to the reader's root). Failures are
+ * `workflow_invalid` errors whose details name the referencing `file` and the `json_path` of the `$ref`
+ * node inside it, and a `reason`.
+ */
+export function resolveWorkflow(entryPath: string, reader: WorkflowFileReader): ResolvedWorkflowSource {
+  const resolver = new RefResolver(reader);
+  const entry = normalizeRefPath(entryPath);
+  const entryFailure = (reason: RefFailureReason, message: string, more: Record<string, unknown> = {}): never => {
+    throw new WfvError("workflow_invalid", message, { reason, file: entry ?? entryPath, json_path: "$", path: [], ref: null, ...more });
+  };
+  if (entry === undefined) return entryFailure("outside_root", `Path traversal not allowed: '${entryPath}'`);
+  const text = resolver.readFile(entry);
+  if (text === undefined) return entryFailure("missing_file", `Workflow file not found: ${entryPath}`);
+  const parsed = parseJsonFile(text);
+  if (!parsed.ok) {
+    const { message, line, column } = parsed.failure;
+    return entryFailure("invalid_json", `Invalid JSON in entry point '${entry}': ${message}`, {
+      parse_error: message,
+      ...(line !== undefined ? { line, column } : {}),
+    });
+  }
+  // Like the original, the entry file itself is not on the cycle chain: a ref back to it is caught one
+  // level deeper, where it refers to a file that is.
+  const workflow = resolver.resolveValue(parsed.value, { file: entry, baseDir: directoryOf(entry), pathInFile: [], resolvedPath: [] });
+  return { workflow, entry, sources: resolver.sources, files: resolver.files };
+}
+
+/**
+ * Where a node of the resolved workflow was written: the innermost `$ref` whose replaced node contains
+ * it (its file, and the path inside that file), or the entry file when no ref is involved. A path into
+ * a text ref's string maps to that text file as a whole.
+ */
+export function sourceLocation(resolved: Pick<ResolvedWorkflowSource, "entry" | "sources">, path: readonly JsonPathSegment[]): RefLocation {
+  let best: RefSource | undefined;
+  for (const source of resolved.sources) {
+    if (isPathPrefix(source.path, path) && (!best || source.path.length >= best.path.length)) best = source;
+  }
+  if (!best) return { file: resolved.entry, jsonPath: formatJsonPath(path), path: [...path] };
+  const inner = best.type === "json" ? path.slice(best.path.length) : [];
+  return { file: best.file, jsonPath: formatJsonPath(inner), path: [...inner] };
+}
