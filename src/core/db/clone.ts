@@ -1,0 +1,27 @@
+/**
+ * Deep copies of stored documents. The DB holds JSON values plus `Date`s (and, rarely, RegExps), so a
+ * hand-rolled walk is several times faster than structuredClone or a JSON round trip.
+ */
+import type { Document } from "./types";
+
+export function cloneValue<T>(value: T): T {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    const length = value.length;
+    const out = new Array(length);
+    for (let i = 0; i < length; i++) out[i] = cloneValue(value[i]);
+    return out as T;
+  }
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (value instanceof RegExp) return new RegExp(value.source, value.flags) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = cloneValue(v);
+  }
+  return out as T;
+}
+
+export function cloneDocument(document: Document): Document {
+  return cloneValue(document);
+}

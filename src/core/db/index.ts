@@ -1,0 +1,16 @@
+/**
+ * The virtual database: an in-memory, Mongo-compatible store (over mingo) with export/import in the
+ * original server's blob format (gzip + base64 of `{collection: [documents]}`), dates kept as dates.
+ */
+import { MemoryDb } from "./memory-db";
+import type { VirtualDb, VirtualDbOptions } from "./types";
+
+export type * from "./types";
+export { DuplicateKeyError } from "./db-errors";
+export { compareValues } from "./compare";
+export { cloneValue } from "./clone";
+export { uuid7HexOf } from "./ids";
+
+export function createVirtualDb(options: VirtualDbOptions = {}): VirtualDb {
+  return new MemoryDb(options);
+}

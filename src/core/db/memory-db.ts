@@ -1,0 +1,74 @@
+/** The in-memory VirtualDb: named MemoryCollections sharing one mingo configuration and id generators. */
+import type { Options } from "mingo/types";
+import { cloneDocument } from "./clone";
+import { MemoryCollection, type CollectionHost } from "./collection";
+import { badDbRequest } from "./db-errors";
+import { ObjectIdGenerator, Uuid7Generator } from "./ids";
+import { mingoOptions } from "./mingo-context";
+import type { Collection, Document, VirtualDb, VirtualDbOptions } from "./types";
+
+export class MemoryDb implements VirtualDb, CollectionHost {
+  private readonly collections = new Map<string, MemoryCollection>();
+  private readonly clock: () => number;
+  private readonly uuid7: Uuid7Generator;
+  private readonly objectIds: ObjectIdGenerator;
+  readonly mingoOptions: Partial<Options>;
+
+  constructor(options: VirtualDbOptions = {}) {
+    this.clock = options.clock ?? Date.now;
+    const random = options.random ?? Math.random;
+    this.uuid7 = new Uuid7Generator(this.clock, random);
+    this.objectIds = new ObjectIdGenerator(this.clock, random);
+    // $lookup and friends see copies of the other collections, so their output never aliases stored documents.
+    this.mingoOptions = mingoOptions((name) => (this.collections.get(name)?.documents ?? []).map(cloneDocument));
+  }
+
+  collection(name: string): Collection {
+    return this.memoryCollection(name);
+  }
+
+  /** The collection with its internals (stored documents, loading) for export/import. */
+  memoryCollection(name: string): MemoryCollection {
+    let collection = this.collections.get(name);
+    if (collection === undefined) {
+      if (typeof name !== "string" || name === "" || name.includes("$") || name.includes("\u0000")) {
+        throw badDbRequest(`invalid collection name ${JSON.stringify(name)}`, { collection: name });
+      }
+      collection = new MemoryCollection(name, this);
+      this.collections.set(name, collection);
+    }
+    return collection;
+  }
+
+  collectionNames(): string[] {
+    const names: string[] = [];
+    for (const [name, collection] of this.collections) if (collection.documents.length > 0) names.push(name);
+    return names.sort();
+  }
+
+  /** Stored documents of a collection (not copies; callers must not mutate them). */
+  storedDocuments(name: string): readonly Document[] {
+    return this.collections.get(name)?.documents ?? [];
+  }
+
+  dropCollection(name: string): void {
+    this.collections.delete(name);
+  }
+
+  newUuid7Hex(): string {
+    return this.uuid7.next();
+  }
+
+  /** Makes later uuid7s sort above this one (used when importing). */
+  observeUuid7(hex32: string): void {
+    this.uuid7.observe(hex32);
+  }
+
+  newObjectId(): string {
+    return this.objectIds.next();
+  }
+
+  now(): Date {
+    return new Date(Math.floor(this.clock()));
+  }
+}

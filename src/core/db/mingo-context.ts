@@ -1,0 +1,61 @@
+/**
+ * The one mingo configuration the virtual DB uses: an explicit operator context (no global
+ * `useOperators` side effects), scripts disabled, `$sort` replaced by our BSON-ordered sort, and a
+ * collection resolver for `$lookup`/`$unionWith`/`$graphLookup`.
+ */
+import { Context, ProcessingMode } from "mingo";
+import * as accumulatorOperators from "mingo/operators/accumulator";
+import * as expressionOperators from "mingo/operators/expression";
+import * as pipelineOperators from "mingo/operators/pipeline";
+import * as projectionOperators from "mingo/operators/projection";
+import * as queryOperators from "mingo/operators/query";
+import * as windowOperators from "mingo/operators/window";
+import { Lazy, type Iterator } from "mingo/lazy";
+import type { Options, CollectionResolver, AnyObject } from "mingo/types";
+import { normalizeSort, sortDocuments } from "./compare";
+
+/** Operators the virtual DB refuses, with the reason given to the caller. */
+export const REFUSED_OPERATORS: Readonly<Record<string, string>> = {
+  $where: "runs JavaScript",
+  $function: "runs JavaScript",
+  $accumulator: "runs JavaScript",
+  $out: "writes to a collection from a pipeline",
+  $merge: "writes to a collection from a pipeline",
+};
+
+function without(ops: object, names: readonly string[]): Record<string, never> {
+  const copy: Record<string, unknown> = { ...(ops as Record<string, unknown>) };
+  for (const name of names) delete copy[name];
+  return copy as Record<string, never>;
+}
+
+/** `$sort` with Mongo's BSON order and array rule, where mingo's order differs (missing vs null, booleans). */
+function bsonSort(collection: Iterator, expr: AnyObject): Iterator {
+  const spec = normalizeSort(expr as Record<string, 1 | -1>);
+  if (spec.length === 0) throw new TypeError("$sort specification is invalid");
+  return collection.transform((documents: unknown[]) => Lazy(sortDocuments(documents, spec)));
+}
+
+const refusedNames = Object.keys(REFUSED_OPERATORS);
+
+const baseContext = Context.init({
+  accumulator: without(accumulatorOperators, refusedNames),
+  expression: without(expressionOperators, refusedNames),
+  pipeline: { ...without(pipelineOperators, refusedNames), $sort: bsonSort as never },
+  projection: without(projectionOperators, refusedNames),
+  query: without(queryOperators, refusedNames),
+  window: without(windowOperators, refusedNames),
+});
+
+export function mingoOptions(collectionResolver: CollectionResolver): Partial<Options> {
+  return {
+    context: baseContext,
+    scriptEnabled: false,
+    useStrictMode: true,
+    failOnError: true,
+    processingMode: ProcessingMode.CLONE_OFF,
+    collectionResolver,
+  };
+}
+
+export type { AnyObject };
