@@ -14,3 +14,16 @@ export { uuid7HexOf } from "./ids";
 export function createVirtualDb(options: VirtualDbOptions = {}): VirtualDb {
   return new MemoryDb(options);
 }
+export {
+  VIRTUAL_USER_ID,
+  compressText,
+  createFreshVirtualDb,
+  decodeDbBlob,
+  ensureVirtualUser,
+  exportCompressed,
+  exportDb,
+  exportJsonText,
+  importDb,
+  type CompressOptions,
+  type ImportOptions,
+} from "./snapshot";

@@ -1,0 +1,228 @@
+/**
+ * Export and import. The snapshot is `{collection: [documents]}`; the compressed form (what the editor
+ * stores and sends back) is base64(gzip(JSON)), like the original server's `export_state()`, except that
+ * dates are written `{"$date": ISO}` so they come back as dates (ruling 13). A blob from the original
+ * server has ISO strings instead; they import as strings, as the original did.
+ */
+import { gunzipSync, gzipSync } from "fflate";
+import { WfvError } from "../errors";
+import { toExtendedJson } from "../json/extended-json";
+import { cloneDocument } from "./clone";
+import { uuid7HexOf } from "./ids";
+import { MemoryDb } from "./memory-db";
+import type { DbSnapshot, Document, VirtualDb, VirtualDbOptions } from "./types";
+
+export const VIRTUAL_USER_ID = "virtual_user_001";
+
+function invalid(message: string, reason: string, details: Record<string, unknown> = {}): WfvError {
+  return new WfvError("db_invalid", message, { reason, ...details });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** Every non-empty collection, sorted by name, as fresh copies with real `Date`s. */
+export function exportDb(db: VirtualDb): DbSnapshot {
+  const snapshot: DbSnapshot = {};
+  for (const name of db.collectionNames()) {
+    snapshot[name] = db instanceof MemoryDb ? db.storedDocuments(name).map(cloneDocument) : db.collection(name).find({});
+  }
+  return snapshot;
+}
+
+/** The snapshot as extended JSON text (`{"$date"}` dates). */
+export function exportJsonText(db: VirtualDb): string {
+  const out: Record<string, unknown> = {};
+  for (const name of db.collectionNames()) {
+    out[name] = db instanceof MemoryDb ? toExtendedJson(db.storedDocuments(name)) : toExtendedJson(db.collection(name).find({}));
+  }
+  return JSON.stringify(out);
+}
+
+export interface CompressOptions {
+  /** gzip level 0–9; 6 by default. */
+  level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+}
+
+/** base64(gzip(extended JSON)); deterministic (no gzip timestamp), so equal DBs give equal blobs. */
+export function exportCompressed(db: VirtualDb, options: CompressOptions = {}): string {
+  return compressText(exportJsonText(db), options);
+}
+
+export function compressText(text: string, options: CompressOptions = {}): string {
+  const gz = gzipSync(new TextEncoder().encode(text), { level: options.level ?? 6, mtime: 0 });
+  return Buffer.from(gz.buffer, gz.byteOffset, gz.byteLength).toString("base64");
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Decodes a compressed blob (or plain JSON text) into a snapshot; throws db_invalid saying what is wrong. */
+export function decodeDbBlob(text: string): DbSnapshot {
+  if (typeof text !== "string") throw invalid("the DB blob must be a string", "not_a_string");
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) return parseSnapshotJson(trimmed);
+  const compact = trimmed.replace(/\s+/g, "");
+  if (compact.length === 0) throw invalid("the DB blob is empty", "empty");
+  if (!BASE64.test(compact) || compact.length % 4 === 1) {
+    const bad = compact.search(/[^A-Za-z0-9+/=]/);
+    throw invalid(
+      bad >= 0 ? `the DB blob is not base64: unexpected character ${JSON.stringify(compact[bad])} at ${bad}` : "the DB blob is not base64: bad length or padding",
+      "bad_base64",
+    );
+  }
+  const bytes = Buffer.from(compact, "base64");
+  if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
+    throw invalid("the DB blob is base64 but not gzip data (no gzip header)", "bad_gzip");
+  }
+  let inflated: Uint8Array;
+  try {
+    inflated = gunzipSync(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (error) {
+    throw invalid(`the DB blob's gzip data is corrupt: ${(error as Error).message}`, "bad_gzip");
+  }
+  let json: string;
+  try {
+    json = new TextDecoder("utf-8", { fatal: true }).decode(inflated);
+  } catch {
+    throw invalid("the DB blob's content is not UTF-8 text", "bad_json");
+  }
+  return parseSnapshotJson(json);
+}
+
+function parseSnapshotJson(json: string): DbSnapshot {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (error) {
+    throw invalid(`the DB blob's content is not valid JSON: ${(error as Error).message}`, "bad_json");
+  }
+  // The parsed tree is ours alone, so `{$date}` wrappers are replaced in place rather than copied.
+  return checkShape(parsed, true);
+}
+
+/** A `{"$date": ...}` wrapper turned into a Date, or undefined when `value` is not one. */
+function dateFromWrapper(value: Record<string, unknown>, path: string): Date | undefined {
+  if (!("$date" in value)) return undefined;
+  let keys = 0;
+  for (const _ in value) keys++;
+  if (keys !== 1) return undefined;
+  const raw = value.$date;
+  if (typeof raw !== "string" && typeof raw !== "number") return undefined;
+  const date = new Date(raw);
+  if (Number.isNaN(date.getTime())) throw invalid(`invalid $date ${JSON.stringify(raw)} at ${path}`, "bad_date", { path });
+  return date;
+}
+
+/** Replaces `{$date}` wrappers by Dates inside `value` (mutating it); returns the possibly replaced value. */
+function reviveInPlace(value: unknown, path: () => string): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (v !== null && typeof v === "object") value[i] = reviveInPlace(v, () => `${path()}[${i}]`);
+    }
+    return value;
+  }
+  if (value instanceof Date) return value;
+  const record = value as Record<string, unknown>;
+  const date = dateFromWrapper(record, path());
+  if (date) return date;
+  for (const key in record) {
+    const v = record[key];
+    if (v !== null && typeof v === "object") record[key] = reviveInPlace(v, () => `${path()}.${key}`);
+  }
+  return record;
+}
+
+/**
+ * Checks `{collection: [documents]}` and turns `{$date}` wrappers into Dates. With `owned`, the input is
+ * revived in place; otherwise documents are copied first.
+ */
+function checkShape(value: unknown, owned: boolean): DbSnapshot {
+  if (!isPlainObject(value)) {
+    const kind = Array.isArray(value) ? "an array" : value === null ? "null" : typeof value;
+    throw invalid(`a DB snapshot must be an object of collections ({"name": [documents]}), got ${kind}`, "wrong_shape");
+  }
+  const snapshot: DbSnapshot = {};
+  for (const name of Object.keys(value)) {
+    const documents = value[name];
+    if (name === "" || name.includes("$") || name.includes("\u0000")) {
+      throw invalid(`invalid collection name ${JSON.stringify(name)}`, "wrong_shape", { collection: name });
+    }
+    if (!Array.isArray(documents)) {
+      throw invalid(`collection '${name}' must be an array of documents`, "wrong_shape", { collection: name });
+    }
+    const out: Document[] = new Array(documents.length);
+    for (let i = 0; i < documents.length; i++) {
+      const document = documents[i];
+      if (!isPlainObject(document) || dateFromWrapper(document, "") !== undefined) {
+        throw invalid(`document ${i} of collection '${name}' is not an object`, "wrong_shape", { collection: name, index: i });
+      }
+      const own = owned ? document : cloneDocument(document);
+      out[i] = reviveInPlace(own, () => `${name}[${i}]`) as Document;
+    }
+    snapshot[name] = out;
+  }
+  return snapshot;
+}
+
+export interface ImportOptions extends VirtualDbOptions {
+  /** Insert the virtual user when it is missing, as the original server did on construction. */
+  ensureVirtualUser?: boolean;
+}
+
+/**
+ * A new DB holding the snapshot: an object (dates as Dates or `{$date}`), a compressed blob, or
+ * nothing (an empty DB). Unreadable input throws db_invalid; nothing is half-imported.
+ */
+export function importDb(input: DbSnapshot | string | null | undefined, options: ImportOptions = {}): VirtualDb {
+  const snapshot = input === null || input === undefined ? {} : typeof input === "string" ? decodeDbBlob(input) : checkShape(input, false);
+  const db = new MemoryDb(options);
+  for (const name of Object.keys(snapshot)) {
+    const documents = snapshot[name];
+    if (documents.length === 0) continue;
+    try {
+      db.memoryCollection(name).loadDocuments(documents);
+    } catch (error) {
+      throw invalid(`collection '${name}' cannot be loaded: ${(error as Error).message}`, "duplicate_id", { collection: name });
+    }
+    observeIds(db, documents);
+  }
+  if (options.ensureVirtualUser) ensureVirtualUser(db);
+  return db;
+}
+
+/** Continue time-ordered ids above every uuid7-style id held in a top-level field (event_id, branch_id, ...). */
+function observeIds(db: MemoryDb, documents: readonly Document[]): void {
+  for (const document of documents) {
+    for (const key in document) {
+      const value = document[key];
+      if (typeof value === "string" && value.length >= 32) {
+        const hex = uuid7HexOf(value);
+        if (hex !== undefined) db.observeUuid7(hex);
+      }
+    }
+  }
+}
+
+/** Inserts the virtual user (virtual-execution.md) unless it is there. */
+export function ensureVirtualUser(db: VirtualDb): void {
+  const users = db.collection("users");
+  if (users.findOne({ _id: VIRTUAL_USER_ID }) !== null) return;
+  users.insertOne({
+    _id: VIRTUAL_USER_ID,
+    user_id: VIRTUAL_USER_ID,
+    username: "virtual_user",
+    email: "virtual@example.com",
+    created_at: db.now(),
+    is_virtual: true,
+  });
+}
+
+/** A new, empty virtual DB with the virtual user in it. */
+export function createFreshVirtualDb(options: VirtualDbOptions = {}): VirtualDb {
+  const db = new MemoryDb(options);
+  ensureVirtualUser(db);
+  return db;
+}
