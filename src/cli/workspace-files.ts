@@ -4,6 +4,7 @@
  */
 import { readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { WfvError } from "../core/errors";
 import { resolveWorkflow, type ResolvedWorkflowSource, type WorkflowFileReader } from "../core/workflow/ref-resolver";
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -13,9 +14,15 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
  * Like the original's zip upload, bytes that are not UTF-8 become a base64 string.
  */
 export function directoryFileReader(rootDir: string): WorkflowFileReader {
-  const root = realpathSync(rootDir);
+  let root: string | undefined;
+  try {
+    root = realpathSync(rootDir);
+  } catch {
+    root = undefined; // no such folder: every file reads as missing
+  }
   return {
     read(path) {
+      if (root === undefined) return undefined;
       let real: string;
       try {
         real = realpathSync(resolve(root, path));
@@ -35,8 +42,17 @@ export function directoryFileReader(rootDir: string): WorkflowFileReader {
   };
 }
 
-/** Resolves the workflow file at `workflowPath`; its folder is the root its refs may not leave. */
+/**
+ * Resolves the workflow file at `workflowPath`; its folder is the root its refs may not leave. Errors
+ * name files relative to that root, so their details also carry the root itself.
+ */
 export function resolveWorkflowFile(workflowPath: string): ResolvedWorkflowSource {
   const absolute = resolve(workflowPath);
-  return resolveWorkflow(basename(absolute), directoryFileReader(dirname(absolute)));
+  const root = dirname(absolute);
+  try {
+    return resolveWorkflow(basename(absolute), directoryFileReader(root));
+  } catch (error) {
+    if (error instanceof WfvError) throw new WfvError(error.errorType, error.message, { ...error.details, root });
+    throw error;
+  }
 }

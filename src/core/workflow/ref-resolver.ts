@@ -7,7 +7,6 @@
  * Besides the resolved workflow (which must equal the original's output), the result carries where
  * every replaced node came from, so the editor can link a resolved path back to its source file.
  */
-import { parse as parseLenientJson, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { WfvError } from "../errors";
 import type { Json } from "../json/extended-json";
 import { formatJsonPath, isPathPrefix, type JsonPathSegment } from "./json-path";
@@ -139,16 +138,18 @@ function parseJsonFile(text: string): { ok: true; value: Json } | { ok: false; f
   }
 }
 
-/** JSON.parse says what is wrong but not reliably where; jsonc-parser (strict settings) gives the offset. */
+/**
+ * Line and column (1-based) from V8's "... in JSON at position N"; "Unexpected end of JSON input"
+ * points at the end. Only a hint for the editor: when the message has no position, none is given.
+ */
 function locateJsonError(text: string, message: string): JsonParseFailure {
-  const errors: ParseError[] = [];
-  parseLenientJson(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const first = errors[0];
-  if (!first) return { message };
-  const before = text.slice(0, first.offset);
+  const position = /at position (\d+)/.exec(message);
+  const offset = position ? Number(position[1]) : /end of JSON input/.test(message) ? text.length : undefined;
+  if (offset === undefined) return { message };
+  const before = text.slice(0, offset);
   const line = before.split("\n").length;
-  const column = first.offset - (before.lastIndexOf("\n") + 1) + 1;
-  return { message: `${printParseErrorCode(first.error)} (${message})`, line, column };
+  const column = offset - (before.lastIndexOf("\n") + 1) + 1;
+  return { message, line, column };
 }
 
 interface Frame {
