@@ -1,9 +1,249 @@
-import { UsageError, type CliCommand } from "../io";
+/**
+ * `wfv db`: a small shell over a virtual DB file (the compressed blob). Reads answer with JSON; writes
+ * replace the file atomically (temp file + rename) and only when the whole command succeeded.
+ */
+import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { WfvError } from "../../core/errors";
+import { parseExtended, toExtendedJson } from "../../core/json/extended-json";
+import {
+  createFreshVirtualDb,
+  exportCompressed,
+  exportDb,
+  importDb,
+  type Document,
+  type Filter,
+  type PipelineStage,
+  type SortSpec,
+  type VirtualDb,
+} from "../../core/db";
+import { parseScriptOperation, runScriptOperation, type ScriptOperation } from "../../core/db/script";
+import { EXIT_OK, UsageError, parseCommandArgs, printJson, readJsonArg, readTextArg, type CliCommand } from "../io";
+
+const USAGE = `Usage: wfv db <subcommand> <dbfile> ...
+
+A DB file holds a virtual DB in its compressed form (base64 gzip JSON, dates as {"$date"}).
+JSON arguments are inline or @file; dates are written {"$date": "<ISO>"}.
+
+  new <dbfile> [--force]                   a fresh DB holding the virtual user
+  insert <dbfile> <collection> <docs>      one document or an array of them
+  find <dbfile> <collection> [--filter J] [--projection J] [--sort J] [--skip N] [--limit N] [--one]
+  aggregate <dbfile> <collection> <pipeline>
+  update <dbfile> <collection> --filter J --update J [--upsert] [--many]
+  delete <dbfile> <collection> --filter J [--many]
+  count <dbfile> <collection> [--filter J]
+  distinct <dbfile> <collection> <field> [--filter J]
+  export <dbfile> [--json] [--pretty]      the compressed blob (default) or the extended-JSON snapshot
+  import <dbfile> <blob|@file>             replace the DB with a blob or a JSON snapshot (also the original server's)
+  exec <dbfile> --script <ops.jsonl|->     run JSON-lines operations; one JSON answer per line
+                                           ({"op": "insert|find|findOne|update|delete|aggregate|count|distinct|createIndex",
+                                             "collection", "filter", "projection", "sort", "skip", "limit",
+                                             "update", "upsert", "many", "pipeline", "documents", "field", "keys", "unique"})
+
+--sort takes {"field": 1|-1, ...} or [["field", 1|-1], ...].`;
+
+function loadDb(path: string): VirtualDb {
+  if (!existsSync(path)) {
+    throw new WfvError("bad_request", `no DB file at ${path}; create one with 'wfv db new ${path}'`, { path });
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new WfvError("bad_request", `cannot read ${path}: ${(error as Error).message}`, { path });
+  }
+  try {
+    return importDb(text);
+  } catch (error) {
+    if (error instanceof WfvError) throw new WfvError(error.errorType, `${path}: ${error.message}`, { ...error.details, path });
+    throw error;
+  }
+}
+
+/** Writes next to the target and renames over it, so a reader never sees half a file. */
+function saveDb(path: string, db: VirtualDb): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeFileSync(temp, exportCompressed(db) + "\n", "utf8");
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // the temp file may never have been created
+    }
+    throw new WfvError("bad_request", `cannot write ${path}: ${(error as Error).message}`, { path });
+  }
+}
+
+function positional(positionals: string[], index: number, name: string): string {
+  const value = positionals[index];
+  if (value === undefined) throw new UsageError(`missing <${name}>\n\n${USAGE}`);
+  return value;
+}
+
+function objectArg(value: string | undefined, what: string): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  const parsed = readJsonArg(value, what);
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new WfvError("bad_request", `${what} must be a JSON object`, { argument: what });
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function integerArg(value: string | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new UsageError(`${what} must be an integer, got '${value}'`);
+  return n;
+}
+
+const queryOptions = {
+  filter: { type: "string" },
+  projection: { type: "string" },
+  sort: { type: "string" },
+  skip: { type: "string" },
+  limit: { type: "string" },
+  one: { type: "boolean" },
+  update: { type: "string" },
+  upsert: { type: "boolean" },
+  many: { type: "boolean" },
+  force: { type: "boolean" },
+  json: { type: "boolean" },
+  pretty: { type: "boolean" },
+  script: { type: "string" },
+} as const;
+
+function readScript(source: string): ScriptOperation[] {
+  let text: string;
+  try {
+    text = source === "-" ? readFileSync(0, "utf8") : readFileSync(source.startsWith("@") ? source.slice(1) : source, "utf8");
+  } catch (error) {
+    throw new WfvError("bad_request", `cannot read script ${source}: ${(error as Error).message}`, { path: source });
+  }
+  const operations: ScriptOperation[] = [];
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    let parsed: unknown;
+    try {
+      parsed = parseExtended(line);
+    } catch (error) {
+      throw new WfvError("bad_request", `script line ${i + 1} is not valid JSON: ${(error as Error).message}`, { line: i + 1 });
+    }
+    operations.push(parseScriptOperation(parsed, i + 1));
+  });
+  return operations;
+}
 
 export const dbCommand: CliCommand = {
   summary: "A small shell over a virtual DB file",
-  usage: "wfv db (not implemented yet)",
-  run() {
-    throw new UsageError("wfv db is not implemented yet");
+  usage: USAGE,
+  run(args) {
+    const [sub, ...rest] = args;
+    if (sub === undefined) throw new UsageError(`missing subcommand\n\n${USAGE}`);
+    const { values, positionals } = parseCommandArgs(rest, queryOptions);
+    const dbFile = positional(positionals, 0, "dbfile");
+    const collectionName = () => positional(positionals, 1, "collection");
+
+    switch (sub) {
+      case "new": {
+        if (existsSync(dbFile) && !values.force) {
+          throw new WfvError("bad_request", `${dbFile} exists already; pass --force to replace it`, { path: dbFile });
+        }
+        const db = createFreshVirtualDb();
+        saveDb(dbFile, db);
+        printJson({ created: dbFile, collections: db.collectionNames() });
+        return EXIT_OK;
+      }
+      case "insert": {
+        const db = loadDb(dbFile);
+        const parsed = readJsonArg(positional(positionals, 2, "docs"), "documents");
+        const documents = (Array.isArray(parsed) ? parsed : [parsed]) as Document[];
+        const { insertedIds } = db.collection(collectionName()).insertMany(documents);
+        saveDb(dbFile, db);
+        printJson({ inserted: insertedIds.length, inserted_ids: insertedIds });
+        return EXIT_OK;
+      }
+      case "find": {
+        const db = loadDb(dbFile);
+        const collection = db.collection(collectionName());
+        const filter = objectArg(values.filter, "--filter") as Filter | undefined;
+        const projection = objectArg(values.projection, "--projection");
+        const sort = values.sort === undefined ? undefined : (readJsonArg(values.sort, "--sort") as SortSpec);
+        const skip = integerArg(values.skip, "--skip");
+        const limit = integerArg(values.limit, "--limit");
+        printJson(values.one ? collection.findOne(filter, { projection, sort, skip }) : collection.find(filter, { projection, sort, skip, limit }), values.pretty);
+        return EXIT_OK;
+      }
+      case "aggregate": {
+        const db = loadDb(dbFile);
+        const pipeline = readJsonArg(positional(positionals, 2, "pipeline"), "pipeline");
+        if (!Array.isArray(pipeline)) throw new WfvError("bad_request", "the pipeline must be a JSON array of stages", {});
+        printJson(db.collection(collectionName()).aggregate(pipeline as PipelineStage[]), values.pretty);
+        return EXIT_OK;
+      }
+      case "update": {
+        const filter = objectArg(values.filter, "--filter");
+        const update = objectArg(values.update, "--update");
+        if (filter === undefined || update === undefined) throw new UsageError("update needs --filter and --update");
+        const db = loadDb(dbFile);
+        const collection = db.collection(collectionName());
+        const options = { upsert: values.upsert === true };
+        const r = values.many ? collection.updateMany(filter, update, options) : collection.updateOne(filter, update, options);
+        if (r.modifiedCount > 0 || r.upsertedCount > 0) saveDb(dbFile, db);
+        printJson({ matched: r.matchedCount, modified: r.modifiedCount, upserted: r.upsertedCount > 0, upserted_id: r.upsertedId });
+        return EXIT_OK;
+      }
+      case "delete": {
+        const filter = objectArg(values.filter, "--filter");
+        if (filter === undefined) throw new UsageError("delete needs --filter (use {} to match everything)");
+        const db = loadDb(dbFile);
+        const collection = db.collection(collectionName());
+        const { deletedCount } = values.many ? collection.deleteMany(filter) : collection.deleteOne(filter);
+        if (deletedCount > 0) saveDb(dbFile, db);
+        printJson({ deleted: deletedCount });
+        return EXIT_OK;
+      }
+      case "count": {
+        const db = loadDb(dbFile);
+        printJson(db.collection(collectionName()).countDocuments(objectArg(values.filter, "--filter")));
+        return EXIT_OK;
+      }
+      case "distinct": {
+        const db = loadDb(dbFile);
+        const field = positional(positionals, 2, "field");
+        printJson(db.collection(collectionName()).distinct(field, objectArg(values.filter, "--filter")));
+        return EXIT_OK;
+      }
+      case "export": {
+        const db = loadDb(dbFile);
+        if (values.json) printJson(exportDb(db), values.pretty);
+        else process.stdout.write(exportCompressed(db) + "\n");
+        return EXIT_OK;
+      }
+      case "import": {
+        const db = importDb(readTextArg(positional(positionals, 1, "blob")).trim());
+        saveDb(dbFile, db);
+        const counts: Record<string, number> = {};
+        for (const name of db.collectionNames()) counts[name] = db.collection(name).countDocuments();
+        printJson({ imported: dbFile, collections: counts });
+        return EXIT_OK;
+      }
+      case "exec": {
+        if (values.script === undefined) throw new UsageError("exec needs --script <ops.jsonl|->");
+        const operations = readScript(values.script);
+        const db = loadDb(dbFile);
+        const answers = operations.map((op) => JSON.stringify(toAnswerJson(runScriptOperation(db, op))));
+        saveDb(dbFile, db);
+        process.stdout.write(answers.length > 0 ? answers.join("\n") + "\n" : "");
+        return EXIT_OK;
+      }
+      default:
+        throw new UsageError(`unknown subcommand '${sub}'\n\n${USAGE}`);
+    }
   },
 };
+
+function toAnswerJson(answer: ReturnType<typeof runScriptOperation>): unknown {
+  return "error" in answer ? answer : { result: toExtendedJson(answer.result) };
+}
