@@ -7,6 +7,9 @@
  * Besides the resolved workflow (which must equal the original's output), the result carries where
  * every replaced node came from, so the editor can link a resolved path back to its source file.
  */
+// The ESM build: the package's main (UMD) build requires its parts at run time, which esbuild cannot
+// bundle with the current build settings (scripts/build.mjs would need mainFields ["module", "main"]).
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser/lib/esm/main.js";
 import { WfvError } from "../errors";
 import type { Json } from "../json/extended-json";
 import { formatJsonPath, isPathPrefix, type JsonPathSegment } from "./json-path";
@@ -125,7 +128,10 @@ function isJsonObject(value: unknown): value is { [key: string]: Json } {
 }
 
 interface JsonParseFailure {
+  /** JSON.parse's own message. */
   message: string;
+  /** jsonc-parser's name for the first error, e.g. `ValueExpected`. */
+  code?: string;
   line?: number;
   column?: number;
 }
@@ -139,17 +145,27 @@ function parseJsonFile(text: string): { ok: true; value: Json } | { ok: false; f
 }
 
 /**
- * Line and column (1-based) from V8's "... in JSON at position N"; "Unexpected end of JSON input"
- * points at the end. Only a hint for the editor: when the message has no position, none is given.
+ * JSON.parse says what is wrong but not reliably where; jsonc-parser, with comments and trailing
+ * commas refused, finds the offset of the first error for the editor.
  */
 function locateJsonError(text: string, message: string): JsonParseFailure {
-  const position = /at position (\d+)/.exec(message);
-  const offset = position ? Number(position[1]) : /end of JSON input/.test(message) ? text.length : undefined;
-  if (offset === undefined) return { message };
-  const before = text.slice(0, offset);
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return { message };
+  const before = text.slice(0, first.offset);
   const line = before.split("\n").length;
-  const column = offset - (before.lastIndexOf("\n") + 1) + 1;
-  return { message, line, column };
+  const column = first.offset - (before.lastIndexOf("\n") + 1) + 1;
+  return { message, code: printParseErrorCode(first.error), line, column };
+}
+
+function where(failure: JsonParseFailure): string {
+  return failure.line !== undefined ? ` at line ${failure.line} column ${failure.column}` : "";
+}
+
+function parseFailureDetails(failure: JsonParseFailure): Record<string, unknown> {
+  const located = failure.line !== undefined ? { parse_error_code: failure.code, line: failure.line, column: failure.column } : {};
+  return { parse_error: failure.message, ...located };
 }
 
 interface Frame {
@@ -237,10 +253,9 @@ class RefResolver {
 
     const parsed = parseJsonFile(text);
     if (!parsed.ok) {
-      return fail("invalid_json", `Invalid JSON in '${ref}' (${target}): ${parsed.failure.message}`, {
+      return fail("invalid_json", `Invalid JSON in '${ref}' (${target}${where(parsed.failure)}): ${parsed.failure.message}`, {
         resolved_path: target,
-        parse_error: parsed.failure.message,
-        ...(parsed.failure.line !== undefined ? { line: parsed.failure.line, column: parsed.failure.column } : {}),
+        ...parseFailureDetails(parsed.failure),
       });
     }
     this.chain.push(target);
@@ -284,11 +299,8 @@ export function resolveWorkflow(entryPath: string, reader: WorkflowFileReader): 
   if (text === undefined) return entryFailure("missing_file", `Workflow file not found: ${entryPath}`);
   const parsed = parseJsonFile(text);
   if (!parsed.ok) {
-    const { message, line, column } = parsed.failure;
-    return entryFailure("invalid_json", `Invalid JSON in entry point '${entry}': ${message}`, {
-      parse_error: message,
-      ...(line !== undefined ? { line, column } : {}),
-    });
+    return entryFailure("invalid_json", `Invalid JSON in entry point '${entry}'${where(parsed.failure)}: ${parsed.failure.message}`,
+      parseFailureDetails(parsed.failure));
   }
   // Like the original, the entry file itself is not on the cycle chain: a ref back to it is caught one
   // level deeper, where it refers to a file that is.
