@@ -1,0 +1,343 @@
+/**
+ * State reconstruction from the event log (engine.md 2.5) and the branch moves built on it (2.6).
+ * Everything reads the lineage only; "latest" means highest `event_id` (ruling 4).
+ */
+import type { VirtualDb } from "../db/types";
+import { WfvError } from "../errors";
+import type { BranchRepository } from "./branches";
+import type { EventRepository } from "./events";
+import { buildFileTree, buildMediaTree, type TreeNode } from "./file-tree";
+import { isTruthy } from "../modules/python";
+import { pythonJsonIndent, pythonStr } from "./python-json";
+import { Collections, EventType, type EventData, type EventDocument, type Timestamp } from "./types";
+
+type Json = Record<string, unknown>;
+
+/** The flat state: raw outputs under module names mixed with `outputs_to_state`/result-mapping keys. */
+export type ModuleOutputs = Record<string, unknown>;
+
+export interface WorkflowPosition {
+  current_step: string | null;
+  current_module_index: number;
+  /** `step_id` of every `step_completed`, in order, duplicates kept. */
+  completed_steps: string[];
+  /** The raw `data` of the pending `interaction_requested`, or null. */
+  pending_interaction: EventData | null;
+}
+
+export interface CompletedInteraction {
+  interaction_id: string;
+  request: EventData;
+  response: unknown;
+  timestamp: Timestamp | null;
+  step_id: string | null;
+  module_name: string | null;
+}
+
+export interface ConversationMessage {
+  role: "assistant" | "user";
+  content: string;
+}
+
+export interface RetryContext {
+  conversation_history: ConversationMessage[];
+  feedback: unknown;
+}
+
+export interface HierarchicalState {
+  steps: Json;
+  state_mapped: Json;
+}
+
+export interface FullWorkflowState extends HierarchicalState {
+  files: TreeNode[];
+}
+
+export interface StoreModuleOutputsInput {
+  workflowRunId: string;
+  stepId: string;
+  moduleName: string;
+  outputs: Json;
+  /** The module's `outputs_to_state`: output path (dots walk into objects) → state key. */
+  outputsToState?: Record<string, string> | null;
+  /** The executor's in-memory state; receives the mapped state keys only (engine.md 2.5). */
+  workingState?: Record<string, unknown>;
+  branchId?: string | null;
+  workflowVersionId?: string | null;
+}
+
+export interface StateRepository {
+  /** The state API: called on every engine call, one lineage query and one pass. */
+  getModuleOutputs(workflowRunId: string, branchId?: string | null): ModuleOutputs;
+  getModuleOutputsHierarchical(workflowRunId: string, branchId?: string | null): HierarchicalState;
+  /** Hierarchical state, the file tree (workflow files plus a `media` node) and the flat state. */
+  getFullWorkflowState(workflowRunId: string, branchId?: string | null): FullWorkflowState;
+  getWorkflowPosition(workflowRunId: string, branchId?: string | null): WorkflowPosition;
+  /** Requests paired with responses by `interaction_id` (the last one per id wins), answer order. */
+  getInteractionHistory(workflowRunId: string, branchId?: string | null): CompletedInteraction[];
+  /** The target module's earlier answers and the feedback that followed each, in `event_id` order. */
+  getRetryContext(workflowRunId: string, targetModule: string, branchId?: string | null): RetryContext;
+  /** Forks just before the target module's first event in the lineage; returns the new branch. */
+  jumpToModule(workflowRunId: string, targetStep: string, targetModule: string): string;
+  /** Forks at (and including) the `interaction_requested` that asked `interactionId`. */
+  branchFromInteractionRequest(workflowRunId: string, interactionId: string): string;
+  /** Stores `module_completed{...outputs, _state_mapped}` and returns the event id and the mapping. */
+  storeModuleOutputs(input: StoreModuleOutputsInput): { eventId: string; stateMapped: Json };
+}
+
+/** Python `get_nested_value`: dots walk through objects; a missing key or a non-object gives null. */
+export function getNestedValue(value: unknown, path: string): unknown {
+  let current: unknown = value;
+  for (const key of path.split(".")) {
+    if (current === null || typeof current !== "object" || Array.isArray(current)) return null;
+    const record = current as Json;
+    if (!Object.prototype.hasOwnProperty.call(record, key)) return null;
+    current = record[key];
+  }
+  return current === undefined ? null : current;
+}
+
+/** `outputs_to_state` applied to a module's outputs: state key → value. */
+export function mapOutputsToState(outputs: Json, outputsToState: Record<string, string> | null | undefined): Json {
+  const mapped: Json = {};
+  for (const [outputPath, stateKey] of Object.entries(outputsToState ?? {})) {
+    mapped[stateKey] = getNestedValue(outputs, outputPath);
+  }
+  return mapped;
+}
+
+const stateMappedOf = (data: EventData | undefined): Json => {
+  const mapped = data?._state_mapped;
+  return mapped !== null && typeof mapped === "object" && !Array.isArray(mapped) ? (mapped as Json) : {};
+};
+
+function retryContent(value: unknown): string {
+  return Array.isArray(value) || (value !== null && typeof value === "object" && !(value instanceof Date))
+    ? pythonJsonIndent(value, 2)
+    : pythonStr(value);
+}
+
+export function createStateRepository(db: VirtualDb, branches: BranchRepository, events: EventRepository): StateRepository {
+  const lineageEvents = (workflowRunId: string, branchId?: string | null) =>
+    events.getLineageEvents(workflowRunId, { branchId });
+
+  const getModuleOutputs = (workflowRunId: string, branchId?: string | null): ModuleOutputs => {
+    const replay = events.getLineageEvents(workflowRunId, {
+      branchId,
+      eventType: [EventType.MODULE_COMPLETED, EventType.SUB_ACTION_COMPLETED],
+    });
+    const outputs: ModuleOutputs = {};
+    for (const event of replay) {
+      const data = event.data ?? {};
+      // Sub-action completions only contribute their mapped keys, never a module entry.
+      if (event.event_type === EventType.MODULE_COMPLETED && event.module_name) outputs[event.module_name] = data;
+      Object.assign(outputs, stateMappedOf(data));
+    }
+    return outputs;
+  };
+
+  const getModuleOutputsHierarchical = (workflowRunId: string, branchId?: string | null): HierarchicalState => {
+    const steps: Json = { _metadata: { node_type: "steps_container" } };
+    for (const event of lineageEvents(workflowRunId, branchId)) {
+      if (!event.module_name) continue;
+      const stepKey = "step_id" in event ? (event.step_id as string) : "_unknown";
+      const step = (steps[stepKey] ??= { _metadata: { node_type: "step" } }) as Json;
+      const module = (step[event.module_name] ??= { _metadata: { node_type: "module" } }) as Json;
+      const entry = { _metadata: { node_type: "event_data", event_type: event.event_type }, ...(event.data ?? {}) };
+      let key: string = event.event_type;
+      for (let n = 1; key in module; n++) key = `${event.event_type}.${n}`;
+      module[key] = entry;
+    }
+    return { steps, state_mapped: {} };
+  };
+
+  const fork = (workflowRunId: string, parentBranchId: string, parentEventId: string | null) =>
+    branches.createBranch(workflowRunId, parentBranchId, parentEventId);
+
+  return {
+    getModuleOutputs,
+    getModuleOutputsHierarchical,
+
+    getFullWorkflowState(workflowRunId, branchId) {
+      const state = getModuleOutputsHierarchical(workflowRunId, branchId);
+      const files = buildFileTree(
+        workflowRunId,
+        db.collection(Collections.workflowFiles).find(
+          { workflow_run_id: workflowRunId },
+          { sort: [["created_at", 1], ["file_id", 1]] },
+        ),
+      );
+      const media = buildMediaTree(workflowRunId, db);
+      if (media.length > 0) {
+        files.push({
+          _meta: { display_name: "media", icon: "folder", download_url: `/workflow/${workflowRunId}/media/download` },
+          children: media,
+        });
+      }
+      return { steps: state.steps, state_mapped: getModuleOutputs(workflowRunId, branchId), files };
+    },
+
+    getWorkflowPosition(workflowRunId, branchId) {
+      const all = lineageEvents(workflowRunId, branchId);
+      const completedSteps: string[] = [];
+      let lastStepStarted: EventDocument | null = null;
+      let lastRequest: EventDocument | null = null;
+      let lastResponse: EventDocument | null = null;
+      for (const event of all) {
+        switch (event.event_type) {
+          case EventType.STEP_COMPLETED:
+            if (event.step_id) completedSteps.push(event.step_id);
+            break;
+          case EventType.STEP_STARTED:
+            lastStepStarted = event;
+            break;
+          case EventType.INTERACTION_REQUESTED:
+            lastRequest = event;
+            break;
+          case EventType.INTERACTION_RESPONSE:
+            lastResponse = event;
+            break;
+        }
+      }
+
+      let currentStep: string | null = null;
+      let currentModuleIndex = 0;
+      if (lastStepStarted) {
+        const stepId = lastStepStarted.step_id ?? null;
+        if (!completedSteps.includes(stepId as string)) {
+          currentStep = stepId;
+          const startedId = lastStepStarted.event_id;
+          for (const event of all) {
+            if (event.event_id > startedId && event.event_type === EventType.MODULE_COMPLETED && event.step_id === stepId) {
+              currentModuleIndex++;
+            }
+          }
+        }
+      }
+
+      // Pairing is by recency only: the latest request is pending unless a later response exists.
+      const pending =
+        lastRequest && (!lastResponse || lastResponse.event_id < lastRequest.event_id) ? (lastRequest.data ?? null) : null;
+
+      return {
+        current_step: currentStep,
+        current_module_index: currentModuleIndex,
+        completed_steps: completedSteps,
+        pending_interaction: pending,
+      };
+    },
+
+    getInteractionHistory(workflowRunId, branchId) {
+      const requests = new Map<string, EventDocument>();
+      const responses = new Map<string, EventDocument>();
+      for (const event of lineageEvents(workflowRunId, branchId)) {
+        const interactionId = event.data?.interaction_id;
+        if (!isTruthy(interactionId)) continue;
+        if (event.event_type === EventType.INTERACTION_REQUESTED) requests.set(interactionId as string, event);
+        else if (event.event_type === EventType.INTERACTION_RESPONSE) responses.set(interactionId as string, event);
+      }
+      const completed: (CompletedInteraction & { answeredBy: string })[] = [];
+      for (const [interactionId, request] of requests) {
+        const response = responses.get(interactionId);
+        if (!response) continue;
+        const responseData = response.data ?? {};
+        completed.push({
+          interaction_id: interactionId,
+          request: request.data ?? {},
+          response: "response" in responseData ? responseData.response : responseData,
+          timestamp: response.timestamp ?? null,
+          step_id: request.step_id ?? null,
+          module_name: request.module_name ?? null,
+          answeredBy: response.event_id,
+        });
+      }
+      // The original sorts by the response's timestamp; the response's event id gives the same order
+      // and survives imported string timestamps (ruling 4).
+      completed.sort((a, b) => (a.answeredBy < b.answeredBy ? -1 : a.answeredBy > b.answeredBy ? 1 : 0));
+      return completed.map(({ answeredBy: _answeredBy, ...interaction }) => interaction);
+    },
+
+    getRetryContext(workflowRunId, targetModule, branchId) {
+      const relevant = events.getLineageEvents(workflowRunId, {
+        branchId,
+        eventType: [EventType.MODULE_COMPLETED, EventType.RETRY_REQUESTED],
+      });
+      const completions = relevant.filter(
+        (e) => e.event_type === EventType.MODULE_COMPLETED && e.module_name === targetModule,
+      );
+      const retries = relevant.filter(
+        (e) => e.event_type === EventType.RETRY_REQUESTED && e.data?.target_module === targetModule,
+      );
+
+      const history: ConversationMessage[] = [];
+      completions.forEach((completion, i) => {
+        const data = completion.data ?? {};
+        const content = isTruthy(data.response) ? data.response : data.response_text;
+        if (isTruthy(content)) history.push({ role: "assistant", content: retryContent(content) });
+        const after = completion.event_id;
+        const before = completions[i + 1]?.event_id;
+        for (const retry of retries) {
+          if (retry.event_id > after && (before === undefined || retry.event_id < before)) {
+            const feedback = retry.data?.feedback;
+            if (isTruthy(feedback)) history.push({ role: "user", content: `FEEDBACK FROM USER: ${pythonStr(feedback)}` });
+          }
+        }
+      });
+
+      const latest = retries.at(-1);
+      return { conversation_history: history, feedback: latest ? (latest.data?.feedback ?? null) : null };
+    },
+
+    jumpToModule(workflowRunId, targetStep, targetModule) {
+      const currentBranchId = branches.getCurrentBranchId(workflowRunId);
+      const all = lineageEvents(workflowRunId, currentBranchId);
+      const first = all.findIndex((e) => e.step_id === targetStep && e.module_name === targetModule);
+      if (first < 0) {
+        throw new WfvError("module_not_found", `Module ${targetStep}/${targetModule} not found in branch lineage`, {
+          step_id: targetStep,
+          module_name: targetModule,
+          workflow_run_id: workflowRunId,
+        });
+      }
+      const parent = first > 0 ? all[first - 1] : null;
+      if (parent) return fork(workflowRunId, parent.branch_id as string, parent.event_id);
+      // As built: with nothing before the target, the fork keeps the whole current branch (a null
+      // cutoff). Unreachable in practice: workflow_created and step_started always come first.
+      return fork(workflowRunId, currentBranchId as string, null);
+    },
+
+    branchFromInteractionRequest(workflowRunId, interactionId) {
+      const currentBranchId = branches.getCurrentBranchId(workflowRunId);
+      if (!currentBranchId) {
+        throw new WfvError("db_invalid", `Workflow '${workflowRunId}' has no current branch`, {
+          workflow_run_id: workflowRunId,
+        });
+      }
+      const target = events
+        .getLineageEvents(workflowRunId, { branchId: currentBranchId, eventType: EventType.INTERACTION_REQUESTED })
+        .find((e) => e.data?.interaction_id === interactionId);
+      if (!target) {
+        throw new WfvError("bad_request", `Interaction '${interactionId}' not found in branch lineage`, {
+          workflow_run_id: workflowRunId,
+          interaction_id: interactionId,
+        });
+      }
+      return fork(workflowRunId, target.branch_id as string, target.event_id);
+    },
+
+    storeModuleOutputs(input) {
+      const stateMapped = mapOutputsToState(input.outputs, input.outputsToState);
+      if (input.workingState) Object.assign(input.workingState, stateMapped);
+      const eventId = events.storeEvent({
+        workflowRunId: input.workflowRunId,
+        eventType: EventType.MODULE_COMPLETED,
+        data: { ...input.outputs, _state_mapped: stateMapped },
+        stepId: input.stepId,
+        moduleName: input.moduleName,
+        branchId: input.branchId,
+        workflowVersionId: input.workflowVersionId,
+      });
+      return { eventId, stateMapped };
+    },
+  };
+}
