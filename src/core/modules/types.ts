@@ -119,6 +119,30 @@ export interface InteractionResponse {
   generations: Record<string, unknown>;
 }
 
+/** Every field of an answer with the engine's defaults, so callers may give only what the user sent. */
+export function makeInteractionResponse(init: Partial<InteractionResponse> & Pick<InteractionResponse, "interaction_id">): InteractionResponse {
+  return {
+    value: null,
+    selected_indices: [],
+    selected_options: [],
+    custom_value: null,
+    cancelled: false,
+    retry_requested: false,
+    retry_groups: [],
+    retry_feedback: "",
+    jump_back_requested: false,
+    jump_back_target: "",
+    file_written: false,
+    file_path: "",
+    file_error: "",
+    form_data: [],
+    selected_content_id: null,
+    selected_content: null,
+    generations: {},
+    ...init,
+  };
+}
+
 /** The live state as modules see it (the original's StateProxy over the working state dict). */
 export interface StateProxy {
   get(key: string, fallback?: unknown): unknown;
@@ -248,6 +272,19 @@ export interface InteractiveModule extends ModuleCommon {
   subAction?(context: SubActionContext): AsyncIterable<SubActionEvent>;
   /** Addons (user.select only): the resolved addon configs of the module instance. */
   setAddons?(addons: ReadonlyArray<Record<string, unknown>>): void;
+  /**
+   * Addons (user.select only), as the original wires them (`set_addon_processor`): the engine builds
+   * the processor from the resolved addon configs and hands it over before calling the module.
+   */
+  setAddonProcessor?(processor: AddonProcessor): void;
+}
+
+/** The original's AddonProcessor as user.select uses it (modules.md §3.1). */
+export interface AddonProcessor {
+  /** Embeds `_metadata` into the given item objects, in place. */
+  processItems(items: Record<string, unknown>[]): void | Promise<void>;
+  /** Tells every addon which (flattened) item indices the user picked. */
+  callOnSelection(flatIndices: number[], items: Record<string, unknown>[]): void | Promise<void>;
 }
 
 export type WorkflowModule = ExecutableModule | InteractiveModule;

@@ -1,0 +1,77 @@
+/**
+ * The few Python behaviours modules must copy (modules.md §1.9): truthiness, `type(x).__name__`,
+ * `isinstance(x, int)`, `str(datetime)` and `re.match` / `re.split` on Python patterns.
+ */
+
+/** Python truthiness: `None`, `False`, `0`, `""`, `[]` and `{}` are false (JS thinks `[]`/`{}` true). */
+export function isTruthy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false) return false;
+  if (typeof value === "number") return value !== 0 && !Number.isNaN(value);
+  if (typeof value === "string") return value.length > 0;
+  if (Array.isArray(value)) return value.length > 0;
+  if (value instanceof Date) return true;
+  if (typeof value === "object") return Object.keys(value).length > 0;
+  return true;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof RegExp);
+}
+
+/** `type(x).__name__` of the Python value a JSON value would be. */
+export function pythonTypeName(value: unknown): string {
+  if (value === null || value === undefined) return "NoneType";
+  if (typeof value === "boolean") return "bool";
+  // JS cannot tell 1.0 from 1 (README "Differences JavaScript forces"): integral numbers are ints.
+  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
+  if (typeof value === "string") return "str";
+  if (Array.isArray(value)) return "list";
+  if (value instanceof Date) return "datetime";
+  return "dict";
+}
+
+/** `isinstance(x, int)`: booleans are ints in Python. */
+export function isPythonInt(value: unknown): value is number | boolean {
+  return typeof value === "boolean" || (typeof value === "number" && Number.isInteger(value));
+}
+
+/** The int a Python int-like value stands for (`True` acts as 1). */
+export function pythonIntValue(value: number | boolean): number {
+  return typeof value === "boolean" ? (value ? 1 : 0) : value;
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, "0");
+}
+
+/**
+ * Python `str(datetime)` of a naive UTC datetime: `2026-02-15 10:03:11`, with `.ffffff` microseconds
+ * only when they are not zero (JS dates hold milliseconds, so the last three digits are zeros).
+ */
+export function pythonDatetimeString(date: Date): string {
+  const base =
+    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)} ` +
+    `${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}`;
+  const millis = date.getUTCMilliseconds();
+  return millis === 0 ? base : `${base}.${pad(millis, 3)}000`;
+}
+
+/** Python-only regex syntax translated to JS: named groups `(?P<n>…)` and back-references `(?P=n)`. */
+export function pythonPatternToJs(pattern: string): string {
+  return pattern.replace(/\(\?P<([A-Za-z_][A-Za-z0-9_]*)>/g, "(?<$1>").replace(/\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)/g, "\\k<$1>");
+}
+
+/** `re.compile(pattern)`, or null when the pattern does not compile. */
+export function compilePythonRegex(pattern: string, flags = ""): RegExp | null {
+  try {
+    return new RegExp(pythonPatternToJs(pattern), flags);
+  } catch {
+    return null;
+  }
+}
+
+/** `re.match`: anchored at the start only, never at the end. */
+export function pythonReMatch(pattern: string, text: string): boolean {
+  const anchored = compilePythonRegex(`^(?:${pattern})`);
+  return anchored !== null && anchored.test(text);
+}
