@@ -6,6 +6,9 @@
  *
  * Besides the resolved workflow (which must equal the original's output), the result carries where
  * every replaced node came from, so the editor can link a resolved path back to its source file.
+ *
+ * Where JSON.parse and Python's json.loads differ: Python also accepts `NaN`/`Infinity` literals (an
+ * `invalid_json` failure here) and keeps big ints exact (JS rounds beyond 2^53).
  */
 // The ESM build: the package's main (UMD) build requires its parts at run time, which esbuild cannot
 // bundle with the current build settings (scripts/build.mjs would need mainFields ["module", "main"]).
