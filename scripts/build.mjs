@@ -14,6 +14,8 @@ const common = {
   logLevel: "warning",
   // nunjucks lazily requires chokidar for file watching, which we never use.
   external: ["chokidar", "fsevents"],
+  // jsonc-parser's default entry is a UMD build that esbuild cannot follow; its ESM build bundles cleanly.
+  mainFields: ["module", "main"],
 };
 
 await esbuild.build({

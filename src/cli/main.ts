@@ -45,6 +45,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A closed pipe (`wfv … | head`) is the reader's choice, not a failure.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -12,7 +12,7 @@
  */
 // The ESM build: the package's main (UMD) build requires its parts at run time, which esbuild cannot
 // bundle with the current build settings (scripts/build.mjs would need mainFields ["module", "main"]).
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser/lib/esm/main.js";
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { WfvError } from "../errors";
 import type { Json } from "../json/extended-json";
 import { formatJsonPath, isPathPrefix, type JsonPathSegment } from "./json-path";
