@@ -4,6 +4,11 @@
  */
 import { EXIT_OK, EXIT_USAGE, reportFailure, type CliCommand } from "./io";
 import { dbCommand } from "./commands/db";
+import { eventsCommand } from "./commands/events";
+import { historyCommand } from "./commands/history";
+import { runCommand } from "./commands/run";
+import { serveCommand } from "./commands/serve";
+import { stateCommand } from "./commands/state";
 import { modulesCommand } from "./commands/modules";
 import { renderCommand } from "./commands/render";
 import { resolveCommand } from "./commands/resolve";
@@ -15,6 +20,11 @@ const commands: Record<string, CliCommand> = {
   render: renderCommand,
   "resolve-inputs": resolveInputsCommand,
   modules: modulesCommand,
+  run: runCommand,
+  state: stateCommand,
+  events: eventsCommand,
+  history: historyCommand,
+  serve: serveCommand,
 };
 
 function helpText(): string {
