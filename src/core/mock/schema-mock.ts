@@ -1,0 +1,71 @@
+/**
+ * Mock data from a JSON schema (modules.md §4, ruling 14): deterministic for a (schema, seed), valid
+ * against the schema, every optional property present, arrays of 2–3 items.
+ *
+ * json-schema-faker does the generating (formats, patterns, `$ref`, `allOf` merging); it reads a
+ * seeded random source and a copy of the schema tightened by `prepareSchemaForMock`. Its value is
+ * checked with Ajv, and the small fallback generator takes over when the faker throws or misses.
+ */
+import Ajv from "ajv";
+import Ajv2019 from "ajv/dist/2019";
+import Ajv2020 from "ajv/dist/2020";
+import { JSONSchemaFaker } from "json-schema-faker";
+import { generateFallbackMock } from "./fallback";
+import { prepareSchemaForMock } from "./prepare-schema";
+import { seededRandom, type RandomSource } from "./random";
+
+/** The original's seed (`generate_mock_from_schema(schema, seed=42)`). */
+export const DEFAULT_MOCK_SEED = 42;
+
+type Validate = (value: unknown) => boolean;
+
+function validatorFor(schema: unknown): Validate | null {
+  if (typeof schema === "boolean") return () => schema;
+  if (schema === null || typeof schema !== "object") return null;
+  const draft = String((schema as Record<string, unknown>).$schema ?? "");
+  const options = { strict: false, validateFormats: false, allErrors: false } as const;
+  try {
+    // A fresh instance per schema: schemas with the same `$id` must not collide in a shared cache.
+    const ajv = draft.includes("2020-12") ? new Ajv2020(options) : draft.includes("2019-09") ? new Ajv2019(options) : new Ajv(options);
+    const compiled = ajv.compile(schema as Record<string, unknown>);
+    return (value) => compiled(value) === true;
+  } catch {
+    // A schema Ajv cannot compile cannot be checked; the faker's value is taken as it is.
+    return null;
+  }
+}
+
+function fake(schema: unknown, random: RandomSource): unknown {
+  // The faker keeps its options globally; every call sets all of them, and runs synchronously.
+  JSONSchemaFaker.option({
+    random,
+    alwaysFakeOptionals: true,
+    fillProperties: false,
+    useDefaultValue: false,
+    useExamplesValue: false,
+    failOnInvalidTypes: false,
+    failOnInvalidFormat: false,
+    ignoreMissingRefs: true,
+    refDepthMax: 5,
+    minLength: 1,
+  });
+  return JSONSchemaFaker.generate(schema as Parameters<typeof JSONSchemaFaker.generate>[0]);
+}
+
+/** One mock value for `schema`; the same (schema, seed) always gives the same value. */
+export function generateMockFromSchema(schema: unknown, seed: number = DEFAULT_MOCK_SEED): unknown {
+  const validate = validatorFor(schema);
+  try {
+    const random = seededRandom(seed);
+    const value = fake(prepareSchemaForMock(schema, random), random);
+    if (validate === null || validate(value)) return value;
+  } catch {
+    // Fall through to the fallback generator, as the original does when jsf throws.
+  }
+  return generateFallbackMock(schema, seededRandom(seed));
+}
+
+/** `count` mock values: item `i` uses its own seed derived from (seed, i), so each is reproducible alone. */
+export function generateMocksFromSchema(schema: unknown, count: number, seed: number = DEFAULT_MOCK_SEED): unknown[] {
+  return Array.from({ length: count }, (_, index) => generateMockFromSchema(schema, (Math.imul(seed, 0x9e3779b1) + index) >>> 0));
+}
