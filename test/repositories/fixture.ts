@@ -60,13 +60,13 @@ export class RunScript {
 
   constructor(
     readonly h: Harness,
-    options: { runId?: string; workflow?: Record<string, unknown> } = {},
+    options: { runId?: string; projectName?: string; workflow?: Record<string, unknown> } = {},
   ) {
     const workflow = options.workflow ?? { workflow_id: "demo", steps: [] };
     const stored = h.repos.versions.processAndStoreWorkflowVersions(workflow, "hash-demo", "json", "demo", VIRTUAL_USER_ID);
     const run = h.repos.runs.getOrCreateWorkflowRun({
       userId: VIRTUAL_USER_ID,
-      projectName: "virtual_project",
+      projectName: options.projectName ?? "virtual_project",
       workflowTemplateName: "demo",
       workflowTemplateId: stored.workflowTemplateId,
       workflowVersionId: stored.workflowVersionId,
