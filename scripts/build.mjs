@@ -1,9 +1,11 @@
 // Bundles every entry point with esbuild. Type checking is separate (`npm run typecheck`).
+// Entries whose source does not exist yet are skipped, so the bundles grow with the project.
+import { existsSync } from "node:fs";
 import * as esbuild from "esbuild";
 
 const production = process.argv.includes("--production");
 
-const common = {
+const node = {
   bundle: true,
   platform: "node",
   format: "cjs",
@@ -18,9 +20,32 @@ const common = {
   mainFields: ["module", "main"],
 };
 
-await esbuild.build({
-  ...common,
-  entryPoints: { cli: "src/cli/main.ts" },
-  outdir: "dist",
-  banner: { js: "#!/usr/bin/env node" },
-});
+const builds = [
+  // The CLI: `wfv`.
+  { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
+  // The VS Code extension host side; `vscode` is provided by the host.
+  { ...node, entryPoints: { extension: "src/extension/extension.ts" }, outdir: "dist", external: [...node.external, "vscode"] },
+  // The language server (runs in its own Node process; never imports vscode).
+  { ...node, entryPoints: { server: "src/server/server.ts" }, outdir: "dist" },
+  // The webview panel UI: a browser bundle.
+  {
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    target: "es2022",
+    sourcemap: !production,
+    sourcesContent: false,
+    minify: production,
+    logLevel: "warning",
+    mainFields: ["browser", "module", "main"],
+    entryPoints: { webview: "src/webview/main.ts" },
+    outdir: "dist",
+    loader: { ".css": "text" },
+  },
+];
+
+await Promise.all(
+  builds
+    .filter((options) => Object.values(options.entryPoints).every((entry) => existsSync(entry)))
+    .map((options) => esbuild.build(options)),
+);

@@ -1,27 +1,39 @@
-// Installs what the differential tests need from Debian: Python Jinja2 and mongomock, the oracles
-// that run the original behaviour. Idempotent and quick when they are already there.
+// Installs what the tests need beyond npm packages, idempotently and quickly when already there:
+// - from Debian: Python Jinja2 and mongomock, the oracles that run the original behaviour;
+// - the real VS Code harness (code-server, Debian Chromium, playwright-core) from ../shared/vscode-e2e.
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 
 const python = "/usr/bin/python3";
 const wanted = [
   { module: "jinja2", pkg: "python3-jinja2" },
   { module: "mongomock", pkg: "python3-mongomock" },
 ];
+const isRoot = process.getuid?.() === 0;
+const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
 
 const has = (module) => spawnSync(python, ["-c", `import ${module}`], { stdio: "ignore" }).status === 0;
 const missing = wanted.filter((w) => !has(w.module)).map((w) => w.pkg);
-if (missing.length === 0) process.exit(0);
-
-if (process.getuid?.() !== 0) {
-  console.error(`[setup] missing Debian packages ${missing.join(" ")}; run: sudo apt-get install -y ${missing.join(" ")}`);
-  process.exit(0);
-}
-console.error(`[setup] installing ${missing.join(" ")} ...`);
-const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-const run = (args) => spawnSync("apt-get", args, { stdio: ["ignore", "ignore", "inherit"], env }).status === 0;
-if (!run(["install", "-y", "-qq", ...missing])) {
-  run(["update", "-qq"]);
-  if (!run(["install", "-y", "-qq", ...missing])) {
-    console.error("[setup] apt-get install failed; the differential tests will report the missing oracle");
+if (missing.length > 0) {
+  if (!isRoot) {
+    console.error(`[setup] missing Debian packages ${missing.join(" ")}; run: sudo apt-get install -y ${missing.join(" ")}`);
+  } else {
+    console.error(`[setup] installing ${missing.join(" ")} ...`);
+    const apt = (args) => spawnSync("apt-get", args, { stdio: ["ignore", "ignore", "inherit"], env }).status === 0;
+    if (!apt(["install", "-y", "-qq", ...missing])) {
+      apt(["update", "-qq"]);
+      if (!apt(["install", "-y", "-qq", ...missing])) {
+        console.error("[setup] apt-get install failed; the differential tests will report the missing oracle");
+      }
+    }
   }
+}
+
+// The VS Code end-to-end harness. WFV_SKIP_E2E=1 leaves it out (the UI tests then skip, saying why).
+const sharedDir = process.env.WFV_SHARED_DIR ?? resolve("..", "shared");
+const installer = resolve(sharedDir, "vscode-e2e", "install.sh");
+if (process.env.WFV_SKIP_E2E !== "1" && existsSync(installer)) {
+  const result = spawnSync("bash", [installer], { stdio: ["ignore", "inherit", "inherit"], env });
+  if (result.status !== 0) console.error("[setup] the VS Code e2e harness did not install; the UI tests will fail");
 }
