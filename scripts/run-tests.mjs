@@ -1,7 +1,10 @@
-// Runs every test/**/*.test.ts with Node's built-in test runner (TypeScript through tsx),
-// so the runner's own summary closes the output. Pass file filters as arguments to narrow the run.
+// Runs every test/**/*.test.ts with Node's built-in test runner (TypeScript through tsx).
+// Two phases: the fast suites two at a time, then the real-VS-Code suites (test/e2e) one at a time,
+// because each starts its own code-server and browser. A last line totals both phases.
+// Pass substrings of paths as arguments to narrow the run.
 import { spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
 function findTests(dir) {
@@ -23,7 +26,45 @@ if (files.length === 0) {
   console.error("no test files matched");
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], {
-  stdio: "inherit",
+
+const isE2e = (file) => file.startsWith(join("test", "e2e"));
+const phases = [
+  { files: files.filter((f) => !isE2e(f)), concurrency: 2 },
+  { files: files.filter(isE2e), concurrency: 1 },
+].filter((phase) => phase.files.length > 0);
+
+const countsDir = mkdtempSync(join(tmpdir(), "wfv-test-counts-"));
+const total = { passed: 0, failed: 0, skipped: 0 };
+let exitCode = 0;
+phases.forEach((phase, index) => {
+  const countsFile = join(countsDir, `phase-${index}.json`);
+  const result = spawnSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "--test",
+      `--test-concurrency=${phase.concurrency}`,
+      "--test-reporter=spec",
+      "--test-reporter-destination=stdout",
+      "--test-reporter=./scripts/count-reporter.mjs",
+      `--test-reporter-destination=${countsFile}`,
+      ...phase.files,
+    ],
+    { stdio: "inherit" },
+  );
+  if (result.status !== 0) exitCode = result.status ?? 1;
+  try {
+    const counts = JSON.parse(readFileSync(countsFile, "utf8"));
+    total.passed += counts.passed;
+    total.failed += counts.failed;
+    total.skipped += counts.skipped;
+  } catch {
+    total.failed += 1; // the phase died before reporting
+    exitCode = exitCode || 1;
+  }
 });
-process.exit(result.status ?? 1);
+rmSync(countsDir, { recursive: true, force: true });
+if (total.failed > 0) exitCode = exitCode || 1;
+console.log(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(exitCode);

@@ -6,6 +6,7 @@ import { EXIT_OK, EXIT_USAGE, reportFailure, type CliCommand } from "./io";
 import { dbCommand } from "./commands/db";
 import { eventsCommand } from "./commands/events";
 import { historyCommand } from "./commands/history";
+import { lspCommand } from "./commands/lsp";
 import { runCommand } from "./commands/run";
 import { serveCommand } from "./commands/serve";
 import { stateCommand } from "./commands/state";
@@ -25,6 +26,7 @@ const commands: Record<string, CliCommand> = {
   events: eventsCommand,
   history: historyCommand,
   serve: serveCommand,
+  lsp: lspCommand,
 };
 
 function helpText(): string {
