@@ -69,7 +69,7 @@ export function errorText(error: unknown): string {
 export function sanitizeErrorMessage(message: string): string {
   return message
     .replace(/sk-[A-Za-z0-9]{20,}/g, "[API_KEY_REDACTED]")
-    .replace(/api[_-]?key\s*[=:]\s*["']?[^\s"',]+["']?/gi, "api_key=[REDACTED]")
+    .replace(/api[_-]?key\s*[=:]\s*["']?[^\s"',&]+["']?/gi, "api_key=[REDACTED]")
     .replace(/\/home\/[^/\s]+/g, "/home/[USER]")
     .replace(/\/Users\/[^/\s]+/g, "/Users/[USER]")
     .replace(/C:\\Users\\[^\\\s]+/gi, "C:\\Users\\[USER]");
