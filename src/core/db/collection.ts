@@ -25,6 +25,7 @@ import type {
   UpdateSpec,
 } from "./types";
 import { toExtendedJson } from "../json/extended-json";
+import { getPath, isPlainObject, keyOf, setPath } from "./values";
 
 /** What a collection needs from its database. */
 export interface CollectionHost {
@@ -63,18 +64,6 @@ interface IndexInfo {
   unique: boolean;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof RegExp);
-}
-
-/** A string that identifies a value for uniqueness (1 and 1.0 are one number in JS, as in Mongo). */
-function keyOf(value: unknown): string {
-  if (typeof value === "string") return "s" + value;
-  if (typeof value === "number") return "n" + value;
-  if (value === undefined || value === null) return "z";
-  return "j" + JSON.stringify(toExtendedJson(value));
-}
-
 /** Throws if the filter, update or pipeline uses an operator the virtual DB refuses. */
 function refuseScripts(value: unknown, where: string): void {
   if (value === null || typeof value !== "object") return;
@@ -98,18 +87,6 @@ function requireObject(value: unknown, what: string): Record<string, unknown> {
   if (value === undefined || value === null) return {};
   if (!isPlainObject(value)) throw badDbRequest(`${what} must be an object, got ${JSON.stringify(toExtendedJson(value))}`, { what });
   return value;
-}
-
-/** Sets a dotted path, creating objects on the way (used to seed upserted documents). */
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split(".");
-  let node = target;
-  for (let i = 0; i < parts.length - 1; i++) {
-    const next = node[parts[i]];
-    if (!isPlainObject(next)) node[parts[i]] = {};
-    node = node[parts[i]] as Record<string, unknown>;
-  }
-  node[parts[parts.length - 1]] = cloneValue(value);
 }
 
 /**
@@ -345,8 +322,10 @@ export class MemoryCollection implements Collection {
   }
 
   /** Applies mingo's update operators to `document` in place; true when something changed. */
-  private applyModifier(document: Document, modifier: Record<string, unknown>, filter: Filter): boolean {
+  private applyModifier(document: Document, update: Record<string, unknown>, filter: Filter): boolean {
+    const modifier = "$addToSet" in update ? this.rewriteAddToSet(document, update) : update;
     if (Object.keys(modifier).length === 0) return false;
+    this.requireNumericTargets(document, modifier);
     const before = document._id;
     let changed: string[];
     try {
@@ -358,6 +337,69 @@ export class MemoryCollection implements Collection {
       throw badDbRequest("Performing an update on the path '_id' would modify the immutable field '_id'", { collection: this.name });
     }
     return changed.length > 0;
+  }
+
+  /** MongoDB refuses $inc/$mul on a present non-numeric value; mingo silently skips it. */
+  private requireNumericTargets(document: Document, modifier: Record<string, unknown>): void {
+    for (const op of ["$inc", "$mul"]) {
+      const operand = modifier[op] as Record<string, unknown> | undefined;
+      if (operand === undefined) continue;
+      for (const path of Object.keys(operand)) {
+        if (path.includes("$")) continue;
+        const current = getPath(document, path);
+        if (current !== undefined && typeof current !== "number") {
+          const type = current === null ? "null" : Array.isArray(current) ? "array" : current instanceof Date ? "date" : typeof current;
+          throw badDbRequest(
+            `Cannot apply ${op} to a value of non-numeric type. {_id: ${JSON.stringify(toExtendedJson(document._id))}} has the field '${path.split(".").pop()}' of non-numeric type ${type}`,
+            { collection: this.name, operator: op, path },
+          );
+        }
+      }
+    }
+  }
+
+  /**
+   * mingo's $addToSet de-duplicates the whole existing array (and then misses the change); MongoDB only
+   * appends the values that are not there yet. Plain paths are turned into an equivalent `$set`.
+   */
+  private rewriteAddToSet(document: Document, modifier: Record<string, unknown>): Record<string, unknown> {
+    const spec = modifier.$addToSet as Record<string, unknown>;
+    const paths = Object.keys(spec);
+    if (paths.some((path) => path.includes("$"))) return modifier;
+    const otherPaths = Object.entries(modifier)
+      .filter(([op]) => op !== "$addToSet")
+      .flatMap(([op, operand]) => [...Object.keys(operand as object), ...(op === "$rename" ? Object.values(operand as object).map(String) : [])]);
+    const rest: Record<string, unknown> = { ...modifier };
+    delete rest.$addToSet;
+    const set: Record<string, unknown> = { ...((rest.$set as Record<string, unknown>) ?? {}) };
+    let changed = false;
+    for (const path of paths) {
+      const clash = otherPaths.find((other) => other === path || other.startsWith(path + ".") || path.startsWith(other + "."));
+      if (clash !== undefined) throw badDbRequest(`Updating the path '${path}' would create a conflict at '${clash}'`, { collection: this.name });
+      const value = spec[path];
+      const additions = isPlainObject(value) && "$each" in value ? value.$each : [value];
+      if (!Array.isArray(additions)) throw badDbRequest("The argument to $each in $addToSet must be an array", { collection: this.name });
+      const current = getPath(document, path);
+      if (current !== undefined && !Array.isArray(current)) {
+        throw badDbRequest(`Cannot apply $addToSet to non-array field. Field named '${path.split(".").pop()}' has non-array type ${current === null ? "null" : typeof current}`, {
+          collection: this.name,
+        });
+      }
+      const next = current === undefined ? [] : current.slice();
+      const present = new Set(next.map(keyOf));
+      for (const addition of additions) {
+        const key = keyOf(addition);
+        if (present.has(key)) continue;
+        present.add(key);
+        next.push(cloneValue(addition));
+      }
+      if (current === undefined || next.length !== current.length) {
+        set[path] = next;
+        changed = true;
+      }
+    }
+    if (changed) rest.$set = set;
+    return rest;
   }
 
   private upsertDocument(filter: Filter, modifier: Record<string, unknown>, setOnInsert: Record<string, unknown> | null): Document {

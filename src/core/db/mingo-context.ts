@@ -1,7 +1,7 @@
 /**
  * The one mingo configuration the virtual DB uses: an explicit operator context (no global
- * `useOperators` side effects), scripts disabled, `$sort` replaced by our BSON-ordered sort, and a
- * collection resolver for `$lookup`/`$unionWith`/`$graphLookup`.
+ * `useOperators` side effects), scripts disabled, a few stages replaced where mingo differs from
+ * MongoDB (see stages.ts), and a collection resolver for `$lookup`/`$unionWith`/`$graphLookup`.
  */
 import { Context, ProcessingMode } from "mingo";
 import * as accumulatorOperators from "mingo/operators/accumulator";
@@ -10,9 +10,8 @@ import * as pipelineOperators from "mingo/operators/pipeline";
 import * as projectionOperators from "mingo/operators/projection";
 import * as queryOperators from "mingo/operators/query";
 import * as windowOperators from "mingo/operators/window";
-import { Lazy, type Iterator } from "mingo/lazy";
 import type { Options, CollectionResolver, AnyObject } from "mingo/types";
-import { normalizeSort, sortDocuments } from "./compare";
+import { bsonSort, bucketAsGroup, lookupInForeignOrder, sampleWithoutReplacement, typeQuery } from "./stages";
 
 /** Operators the virtual DB refuses, with the reason given to the caller. */
 export const REFUSED_OPERATORS: Readonly<Record<string, string>> = {
@@ -29,21 +28,20 @@ function without(ops: object, names: readonly string[]): Record<string, never> {
   return copy as Record<string, never>;
 }
 
-/** `$sort` with Mongo's BSON order and array rule, where mingo's order differs (missing vs null, booleans). */
-function bsonSort(collection: Iterator, expr: AnyObject): Iterator {
-  const spec = normalizeSort(expr as Record<string, 1 | -1>);
-  if (spec.length === 0) throw new TypeError("$sort specification is invalid");
-  return collection.transform((documents: unknown[]) => Lazy(sortDocuments(documents, spec)));
-}
-
 const refusedNames = Object.keys(REFUSED_OPERATORS);
 
 const baseContext = Context.init({
   accumulator: without(accumulatorOperators, refusedNames),
   expression: without(expressionOperators, refusedNames),
-  pipeline: { ...without(pipelineOperators, refusedNames), $sort: bsonSort as never },
+  pipeline: {
+    ...without(pipelineOperators, refusedNames),
+    $sort: bsonSort as never,
+    $sample: sampleWithoutReplacement as never,
+    $bucket: bucketAsGroup as never,
+    $lookup: lookupInForeignOrder as never,
+  },
   projection: without(projectionOperators, refusedNames),
-  query: without(queryOperators, refusedNames),
+  query: { ...without(queryOperators, refusedNames), $type: typeQuery as never },
   window: without(windowOperators, refusedNames),
 });
 
