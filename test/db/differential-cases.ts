@@ -182,7 +182,8 @@ class Gen {
   }
 
   projection(): { [key: string]: Json } | undefined {
-    return this.pick([undefined, { _id: 0, n: 1, s: 1 }, { tags: 0, arr: 0 }, { "nested.x": 1, n: 1 }, { _id: 1, g: 1 }, { nested: 0 }]);
+    const projections: Array<{ [key: string]: Json } | undefined> = [undefined, { _id: 0, n: 1, s: 1 }, { tags: 0, arr: 0 }, { "nested.x": 1, n: 1 }, { _id: 1, g: 1 }, { nested: 0 }];
+    return this.pick(projections);
   }
 
   update(): { [key: string]: Json } {
