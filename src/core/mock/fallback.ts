@@ -3,6 +3,7 @@
  * a direct walk over the schema that emits every property and gives arrays 2–3 items (ruling 14).
  */
 import { generateLoremText, loremWords } from "./lorem";
+import { tupleLimit } from "./prepare-schema";
 import { pick, randomInt, type RandomSource } from "./random";
 
 type Schema = Record<string, unknown>;
@@ -133,7 +134,7 @@ function generate(node: unknown, random: RandomSource, root: unknown, depth: num
       return null;
     case "array": {
       const min = typeof schema.minItems === "number" ? schema.minItems : 0;
-      const max = typeof schema.maxItems === "number" ? schema.maxItems : Infinity;
+      const max = Math.min(typeof schema.maxItems === "number" ? schema.maxItems : Infinity, tupleLimit(schema));
       const length = randomInt(random, Math.min(Math.max(2, min), max), Math.min(Math.max(3, min), max));
       const prefix = Array.isArray(schema.prefixItems) ? schema.prefixItems : Array.isArray(schema.items) ? schema.items : [];
       const items = isObject(schema.items) ? schema.items : { type: "string" };

@@ -31,9 +31,16 @@ function clamp(value: number, low: number, high: number): number {
   return Math.min(Math.max(value, low), high);
 }
 
+/** The most items a tuple schema allows (`prefixItems` + `items: false`, or draft-7 `additionalItems: false`). */
+export function tupleLimit(schema: Schema): number {
+  if (Array.isArray(schema.prefixItems) && schema.items === false) return schema.prefixItems.length;
+  if (Array.isArray(schema.items) && schema.additionalItems === false) return schema.items.length;
+  return Infinity;
+}
+
 function prepareArray(schema: Schema, random: RandomSource): void {
   const min = typeof schema.minItems === "number" ? schema.minItems : 0;
-  const max = typeof schema.maxItems === "number" ? schema.maxItems : Infinity;
+  const max = Math.min(typeof schema.maxItems === "number" ? schema.maxItems : Infinity, tupleLimit(schema));
   if (min > max) return;
   const low = clamp(2, min, max);
   const high = clamp(3, min, max);

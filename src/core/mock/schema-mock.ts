@@ -19,9 +19,22 @@ export const DEFAULT_MOCK_SEED = 42;
 
 type Validate = (value: unknown) => boolean;
 
+/** Compiled validators by schema text: the same output_schema is mocked on every run of its module. */
+const validators = new Map<string, Validate | null>();
+const MAX_CACHED_VALIDATORS = 64;
+
 function validatorFor(schema: unknown): Validate | null {
   if (typeof schema === "boolean") return () => schema;
   if (schema === null || typeof schema !== "object") return null;
+  const key = JSON.stringify(schema);
+  if (validators.has(key)) return validators.get(key)!;
+  const validate = compileValidator(schema);
+  if (validators.size >= MAX_CACHED_VALIDATORS) validators.delete(validators.keys().next().value!);
+  validators.set(key, validate);
+  return validate;
+}
+
+function compileValidator(schema: object): Validate | null {
   const draft = String((schema as Record<string, unknown>).$schema ?? "");
   const options = { strict: false, validateFormats: false, allErrors: false } as const;
   try {
