@@ -1,0 +1,163 @@
+/** Export / import: round trips, blobs written by the original Python server, and corrupt input. */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { gzipSync } from "node:zlib";
+import { describe, test } from "node:test";
+import { WfvError } from "../../src/core/errors";
+import {
+  VIRTUAL_USER_ID,
+  createFreshVirtualDb,
+  createVirtualDb,
+  decodeDbBlob,
+  ensureVirtualUser,
+  exportCompressed,
+  exportDb,
+  importDb,
+  type VirtualDb,
+} from "../../src/core/db";
+import { debianPython } from "../helpers/oracle";
+
+const CLOCK = Date.UTC(2025, 4, 6, 7, 8, 9, 10);
+
+function sampleDb(): VirtualDb {
+  const db = createFreshVirtualDb({ clock: () => CLOCK });
+  const events = db.collection("events");
+  for (let i = 0; i < 5; i++) {
+    events.insertOne({
+      event_id: `evt_${db.newUuid7Hex()}`,
+      workflow_run_id: "wf_abc",
+      event_type: "module_completed",
+      timestamp: db.now(),
+      data: { list: [1, "two", null, { when: new Date(Date.UTC(2024, 0, i + 1)) }], _state_mapped: {} },
+    });
+  }
+  db.collection("weighted_keywords").insertOne({ keyword: "fox", weight: 1.5, last_used: db.now(), nested: { deep: [[1, 2], []] } });
+  return db;
+}
+
+function dbInvalid(fn: () => unknown, reason: string, message: RegExp) {
+  assert.throws(fn, (error: unknown) => {
+    assert.ok(error instanceof WfvError, `expected WfvError, got ${String(error)}`);
+    assert.equal(error.errorType, "db_invalid");
+    assert.equal(error.details.reason, reason);
+    assert.match(error.message, message);
+    return true;
+  });
+}
+
+describe("round trip", () => {
+  test("export → import → export is identical and dates stay dates", () => {
+    const db = sampleDb();
+    const blob = exportCompressed(db);
+    assert.match(blob, /^[A-Za-z0-9+/]+=*$/);
+    const again = importDb(blob);
+    assert.equal(exportCompressed(again), blob);
+    assert.deepEqual(exportDb(again), exportDb(db));
+    const event = again.collection("events").findOne({})!;
+    assert.ok(event.timestamp instanceof Date);
+    assert.ok(((event.data as { list: unknown[] }).list[3] as { when: unknown }).when instanceof Date);
+    // And the imported dates still work in date operators.
+    assert.equal(again.collection("events").countDocuments({ timestamp: { $lte: new Date(CLOCK) } }), 5);
+  });
+
+  test("exportDb gives fresh copies with Date values; importDb accepts them, {$date} wrappers, or nothing", () => {
+    const db = sampleDb();
+    const snapshot = exportDb(db);
+    snapshot.events[0].event_type = "changed";
+    assert.equal(db.collection("events").findOne({})!.event_type, "module_completed");
+    assert.deepEqual(Object.keys(snapshot), ["events", "users", "weighted_keywords"]);
+
+    const fromObject = importDb({ things: [{ _id: 1, at: { $date: "2025-01-01T00:00:00Z" } }, { _id: 2, at: new Date(5) }] });
+    assert.deepEqual(fromObject.collection("things").find({}), [
+      { _id: 1, at: new Date("2025-01-01T00:00:00Z") },
+      { _id: 2, at: new Date(5) },
+    ]);
+    assert.deepEqual(importDb(null).collectionNames(), []);
+    assert.deepEqual(importDb(undefined).collectionNames(), []);
+  });
+
+  test("time-ordered ids continue above the imported ones, also when the clock is behind them", () => {
+    const future = createVirtualDb({ clock: () => Date.UTC(2030, 0, 1) });
+    const lastEvent = `evt_${future.newUuid7Hex()}`;
+    future.collection("events").insertOne({ event_id: lastEvent });
+    const branch = `br_${future.newUuid7Hex()}`;
+    future.collection("branches").insertOne({ branch_id: branch });
+
+    const reimported = importDb(exportCompressed(future), { clock: () => CLOCK });
+    const next = reimported.newUuid7Hex();
+    assert.ok(`evt_${next}` > lastEvent && next > branch.slice(3), `${next} must sort after ${branch}`);
+  });
+
+  test("the virtual user is there in a fresh DB and ensureVirtualUser does not duplicate it", () => {
+    const db = createFreshVirtualDb({ clock: () => CLOCK });
+    ensureVirtualUser(db);
+    assert.deepEqual(db.collection("users").find({}), [
+      {
+        _id: VIRTUAL_USER_ID,
+        user_id: VIRTUAL_USER_ID,
+        username: "virtual_user",
+        email: "virtual@example.com",
+        created_at: new Date(CLOCK),
+        is_virtual: true,
+      },
+    ]);
+    assert.equal(importDb(exportCompressed(db), { ensureVirtualUser: true }).collection("users").countDocuments(), 1);
+    assert.equal(importDb(null, { ensureVirtualUser: true }).collection("users").countDocuments(), 1);
+  });
+});
+
+/** What backend/db/virtual.py's export_state() writes: base64(gzip(json.dumps(...))), datetimes as isoformat(). */
+const ORIGINAL_EXPORT = String.raw`
+import base64, datetime, gzip, json
+created = datetime.datetime(2025, 3, 4, 5, 6, 7, 123000)
+state = {
+  "users": [{"_id": "virtual_user_001", "user_id": "virtual_user_001", "username": "virtual_user",
+             "email": "virtual@example.com", "created_at": created.isoformat(), "is_virtual": True}],
+  "workflow_runs": [{"_id": "65f0c0ffee0000000000abcd", "workflow_run_id": "wf_0123456789ab", "status": "awaiting_input",
+                     "created_at": datetime.datetime(2025, 3, 4, 5, 6, 8).isoformat()}],
+  "events": [{"_id": "65f0c0ffee0000000000abce", "event_id": "evt_0193b1a2c3d47abc8def0123456789ab",
+              "workflow_run_id": "wf_0123456789ab", "event_type": "workflow_created", "timestamp": created.isoformat(),
+              "data": {"project_name": "p", "nested": [created.isoformat()]}}],
+}
+print(base64.b64encode(gzip.compress(json.dumps(state).encode())).decode())
+`;
+
+describe("blobs from the original server", () => {
+  const python = spawnSync(debianPython, ["-c", ORIGINAL_EXPORT], { encoding: "utf8" });
+  test("import as the original did: ISO strings stay strings, ids continue above its event ids", { skip: python.status !== 0 && "no python3" }, () => {
+    const blob = python.stdout.trim();
+    const db = importDb(blob, { clock: () => Date.UTC(2024, 0, 1), ensureVirtualUser: true });
+    assert.deepEqual(db.collectionNames(), ["events", "users", "workflow_runs"]);
+    assert.equal(db.collection("users").countDocuments(), 1, "the blob's virtual user is kept, not duplicated");
+    const event = db.collection("events").findOne({ event_type: "workflow_created" })!;
+    assert.equal(event.timestamp, "2025-03-04T05:06:07.123000");
+    assert.deepEqual(event.data, { project_name: "p", nested: ["2025-03-04T05:06:07.123000"] });
+    assert.equal(db.collection("workflow_runs").findOne({})!.created_at, "2025-03-04T05:06:08");
+    assert.ok(db.newUuid7Hex() > "0193b1a2c3d47abc8def0123456789ab");
+    // Exporting it again keeps the strings as strings.
+    assert.equal(importDb(exportCompressed(db)).collection("events").findOne({})!.timestamp, "2025-03-04T05:06:07.123000");
+  });
+});
+
+describe("unreadable input is db_invalid and says what is wrong", () => {
+  const gz = (text: string) => gzipSync(Buffer.from(text)).toString("base64");
+
+  test("bad base64", () => dbInvalid(() => importDb("H4sI*not base64*"), "bad_base64", /not base64: unexpected character "\*"/));
+  test("not gzip", () => dbInvalid(() => importDb(Buffer.from("just some plain bytes here").toString("base64")), "bad_gzip", /not gzip data/));
+  test("truncated gzip", () => {
+    const events = Array.from({ length: 200 }, (_, i) => ({ i, v: (i * 7919) % 1009 }));
+    const full = gzipSync(Buffer.from(JSON.stringify({ events })));
+    dbInvalid(() => importDb(full.subarray(0, full.length - 30).toString("base64")), "bad_gzip", /gzip data is corrupt/);
+  });
+  test("gzip of something that is not JSON", () => dbInvalid(() => importDb(gz("{events: nope")), "bad_json", /not valid JSON/));
+  test("wrong shapes", () => {
+    dbInvalid(() => importDb(gz("[1, 2]")), "wrong_shape", /must be an object of collections.*got an array/);
+    dbInvalid(() => importDb(gz('{"events": {"a": 1}}')), "wrong_shape", /collection 'events' must be an array/);
+    dbInvalid(() => importDb(gz('{"events": [1]}')), "wrong_shape", /document 0 of collection 'events' is not an object/);
+    dbInvalid(() => importDb(gz('{"bad$name": []}')), "wrong_shape", /invalid collection name/);
+    dbInvalid(() => importDb(gz('{"events": [{"at": {"$date": "not a date"}}]}')), "bad_date", /invalid \$date "not a date" at events\[0\]\.at/);
+    dbInvalid(() => importDb(gz('{"events": [{"_id": 1}, {"_id": 1}]}')), "duplicate_id", /E11000/);
+    dbInvalid(() => importDb(""), "empty", /empty/);
+    dbInvalid(() => decodeDbBlob("{not json"), "bad_json", /not valid JSON/);
+  });
+});
