@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { EventType } from "../../src/core/repositories";
+import { buildLineageFilter, EventType } from "../../src/core/repositories";
 import { harness, RunScript } from "./fixture";
 
 describe("branches and lineage (engine.md 2.4)", () => {
@@ -115,5 +115,27 @@ describe("branches and lineage (engine.md 2.4)", () => {
     const run = new RunScript(h);
     assert.deepEqual(h.repos.branches.getBranchLineage("br_missing"), []);
     assert.deepEqual(h.repos.events.getLineageEvents(run.runId, { branchId: "br_missing" }), []);
+  });
+
+  it("selects exactly what the original's $or lineage query selects", () => {
+    const h = harness();
+    const run = new RunScript(h);
+    run.stepStarted("s1");
+    for (let i = 0; i < 6; i++) run.module("s1", `m${i}`, { i });
+    h.repos.state.jumpToModule(run.runId, "s1", "m3");
+    for (let i = 3; i < 6; i++) run.module("s1", `m${i}`, { i, again: true });
+    h.repos.state.jumpToModule(run.runId, "s1", "m1");
+    run.module("s1", "m1", { third: true });
+    h.repos.events.storeEvent({ workflowRunId: run.runId, eventType: EventType.STEP_STARTED, stepId: "s9", branchId: "br_unrelated" });
+
+    const branchIds = h.repos.branches.getRunBranches(run.runId).map((b) => b.branch_id);
+    for (const branchId of branchIds) {
+      const lineage = h.repos.branches.getBranchLineage(branchId);
+      for (const eventType of [undefined, EventType.MODULE_COMPLETED, [EventType.MODULE_STARTED, EventType.STEP_STARTED]] as const) {
+        const viaOr = h.db.collection("events").find(buildLineageFilter(run.runId, lineage, eventType), { sort: { event_id: 1 } });
+        const ours = h.repos.events.getLineageEvents(run.runId, { branchId, eventType });
+        assert.deepEqual(ours, viaOr);
+      }
+    }
   });
 });
