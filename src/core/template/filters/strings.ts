@@ -1,0 +1,183 @@
+/** Jinja2's text filters. */
+import { pyCapitalize, pyReplace } from "../attributes";
+import { required } from "../call-args";
+import { pyArithmetic, pyIterate, pyLength, undefinedError } from "../operators";
+import { formatWithSpec, percentFormat, pyRepr } from "../python-format";
+import { TemplateError, typeError } from "../template-error";
+import { isDict, isTuple, makeTuple, pyTypeName, Undef } from "../values";
+import { pyFloatValue } from "./numbers";
+import { filter, softStr, type FilterFn } from "./common";
+
+const titleSplitRe = /([-\s({[<]+)/u;
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&#34;").replace(/'/g, "&#39;");
+}
+
+function splitLines(text: string): string[] {
+  const parts = text.split(/\r\n|[\n\r\v\f\u001c-\u001e\u0085\u2028\u2029]/);
+  if (parts.length && parts[parts.length - 1] === "") parts.pop();
+  return parts;
+}
+
+/** `str.center(width)` with CPython's placement of the odd space. */
+function center(text: string, width: number): string {
+  const length = [...text].length;
+  if (width <= length) return text;
+  const gap = width - length;
+  const left = Math.floor(gap / 2) + (gap & width & 1);
+  return " ".repeat(left) + text + " ".repeat(gap - left);
+}
+
+function asInt(value: unknown, what: string): number {
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "number" && Number.isInteger(value)) return value;
+  throw typeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer (${what})`);
+}
+
+function requireStr(value: unknown, fn: string): string {
+  if (value instanceof Undef) throw undefinedError(value);
+  if (typeof value !== "string") throw typeError(`${fn}: expected str, got ${pyTypeName(value)}`);
+  return value;
+}
+
+function urlQuote(value: unknown, forQuery: boolean): string {
+  const text = softStr(value);
+  const bytes = new TextEncoder().encode(text);
+  let out = "";
+  for (const byte of bytes) {
+    const ch = String.fromCharCode(byte);
+    if (/[A-Za-z0-9_.\-~]/.test(ch) || (!forQuery && ch === "/")) out += ch;
+    else out += "%" + byte.toString(16).toUpperCase().padStart(2, "0");
+  }
+  return forQuery ? out.replace(/%20/g, "+") : out;
+}
+
+function decodeEntities(text: string): string {
+  const named: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
+  return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (whole, entity: string) => {
+    if (entity[0] === "#") {
+      const code = entity[1].toLowerCase() === "x" ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10);
+      return String.fromCodePoint(code);
+    }
+    return named[entity.toLowerCase()] ?? whole;
+  });
+}
+
+export const stringFilters: Record<string, FilterFn> = {
+  upper: filter("upper", [], (v) => softStr(v).toUpperCase()),
+  lower: filter("lower", [], (v) => softStr(v).toLowerCase()),
+  capitalize: filter("capitalize", [], (v) => pyCapitalize(softStr(v))),
+  title: filter("title", [], (v) =>
+    softStr(v)
+      .split(titleSplitRe)
+      .filter((item) => item)
+      .map((item) => {
+        const [first, ...rest] = [...item];
+        return first.toUpperCase() + rest.join("").toLowerCase();
+      })
+      .join("")),
+  trim: filter("trim", [["chars", null]], (v, a) => {
+    const text = softStr(v);
+    if (a.chars === null) return text.replace(/^[\s\u001c-\u001f\u0085]+|[\s\u001c-\u001f\u0085]+$/g, "");
+    const set = new Set(softStr(a.chars));
+    const chars = [...text];
+    let start = 0;
+    let end = chars.length;
+    while (start < end && set.has(chars[start])) start++;
+    while (end > start && set.has(chars[end - 1])) end--;
+    return chars.slice(start, end).join("");
+  }),
+  string: filter("string", [], (v) => softStr(v)),
+  replace: filter("replace", [["old", required], ["new", required], ["count", null]], (v, a) =>
+    pyReplace(softStr(v), softStr(a.old), softStr(a.new), a.count === null ? -1 : asInt(a.count, "count"))),
+  center: filter("center", [["width", 80]], (v, a) => center(softStr(v), asInt(a.width, "width"))),
+  indent: filter("indent", [["width", 4], ["first", false], ["blank", false]], (v, a) => {
+    const indention = typeof a.width === "string" ? a.width : " ".repeat(asInt(a.width, "width"));
+    // Jinja appends "\n" with `+`, so an undefined or non-string input fails as Python does.
+    const text = pyArithmetic("add", v, "\n") as string;
+    let result: string;
+    if (a.blank) result = splitLines(text).join("\n" + indention);
+    else {
+      const lines = splitLines(text);
+      result = lines.shift() ?? "";
+      if (lines.length) result += "\n" + lines.map((line) => (line ? indention + line : line)).join("\n");
+    }
+    return a.first ? indention + result : result;
+  }),
+  truncate: filter("truncate", [["length", 255], ["killwords", false], ["end", "..."], ["leeway", null]], (v, a) => {
+    const length = asInt(a.length, "length");
+    const end = softStr(a.end);
+    const leeway = a.leeway === null ? 5 : asInt(a.leeway, "leeway");
+    if (length < [...end].length) throw new TemplateError("runtime", `expected length >= ${[...end].length}, got ${length}`);
+    if (leeway < 0) throw new TemplateError("runtime", `expected leeway >= 0, got ${leeway}`);
+    if (v instanceof Undef) return v;
+    if (pyLength(v) <= length + leeway) return v;
+    const chars = [...requireStr(v, "truncate")];
+    if (a.killwords) return chars.slice(0, length - [...end].length).join("") + end;
+    const head = chars.slice(0, length - [...end].length).join("");
+    const space = head.lastIndexOf(" ");
+    return (space >= 0 ? head.slice(0, space) : head) + end;
+  }),
+  wordcount: filter("wordcount", [], (v) => (softStr(v).match(/[\p{L}\p{N}_]+/gu) ?? []).length),
+  format: (v, call) => {
+    if (call.args.length && call.kwargs.size) throw new TemplateError("runtime", "can't handle positional and keyword arguments at the same time");
+    const values = call.kwargs.size ? Object.fromEntries(call.kwargs) : makeTuple([...call.args]);
+    return percentFormat(softStr(v), values);
+  },
+  escape: filter("escape", [], (v) => (v instanceof Undef ? "" : escapeHtml(softStr(v)))),
+  e: filter("e", [], (v) => (v instanceof Undef ? "" : escapeHtml(softStr(v)))),
+  forceescape: filter("forceescape", [], (v) => escapeHtml(softStr(v))),
+  safe: filter("safe", [], (v) => softStr(v)),
+  striptags: filter("striptags", [], (v) => {
+    const stripped = softStr(v).replace(/<!--.*?-->/gs, "").replace(/<.*?>/gs, "");
+    return decodeEntities(stripped.split(/\s+/).filter(Boolean).join(" "));
+  }),
+  urlencode: filter("urlencode", [], (v) => {
+    if (typeof v === "string" || !(Array.isArray(v) || isDict(v))) return urlQuote(v, false);
+    const pairs = isDict(v) ? Object.keys(v).map((key) => [key, v[key]]) : pyIterate(v).map((pair) => pyIterate(pair));
+    return pairs.map(([key, value]) => `${urlQuote(key, true)}=${urlQuote(value, true)}`).join("&");
+  }),
+  filesizeformat: filter("filesizeformat", [["binary", false]], (v, a) => {
+    const bytes = pyFloatValue(v);
+    const base = a.binary ? 1024 : 1000;
+    const prefixes = a.binary ? ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"] : ["kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+    if (bytes === 1) return "1 Byte";
+    if (bytes < base) return `${Math.trunc(bytes)} Bytes`;
+    let unit = base;
+    let prefix = prefixes[0];
+    for (let i = 0; i < prefixes.length; i++) {
+      unit = base ** (i + 2);
+      prefix = prefixes[i];
+      if (bytes < unit) break;
+    }
+    return `${formatWithSpec((base * bytes) / unit, ".1f")} ${prefix}`;
+  }),
+  pprint: filter("pprint", [], (v) => pyRepr(sortDictsForPprint(v))),
+  xmlattr: filter("xmlattr", [["autospace", true]], (v, a) => {
+    if (!isDict(v)) throw typeError(`'${pyTypeName(v)}' object has no attribute 'items'`);
+    const items: string[] = [];
+    for (const key of Object.keys(v)) {
+      const value = v[key];
+      if (value === null || value instanceof Undef) continue;
+      if (/[\s/>=]/.test(key)) throw new TemplateError("value", `Invalid character in attribute name: ${pyRepr(key)}`);
+      items.push(`${escapeHtml(key)}="${escapeHtml(softStr(value))}"`);
+    }
+    const joined = items.join(" ");
+    return a.autospace && joined ? " " + joined : joined;
+  }),
+};
+
+/** `pprint.pformat` sorts dict keys; short values otherwise print as `repr`. */
+function sortDictsForPprint(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const mapped = value.map(sortDictsForPprint);
+    return isTuple(value) ? makeTuple(mapped) : mapped;
+  }
+  if (isDict(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortDictsForPprint(value[key]);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,93 @@
+/** Jinja2's default globals: `range`, `dict`, `namespace`, `cycler`, `joiner`, `lipsum`. */
+import type { AttributeSource } from "./attributes";
+import { bindArgs } from "./call-args";
+import { pyIterate } from "./operators";
+import { TemplateError, typeError } from "./template-error";
+import { type CallArgs, isDict, Namespace, PyCallable, pyTypeName, Undef } from "./values";
+
+/** Jinja's sandbox limit; the plain environment has none, but a template must not exhaust memory. */
+const maxRange = 1_000_000;
+
+function intArg(value: unknown): number {
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "number" && Number.isInteger(value)) return value;
+  throw typeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
+}
+
+export function pyRange({ args }: CallArgs): number[] {
+  if (args.length === 0) throw typeError("range expected at least 1 argument, got 0");
+  if (args.length > 3) throw typeError(`range expected at most 3 arguments, got ${args.length}`);
+  const [start, stop, step] = args.length === 1 ? [0, intArg(args[0]), 1] : [intArg(args[0]), intArg(args[1]), args.length === 3 ? intArg(args[2]) : 1];
+  if (step === 0) throw new TemplateError("value", "range() arg 3 must not be zero");
+  const out: number[] = [];
+  for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
+    out.push(i);
+    if (out.length > maxRange) throw new TemplateError("runtime", `range too big, maximum size for range is ${maxRange}`);
+  }
+  return out;
+}
+
+class Cycler implements AttributeSource {
+  private position = 0;
+  constructor(private readonly items: unknown[]) {}
+
+  pyAttribute(name: string): unknown {
+    switch (name) {
+      case "current": return this.items[this.position];
+      case "next": return new PyCallable("next", () => {
+        const value = this.items[this.position];
+        this.position = (this.position + 1) % this.items.length;
+        return value;
+      });
+      case "reset": return new PyCallable("reset", () => {
+        this.position = 0;
+        return null;
+      });
+      case "items": return this.items;
+      default: return new Undef(`'Cycler object' has no attribute '${name}'`);
+    }
+  }
+}
+
+export function makeGlobals(): Record<string, unknown> {
+  return {
+    range: new PyCallable("range", pyRange, "builtin_function_or_method"),
+    dict: new PyCallable("dict", ({ args, kwargs }) => {
+      const out: Record<string, unknown> = {};
+      if (args.length > 1) throw typeError(`dict expected at most 1 argument, got ${args.length}`);
+      if (args.length === 1) {
+        if (isDict(args[0])) Object.assign(out, args[0]);
+        else for (const pair of pyIterate(args[0])) {
+          const [key, value] = pyIterate(pair);
+          out[String(key)] = value;
+        }
+      }
+      for (const [key, value] of kwargs) out[key] = value;
+      return out;
+    }),
+    namespace: new PyCallable("namespace", ({ args, kwargs }) => {
+      const ns = new Namespace();
+      for (const arg of args) {
+        if (!isDict(arg)) throw typeError("namespace() positional argument must be a dict");
+        for (const key of Object.keys(arg)) ns.attributes.set(key, arg[key]);
+      }
+      for (const [key, value] of kwargs) ns.attributes.set(key, value);
+      return ns;
+    }),
+    cycler: new PyCallable("cycler", ({ args }) => {
+      if (!args.length) throw typeError("at least one item has to be provided");
+      return new Cycler(args);
+    }),
+    joiner: new PyCallable("joiner", (call) => {
+      const { sep } = bindArgs("joiner", call, [["sep", ", "]]);
+      let used = false;
+      return new PyCallable("joiner", () => {
+        if (!used) {
+          used = true;
+          return "";
+        }
+        return sep;
+      });
+    }),
+  };
+}

@@ -1,0 +1,507 @@
+/**
+ * Evaluates the template tree with Python/Jinja2 semantics: scopes as Jinja scopes them, loops with
+ * `loop.*`, macros and call blocks, filters and tests with keyword arguments, SilentUndefined.
+ */
+import type { CallSignature, Expr, Stmt, TemplateAst } from "./ast";
+import { getAttribute, getItem, SliceValue, type AttributeSource } from "./attributes";
+import { filters } from "./filters";
+import { pyArithmetic, pyCompare, pyContains, pyEquals, pyIterate, pyNegate, truthy, undefinedError } from "./operators";
+import { pyStr } from "./python-format";
+import { TemplateError, typeError, valueError } from "./template-error";
+import { tests } from "./tests";
+import { makeGlobals } from "./globals";
+import {
+  type CallArgs,
+  isDict,
+  makeTuple,
+  Namespace,
+  NaiveDateTime,
+  PyCallable,
+  pyTypeName,
+  Undef,
+} from "./values";
+
+/** The variables a template sees (engine.md §5.3). */
+export interface TemplateContext {
+  state: Record<string, unknown>;
+  step?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+  /** Freezes `now()`; a `Date` is read in local time, as Python's naive `datetime.now()`. */
+  now?: () => Date | NaiveDateTime;
+  /** More top-level variables (e.g. `current_step_name` for status_display). */
+  extra?: Record<string, unknown>;
+  /**
+   * `"silent"` (default) is the resolver's SilentUndefined; `"default"` is Jinja's default
+   * Undefined, where attribute access on an undefined value raises (status_display uses it).
+   */
+  undefinedMode?: "silent" | "default";
+}
+
+class Scope {
+  readonly vars = new Map<string, unknown>();
+  constructor(readonly parent: Scope | null) {}
+
+  lookup(name: string): { found: boolean; value?: unknown } {
+    if (this.vars.has(name)) return { found: true, value: this.vars.get(name) };
+    return this.parent ? this.parent.lookup(name) : { found: false };
+  }
+}
+
+class LoopContext implements AttributeSource {
+  index0 = -1;
+  constructor(
+    private readonly items: unknown[],
+    readonly depth0: number,
+    private readonly recurse: ((items: unknown) => string) | null,
+  ) {}
+
+  private lastChanged: unknown[] | undefined;
+
+  pyAttribute(name: string): unknown {
+    const length = this.items.length;
+    switch (name) {
+      case "index": return this.index0 + 1;
+      case "index0": return this.index0;
+      case "revindex": return length - this.index0;
+      case "revindex0": return length - this.index0 - 1;
+      case "first": return this.index0 === 0;
+      case "last": return this.index0 === length - 1;
+      case "length": return length;
+      case "depth": return this.depth0 + 1;
+      case "depth0": return this.depth0;
+      case "previtem": return this.index0 > 0 ? this.items[this.index0 - 1] : new Undef("there is no previous item");
+      case "nextitem": return this.index0 < length - 1 ? this.items[this.index0 + 1] : new Undef("there is no next item");
+      case "cycle":
+        return new PyCallable("cycle", ({ args }) => {
+          if (!args.length) throw typeError("no items for cycling given");
+          return args[this.index0 % args.length];
+        });
+      case "changed":
+        return new PyCallable("changed", ({ args }) => {
+          if (this.lastChanged !== undefined && pyEquals(makeTuple(this.lastChanged), makeTuple([...args]))) return false;
+          this.lastChanged = [...args];
+          return true;
+        });
+      default:
+        return new Undef(`'LoopContext object' has no attribute '${name}'`);
+    }
+  }
+
+  call(items: unknown): string {
+    if (!this.recurse) throw typeError("The loop must be marked 'recursive' to be called recursively.");
+    return this.recurse(items);
+  }
+}
+
+const conditionalTypes = new Set(["if", "condexpr"]);
+
+/** Jinja rejects unknown filters and tests when compiling, except inside conditionals (runtime). */
+export function validateNames(ast: TemplateAst | Expr): void {
+  const visit = (node: unknown, conditional: boolean): void => {
+    if (Array.isArray(node)) {
+      for (const child of node) visit(child, conditional);
+      return;
+    }
+    if (!node || typeof node !== "object") return;
+    const record = node as Record<string, unknown> & { type?: string };
+    if ((record.type === "filter" || record.type === "test") && !conditional) {
+      const name = record.name as string;
+      const known = record.type === "filter" ? Object.hasOwn(filters, name) : Object.hasOwn(tests, name);
+      if (!known) {
+        throw new TemplateError("syntax", `No ${record.type} named '${name}'.`, record.line as number, record.column as number);
+      }
+    }
+    const inner = conditional || conditionalTypes.has(record.type ?? "");
+    for (const key of Object.keys(record)) {
+      const child = record[key];
+      if (child && typeof child === "object") visit(child, inner);
+    }
+  };
+  visit("body" in ast && Array.isArray(ast.body) ? ast.body : ast, false);
+}
+
+const macroSpecialNames = new WeakMap<object, Set<string>>();
+
+function namesUsed(body: Stmt[]): Set<string> {
+  const cached = macroSpecialNames.get(body);
+  if (cached) return cached;
+  const used = new Set<string>();
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== "object") return;
+    const record = node as Record<string, unknown>;
+    if (record.type === "name") used.add(record.name as string);
+    // A nested macro's own `caller`/`varargs` do not count for the outer one.
+    if (record.type === "macro") return;
+    for (const key of Object.keys(record)) visit(record[key]);
+  };
+  visit(body);
+  macroSpecialNames.set(body, used);
+  return used;
+}
+
+export class Interpreter {
+  private readonly root: Scope;
+  private readonly globals: Record<string, unknown>;
+  private readonly strictUndefined: boolean;
+  private depth = 0;
+
+  constructor(context: TemplateContext) {
+    this.root = new Scope(null);
+    const state = context.state ?? {};
+    this.root.vars.set("state", state);
+    this.root.vars.set("module", state);
+    this.root.vars.set("step", context.step ?? {});
+    this.root.vars.set("config", context.config ?? {});
+    const nowHook = context.now;
+    this.root.vars.set(
+      "now",
+      new PyCallable("now", () => {
+        const value = nowHook ? nowHook() : new Date();
+        return value instanceof NaiveDateTime ? value : NaiveDateTime.fromLocalDate(value);
+      }),
+    );
+    if (context.extra) for (const [key, value] of Object.entries(context.extra)) this.root.vars.set(key, value);
+    this.globals = makeGlobals();
+    this.strictUndefined = context.undefinedMode === "default";
+  }
+
+  render(ast: TemplateAst): string {
+    const out: string[] = [];
+    this.execBody(ast.body, new Scope(this.root), out);
+    return out.join("");
+  }
+
+  evaluate(expr: Expr): unknown {
+    return this.eval(expr, new Scope(this.root));
+  }
+
+  // ------------------------------------------------------------ statements
+
+  private execBody(body: Stmt[], scope: Scope, out: string[]): void {
+    for (const stmt of body) {
+      try {
+        this.exec(stmt, scope, out);
+      } catch (error) {
+        throw positioned(error, stmt.line, stmt.column);
+      }
+    }
+  }
+
+  private exec(stmt: Stmt, scope: Scope, out: string[]): void {
+    switch (stmt.type) {
+      case "data":
+        out.push(stmt.text);
+        return;
+      case "output": {
+        const value = this.eval(stmt.expr, scope);
+        out.push(typeof value === "string" ? value : pyStr(value));
+        return;
+      }
+      case "if": {
+        if (truthy(this.eval(stmt.test, scope))) return this.execBody(stmt.body, scope, out);
+        for (const branch of stmt.elifs) {
+          if (truthy(this.eval(branch.test, scope))) return this.execBody(branch.body, scope, out);
+        }
+        return this.execBody(stmt.otherwise, scope, out);
+      }
+      case "for":
+        return this.execFor(stmt, scope, out);
+      case "assign":
+        return this.assign(stmt.target, this.eval(stmt.value, scope), scope);
+      case "assign_block": {
+        const captured: string[] = [];
+        this.execBody(stmt.body, new Scope(scope), captured);
+        let value: unknown = captured.join("");
+        if (stmt.filter) value = this.applyFilterChain(stmt.filter, value, scope);
+        return this.assign(stmt.target, value, scope);
+      }
+      case "macro":
+        scope.vars.set(stmt.name, this.makeMacro(stmt.name, stmt.params, stmt.defaults, stmt.body, scope));
+        return;
+      case "call_block": {
+        const caller = this.makeMacro("caller", stmt.params, stmt.defaults, stmt.body, scope);
+        const signature = stmt.call.signature;
+        const callee = this.eval(stmt.call.callee, scope);
+        const call = this.evalArgs(signature, scope);
+        call.kwargs.set("caller", caller);
+        const value = this.invoke(callee, call);
+        out.push(pyStr(value));
+        return;
+      }
+      case "filter_block": {
+        const captured: string[] = [];
+        this.execBody(stmt.body, new Scope(scope), captured);
+        out.push(pyStr(this.applyFilterChain(stmt.filter, captured.join(""), scope)));
+        return;
+      }
+      case "with": {
+        const inner = new Scope(scope);
+        const values = stmt.values.map((value) => this.eval(value, scope));
+        stmt.targets.forEach((target, i) => this.assign(target, values[i], inner));
+        return this.execBody(stmt.body, inner, out);
+      }
+      case "scope_block":
+        return this.execBody(stmt.body, new Scope(scope), out);
+      case "unsupported":
+        throw new TemplateError("runtime", `no loader for this environment specified ({% ${stmt.tag} %})`);
+    }
+  }
+
+  /** A filter tree whose innermost target is null: apply it to `value`. */
+  private applyFilterChain(filter: Expr, value: unknown, scope: Scope): unknown {
+    if (filter.type !== "filter") return value;
+    const input = filter.target ? this.applyFilterChain(filter.target, value, scope) : value;
+    return this.callFilter(filter.name, input, this.evalArgs(filter.signature, scope));
+  }
+
+  private execFor(stmt: Stmt & { type: "for" }, scope: Scope, out: string[]): void {
+    const run = (iterable: unknown, depth0: number): string => {
+      const buffer: string[] = [];
+      let items = pyIterate(iterable);
+      if (stmt.filter) {
+        const filterExpr = stmt.filter;
+        items = items.filter((item) => {
+          const probe = new Scope(scope);
+          this.assign(stmt.target, item, probe);
+          return truthy(this.eval(filterExpr, probe));
+        });
+      }
+      if (items.length === 0) {
+        this.execBody(stmt.otherwise, new Scope(scope), buffer);
+        return buffer.join("");
+      }
+      const loop = new LoopContext(items, depth0, stmt.recursive ? (next) => {
+        this.depth++;
+        if (this.depth > 200) throw new TemplateError("runtime", "maximum recursion depth exceeded");
+        try {
+          return run(next, depth0 + 1);
+        } finally {
+          this.depth--;
+        }
+      } : null);
+      for (let i = 0; i < items.length; i++) {
+        loop.index0 = i;
+        const inner = new Scope(scope);
+        inner.vars.set("loop", loop);
+        this.assign(stmt.target, items[i], inner);
+        this.execBody(stmt.body, inner, buffer);
+      }
+      return buffer.join("");
+    };
+    out.push(run(this.eval(stmt.iter, scope), 0));
+  }
+
+  private assign(target: Expr, value: unknown, scope: Scope): void {
+    if (target.type === "name") {
+      scope.vars.set(target.name, value);
+      return;
+    }
+    if (target.type === "tuple") {
+      const items = pyIterate(value);
+      if (items.length < target.items.length) {
+        throw valueError(`not enough values to unpack (expected ${target.items.length}, got ${items.length})`);
+      }
+      if (items.length > target.items.length) throw valueError(`too many values to unpack (expected ${target.items.length})`);
+      target.items.forEach((item, i) => this.assign(item, items[i], scope));
+      return;
+    }
+    if (target.type === "nsref") {
+      const found = scope.lookup(target.name);
+      const ns = found.found ? found.value : undefined;
+      if (!(ns instanceof Namespace)) throw new TemplateError("runtime", "cannot assign attribute on non-namespace object");
+      ns.attributes.set(target.attr, value);
+      return;
+    }
+    throw new TemplateError("syntax", `can't assign to '${target.type}'`);
+  }
+
+  private makeMacro(name: string, params: string[], defaults: Expr[], body: Stmt[], closure: Scope): PyCallable {
+    const used = namesUsed(body);
+    const firstDefault = params.length - defaults.length;
+    return new PyCallable(
+      name,
+      (call) => {
+        const scope = new Scope(closure);
+        const extraArgs = call.args.slice(params.length);
+        if (extraArgs.length && !used.has("varargs")) {
+          throw typeError(`macro '${name}' takes not more than ${params.length} argument(s)`);
+        }
+        const extraKwargs: Record<string, unknown> = {};
+        params.forEach((param, i) => {
+          if (i < call.args.length) {
+            if (call.kwargs.has(param)) throw typeError(`macro '${name}' got multiple values for argument '${param}'`);
+            scope.vars.set(param, call.args[i]);
+          } else if (call.kwargs.has(param)) {
+            scope.vars.set(param, call.kwargs.get(param));
+          } else if (i >= firstDefault) {
+            scope.vars.set(param, this.eval(defaults[i - firstDefault], scope));
+          } else {
+            scope.vars.set(param, new Undef(`parameter '${param}' was not provided`));
+          }
+        });
+        for (const [key, value] of call.kwargs) {
+          if (params.includes(key)) continue;
+          if (key === "caller" && used.has("caller")) continue;
+          if (!used.has("kwargs")) {
+            throw typeError(key === "caller" ? `macro '${name}' was invoked with two values for the special caller argument. This is most likely a bug.` : `macro '${name}' takes no keyword argument '${key}'`);
+          }
+          extraKwargs[key] = value;
+        }
+        if (used.has("caller")) scope.vars.set("caller", call.kwargs.get("caller") ?? new Undef("No caller defined"));
+        if (used.has("varargs")) scope.vars.set("varargs", makeTuple(extraArgs));
+        if (used.has("kwargs")) scope.vars.set("kwargs", extraKwargs);
+        this.depth++;
+        if (this.depth > 200) throw new TemplateError("runtime", "maximum recursion depth exceeded");
+        try {
+          const out: string[] = [];
+          this.execBody(body, scope, out);
+          return out.join("");
+        } finally {
+          this.depth--;
+        }
+      },
+      "Macro",
+    );
+  }
+
+  // ------------------------------------------------------------ expressions
+
+  private eval(expr: Expr, scope: Scope): unknown {
+    try {
+      return this.evalNode(expr, scope);
+    } catch (error) {
+      throw positioned(error, expr.line, expr.column);
+    }
+  }
+
+  private evalNode(expr: Expr, scope: Scope): unknown {
+    switch (expr.type) {
+      case "const":
+        return expr.value;
+      case "name": {
+        const found = scope.lookup(expr.name);
+        if (found.found) return found.value;
+        if (Object.hasOwn(this.globals, expr.name)) return this.globals[expr.name];
+        return new Undef(`'${expr.name}' is undefined`);
+      }
+      case "getattr": {
+        const target = this.eval(expr.target, scope);
+        if (this.strictUndefined && target instanceof Undef) throw undefinedError(target);
+        return getAttribute(target, expr.attr);
+      }
+      case "getitem": {
+        const target = this.eval(expr.target, scope);
+        if (this.strictUndefined && target instanceof Undef) throw undefinedError(target);
+        return getItem(target, this.eval(expr.index, scope));
+      }
+      case "slice":
+        return new SliceValue(
+          expr.start ? this.eval(expr.start, scope) : null,
+          expr.stop ? this.eval(expr.stop, scope) : null,
+          expr.step ? this.eval(expr.step, scope) : null,
+        );
+      case "list":
+        return expr.items.map((item) => this.eval(item, scope));
+      case "tuple":
+        return makeTuple(expr.items.map((item) => this.eval(item, scope)));
+      case "dict": {
+        const out: Record<string, unknown> = {};
+        for (const pair of expr.pairs) {
+          const key = this.eval(pair.key, scope);
+          if (Array.isArray(key) || isDict(key)) throw typeError(`unhashable type: '${pyTypeName(key)}'`);
+          out[typeof key === "string" ? key : pyStr(key)] = this.eval(pair.value, scope);
+        }
+        return out;
+      }
+      case "binary":
+        return pyArithmetic(expr.op, this.eval(expr.left, scope), this.eval(expr.right, scope));
+      case "unary": {
+        const operand = this.eval(expr.operand, scope);
+        return expr.op === "not" ? !truthy(operand) : pyNegate(operand, expr.op);
+      }
+      case "and": {
+        const left = this.eval(expr.left, scope);
+        return truthy(left) ? this.eval(expr.right, scope) : left;
+      }
+      case "or": {
+        const left = this.eval(expr.left, scope);
+        return truthy(left) ? left : this.eval(expr.right, scope);
+      }
+      case "concat":
+        return expr.parts.map((part) => pyStr(this.eval(part, scope))).join("");
+      case "compare": {
+        let left = this.eval(expr.first, scope);
+        for (const { op, expr: operandExpr } of expr.ops) {
+          const right = this.eval(operandExpr, scope);
+          let ok: boolean;
+          switch (op) {
+            case "eq": ok = pyEquals(left, right); break;
+            case "ne": ok = !pyEquals(left, right); break;
+            case "in": ok = pyContains(right, left); break;
+            case "notin": ok = !pyContains(right, left); break;
+            default: ok = pyCompare(left, right, op);
+          }
+          if (!ok) return false;
+          left = right;
+        }
+        return true;
+      }
+      case "condexpr": {
+        if (truthy(this.eval(expr.test, scope))) return this.eval(expr.then, scope);
+        return expr.otherwise ? this.eval(expr.otherwise, scope) : new Undef("the inline if-expression on line evaluated to false and no else section was defined.");
+      }
+      case "call": {
+        const callee = this.eval(expr.callee, scope);
+        return this.invoke(callee, this.evalArgs(expr.signature, scope));
+      }
+      case "filter": {
+        const value = expr.target ? this.eval(expr.target, scope) : new Undef("no filter input");
+        return this.callFilter(expr.name, value, this.evalArgs(expr.signature, scope));
+      }
+      case "test": {
+        const value = this.eval(expr.target, scope);
+        return this.callTest(expr.name, value, this.evalArgs(expr.signature, scope));
+      }
+      case "nsref":
+        throw new TemplateError("syntax", "namespace reference outside an assignment");
+    }
+  }
+
+  private evalArgs(signature: CallSignature, scope: Scope): CallArgs {
+    const args = signature.args.map((arg) => this.eval(arg, scope));
+    const kwargs = new Map<string, unknown>();
+    for (const keyword of signature.kwargs) kwargs.set(keyword.name, this.eval(keyword.value, scope));
+    if (signature.dynArgs) args.push(...pyIterate(this.eval(signature.dynArgs, scope)));
+    if (signature.dynKwargs) {
+      const extra = this.eval(signature.dynKwargs, scope);
+      if (!isDict(extra)) throw typeError(`argument after ** must be a mapping, not ${pyTypeName(extra)}`);
+      for (const key of Object.keys(extra)) kwargs.set(key, extra[key]);
+    }
+    return { args, kwargs };
+  }
+
+  private invoke(callee: unknown, call: CallArgs): unknown {
+    if (callee instanceof PyCallable) return callee.invoke(call);
+    if (callee instanceof LoopContext) return callee.call(call.args[0]);
+    if (callee instanceof Undef) throw undefinedError(callee);
+    throw typeError(`'${pyTypeName(callee)}' object is not callable`);
+  }
+
+  callFilter(name: string, value: unknown, call: CallArgs): unknown {
+    if (!Object.hasOwn(filters, name)) throw new TemplateError("runtime", `No filter named '${name}' found.`);
+    return filters[name](value, call);
+  }
+
+  callTest(name: string, value: unknown, call: CallArgs): boolean {
+    if (!Object.hasOwn(tests, name)) throw new TemplateError("runtime", `No test named '${name}' found.`);
+    return tests[name](value, call);
+  }
+}
+
+/** Gives a failure the position of the innermost node that saw it; host errors become runtime errors. */
+function positioned(error: unknown, line: number, column: number): TemplateError {
+  if (error instanceof TemplateError) return error.at(line, column);
+  if (error instanceof RangeError) return new TemplateError("runtime", "maximum recursion depth exceeded", line, column);
+  return new TemplateError("runtime", error instanceof Error ? error.message : String(error), line, column);
+}

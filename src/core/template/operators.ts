@@ -1,0 +1,241 @@
+/**
+ * Python's operators on template values: truthiness, `==`, ordering, arithmetic, `in`, `len()` and
+ * iteration, with SilentUndefined raising where Jinja's Undefined raises.
+ */
+import { percentFormat } from "./python-format";
+import { TemplateError, typeError } from "./template-error";
+import {
+  asNaive,
+  isDate,
+  isDict,
+  isFloat,
+  isNumberLike,
+  isTuple,
+  makeFloat,
+  makeTuple,
+  Namespace,
+  numberOf,
+  PyFloat,
+  pyTypeName,
+  Undef,
+} from "./values";
+
+export function undefinedError(value: Undef): TemplateError {
+  return new TemplateError("undefined", value.hint);
+}
+
+export function truthy(value: unknown): boolean {
+  if (value === null || value === undefined || value === false) return false;
+  if (value === true) return true;
+  if (typeof value === "number") return value !== 0;
+  if (typeof value === "string") return value.length > 0;
+  if (value instanceof Undef) return false;
+  if (value instanceof PyFloat) return value.value !== 0;
+  if (Array.isArray(value)) return value.length > 0;
+  if (isDict(value)) {
+    for (const _ in value) return true;
+    return false;
+  }
+  return true;
+}
+
+function dateKey(value: unknown): number {
+  const naive = asNaive(value as Date);
+  return Date.UTC(naive.year, naive.month - 1, naive.day, naive.hour, naive.minute, naive.second) * 1000 + naive.microsecond;
+}
+
+export function pyEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a instanceof Undef || b instanceof Undef) return a instanceof Undef && b instanceof Undef;
+  if (a === null || b === null || a === undefined || b === undefined) return false;
+  if (isNumberLike(a)) return isNumberLike(b) && numberOf(a) === numberOf(b);
+  if (typeof a === "string" || typeof b === "string") return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || isTuple(a) !== isTuple(b) || a.length !== b.length) return false;
+    return a.every((item, i) => pyEquals(item, b[i]));
+  }
+  if (isDate(a)) return isDate(b) && dateKey(a) === dateKey(b);
+  if (isDict(a)) {
+    if (!isDict(b)) return false;
+    const keys = Object.keys(a);
+    if (keys.length !== Object.keys(b).length) return false;
+    return keys.every((key) => Object.hasOwn(b, key) && pyEquals(a[key], b[key]));
+  }
+  return false;
+}
+
+const opSymbols = { lt: "<", lteq: "<=", gt: ">", gteq: ">=" } as const;
+export type OrderOp = keyof typeof opSymbols;
+
+function compareStrings(a: string, b: string): number {
+  // Python orders by code point; JS `<` by UTF-16 unit, which differs only beyond the BMP.
+  if (!/[\ud800-\udfff]/.test(a + b)) return a < b ? -1 : a > b ? 1 : 0;
+  const ca = [...a];
+  const cb = [...b];
+  for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
+    const diff = (ca[i].codePointAt(0) as number) - (cb[i].codePointAt(0) as number);
+    if (diff) return diff;
+  }
+  return ca.length - cb.length;
+}
+
+/** -1/0/1 as Python orders `a` and `b`, or a TypeError for unorderable types. */
+export function pyOrder(a: unknown, b: unknown, op: OrderOp): number {
+  if (a instanceof Undef) throw undefinedError(a);
+  if (b instanceof Undef) throw undefinedError(b);
+  if (isNumberLike(a) && isNumberLike(b)) {
+    const x = numberOf(a);
+    const y = numberOf(b);
+    return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
+  }
+  if (typeof a === "string" && typeof b === "string") return compareStrings(a, b);
+  if (Array.isArray(a) && Array.isArray(b) && isTuple(a) === isTuple(b)) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      if (!pyEquals(a[i], b[i])) return pyOrder(a[i], b[i], op);
+    }
+    return a.length - b.length;
+  }
+  if (isDate(a) && isDate(b)) return Math.sign(dateKey(a) - dateKey(b));
+  throw typeError(`'${opSymbols[op]}' not supported between instances of '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
+}
+
+export function pyCompare(a: unknown, b: unknown, op: OrderOp): boolean {
+  const order = pyOrder(a, b, op);
+  if (Number.isNaN(order)) return false;
+  switch (op) {
+    case "lt": return order < 0;
+    case "lteq": return order <= 0;
+    case "gt": return order > 0;
+    default: return order >= 0;
+  }
+}
+
+export type ArithmeticOp = "add" | "sub" | "mul" | "div" | "floordiv" | "mod" | "pow";
+const arithmeticSymbols: Record<ArithmeticOp, string> = { add: "+", sub: "-", mul: "*", div: "/", floordiv: "//", mod: "%", pow: "** or pow()" };
+
+function unsupported(op: ArithmeticOp, a: unknown, b: unknown): TemplateError {
+  return typeError(`unsupported operand type(s) for ${arithmeticSymbols[op]}: '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
+}
+
+function numeric(result: number, floatResult: boolean): number | PyFloat {
+  return floatResult ? makeFloat(result) : result;
+}
+
+function isIntLike(value: unknown): value is number | boolean {
+  return typeof value === "boolean" || (typeof value === "number" && Number.isInteger(value));
+}
+
+function repeat<T>(items: T[], times: number): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < times; i++) out.push(...items);
+  return out;
+}
+
+export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown {
+  if (a instanceof Undef) throw undefinedError(a);
+  if (b instanceof Undef) throw undefinedError(b);
+  if (isNumberLike(a) && isNumberLike(b)) {
+    const x = numberOf(a);
+    const y = numberOf(b);
+    const anyFloat = isFloat(a) || isFloat(b);
+    switch (op) {
+      case "add": return numeric(x + y, anyFloat);
+      case "sub": return numeric(x - y, anyFloat);
+      case "mul": return numeric(x * y, anyFloat);
+      case "div":
+        if (y === 0) throw new TemplateError("zero_division", anyFloat ? "float division by zero" : "division by zero");
+        return makeFloat(x / y);
+      case "floordiv":
+        if (y === 0) throw new TemplateError("zero_division", anyFloat ? "float floor division by zero" : "integer division or modulo by zero");
+        return numeric(Math.floor(x / y), anyFloat);
+      case "mod": {
+        if (y === 0) throw new TemplateError("zero_division", anyFloat ? "float modulo" : "integer modulo by zero");
+        let r = x % y;
+        if (r !== 0 && r < 0 !== y < 0) r += y;
+        return numeric(r, anyFloat);
+      }
+      case "pow":
+        if (x === 0 && y < 0) throw new TemplateError("zero_division", "0.0 cannot be raised to a negative power");
+        return numeric(x ** y, anyFloat || y < 0);
+    }
+  }
+  if (op === "add") {
+    if (typeof a === "string" && typeof b === "string") return a + b;
+    if (Array.isArray(a) && Array.isArray(b) && isTuple(a) === isTuple(b)) {
+      const joined = [...a, ...b];
+      return isTuple(a) ? makeTuple(joined) : joined;
+    }
+    if (typeof a === "string") throw typeError(`can only concatenate str (not "${pyTypeName(b)}") to str`);
+    if (Array.isArray(a) && !isTuple(a)) throw typeError(`can only concatenate list (not "${pyTypeName(b)}") to list`);
+  }
+  if (op === "mul") {
+    const [sequence, times] = isIntLike(b) ? [a, b] : isIntLike(a) ? [b, a] : [undefined, undefined];
+    if (times !== undefined) {
+      const n = Math.max(0, numberOf(times));
+      if (typeof sequence === "string") return sequence.repeat(n);
+      if (Array.isArray(sequence)) return isTuple(sequence) ? makeTuple(repeat(sequence, n)) : repeat(sequence, n);
+    }
+    if (typeof a === "string" || Array.isArray(a) || typeof b === "string" || Array.isArray(b)) {
+      throw typeError(`can't multiply sequence by non-int of type '${pyTypeName(typeof a === "string" || Array.isArray(a) ? b : a)}'`);
+    }
+  }
+  if (op === "mod" && typeof a === "string") return percentFormat(a, b);
+  throw unsupported(op, a, b);
+}
+
+export function pyNegate(value: unknown, op: "neg" | "pos"): unknown {
+  if (value instanceof Undef) throw undefinedError(value);
+  if (isNumberLike(value)) {
+    const n = numberOf(value);
+    const result = op === "neg" ? -n : n;
+    return isFloat(value) ? makeFloat(result) : result === 0 ? 0 : result;
+  }
+  throw typeError(`bad operand type for unary ${op === "neg" ? "-" : "+"}: '${pyTypeName(value)}'`);
+}
+
+/** Python's `item in container`. */
+export function pyContains(container: unknown, item: unknown): boolean {
+  if (container instanceof Undef) return false;
+  if (typeof container === "string") {
+    if (typeof item !== "string") {
+      if (item instanceof Undef) throw typeError("'in <string>' requires string as left operand, not SilentUndefined");
+      throw typeError(`'in <string>' requires string as left operand, not ${pyTypeName(item)}`);
+    }
+    return container.includes(item);
+  }
+  if (Array.isArray(container)) return container.some((entry) => pyEquals(entry, item));
+  if (isDict(container)) {
+    if (Array.isArray(item) && !isTuple(item)) throw typeError("unhashable type: 'list'");
+    if (isDict(item)) throw typeError("unhashable type: 'dict'");
+    return hashKey(item) !== undefined && Object.hasOwn(container, hashKey(item) as string);
+  }
+  throw typeError(`argument of type '${pyTypeName(container)}' is not iterable`);
+}
+
+/** The JS property name a Python dict key maps to, when it can be one (str keys only). */
+export function hashKey(key: unknown): string | undefined {
+  return typeof key === "string" ? key : undefined;
+}
+
+/** Python's `iter(value)` as an array. */
+export function pyIterate(value: unknown): unknown[] {
+  if (value instanceof Undef) return [];
+  if (Array.isArray(value)) return value;
+  if (typeof value === "string") return [...value];
+  if (isDict(value)) return Object.keys(value);
+  if (value instanceof Namespace) throw typeError("'Namespace' object is not iterable");
+  throw typeError(`'${pyTypeName(value)}' object is not iterable`);
+}
+
+/** Python's `len(value)`. */
+export function pyLength(value: unknown): number {
+  if (value instanceof Undef) return 0;
+  if (typeof value === "string") {
+    let count = 0;
+    for (const _ of value) count++;
+    return count;
+  }
+  if (Array.isArray(value)) return value.length;
+  if (isDict(value)) return Object.keys(value).length;
+  throw typeError(`object of type '${pyTypeName(value)}' has no len()`);
+}

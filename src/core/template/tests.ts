@@ -1,0 +1,78 @@
+/** Jinja2's built-in tests (jinja2/tests.py), with its signatures. */
+import { bindArgs, required } from "./call-args";
+import { filters } from "./filters";
+import { pyArithmetic, pyCompare, pyContains, pyEquals } from "./operators";
+import { pyStr } from "./python-format";
+import { isFloat, isInt, isDict, PyCallable, PyFloat, Undef, type CallArgs } from "./values";
+import { isAttributeSource } from "./attributes";
+
+export type TestFn = (value: unknown, call: CallArgs) => boolean;
+
+function oneArg(name: string, fn: (value: unknown, other: unknown) => boolean): TestFn {
+  return (value, call) => fn(value, bindArgs(name, call, [["other", required]]).other);
+}
+
+function noArgTest(name: string, fn: (value: unknown) => boolean): TestFn {
+  return (value, call) => {
+    bindArgs(name, call, []);
+    return fn(value);
+  };
+}
+
+const hasLowerRe = /\p{Ll}/u;
+const hasUpperRe = /[\p{Lu}\p{Lt}]/u;
+
+const eq = oneArg("eq", (a, b) => pyEquals(a, b));
+const ne = oneArg("ne", (a, b) => !pyEquals(a, b));
+const lt = oneArg("lt", (a, b) => pyCompare(a, b, "lt"));
+const le = oneArg("le", (a, b) => pyCompare(a, b, "lteq"));
+const gt = oneArg("gt", (a, b) => pyCompare(a, b, "gt"));
+const ge = oneArg("ge", (a, b) => pyCompare(a, b, "gteq"));
+
+export const tests: Record<string, TestFn> = {
+  odd: noArgTest("odd", (v) => pyEquals(pyArithmetic("mod", v, 2), 1)),
+  even: noArgTest("even", (v) => pyEquals(pyArithmetic("mod", v, 2), 0)),
+  divisibleby: (v, call) => pyEquals(pyArithmetic("mod", v, bindArgs("divisibleby", call, [["num", required]]).num), 0),
+  defined: noArgTest("defined", (v) => !(v instanceof Undef)),
+  undefined: noArgTest("undefined", (v) => v instanceof Undef),
+  filter: noArgTest("filter", (v) => typeof v === "string" && Object.hasOwn(filters, v)),
+  test: noArgTest("test", (v) => typeof v === "string" && Object.hasOwn(tests, v)),
+  none: noArgTest("none", (v) => v === null),
+  boolean: noArgTest("boolean", (v) => typeof v === "boolean"),
+  false: noArgTest("false", (v) => v === false),
+  true: noArgTest("true", (v) => v === true),
+  integer: noArgTest("integer", (v) => isInt(v)),
+  float: noArgTest("float", (v) => isFloat(v)),
+  lower: noArgTest("lower", (v) => {
+    const text = pyStr(v);
+    return hasLowerRe.test(text) && !hasUpperRe.test(text);
+  }),
+  upper: noArgTest("upper", (v) => {
+    const text = pyStr(v);
+    return hasUpperRe.test(text) && !hasLowerRe.test(text);
+  }),
+  string: noArgTest("string", (v) => typeof v === "string"),
+  mapping: noArgTest("mapping", (v) => isDict(v)),
+  number: noArgTest("number", (v) => typeof v === "number" || v instanceof PyFloat || typeof v === "boolean"),
+  sequence: noArgTest("sequence", (v) => typeof v === "string" || Array.isArray(v) || isDict(v) || v instanceof Undef),
+  iterable: noArgTest("iterable", (v) => typeof v === "string" || Array.isArray(v) || isDict(v) || v instanceof Undef),
+  callable: noArgTest("callable", (v) => v instanceof PyCallable || v instanceof Undef || (isAttributeSource(v) && "call" in (v as object))),
+  sameas: oneArg("sameas", (a, b) => a === b),
+  escaped: noArgTest("escaped", () => false),
+  in: (v, call) => pyContains(bindArgs("in", call, [["seq", required]]).seq, v),
+  "==": eq,
+  eq,
+  equalto: eq,
+  "!=": ne,
+  ne,
+  ">": gt,
+  gt,
+  greaterthan: gt,
+  ">=": ge,
+  ge,
+  "<": lt,
+  lt,
+  lessthan: lt,
+  "<=": le,
+  le,
+};
