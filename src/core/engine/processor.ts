@@ -1,0 +1,220 @@
+/**
+ * The processor (engine.md §4.2–4.4, §4.9): the engine calls a caller makes on a run whose definition,
+ * services and target are fixed in a {@link RunScope}. Start (a pending interaction is returned as it
+ * is), resume (run from the position), respond, retry, jump, module mode (only the target), up-to mode
+ * (the editor client's run-to-module loop, in-process), and the display-data refresh (ruling 9).
+ */
+import { WfvError } from "../errors";
+import { isPlainObject } from "../modules/python";
+import { EventType, type EventDocument, type WorkflowPosition } from "../repositories";
+import { moduleName, requireModule, requireStep, type Workflow } from "../workflow/model";
+import { autoSelectResponse } from "./auto-select";
+import { buildModuleContext } from "./context";
+import { executeFromPosition, executeStepModules, isTarget, loadModule, type RunScope } from "./executor";
+import { convertInteractionRequest, serializeInteractionRequest } from "./interaction-request";
+import { respond } from "./interaction";
+import { resolveModuleInputs } from "./resolve";
+import { describeModuleFailure, errorResponse, makeResponse, progressAt } from "./responses";
+import type { InteractionResponseData, WorkflowProgress, WorkflowResponse } from "./types";
+
+export { respond } from "./interaction";
+export { jump, retry } from "./navigation";
+export { executeSubAction, type SubActionRequest } from "./sub-actions";
+
+/** `build_progress` for a pending interaction (plus the module it is waiting at). */
+export function buildProgress(workflow: Workflow, position: WorkflowPosition): WorkflowProgress {
+  const stepContext = position.pending_interaction?._step_context;
+  const pendingModule = isPlainObject(stepContext) ? (stepContext.module_name as string | undefined) : undefined;
+  return {
+    current_step: position.current_step,
+    ...(pendingModule ? { current_module: pendingModule } : {}),
+    completed_steps: [...position.completed_steps],
+    total_steps: workflow.steps.length,
+    step_index: position.completed_steps.length,
+  };
+}
+
+function pendingResponse(scope: RunScope, position: WorkflowPosition): WorkflowResponse {
+  const pending = position.pending_interaction as Record<string, unknown>;
+  const stepContext = isPlainObject(pending._step_context) ? pending._step_context : {};
+  return makeResponse(scope.workflowRunId, "awaiting_input", `Waiting for input at ${String(stepContext.module_name ?? "")}`, {
+    interaction_request: convertInteractionRequest(pending),
+    progress: buildProgress(scope.workflow, position),
+  });
+}
+
+/** `start_workflow` after the run is set up: a pending interaction is returned unless the version changed. */
+export async function startFromPosition(scope: RunScope, versionChanged: boolean): Promise<WorkflowResponse> {
+  const position = scope.env.repos.state.getWorkflowPosition(scope.workflowRunId);
+  if (position.pending_interaction && !versionChanged) return pendingResponse(scope, position);
+  return executeFromPosition(scope);
+}
+
+/** `resume_workflow_with_update`: run from the position; a pending module asks again. */
+export function resume(scope: RunScope): Promise<WorkflowResponse> {
+  return executeFromPosition(scope);
+}
+
+/** The lineage's latest request of a module that has no answer yet, or null. */
+export function pendingRequestOf(scope: RunScope, stepId: string, name: string): EventDocument | null {
+  const lineage = scope.env.repos.events.getLineageEvents(scope.workflowRunId, {
+    eventType: [EventType.INTERACTION_REQUESTED, EventType.INTERACTION_RESPONSE],
+  });
+  const answered = new Set<unknown>();
+  for (let i = lineage.length - 1; i >= 0; i--) {
+    const event = lineage[i];
+    if (event.event_type === EventType.INTERACTION_RESPONSE) answered.add(event.data?.interaction_id);
+    else if (event.step_id === stepId && event.module_name === name) {
+      return answered.has(event.data?.interaction_id) ? null : event;
+    }
+  }
+  return null;
+}
+
+/**
+ * Module mode: run only the target with the state the DB already holds. An interactive target asks
+ * for its interaction (no answer) or takes the answer (asking first when nothing is pending).
+ */
+export async function runModuleOnly(scope: RunScope, response: InteractionResponseData | null): Promise<WorkflowResponse> {
+  const target = scope.target as NonNullable<RunScope["target"]>;
+  const step = requireStep(scope.workflow, target.step_id);
+  const config = requireModule(step, target.module_name);
+  const index = (step.modules ?? []).indexOf(config);
+  const module = loadModule(scope.env, config);
+
+  if (response !== null && module.kind === "interactive") {
+    let request = pendingRequestOf(scope, step.step_id, target.module_name);
+    if (request === null) {
+      const asked = await executeStepModules(scope, step, index, scope.env.repos.state.getModuleOutputs(scope.workflowRunId), { onlyOne: true });
+      if (asked.status !== "awaiting_input") return asked;
+      request = pendingRequestOf(scope, step.step_id, target.module_name);
+    }
+    return respond(scope, String(request?.data?.interaction_id ?? ""), response);
+  }
+  const state = scope.env.repos.state.getModuleOutputs(scope.workflowRunId);
+  return executeStepModules(scope, step, index, state, { onlyOne: true });
+}
+
+/** The answer last given to a module: on the lineage first, else on any branch of the run. */
+export function rememberedAnswer(scope: RunScope, stepId: string, name: string): InteractionResponseData | null {
+  const { events } = scope.env.repos;
+  const pick = (list: readonly EventDocument[]) => {
+    for (let i = list.length - 1; i >= 0; i--) {
+      const event = list[i];
+      if (event.step_id === stepId && event.module_name === name && isPlainObject(event.data?.response)) {
+        return event.data.response as InteractionResponseData;
+      }
+    }
+    return null;
+  };
+  return (
+    pick(events.getLineageEvents(scope.workflowRunId, { eventType: EventType.INTERACTION_RESPONSE })) ??
+    pick(events.getEvents(scope.workflowRunId, { eventType: EventType.INTERACTION_RESPONSE, stepId, moduleName: name }))
+  );
+}
+
+/**
+ * Up-to mode (engine.md §4.9 `runToModule`, in-process): from the run's position through the target.
+ * Earlier interactions are answered from remembered answers, else by auto-selection, else the call stops
+ * there. `response` answers the interaction pending when the call starts, or else the first one the
+ * run would stop at (normally the target). A target that already ran on the lineage is run again on a
+ * branch forked just before it.
+ */
+export async function runUpTo(scope: RunScope, response: InteractionResponseData | null): Promise<WorkflowResponse> {
+  const target = scope.target as NonNullable<RunScope["target"]>;
+  const step = requireStep(scope.workflow, target.step_id);
+  requireModule(step, target.module_name);
+  const { repos } = scope.env;
+
+  const ranBefore = repos.events
+    .getLineageEvents(scope.workflowRunId, { eventType: EventType.MODULE_COMPLETED })
+    .some((event) => event.step_id === target.step_id && event.module_name === target.module_name);
+  if (ranBefore) {
+    const newBranchId = repos.state.jumpToModule(scope.workflowRunId, target.step_id, target.module_name);
+    repos.events.storeEvent({
+      workflowRunId: scope.workflowRunId,
+      eventType: EventType.JUMP_REQUESTED,
+      data: { target_step: target.step_id, target_module: target.module_name, new_branch_id: newBranchId },
+    });
+    scope = { ...scope, services: { ...scope.services, branch_id: newBranchId } };
+  }
+
+  let answerLeft = response;
+  let result: WorkflowResponse;
+  const position = repos.state.getWorkflowPosition(scope.workflowRunId);
+  if (position.pending_interaction && answerLeft) {
+    result = await respond(scope, String(position.pending_interaction.interaction_id ?? ""), answerLeft);
+    answerLeft = null;
+  } else {
+    result = await executeFromPosition(scope);
+  }
+
+  const answeredAutomatically = new Set<string>();
+  while (result.status === "awaiting_input" && result.interaction_request) {
+    const stepId = result.progress?.current_step ?? "";
+    const name = result.progress?.current_module ?? "";
+    const key = `${stepId}/${name}`;
+    let answer: InteractionResponseData | null = null;
+    // The same module asked twice in one call (a retry loop) is left to the user.
+    if (!isTarget(target, stepId, name) && !answeredAutomatically.has(key)) {
+      answer = rememberedAnswer(scope, stepId, name) ?? autoSelectResponse(result.interaction_request);
+      if (answer !== null) answeredAutomatically.add(key);
+    }
+    if (answer === null && answerLeft) {
+      answer = answerLeft;
+      answerLeft = null;
+    }
+    if (answer === null) break;
+    result = await respond(scope, result.interaction_request.interaction_id, answer);
+  }
+
+  if (result.status === "awaiting_input") {
+    const stepId = result.progress?.current_step ?? "";
+    const name = result.progress?.current_module ?? "";
+    if (!isTarget(target, stepId, name)) {
+      result.message =
+        `Stopped at ${stepId}/${name} before reaching the target ${target.step_id}/${target.module_name}: ` +
+        "it needs an answer (none remembered, and it cannot be auto-selected)";
+    }
+  } else if (result.status === "completed") {
+    result.message = `Workflow completed without reaching the target ${target.step_id}/${target.module_name}`;
+  }
+  return result;
+}
+
+/**
+ * Display-data refresh (ruling 9): the pending interaction's inputs resolved again against the current
+ * state and the module asked again, without answering it. The request keeps its interaction id.
+ * Stores nothing.
+ */
+export async function refreshInteraction(scope: RunScope, interactionId: string | null): Promise<WorkflowResponse> {
+  const { env, workflowRunId, workflow } = scope;
+  const request = interactionId
+    ? env.repos.events.findInteractionRequest(workflowRunId, interactionId)
+    : env.repos.events.getLatestInteractionRequest(workflowRunId);
+  if (request === null) {
+    return errorResponse(workflowRunId, `Interaction ${interactionId ?? "(pending)"} not found`, "bad_request", { interaction_id: interactionId });
+  }
+  const stepId = request.step_id ?? "";
+  const name = request.module_name ?? "";
+  const step = requireStep(workflow, stepId);
+  const config = requireModule(step, name);
+  const index = (step.modules ?? []).indexOf(config);
+  try {
+    const module = loadModule(env, config);
+    if (module.kind !== "interactive") throw new WfvError("unsupported_module_type", `Module '${config.module_id}' is not interactive`, { module_id: config.module_id });
+    const state = env.repos.state.getModuleOutputs(workflowRunId);
+    const resolved = resolveModuleInputs({ ...(config.inputs ?? {}) }, state, step, workflow, { step_id: stepId, module_name: name });
+    const context = buildModuleContext({ env, services: scope.services, workflow, step, module: config, moduleIndex: index, state });
+    const fresh = await module.getInteractionRequest(resolved, context);
+    if (!fresh) throw new Error("get_interaction_request returned no interaction request");
+    const data = { ...serializeInteractionRequest(fresh), interaction_id: request.data.interaction_id };
+    return makeResponse(workflowRunId, "awaiting_input", `Waiting for input at ${moduleName(config)}`, {
+      interaction_request: convertInteractionRequest(data),
+      progress: progressAt(stepId, name, index),
+    });
+  } catch (error) {
+    const failure = describeModuleFailure(config.module_id, error, { step_id: stepId, module_name: name });
+    return errorResponse(workflowRunId, failure.message, failure.errorType, failure.details, progressAt(stepId, name, index));
+  }
+}
