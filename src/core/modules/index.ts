@@ -57,3 +57,4 @@ export { extractSelectedData, flattenSelectionIndices, selectItemReferences } fr
 export { isTruthy, pythonDatetimeString, pythonTypeName } from "./python";
 export { WEIGHTED_KEYWORDS_COLLECTION } from "./io/weighted-keywords";
 export { MOCK_MODEL } from "./api/llm";
+export { buildLlmMessages, buildSingleMessage, type LlmMessage, type MessagePart } from "./api/llm-messages";

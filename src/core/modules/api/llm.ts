@@ -3,14 +3,16 @@
  * `getMockOutput` straight away: schema-shaped data from `output_schema` (seed 42, so the same schema
  * always gives the same value), or a lorem paragraph without one, in the real module's output shape.
  *
- * Real provider calls come with the providers issue; until then a non-mock call fails the way the
- * original reports any provider failure, `LLM API call failed: <reason>`.
+ * Real provider calls come with the providers issue; until then a non-mock call builds its messages
+ * (llm-messages.ts) and fails the way the original reports any provider failure,
+ * `LLM API call failed: <reason>`.
  */
 import { DEFAULT_MOCK_SEED, generateLoremText, generateMockFromSchema, seededRandom } from "../../mock";
 import { pythonJsonIndent } from "../../repositories/python-json";
 import { errorText, getInputValue, ModuleExecutionError } from "../base";
 import { isPlainObject, isTruthy } from "../python";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
+import { buildLlmMessages } from "./llm-messages";
 
 export const MOCK_MODEL = "mock-preview";
 const PROVIDERS = ["openai", "anthropic"];
@@ -68,6 +70,8 @@ export class LlmCallModule implements ExecutableModule {
         throw new Error(`Unknown provider: '${String(provider)}'. Available providers: ['openai', 'anthropic']`);
       }
       const model = firstTruthy(globalConfig.model, moduleConfig.model, inputs.model) ?? DEFAULT_MODEL;
+      const messages = buildLlmMessages(getInputValue(this, inputs, "system"), getInputValue(this, inputs, "input"), context.state);
+      context.logger.info(`[LLM_CALL] provider=${String(provider)}, model=${String(model)}, messages=${messages.length}`);
       throw new Error(`real LLM calls are not available yet (provider '${String(provider)}', model '${String(model)}'); run with mock mode on`);
     } catch (error) {
       throw new ModuleExecutionError(this.moduleId, `LLM API call failed: ${errorText(error)}`, error);
