@@ -165,13 +165,12 @@ export const dbCommand: CliCommand = {
         return EXIT_OK;
       }
       case "find": {
-        const db = loadDb(dbFile);
-        const collection = db.collection(collectionName());
+        const skip = integerArg(values.skip, "--skip");
+        const limit = integerArg(values.limit, "--limit");
         const filter = objectArg(values.filter, "--filter") as Filter | undefined;
         const projection = objectArg(values.projection, "--projection");
         const sort = values.sort === undefined ? undefined : (readJsonArg(values.sort, "--sort") as SortSpec);
-        const skip = integerArg(values.skip, "--skip");
-        const limit = integerArg(values.limit, "--limit");
+        const collection = loadDb(dbFile).collection(collectionName());
         printJson(values.one ? collection.findOne(filter, { projection, sort, skip }) : collection.find(filter, { projection, sort, skip, limit }), values.pretty);
         return EXIT_OK;
       }

@@ -62,7 +62,8 @@ export function decodeDbBlob(text: string): DbSnapshot {
   if (typeof text !== "string") throw invalid("the DB blob must be a string", "not_a_string");
   const trimmed = text.trim();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) return parseSnapshotJson(trimmed);
-  const compact = trimmed.replace(/\s+/g, "");
+  // Line breaks are tolerated (wrapped base64); any other character outside the alphabet is an error.
+  const compact = trimmed.replace(/\r?\n/g, "");
   if (compact.length === 0) throw invalid("the DB blob is empty", "empty");
   if (!BASE64.test(compact) || compact.length % 4 === 1) {
     const bad = compact.search(/[^A-Za-z0-9+/=]/);
