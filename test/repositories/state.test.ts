@@ -262,6 +262,32 @@ describe("get_workflow_position (engine.md 2.5)", () => {
   });
 });
 
+describe("open step progress (for ruling 2)", () => {
+  it("names the modules completed in the open step since it opened, across repeated step_started", () => {
+    const h = harness();
+    const run = new RunScript(h);
+    assert.equal(h.repos.state.getOpenStepProgress(run.runId), null);
+    run.stepStarted("s1");
+    run.module("s1", "a", {});
+    run.stepCompleted("s1");
+    const opened = run.stepStarted("s2");
+    run.module("s2", "x", {});
+    run.module("s2", "y", {});
+    run.stepStarted("s2"); // an as-built mid-step resume
+    run.module("s2", "z", {});
+    run.module("s1", "stray", {});
+    assert.deepEqual(h.repos.state.getOpenStepProgress(run.runId), {
+      step_id: "s2",
+      opened_by_event_id: opened,
+      completed_modules: ["x", "y", "z"],
+    });
+    // Counting after the latest step_started (as built) sees only one of them.
+    assert.equal(h.repos.state.getWorkflowPosition(run.runId).current_module_index, 1);
+    run.stepCompleted("s2");
+    assert.equal(h.repos.state.getOpenStepProgress(run.runId), null);
+  });
+});
+
 describe("latest interaction request (ruling 4)", () => {
   it("is scoped to the lineage: a request on an abandoned branch is never the latest", () => {
     const h = harness();

@@ -88,6 +88,7 @@ describe("generated content", () => {
       contentType: "video",
       extension: "mp4",
       localPath: "media/gc_pre.mp4",
+      seed: 1234,
     });
     h.clock.advance(500);
     content.updateGenerationStatus(metadataId, "completed", { responseData: { ok: true } });
@@ -102,6 +103,12 @@ describe("generated content", () => {
 
     const [withItems] = content.getGenerationsForInteraction("media_1");
     assert.deepEqual(withItems.content_items.map((item) => item.generated_content_id), [first, second, "gc_pre"]);
+    assert.equal(withItems.content_items[2].seed, 1234);
+    assert.deepEqual(
+      content.getGenerationsForInteraction("media_1", "video")[0].content_items.map((item) => item.generated_content_id),
+      ["gc_pre"],
+    );
+    assert.deepEqual(content.getGenerationsForInteraction("media_other"), []);
     assert.deepEqual(content.getContentById(first), {
       generated_content_id: first,
       workflow_run_id: "wf_1",

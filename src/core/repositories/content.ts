@@ -38,6 +38,8 @@ export interface StoreDownloadedContentInput extends StoreContentInput {
   contentId: string;
   extension: string;
   localPath: string;
+  /** The provider's generation seed (-1 when it has none). */
+  seed?: number | null;
 }
 
 export interface GenerationWithContent extends GenerationMetadataDocument {
@@ -57,8 +59,12 @@ export interface ContentRepository {
   storeContent(input: StoreContentInput): string;
   storeContentWithDownload(input: StoreDownloadedContentInput): void;
   getGeneration(metadataId: string): GenerationMetadataDocument | null;
-  /** The interaction's generations in creation order, each with its items in index order. */
-  getGenerationsForInteraction(interactionId: string): GenerationWithContent[];
+  /**
+   * The interaction's generations in creation order, each with its items in index order. With
+   * `contentType`, only items of that type are attached (the later server filters by the type a step
+   * asks for; inferred, the repository code for it is not in the snapshot).
+   */
+  getGenerationsForInteraction(interactionId: string, contentType?: string | null): GenerationWithContent[];
   getContentById(contentId: string): GeneratedContentDocument | null;
   updateContentLocalPath(contentId: string, localPath: string, extension?: string | null): void;
   deleteRunContent(workflowRunId: string): { metadata_deleted: number; content_deleted: number };
@@ -70,9 +76,13 @@ export function createContentRepository(db: VirtualDb): ContentRepository {
   const metadata = () => db.collection(Collections.contentGenerationMetadata);
   const content = () => db.collection(Collections.generatedContent);
 
-  const itemsOf = (metadataId: string) =>
-    content().find({ content_generation_metadata_id: metadataId }, { projection: NO_ID, sort: { index: 1 } }) as unknown as
-      GeneratedContentDocument[];
+  const itemsOf = (metadataId: string, contentType?: string | null) =>
+    content().find(
+      contentType
+        ? { content_generation_metadata_id: metadataId, content_type: contentType }
+        : { content_generation_metadata_id: metadataId },
+      { projection: NO_ID, sort: { index: 1 } },
+    ) as unknown as GeneratedContentDocument[];
 
   return {
     storeGeneration(input) {
@@ -138,6 +148,7 @@ export function createContentRepository(db: VirtualDb): ContentRepository {
         extension: input.extension,
         local_path: input.localPath,
         downloaded_at: db.now(),
+        seed: input.seed ?? null,
       };
       content().insertOne(doc as unknown as Record<string, unknown>);
     },
@@ -148,14 +159,14 @@ export function createContentRepository(db: VirtualDb): ContentRepository {
         | null;
     },
 
-    getGenerationsForInteraction(interactionId) {
+    getGenerationsForInteraction(interactionId, contentType) {
       const generations = metadata().find(
         { interaction_id: interactionId },
         { projection: NO_ID, sort: [["created_at", 1], ["content_generation_metadata_id", 1]] },
       ) as unknown as GenerationMetadataDocument[];
       return generations.map((generation) => ({
         ...generation,
-        content_items: itemsOf(generation.content_generation_metadata_id),
+        content_items: itemsOf(generation.content_generation_metadata_id, contentType),
       }));
     },
 

@@ -78,13 +78,25 @@ export function createEventRepository(db: VirtualDb, branches: BranchRepository)
     return branch ? branches.getBranchLineage(branch) : [];
   };
 
-  const getLatestLineageEvent = (workflowRunId: string, eventType: EventTypeName, branchId?: string | null) => {
-    const lineage = lineageOf(workflowRunId, branchId);
-    if (lineage.length === 0) return null;
-    return events().findOne(buildLineageFilter(workflowRunId, lineage, eventType), {
-      sort: { event_id: -1 },
-    }) as EventDocument | null;
+  const getLineageEvents = (workflowRunId: string, query: LineageQuery = {}): EventDocument[] => {
+    const lineage = lineageOf(workflowRunId, query.branchId);
+    if (lineage.length === 0) return [];
+    // The same selection as buildLineageFilter's `$or`, applied in one pass over the run's events:
+    // mingo evaluates an `$or` per document, which costs more than a Map look-up on 10k+ events.
+    const cutoffs = new Map(lineage.map((entry) => [entry.branch_id, entry.cutoff_event_id]));
+    const filter: Filter = { workflow_run_id: workflowRunId };
+    if (typeof query.eventType === "string") filter.event_type = query.eventType;
+    else if (query.eventType && query.eventType.length > 0) filter.event_type = { $in: [...query.eventType] };
+    const candidates = events().find(filter, { sort: { event_id: 1 } }) as unknown as EventDocument[];
+    return candidates.filter((event) => {
+      if (typeof event.branch_id !== "string" || !cutoffs.has(event.branch_id)) return false;
+      const cutoff = cutoffs.get(event.branch_id);
+      return !cutoff || event.event_id <= cutoff;
+    });
   };
+
+  const getLatestLineageEvent = (workflowRunId: string, eventType: EventTypeName, branchId?: string | null) =>
+    getLineageEvents(workflowRunId, { branchId, eventType }).at(-1) ?? null;
 
   return {
     storeEvent(input) {
@@ -128,23 +140,7 @@ export function createEventRepository(db: VirtualDb, branches: BranchRepository)
       return events().find(filter, { sort: { event_id: 1 }, limit: query.limit }) as unknown as EventDocument[];
     },
 
-    getLineageEvents(workflowRunId, query = {}) {
-      const lineage = lineageOf(workflowRunId, query.branchId);
-      if (lineage.length === 0) return [];
-      // The same selection as buildLineageFilter's `$or`, applied in one pass over the run's events:
-      // mingo evaluates an `$or` per document, which costs more than the Map look-up on 10k+ events.
-      const cutoffs = new Map(lineage.map((entry) => [entry.branch_id, entry.cutoff_event_id]));
-      const filter: Filter = { workflow_run_id: workflowRunId };
-      if (typeof query.eventType === "string") filter.event_type = query.eventType;
-      else if (query.eventType && query.eventType.length > 0) filter.event_type = { $in: [...query.eventType] };
-      const candidates = events().find(filter, { sort: { event_id: 1 } }) as unknown as EventDocument[];
-      return candidates.filter((event) => {
-        if (typeof event.branch_id !== "string" || !cutoffs.has(event.branch_id)) return false;
-        const cutoff = cutoffs.get(event.branch_id);
-        return !cutoff || event.event_id <= cutoff;
-      });
-    },
-
+    getLineageEvents,
     getLatestLineageEvent,
 
     getLatestInteractionRequest(workflowRunId, branchId) {

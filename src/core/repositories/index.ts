@@ -70,6 +70,7 @@ export {
   type FullWorkflowState,
   type HierarchicalState,
   type ModuleOutputs,
+  type OpenStepProgress,
   type RetryContext,
   type StateRepository,
   type StoreModuleOutputsInput,

@@ -25,6 +25,15 @@ export interface WorkflowPosition {
   pending_interaction: EventData | null;
 }
 
+/** What has happened inside the step that is open (started, not completed) on the lineage. */
+export interface OpenStepProgress {
+  step_id: string;
+  /** The step_started that opened it (the first one since the step last completed). */
+  opened_by_event_id: string;
+  /** Names of the modules completed in it since then, in order, repeats kept. */
+  completed_modules: string[];
+}
+
 export interface CompletedInteraction {
   interaction_id: string;
   request: EventData;
@@ -73,6 +82,11 @@ export interface StateRepository {
   /** Hierarchical state, the file tree (workflow files plus a `media` node) and the flat state. */
   getFullWorkflowState(workflowRunId: string, branchId?: string | null): FullWorkflowState;
   getWorkflowPosition(workflowRunId: string, branchId?: string | null): WorkflowPosition;
+  /**
+   * The open step and the modules it completed, for resuming after the last completed module of
+   * the step's definition instead of counting (ruling 2). Null when no step is open.
+   */
+  getOpenStepProgress(workflowRunId: string, branchId?: string | null): OpenStepProgress | null;
   /** Requests paired with responses by `interaction_id` (the last one per id wins), answer order. */
   getInteractionHistory(workflowRunId: string, branchId?: string | null): CompletedInteraction[];
   /** The target module's earlier answers and the feedback that followed each, in `event_id` order. */
@@ -225,6 +239,33 @@ export function createStateRepository(db: VirtualDb, branches: BranchRepository,
         completed_steps: completedSteps,
         pending_interaction: pending,
       };
+    },
+
+    getOpenStepProgress(workflowRunId, branchId) {
+      const all = lineageEvents(workflowRunId, branchId);
+      // Per step: the event that opened it since its last completion.
+      const openedBy = new Map<string, number>();
+      const completed = new Set<string>();
+      let latestStarted: string | null = null;
+      all.forEach((event, index) => {
+        if (!event.step_id) return;
+        if (event.event_type === EventType.STEP_STARTED) {
+          latestStarted = event.step_id;
+          if (!openedBy.has(event.step_id)) openedBy.set(event.step_id, index);
+        } else if (event.event_type === EventType.STEP_COMPLETED) {
+          completed.add(event.step_id);
+          openedBy.delete(event.step_id);
+        }
+      });
+      // Same rule as get_workflow_position: a step that ever completed on the lineage is not open.
+      if (latestStarted === null || completed.has(latestStarted)) return null;
+      const stepId: string = latestStarted;
+      const start = openedBy.get(stepId)!;
+      const modules = all
+        .slice(start + 1)
+        .filter((e) => e.event_type === EventType.MODULE_COMPLETED && e.step_id === stepId && e.module_name)
+        .map((e) => e.module_name as string);
+      return { step_id: stepId, opened_by_event_id: all[start].event_id, completed_modules: modules };
     },
 
     getInteractionHistory(workflowRunId, branchId) {
