@@ -272,6 +272,7 @@ export function strftime(value: NaiveDateTime, format: string): string {
 const printfRe = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])/g;
 
 function toInteger(value: unknown, spec: string): number {
+  if (value instanceof Undef) throw new TemplateError("undefined", value.hint);
   if (typeof value === "boolean" || typeof value === "number" || value instanceof PyFloat) {
     const n = numberOf(value);
     return n < 0 ? Math.ceil(n) : Math.floor(n);
@@ -280,6 +281,7 @@ function toInteger(value: unknown, spec: string): number {
 }
 
 function toReal(value: unknown): number {
+  if (value instanceof Undef) throw new TemplateError("undefined", value.hint);
   if (typeof value === "boolean" || typeof value === "number" || value instanceof PyFloat) return numberOf(value);
   throw typeError(`must be real number, not ${pyTypeName(value)}`);
 }
@@ -392,6 +394,7 @@ export function formatWithSpec(value: unknown, spec: string): string {
   const isNumber = typeof value === "number" || value instanceof PyFloat || typeof value === "boolean";
   let text: string;
   if (!isNumber) {
+    if (typeof value !== "string" && spec) throw typeError(`unsupported format string passed to ${pyTypeName(value)}.__format__`);
     if (type && type !== "s") throw valueError(`Unknown format code '${type}' for object of type '${pyTypeName(value)}'`);
     text = pyStr(value);
     if (precision !== undefined) text = text.slice(0, precision);

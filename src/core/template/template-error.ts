@@ -13,6 +13,7 @@ export type TemplateErrorKind =
   | "index"
   | "key"
   | "security"
+  | "assertion"
   | "runtime";
 
 const exceptionByKind: Record<TemplateErrorKind, string> = {
@@ -25,6 +26,7 @@ const exceptionByKind: Record<TemplateErrorKind, string> = {
   index: "IndexError",
   key: "KeyError",
   security: "SecurityError",
+  assertion: "AssertionError",
   runtime: "TemplateRuntimeError",
 };
 

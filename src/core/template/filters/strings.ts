@@ -109,8 +109,8 @@ export const stringFilters: Record<string, FilterFn> = {
     const length = asInt(a.length, "length");
     const end = softStr(a.end);
     const leeway = a.leeway === null ? 5 : asInt(a.leeway, "leeway");
-    if (length < [...end].length) throw new TemplateError("runtime", `expected length >= ${[...end].length}, got ${length}`);
-    if (leeway < 0) throw new TemplateError("runtime", `expected leeway >= 0, got ${leeway}`);
+    if (length < [...end].length) throw new TemplateError("assertion", `expected length >= ${[...end].length}, got ${length}`);
+    if (leeway < 0) throw new TemplateError("assertion", `expected leeway >= 0, got ${leeway}`);
     if (v instanceof Undef) return v;
     if (pyLength(v) <= length + leeway) return v;
     const chars = [...requireStr(v, "truncate")];
@@ -155,7 +155,8 @@ export const stringFilters: Record<string, FilterFn> = {
   }),
   pprint: filter("pprint", [], (v) => pyRepr(sortDictsForPprint(v))),
   xmlattr: filter("xmlattr", [["autospace", true]], (v, a) => {
-    if (!isDict(v)) throw typeError(`'${pyTypeName(v)}' object has no attribute 'items'`);
+    if (v instanceof Undef) throw undefinedError(v);
+    if (!isDict(v)) throw new TemplateError("attribute", `'${pyTypeName(v)}' object has no attribute 'items'`);
     const items: string[] = [];
     for (const key of Object.keys(v)) {
       const value = v[key];
