@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import { createVirtualDb } from "../../src/core/db";
 import type { VirtualDb } from "../../src/core/db/types";
 import { getModule, ModuleExecutionError, type ExecutableModule } from "../../src/core/modules";
+import { oracleAvailable, runOracle } from "../helpers/oracle";
 import { ccModule, createTestContext, FIXED_NOW, resolvedInputs, TEMPLATE_ID, type TestContextOptions } from "./helpers";
 
 function keywords(): ExecutableModule {
@@ -183,5 +184,49 @@ describe("io.weighted_keywords load (modules.md 2.14)", () => {
     await assert.rejects(run({ mode: "" }), failsWith("Missing required input: mode"));
     await assert.rejects(run({ mode: "delete" }), failsWith("Invalid mode: delete. Must be 'save' or 'load'"));
     await assert.rejects(run({ mode: "load" }, { workflowTemplateId: "" }), failsWith("context.workflow_template_id is required"));
+  });
+});
+
+describe("io.weighted_keywords against mongomock (the original's virtual DB)", () => {
+  test("cc's save, save, replace, then load: same documents", { skip: !oracleAvailable("mongomock") }, async () => {
+    const generated = [
+      { keyword: "Sunbeam", weight: 30, category: "setting", source: "generated" },
+      { keyword: "zoomies", weight: 80, category: "behavior", source: "generated" },
+    ];
+    const again = [{ keyword: "sunbeam ", weight: 15, category: "setting", source: "generated" }];
+    const selected = [{ keyword: "zoomies", weight: 90, category: "behavior", source: "selected" }];
+    const db = createVirtualDb({ clock: () => FIXED_NOW });
+    await run({ mode: "save", weighted_keywords: generated }, { db });
+    await run({ mode: "save", weighted_keywords: again }, { db });
+    await run({ mode: "save", weighted_keywords: selected, accumulate_weight: false }, { db });
+    const pipeline = [{ $sort: { weight: -1 } }, { $limit: 50 }];
+    const ours = (await run({ mode: "load", pipeline }, { db })).out.weighted_keywords;
+
+    // The same updates the original module sends, run by mongomock.
+    const now = { $date: new Date(FIXED_NOW).toISOString() };
+    const update = (kw: Record<string, unknown>, accumulate: boolean) => {
+      const keyword = String(kw.keyword).toLowerCase().trim();
+      const { keyword: _k, weight, ...extra } = kw;
+      return {
+        op: "update",
+        collection: "weighted_keywords",
+        filter: { workflow_template_id: TEMPLATE_ID, keyword },
+        update: accumulate
+          ? { $inc: { weight }, $set: { last_used: now, ...extra }, $setOnInsert: { keyword, workflow_template_id: TEMPLATE_ID } }
+          : { $set: { keyword, weight, last_used: now, workflow_template_id: TEMPLATE_ID, ...extra } },
+        upsert: true,
+      };
+    };
+    const answers = runOracle("mongo_oracle.py", [
+      ...generated.map((kw) => update(kw, true)),
+      ...again.map((kw) => update(kw, true)),
+      ...selected.map((kw) => update(kw, false)),
+      { op: "aggregate", collection: "weighted_keywords", pipeline: [{ $match: { workflow_template_id: TEMPLATE_ID } }, ...pipeline] },
+    ]) as Array<{ result?: unknown }>;
+    const theirs = (answers.at(-1)!.result as Array<Record<string, unknown>>).map(({ _id: _i, workflow_template_id: _t, last_used, ...rest }) => ({
+      ...rest,
+      last_used: String((last_used as { $date: string }).$date).replace("T", " ").replace("Z", "000"),
+    }));
+    assert.deepEqual(ours, theirs);
   });
 });
