@@ -30,8 +30,10 @@ function get<T>(doc: Document, key: string, fallback: T): unknown {
 /** `strftime("%b %d, %H:%M")` of the stored (UTC) time; "Unknown" when there is none. */
 export function formatTreeDate(value: unknown): string {
   if (!value) return "Unknown";
-  const date = value instanceof Date ? value : new Date(String(value));
-  if (Number.isNaN(date.getTime())) return String(value);
+  // The original's exports hold naive UTC ISO strings (no zone); read them as UTC, not local time.
+  const text = String(value);
+  const date = value instanceof Date ? value : new Date(/(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`);
+  if (Number.isNaN(date.getTime())) return text;
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${MONTHS[date.getUTCMonth()]} ${pad(date.getUTCDate())}, ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}`;
 }
