@@ -477,3 +477,48 @@ describe("hierarchical and full state", () => {
     });
   });
 });
+
+describe("state at scale", () => {
+  it("matches a reference replay over the $or lineage query on 10k events with forks", () => {
+    const h = harness();
+    const run = new RunScript(h);
+    run.stepStarted("s1");
+    const events = h.db.collection("events");
+    // Bulk-written events (the shape store_event writes) on a chain of forks.
+    let branchId = h.repos.branches.getCurrentBranchId(run.runId)!;
+    for (let fork = 0; fork < 5; fork++) {
+      const batch = [];
+      for (let i = 0; i < 2000; i++) {
+        const completed = i % 2 === 1;
+        batch.push({
+          event_id: `evt_${h.db.newUuid7Hex()}`,
+          workflow_run_id: run.runId,
+          branch_id: branchId,
+          workflow_version_id: run.versionId,
+          event_type: completed ? (i % 10 === 9 ? "sub_action_completed" : "module_completed") : "module_started",
+          timestamp: h.db.now(),
+          data: completed ? { i, fork, _state_mapped: { [`k${i % 37}`]: [fork, i] } } : { module_id: "x" },
+          step_id: "s1",
+          module_name: `m${i % 23}`,
+        });
+      }
+      events.insertMany(batch);
+      // Fork somewhere in the middle of this branch's events.
+      branchId = h.repos.branches.createBranch(run.runId, branchId, batch[1000 + fork * 7].event_id);
+    }
+
+    const lineage = h.repos.branches.getBranchLineage(branchId);
+    const reference: Record<string, unknown> = {};
+    const replay = events.find(
+      { ...h.repos.events.lineageFilter(run.runId, lineage), event_type: { $in: ["module_completed", "sub_action_completed"] } },
+      { sort: { event_id: 1 } },
+    );
+    for (const event of replay) {
+      const data = event.data as Record<string, unknown>;
+      if (event.event_type === "module_completed" && event.module_name) reference[event.module_name as string] = data;
+      Object.assign(reference, data._state_mapped as object);
+    }
+    assert.ok(replay.length > 2000);
+    assert.deepEqual(h.repos.state.getModuleOutputs(run.runId), reference);
+  });
+});
