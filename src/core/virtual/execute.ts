@@ -1,0 +1,170 @@
+/**
+ * The `execute` call of virtual-execution.md: one call for "show me the interaction" and "here is my
+ * answer", the DB travelling with the request and the response.
+ */
+import type { DbSnapshot } from "../db";
+import { WfvError, type ErrorType } from "../errors";
+import type {
+  ApiInteractionRequest,
+  EngineOptions,
+  InteractionResponseData,
+  ValidationMessage,
+  WorkflowProgress,
+} from "../engine/types";
+import { VirtualSession, type SessionResponse, type VirtualDbInput } from "./session";
+
+export type ExecuteMode = "module" | "up_to";
+
+/** How `result.virtual_db` is returned: the snapshot object, the compressed blob, or not at all. */
+export type DbFormat = "object" | "compressed" | "none";
+
+export interface ExecuteRequest {
+  /** The full resolved workflow (every `$ref` replaced). */
+  workflow: unknown;
+  /** The DB of the previous call: a snapshot object, the compressed blob, or null/absent for a fresh DB. */
+  virtual_db?: VirtualDbInput;
+  target_step_id: string;
+  /** The module's `name` (its `module_id` for an unnamed module). */
+  target_module_name: string;
+  /** The user's answer; null on the first call. */
+  response?: InteractionResponseData | null;
+  /** `module` (default): only the target. `up_to`: everything from the run's position through the target. */
+  mode?: ExecuteMode;
+  /** Default true: no real LLM/HTTP/media call (ruling 5). */
+  mock?: boolean;
+  /** Default: the form given (an object gives an object; a blob or nothing gives a blob). */
+  db_format?: DbFormat;
+}
+
+export type ExecuteStatus = "awaiting_input" | "completed" | "error" | "validation_failed";
+
+export interface ExecuteResult {
+  /** On completion: the outputs the target module returned (null when the target did not run). */
+  module_outputs?: Record<string, unknown> | null;
+  /** The DB after the call; on error, exactly as given. Absent with `db_format: "none"`. */
+  virtual_db?: DbSnapshot | string | null;
+  /** The flat state (`get_module_outputs`) after the call. */
+  state?: Record<string, unknown> | null;
+  /** On error. */
+  error_type?: ErrorType;
+  details?: Record<string, unknown>;
+}
+
+export interface ExecuteResponse {
+  /** `virtual_…`, stable for the life of a virtual DB. */
+  workflow_run_id: string;
+  status: ExecuteStatus;
+  message: string;
+  progress?: WorkflowProgress;
+  /** When awaiting input: every field of the engine's interaction request (ruling 7). */
+  interaction_request?: ApiInteractionRequest;
+  result: ExecuteResult;
+  error?: string;
+  validation_errors: ValidationMessage[];
+  validation_warnings: ValidationMessage[];
+}
+
+function checkRequest(request: ExecuteRequest): void {
+  const problems: Array<{ field: string; message: string }> = [];
+  if (request === null || typeof request !== "object") throw new WfvError("bad_request", "the request must be an object", {});
+  if (typeof request.target_step_id !== "string" || request.target_step_id === "") problems.push({ field: "target_step_id", message: "required string" });
+  if (typeof request.target_module_name !== "string" || request.target_module_name === "") problems.push({ field: "target_module_name", message: "required string" });
+  if (request.mode !== undefined && request.mode !== "module" && request.mode !== "up_to") problems.push({ field: "mode", message: "must be 'module' or 'up_to'" });
+  if (request.response !== undefined && request.response !== null && (typeof request.response !== "object" || Array.isArray(request.response))) {
+    problems.push({ field: "response", message: "must be an object or null" });
+  }
+  if (problems.length > 0) {
+    throw new WfvError("bad_request", `Invalid execute request: ${problems.map((p) => `${p.field} ${p.message}`).join("; ")}`, { problems });
+  }
+}
+
+/** The public status of an engine status: a reached target is a completed run of the module. */
+function publicStatus(status: SessionResponse["status"]): ExecuteStatus {
+  switch (status) {
+    case "awaiting_input":
+    case "error":
+    case "validation_failed":
+      return status;
+    default:
+      return "completed";
+  }
+}
+
+/** Shapes a session response as virtual-execution.md's response; `db` supplies `result.virtual_db`. */
+export function toExecuteResponse(response: SessionResponse, db: () => DbSnapshot | string | null | undefined, givenDb: VirtualDbInput): ExecuteResponse {
+  const status = publicStatus(response.status);
+  const out: ExecuteResponse = {
+    workflow_run_id: response.workflow_run_id,
+    status,
+    message: response.message,
+    result: {},
+    validation_errors: response.validation_errors,
+    validation_warnings: response.validation_warnings,
+  };
+  if (response.progress) out.progress = response.progress;
+  if (status === "error") {
+    out.error = response.error ?? response.message;
+    out.result = { error_type: response.error_type ?? "execution_failed", details: response.error_details ?? {}, virtual_db: givenDb ?? null };
+    return out;
+  }
+  if (response.interaction_request && status === "awaiting_input") out.interaction_request = response.interaction_request;
+  const virtualDb = db();
+  if (status === "completed") out.result.module_outputs = response.target_outputs ?? null;
+  if (virtualDb !== undefined) out.result.virtual_db = virtualDb;
+  out.result.state = response.state;
+  return out;
+}
+
+function failureResponse(error: unknown, givenDb: VirtualDbInput): ExecuteResponse {
+  const failure = error instanceof WfvError ? error : new WfvError("execution_failed", String((error as Error)?.message ?? error), {});
+  return {
+    workflow_run_id: "",
+    status: "error",
+    message: failure.message,
+    error: failure.message,
+    result: { error_type: failure.errorType, details: failure.details, virtual_db: givenDb ?? null },
+    validation_errors: [],
+    validation_warnings: [],
+  };
+}
+
+/** Runs `request` on a live session (no import, export only as `db_format` asks; default none). */
+export async function executeOnSession(session: VirtualSession, request: ExecuteRequest): Promise<ExecuteResponse> {
+  try {
+    checkRequest(request);
+  } catch (error) {
+    return failureResponse(error, undefined);
+  }
+  const target = { step_id: request.target_step_id, module_name: request.target_module_name };
+  const options = { mock: request.mock ?? true };
+  const response = request.response ?? null;
+  const result =
+    request.mode === "up_to"
+      ? await session.runUpTo(request.workflow, target, response, options)
+      : await session.runModule(request.workflow, target, response, options);
+  const format = request.db_format ?? "none";
+  const db = () => (format === "object" ? session.exportSnapshot() : format === "compressed" ? session.exportBlob() : undefined);
+  return toExecuteResponse(result, db, format === "none" ? undefined : request.virtual_db);
+}
+
+/**
+ * virtual-execution.md's `execute`: opens the DB given (or a fresh one), runs the call and returns the
+ * updated DB in the form given. A failed call returns the DB exactly as given.
+ */
+export async function execute(request: ExecuteRequest, options: EngineOptions = {}): Promise<ExecuteResponse> {
+  try {
+    checkRequest(request);
+  } catch (error) {
+    return failureResponse(error, request?.virtual_db);
+  }
+  let session: VirtualSession;
+  try {
+    session = VirtualSession.open(request.virtual_db, options);
+  } catch (error) {
+    return failureResponse(error, request.virtual_db);
+  }
+  const format: DbFormat = request.db_format ?? (request.virtual_db !== null && typeof request.virtual_db === "object" ? "object" : "compressed");
+  const response = await executeOnSession(session, { ...request, db_format: format === "none" ? "none" : format });
+  if (response.status === "error") response.result.virtual_db = request.virtual_db ?? null;
+  return response;
+}

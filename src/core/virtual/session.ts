@@ -1,0 +1,406 @@
+/**
+ * A virtual session: one live virtual DB and the engine calls made on it (virtual-execution.md, the
+ * original virtual server's routes as methods). Keeping the DB live between calls avoids the
+ * decompress + parse + import + export + compress cycle the original paid on every request; the
+ * caller exports only when it wants the blob.
+ *
+ * Every call is all-or-nothing: a call that fails (status `error`, or a thrown error) restores the DB
+ * to the checkpoint taken when the call began (see rollback.ts), so the caller's state is never lost.
+ * Calls on one session run one at a time, in the order they were made.
+ */
+import { exportCompressed, exportDb, importDb, createFreshVirtualDb, type DbSnapshot, type VirtualDb } from "../db";
+import { isWfvError, WfvError, type ErrorType } from "../errors";
+import { errorText } from "../modules/base";
+import { createRepositories, EventType, newVirtualRunId, VIRTUAL_USER_ID, type Repositories } from "../repositories";
+import { computeContentHash } from "../workflow/content-hash";
+import { requireModule, requireStep, validateWorkflow, type Workflow } from "../workflow/model";
+import { buildServices, createEngineEnv, type EngineEnv } from "../engine/context";
+import type { RunScope } from "../engine/executor";
+import {
+  executeSubAction,
+  refreshInteraction,
+  respond,
+  resume,
+  runModuleOnly,
+  runUpTo,
+  startFromPosition,
+} from "../engine/processor";
+import type { EngineOptions, ExecutionTarget, InteractionResponseData, SseEvent, WorkflowResponse } from "../engine/types";
+import { checkpoint } from "./rollback";
+
+/** The virtual server's fixed settings (engine.md §4.7). */
+export const VIRTUAL_PROJECT_NAME = "virtual_project";
+export const VIRTUAL_AI_CONFIG: Readonly<Record<string, unknown>> = Object.freeze({ provider: "openai", model: "gpt-4o-mini" });
+
+/** What a caller may hand over as a DB: a snapshot object, the compressed blob, or nothing (fresh). */
+export type VirtualDbInput = DbSnapshot | string | null | undefined;
+
+/** An empty string, null, undefined or `{}` mean "no DB yet". */
+export function isEmptyDbInput(input: VirtualDbInput): boolean {
+  if (input === null || input === undefined) return true;
+  if (typeof input === "string") return input.trim() === "";
+  return typeof input === "object" && Object.keys(input).length === 0;
+}
+
+/** Opens a DB from a caller's input; unreadable input throws `db_invalid`. */
+export function openVirtualDb(input: VirtualDbInput, options: { clock?: () => number } = {}): VirtualDb {
+  if (isEmptyDbInput(input)) return createFreshVirtualDb(options);
+  return importDb(input as DbSnapshot | string, { ensureVirtualUser: true, ...options });
+}
+
+/** The common part of the calls that run the engine. */
+export interface RunCallOptions {
+  /** Default true: no real LLM/HTTP/media call (ruling 5). */
+  mock?: boolean;
+  /** Merged over the virtual AI config for this call. */
+  ai_config?: Record<string, unknown> | null;
+}
+
+/** A `WorkflowResponse` plus the run id and the flat state after the call (engine.md §3.2). */
+export interface SessionResponse extends WorkflowResponse {
+  /** `get_module_outputs` of the run after the call (null when no run exists). */
+  state: Record<string, unknown> | null;
+}
+
+interface PreparedRun {
+  workflowRunId: string;
+  workflow: Workflow;
+  versionChanged: boolean;
+  isNew: boolean;
+}
+
+function toWfvError(error: unknown): WfvError {
+  if (isWfvError(error)) return error;
+  return new WfvError("execution_failed", errorText(error), { exception: errorText(error) });
+}
+
+export class VirtualSession {
+  readonly db: VirtualDb;
+  readonly repos: Repositories;
+  private readonly env: EngineEnv;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly hashes = new WeakMap<object, string>();
+
+  constructor(db: VirtualDb, options: EngineOptions = {}) {
+    this.db = db;
+    this.repos = createRepositories(db);
+    this.env = createEngineEnv(this.repos, options);
+  }
+
+  /** Opens a session over a caller's DB input (object, blob, or nothing for a fresh DB). */
+  static open(input: VirtualDbInput, options: EngineOptions & { clock?: () => number } = {}): VirtualSession {
+    return new VirtualSession(openVirtualDb(input, { clock: options.clock }), options);
+  }
+
+  /** The DB as a snapshot object (fresh copies, dates as Dates). */
+  exportSnapshot(): DbSnapshot {
+    return exportDb(this.db);
+  }
+
+  /** The DB as the compressed blob (base64 of gzip of extended JSON). */
+  exportBlob(): string {
+    return exportCompressed(this.db);
+  }
+
+  /** The virtual run (`virtual_…`, or the first main run of an imported DB), or null on a fresh DB. */
+  findRunId(): string | null {
+    const run = this.db
+      .collection("workflow_runs")
+      .findOne({ parent_workflow_id: { $exists: false } }, { sort: { created_at: 1 }, projection: { workflow_run_id: 1 } });
+    return (run?.workflow_run_id as string | undefined) ?? null;
+  }
+
+  /** Runs `work` after every earlier call on this session, restoring the DB when it fails. */
+  transact<T>(work: () => Promise<T>, failed: (result: T) => boolean): Promise<T> {
+    const run = async () => {
+      const saved = checkpoint(this.db);
+      try {
+        const result = await work();
+        if (failed(result)) saved.restore();
+        return result;
+      } catch (error) {
+        saved.restore();
+        throw error;
+      }
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private contentHash(workflow: Workflow): string {
+    let hash = this.hashes.get(workflow);
+    if (hash === undefined) {
+      hash = computeContentHash(workflow);
+      this.hashes.set(workflow, hash);
+    }
+    return hash;
+  }
+
+  /**
+   * Stores the definition given (content-hash de-duplication), finds or creates the virtual run and
+   * makes the stored version its current one (ruling 8). Execution groups run as their best
+   * resolved variant, as the original's capability selection does.
+   */
+  private prepareRun(workflowInput: unknown): PreparedRun {
+    const given = validateWorkflow(workflowInput);
+    const { repos } = this;
+    repos.users.ensureVirtualUser();
+    const templateName = given.workflow_id || "virtual";
+    const stored = repos.versions.processAndStoreWorkflowVersions(given, this.contentHash(given), "json", templateName, VIRTUAL_USER_ID);
+    const version = repos.versions.getVersionForCapabilities(stored.workflowVersionId, []);
+    const versionId = version?.workflow_version_id ?? stored.workflowVersionId;
+    const workflow = version && version.workflow_version_id !== stored.workflowVersionId ? validateWorkflow(version.resolved_workflow) : given;
+
+    const existing = this.findRunId();
+    if (existing !== null) {
+      const run = repos.runs.getWorkflowRun(existing);
+      const versionChanged = run?.current_workflow_version_id !== versionId;
+      if (versionChanged) {
+        repos.runs.updateWorkflowVersion(existing, versionId);
+        repos.runs.addVersionHistoryEntry(existing, versionId);
+      }
+      return { workflowRunId: existing, workflow, versionChanged, isNew: false };
+    }
+    const created = repos.runs.getOrCreateWorkflowRun({
+      userId: VIRTUAL_USER_ID,
+      projectName: VIRTUAL_PROJECT_NAME,
+      workflowTemplateName: templateName,
+      workflowTemplateId: stored.workflowTemplateId,
+      workflowVersionId: versionId,
+      workflowRunId: newVirtualRunId(this.db),
+    });
+    repos.events.storeEvent({
+      workflowRunId: created.workflowRunId,
+      eventType: EventType.WORKFLOW_CREATED,
+      data: { project_name: VIRTUAL_PROJECT_NAME, workflow_template_name: templateName, workflow_template_id: stored.workflowTemplateId, version_id: versionId },
+    });
+    repos.runs.addVersionHistoryEntry(created.workflowRunId, versionId, { validate: true });
+    repos.runs.updateAiConfig(created.workflowRunId, { ...VIRTUAL_AI_CONFIG });
+    return { workflowRunId: created.workflowRunId, workflow, versionChanged: false, isNew: true };
+  }
+
+  private scope(prepared: PreparedRun, target: ExecutionTarget | null, options: RunCallOptions): RunScope {
+    return {
+      env: this.env,
+      workflow: prepared.workflow,
+      workflowRunId: prepared.workflowRunId,
+      services: buildServices(this.env, prepared.workflowRunId, options.mock ?? true, options.ai_config ?? null),
+      target,
+    };
+  }
+
+  private finish(response: WorkflowResponse): SessionResponse {
+    const runId = response.workflow_run_id || this.findRunId();
+    const state = runId ? this.repos.state.getModuleOutputs(runId) : null;
+    return { ...response, workflow_run_id: runId ?? "", state };
+  }
+
+  private failure(error: unknown): SessionResponse {
+    const failure = toWfvError(error);
+    return {
+      workflow_run_id: this.findRunId() ?? "",
+      status: "error",
+      message: failure.message,
+      error: failure.message,
+      error_type: failure.errorType,
+      error_details: failure.details,
+      validation_errors: [],
+      validation_warnings: [],
+      state: null,
+    };
+  }
+
+  /** One engine call: prepare the run, do the work, report; all-or-nothing. */
+  private call(workflow: unknown, target: ExecutionTarget | null, options: RunCallOptions, work: (scope: RunScope, prepared: PreparedRun) => Promise<WorkflowResponse>): Promise<SessionResponse> {
+    return this.transact(
+      async () => {
+        try {
+          const prepared = this.prepareRun(workflow);
+          if (target) requireModule(requireStep(prepared.workflow, target.step_id), target.module_name);
+          return this.finish(await work(this.scope(prepared, target, options), prepared));
+        } catch (error) {
+          return this.failure(error);
+        }
+      },
+      (result) => result.status === "error",
+    );
+  }
+
+  /** virtual-execution.md `execute`, mode `module`: only the target, with the state the DB holds. */
+  runModule(workflow: unknown, target: ExecutionTarget, response: InteractionResponseData | null, options: RunCallOptions = {}): Promise<SessionResponse> {
+    return this.call(workflow, target, options, (scope) => runModuleOnly(scope, response));
+  }
+
+  /** virtual-execution.md `execute`, mode `up_to`: from the run's position through the target. */
+  runUpTo(workflow: unknown, target: ExecutionTarget, response: InteractionResponseData | null, options: RunCallOptions = {}): Promise<SessionResponse> {
+    return this.call(workflow, target, options, (scope) => runUpTo(scope, response));
+  }
+
+  /**
+   * The virtual `/workflow/start`: `force_new` (ruling 10) drops the run's events and branches and
+   * starts a new root branch; otherwise a pending interaction is returned as it is, unless the
+   * definition changed, and the run goes on from its position.
+   */
+  start(workflow: unknown, target: ExecutionTarget | null, options: RunCallOptions & { force_new?: boolean } = {}): Promise<SessionResponse> {
+    return this.call(workflow, target, options, async (scope, prepared) => {
+      if (options.force_new && !prepared.isNew) {
+        const { repos } = this;
+        const versionId = repos.runs.getWorkflowRun(prepared.workflowRunId)?.current_workflow_version_id ?? null;
+        repos.runs.resetRun(prepared.workflowRunId, versionId);
+        const run = repos.runs.getWorkflowRun(prepared.workflowRunId);
+        repos.events.storeEvent({
+          workflowRunId: prepared.workflowRunId,
+          eventType: EventType.WORKFLOW_CREATED,
+          data: {
+            project_name: run?.project_name,
+            workflow_template_name: run?.workflow_template_name,
+            workflow_template_id: run?.workflow_template_id,
+            version_id: versionId,
+            reset: true,
+          },
+        });
+        if (versionId) repos.runs.addVersionHistoryEntry(prepared.workflowRunId, versionId);
+        return startFromPosition(this.scope(prepared, target, options), false);
+      }
+      return startFromPosition(scope, prepared.versionChanged);
+    });
+  }
+
+  /** The virtual `/workflow/respond`: answers `interactionId` (null: the pending one) and goes on through the target. */
+  respond(workflow: unknown, target: ExecutionTarget | null, interactionId: string | null, response: InteractionResponseData, options: RunCallOptions = {}): Promise<SessionResponse> {
+    return this.call(workflow, target, options, (scope) => respond(scope, interactionId, response));
+  }
+
+  /** The virtual `/workflow/resume/confirm`: the run goes on from its position with this definition. */
+  resumeConfirm(workflow: unknown, target: ExecutionTarget | null, options: RunCallOptions = {}): Promise<SessionResponse> {
+    return this.call(workflow, target, options, (scope) => resume(scope));
+  }
+
+  /**
+   * Display-data refresh (ruling 9): the pending interaction asked again against the current state,
+   * without answering it. Read-only: the DB is always left as it was.
+   */
+  interactionData(workflow: unknown, interactionId: string | null, options: RunCallOptions = {}): Promise<SessionResponse> {
+    return this.transact(
+      async () => {
+        try {
+          const prepared = this.prepareRun(workflow);
+          return this.finish(await refreshInteraction(this.scope(prepared, null, options), interactionId));
+        } catch (error) {
+          return this.failure(error);
+        }
+      },
+      () => true,
+    );
+  }
+
+  /** The virtual `/workflow/state`: hierarchical state, files and the flat state. */
+  state(workflowRunId?: string | null): { steps: Record<string, unknown>; state_mapped: Record<string, unknown>; files: unknown[] } {
+    const runId = workflowRunId || this.findRunId();
+    if (!runId) return { steps: {}, state_mapped: {}, files: [] };
+    try {
+      return this.repos.state.getFullWorkflowState(runId);
+    } catch {
+      return { steps: {}, state_mapped: {}, files: [] };
+    }
+  }
+
+  /** The virtual `/workflow/interaction-history`: answered interactions and the pending one. */
+  interactionHistory(workflowRunId?: string | null): { interactions: unknown[]; pending_interaction: Record<string, unknown> | null } {
+    const runId = workflowRunId || this.findRunId();
+    if (!runId) return { interactions: [], pending_interaction: null };
+    return {
+      interactions: this.repos.state.getInteractionHistory(runId),
+      pending_interaction: this.repos.state.getWorkflowPosition(runId).pending_interaction,
+    };
+  }
+
+  /** The run's events on every branch, in `event_id` order. */
+  events(workflowRunId?: string | null): unknown[] {
+    const runId = workflowRunId || this.findRunId();
+    return runId ? this.repos.events.getEvents(runId) : [];
+  }
+
+  /**
+   * The virtual `/workflow/sub-action` as a stream of `{type, data}` events (started, progress,
+   * complete or error). The final `complete` carries `updated_state`, `sub_action_result` and the
+   * `state` after the call; on `error` the DB is restored. The final event arrives after the DB is
+   * settled, so a consumer may export the DB as soon as it sees it.
+   */
+  subAction(
+    workflow: unknown,
+    request: { interaction_id: string; sub_action_id: string; params?: Record<string, unknown> },
+    options: RunCallOptions = {},
+  ): AsyncIterable<SseEvent> {
+    const channel = new EventChannel<SseEvent>();
+    void this.transact(
+      async (): Promise<SseEvent> => {
+        let last: SseEvent | null = null;
+        try {
+          const prepared = this.prepareRun(workflow);
+          const scope = this.scope(prepared, null, options);
+          channel.push({ type: "started", data: { workflow_run_id: prepared.workflowRunId, interaction_id: request.interaction_id, sub_action_id: request.sub_action_id } });
+          for await (const event of executeSubAction(scope, { interactionId: request.interaction_id, subActionId: request.sub_action_id, params: request.params })) {
+            if (event.type === "complete" || event.type === "error") {
+              last = event;
+              if (event.type === "complete") event.data.state = this.repos.state.getModuleOutputs(prepared.workflowRunId);
+              break;
+            }
+            channel.push(event);
+          }
+        } catch (error) {
+          const failure = toWfvError(error);
+          last = { type: "error", data: { message: failure.message, error_type: failure.errorType, details: failure.details } };
+        }
+        return last ?? { type: "error", data: { message: "Sub-action ended without a result", error_type: "execution_failed" } };
+      },
+      (last) => last.type === "error",
+    ).then((last) => {
+      // Pushed once the DB is settled (restored on error), so a consumer may export it right away.
+      channel.push(last);
+      channel.close();
+    });
+    return channel;
+  }
+}
+
+/** A push-to-pull queue: the producer pushes events, the consumer iterates them as they come. */
+class EventChannel<T> implements AsyncIterable<T> {
+  private readonly items: T[] = [];
+  private waiting: ((result: IteratorResult<T>) => void) | null = null;
+  private closed = false;
+
+  push(item: T): void {
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = null;
+      resolve({ value: item, done: false });
+    } else {
+      this.items.push(item);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = null;
+      resolve({ value: undefined, done: true });
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return {
+      next: () => {
+        if (this.items.length > 0) return Promise.resolve({ value: this.items.shift() as T, done: false });
+        if (this.closed) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => {
+          this.waiting = resolve;
+        });
+      },
+    };
+  }
+}
+
+export type { ErrorType };
