@@ -1,0 +1,86 @@
+/**
+ * CodeLens above every module, in two phases: `provideCodeLenses` places lenses from the jsonc-parser
+ * outline (cheap), `resolveCodeLens` gives each its command and title (run records, staleness).
+ */
+import * as vscode from "vscode";
+import type { Controller } from "./controller";
+import { lensTitle, planLenses, type LensPlan } from "./lens-model";
+import { outline } from "./outline";
+
+export const RUN_COMMAND = "wfv.runModuleVirtually";
+export const RUN_UP_TO_COMMAND = "wfv.runUpToHere";
+
+class ModuleLens extends vscode.CodeLens {
+  constructor(
+    range: vscode.Range,
+    readonly plan: LensPlan,
+    readonly document: vscode.Uri,
+    readonly workflowFile: string | undefined,
+  ) {
+    super(range);
+  }
+}
+
+export class ModuleLensProvider implements vscode.CodeLensProvider<ModuleLens> {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.emitter.event;
+
+  constructor(private readonly ctx: Controller) {}
+
+  refresh(): void {
+    this.emitter.fire();
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): ModuleLens[] {
+    if (!vscode.workspace.getConfiguration("wfv").get<boolean>("codeLens.enabled", true)) return [];
+    const text = document.getText();
+    const shape = outline(text);
+    if (shape.kind === "other") return [];
+    const file = document.uri.fsPath;
+    if (shape.kind === "workflow" && !this.ctx.catalog.has(file)) this.ctx.indexFile(file);
+    const workflowFile = this.ctx.workflowFor(file);
+    const orphan = shape.kind === "step" && workflowFile === undefined;
+    let workflowProblem: string | undefined;
+    if (workflowFile && shape.problems.length === 0 && vscode.workspace.isTrusted) {
+      const resolved = this.ctx.resolve(workflowFile);
+      if (!resolved.ok) workflowProblem = resolved.message;
+    }
+    const runs = workflowFile ? this.ctx.runRecords(workflowFile) : {};
+    const plans = planLenses(shape, { trusted: vscode.workspace.isTrusted, workflowProblem, orphan, runs });
+    return plans.map((plan) => {
+      const position = document.positionAt(plan.offset);
+      return new ModuleLens(new vscode.Range(position, position), plan, document.uri, workflowFile);
+    });
+  }
+
+  resolveCodeLens(lens: ModuleLens): ModuleLens {
+    const { plan, workflowFile } = lens;
+    const runs = workflowFile ? this.ctx.runRecords(workflowFile) : {};
+    const anchor = plan.anchor;
+    const title = lensTitle(plan, runs, () => (workflowFile && anchor ? this.ctx.fingerprint(workflowFile, anchor.stepId, anchor.moduleName) : undefined));
+    switch (plan.kind) {
+      case "run":
+      case "upTo":
+        lens.command = {
+          title,
+          command: plan.kind === "run" ? RUN_COMMAND : RUN_UP_TO_COMMAND,
+          arguments: [lens.document, anchor?.stepId, anchor?.moduleName],
+          tooltip: plan.kind === "run" ? "Run only this module, on the workflow's virtual DB" : "Run every module from the run's position through this one",
+        };
+        break;
+      case "status":
+        lens.command = { title, command: "wfv.showPanel", arguments: [lens.document], tooltip: "Show the last result" };
+        break;
+      case "blocked":
+        lens.command = { title, command: "workbench.trust.manage", tooltip: "Manage Workspace Trust" };
+        break;
+      default:
+        lens.command = { title, command: "wfv.revealOffset", arguments: [lens.document, plan.offset] };
+    }
+    return lens;
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The commands (palette category `Virtual`). Each one is a small adapter: pick what to act on, call the
+ * controller, say what happened. Nothing runs in an untrusted workspace.
+ */
+import { readFile, writeFile } from "node:fs/promises";
+import * as vscode from "vscode";
+import { isWfvError } from "../core/errors";
+import type { RunMode } from "../shared/protocol";
+import { RUN_COMMAND, RUN_UP_TO_COMMAND } from "./codelens";
+import { PROVIDERS, secretKey, type Controller } from "./controller";
+import { outline } from "./outline";
+import type { PanelManager } from "./panel";
+import { revealOffset } from "./navigation";
+
+function requireTrust(): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  void vscode.window.showWarningMessage("wfv: running is disabled in an untrusted workspace (workflows run templates and modules).", "Manage Workspace Trust").then((choice) => {
+    if (choice) void vscode.commands.executeCommand("workbench.trust.manage");
+  });
+  return false;
+}
+
+/** The workflow of the active editor, or of the given document. */
+function workflowOf(ctx: Controller, uri?: vscode.Uri): string | undefined {
+  const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+  return target && target.scheme === "file" ? ctx.workflowFor(target.fsPath) : undefined;
+}
+
+/** The current workflow, else a pick among the workspace's workflows. */
+async function pickWorkflow(ctx: Controller, title: string, uri?: vscode.Uri): Promise<string | undefined> {
+  const current = workflowOf(ctx, uri);
+  if (current) return current;
+  const all = ctx.catalog.workflows();
+  if (all.length === 1) return all[0];
+  const picked = await vscode.window.showQuickPick(
+    all.map((file) => ({ label: ctx.workflowName(file), description: ctx.relative(file), file })),
+    { title },
+  );
+  return picked?.file;
+}
+
+export function registerCommands(context: vscode.ExtensionContext, ctx: Controller, panels: PanelManager, ensureIndexed: () => Promise<void>): void {
+  const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+
+  const runFromLens = (mode: RunMode) => async (uri?: vscode.Uri, stepId?: string, moduleName?: string) => {
+    if (!requireTrust()) return;
+    await ensureIndexed();
+    if (!uri || !stepId || !moduleName) return runPicked(mode);
+    const workflowFile = workflowOf(ctx, uri);
+    if (!workflowFile) {
+      void vscode.window.showWarningMessage("wfv: no workflow in this workspace includes this file.");
+      return;
+    }
+    return ctx.run(workflowFile, stepId, moduleName, mode);
+  };
+
+  /** "Virtual: Run Module…": a quick pick of every step/module of the workflow. */
+  const runPicked = async (mode: RunMode = "module") => {
+    if (!requireTrust()) return;
+    await ensureIndexed();
+    const workflowFile = await pickWorkflow(ctx, "Run a module of which workflow?");
+    if (!workflowFile) return;
+    const resolved = ctx.resolve(workflowFile);
+    if (!resolved.ok) {
+      void vscode.window.showErrorMessage(`wfv: the workflow cannot run: ${resolved.message}`);
+      return;
+    }
+    const steps = ((resolved.source.workflow as { steps?: unknown[] }).steps ?? []) as { step_id?: string; modules?: { name?: string; module_id?: string }[] }[];
+    const items = steps.flatMap((step) =>
+      (step.modules ?? []).map((m) => ({
+        label: String(m.name ?? m.module_id),
+        description: String(step.step_id),
+        detail: String(m.module_id ?? ""),
+        stepId: String(step.step_id),
+      })),
+    );
+    const picked = await vscode.window.showQuickPick(items, { title: "Virtual: Run Module", matchOnDescription: true, matchOnDetail: true });
+    if (!picked) return;
+    return ctx.run(workflowFile, picked.stepId, picked.label, mode);
+  };
+
+  register(RUN_COMMAND, runFromLens("module"));
+  register(RUN_UP_TO_COMMAND, runFromLens("up_to"));
+  register("wfv.runModule", () => runPicked("module"));
+
+  register("wfv.resetDb", async (uri?: vscode.Uri) => {
+    await ensureIndexed();
+    const current = workflowOf(ctx, uri);
+    const stored = (await ctx.store.storedWorkflows()).map((rel) => ctx.absolute(rel));
+    const files = [...new Set([...(current ? [current] : []), ...ctx.catalog.workflows(), ...stored])];
+    type Item = vscode.QuickPickItem & { file?: string; all?: boolean };
+    const items: Item[] = files.map((file) => ({
+      label: file === current ? `$(file-code) Current workflow: ${ctx.workflowName(file)}` : ctx.workflowName(file),
+      description: ctx.relative(file),
+      file,
+    }));
+    items.push({ label: "$(clear-all) All workflows", all: true });
+    const picked = uri && current ? items[0] : await vscode.window.showQuickPick(items, { title: "Virtual: Reset DB" });
+    if (!picked) return;
+    if (picked.all) {
+      const n = await ctx.resetAll();
+      void vscode.window.showInformationMessage(`wfv: reset the virtual DB of ${n} workflow(s).`);
+    } else if (picked.file) {
+      await ctx.resetDb(picked.file);
+      void vscode.window.showInformationMessage(`wfv: reset the virtual DB of ${ctx.relative(picked.file)}.`);
+    }
+  });
+
+  register("wfv.showState", async () => {
+    await ensureIndexed();
+    const workflowFile = await pickWorkflow(ctx, "Show the state of which workflow?");
+    if (!workflowFile) return;
+    const state = ctx.lastStateOf(workflowFile) ?? panels.lastView(workflowFile)?.state ?? null;
+    if (!state) {
+      void vscode.window.showInformationMessage("wfv: no state yet: run a module first.");
+      return;
+    }
+    if (panels.has(workflowFile)) panels.showState(workflowFile, state);
+    const document = await vscode.workspace.openTextDocument({ language: "json", content: JSON.stringify(state, null, 2) });
+    await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  });
+
+  register("wfv.showPanel", async (uri?: vscode.Uri) => {
+    await ensureIndexed();
+    const workflowFile = await pickWorkflow(ctx, "Show the panel of which workflow?", uri);
+    if (!workflowFile) return;
+    panels.show(workflowFile, ctx.workflowName(workflowFile));
+    const last = panels.lastView(workflowFile);
+    if (last) panels.post(workflowFile, last);
+  });
+
+  register("wfv.exportDb", async (target?: vscode.Uri) => {
+    await ensureIndexed();
+    const workflowFile = await pickWorkflow(ctx, "Export the DB of which workflow?");
+    if (!workflowFile) return;
+    const blob = await ctx.exportDb(workflowFile);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const uri =
+      target ??
+      (await vscode.window.showSaveDialog({
+        title: "Virtual: Export DB (base64 gzip, as the CLI and the server use)",
+        defaultUri: folder ? vscode.Uri.joinPath(folder, `${ctx.workflowName(workflowFile).replace(/[^\w.-]+/g, "_")}.wfvdb`) : undefined,
+      }));
+    if (!uri) return;
+    await writeFile(uri.fsPath, blob, "utf8");
+    void vscode.window.showInformationMessage(`wfv: exported the virtual DB to ${vscode.workspace.asRelativePath(uri, false)}.`);
+  });
+
+  register("wfv.importDb", async (source?: vscode.Uri) => {
+    await ensureIndexed();
+    const workflowFile = await pickWorkflow(ctx, "Import a DB into which workflow?");
+    if (!workflowFile) return;
+    const uri = source ?? (await vscode.window.showOpenDialog({ title: "Virtual: Import DB", canSelectMany: false }))?.[0];
+    if (!uri) return;
+    try {
+      await ctx.importDb(workflowFile, await readFile(uri.fsPath, "utf8"));
+      void vscode.window.showInformationMessage(`wfv: imported the virtual DB into ${ctx.relative(workflowFile)}.`);
+    } catch (error) {
+      const message = isWfvError(error) ? `${error.errorType}: ${error.message}` : String(error);
+      void vscode.window.showErrorMessage(`wfv: cannot import: ${message} (the stored DB is unchanged)`);
+    }
+  });
+
+  register("wfv.toggleMockMode", async () => {
+    const config = vscode.workspace.getConfiguration("wfv");
+    const next = !config.get<boolean>("mockMode", true);
+    await config.update("mockMode", next, vscode.ConfigurationTarget.Global);
+    void vscode.window.showInformationMessage(next ? "wfv: mock mode is on (no real LLM/HTTP/media calls)." : "wfv: mock mode is off: modules may call real providers with your API keys.");
+  });
+
+  register("wfv.setProviderApiKey", async () => {
+    const provider = await vscode.window.showQuickPick([...PROVIDERS], { title: "Virtual: Set Provider API Key — which provider?" });
+    if (!provider) return;
+    const key = await vscode.window.showInputBox({ title: `API key for ${provider}`, password: true, ignoreFocusOut: true, prompt: "Stored in VS Code's SecretStorage; empty removes it." });
+    if (key === undefined) return;
+    if (key === "") await context.secrets.delete(secretKey(provider));
+    else await context.secrets.store(secretKey(provider), key);
+    void vscode.window.showInformationMessage(key === "" ? `wfv: removed the ${provider} key.` : `wfv: stored the ${provider} key.`);
+  });
+
+  register("wfv.revealOffset", (uri: vscode.Uri, offset: number) => revealOffset(uri, offset));
+
+  /** Used by the tests and the quick pick: the modules of a document, as the lenses see them. */
+  register("wfv.outline", (uri: vscode.Uri) => {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    return document ? outline(document.getText()) : undefined;
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * wfv in VS Code: a thin adapter over the engine (src/core). Activation is cheap and lazy: on a JSON
+ * editor the extension registers its lenses, commands and panel serializer; the workspace is indexed
+ * for workflows the first time a workflow or step file is shown or a command needs it.
+ */
+import { join } from "node:path";
+import * as vscode from "vscode";
+import { ModuleLensProvider } from "./codelens";
+import { registerCommands } from "./commands";
+import { Controller } from "./controller";
+import { createEngine } from "./engine-core";
+import { createLog, logAt } from "./log";
+import { classify } from "./outline";
+import { PANEL_VIEW_TYPE, PanelManager } from "./panel";
+import { WorkflowDbStore } from "./storage";
+import { parseTree } from "jsonc-parser";
+
+export interface WfvApi {
+  controller: Controller;
+  panels: PanelManager;
+  activationMs: number;
+  /** Resolves once the workspace is indexed (starts indexing if it has not started). */
+  indexed(): Promise<void>;
+}
+
+function looksRelevant(document: vscode.TextDocument): boolean {
+  if (document.uri.scheme !== "file" || !/\.json$/i.test(document.uri.fsPath)) return false;
+  const text = document.getText();
+  if (!text.includes("workflow_id") && !text.includes("step_id")) return false;
+  return classify(parseTree(text, [], { allowTrailingComma: true })) !== "other";
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<WfvApi> {
+  const started = performance.now();
+  const channel = createLog(context);
+  const storageRoot = context.storageUri ?? context.globalStorageUri;
+  const store = new WorkflowDbStore(join(storageRoot.fsPath, "virtual-dbs"), {
+    unreadable(workflowFile, movedTo, reason) {
+      logAt("error", `the stored virtual DB of ${workflowFile} cannot be read (${reason}); moved it to ${movedTo}`);
+      void vscode.window.showWarningMessage(`wfv: the stored virtual DB of ${workflowFile} could not be read (${reason}). It was moved aside to ${movedTo}; a fresh DB is used.`);
+    },
+  });
+  const ctx = new Controller(store, createEngine(), context.secrets);
+  const panels = new PanelManager(context.extensionUri, ctx);
+  ctx.panels = panels;
+  const lenses = new ModuleLensProvider(ctx);
+  context.subscriptions.push(ctx, panels, lenses);
+
+  let indexing: Promise<void> | undefined;
+  const indexed = (): Promise<void> => {
+    indexing ??= ctx.indexWorkspace().then(() => ctx.preload(ctx.catalog.workflows()));
+    return indexing;
+  };
+
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels.serializer()),
+    vscode.languages.registerCodeLensProvider([{ language: "json", scheme: "file" }, { language: "jsonc", scheme: "file" }], lenses),
+    ctx.onDidChange(() => lenses.refresh()),
+    vscode.workspace.onDidOpenTextDocument((d) => {
+      if (looksRelevant(d)) void indexed();
+    }),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.contentChanges.length > 0 && e.document.uri.scheme === "file" && /\.json$/i.test(e.document.uri.fsPath) && indexing) ctx.indexFile(e.document.uri.fsPath);
+    }),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      if (d.uri.scheme === "file" && indexing) ctx.indexFile(d.uri.fsPath); // back to the disk's text
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration("wfv")) lenses.refresh();
+    }),
+  );
+  const watcher = vscode.workspace.createFileSystemWatcher("**/*.json");
+  const onFile = (uri: vscode.Uri) => {
+    if (indexing) ctx.indexFile(uri.fsPath);
+  };
+  context.subscriptions.push(watcher, watcher.onDidCreate(onFile), watcher.onDidChange(onFile), watcher.onDidDelete(onFile));
+
+  registerCommands(context, ctx, panels, indexed);
+  await vscode.commands.executeCommand("setContext", "wfv.active", true);
+
+  if (vscode.workspace.textDocuments.some(looksRelevant)) {
+    void indexed().catch((error: unknown) => logAt("error", `indexing failed: ${(error as Error)?.stack ?? error}`));
+  }
+  void startLanguageClientGuarded(context);
+
+  const activationMs = performance.now() - started;
+  channel.info(`wfv activated in ${activationMs.toFixed(1)} ms (storage: ${store.directory})`);
+  return { controller: ctx, panels, activationMs, indexed };
+}
+
+/** The language server is another helper's; a missing or failing one never breaks our features. */
+async function startLanguageClientGuarded(context: vscode.ExtensionContext): Promise<void> {
+  try {
+    const start = LANGUAGE_CLIENT?.startLanguageClient;
+    if (typeof start === "function") await start(context);
+  } catch (error) {
+    logAt("warn", `the wfv language server did not start: ${(error as Error)?.message ?? error}`);
+  }
+}
+
+// Filled in when src/extension/language-client.ts exists (see below).
+const LANGUAGE_CLIENT: { startLanguageClient?: (context: vscode.ExtensionContext) => unknown } | undefined = undefined;
+
+export function deactivate(): void {
+  // everything is in context.subscriptions
+}

@@ -1,0 +1,259 @@
+/**
+ * The interaction panel: one webview panel per workflow, reused. Typed messages both ways
+ * (src/shared/protocol.ts), nothing posted before the webview says `ready`; CSP with a nonce;
+ * `localResourceRoots` limited to the extension's media and dist; no retainContextWhenHidden (the
+ * webview keeps its view with setState, and a serializer restores panels after a reload).
+ */
+import { randomBytes } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import { basename, extname } from "node:path";
+import * as vscode from "vscode";
+import { parseWebviewMessage, type HostMessage, type RunMode, type RunView, type WebviewMessage } from "../shared/protocol";
+import type { Controller, PanelSink } from "./controller";
+import { logAt } from "./log";
+import { openSource } from "./navigation";
+
+export const PANEL_VIEW_TYPE = "wfv.panel";
+
+interface PanelEntry {
+  panel: vscode.WebviewPanel;
+  ready: boolean;
+  queue: HostMessage[];
+  lastView: RunView | undefined;
+  lastTarget: { stepId: string; moduleName: string; mode: RunMode } | undefined;
+}
+
+const MIME: Record<string, string> = {
+  ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
+  ".svg": "image/svg+xml", ".json": "application/json", ".txt": "text/plain", ".md": "text/markdown", ".csv": "text/csv",
+  ".pdf": "application/pdf", ".mp3": "audio/mpeg", ".mp4": "video/mp4", ".wav": "audio/wav",
+};
+
+export class PanelManager implements PanelSink, vscode.Disposable {
+  private readonly panels = new Map<string, PanelEntry>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly ctx: Controller,
+  ) {}
+
+  dispose(): void {
+    for (const entry of this.panels.values()) entry.panel.dispose();
+    this.panels.clear();
+  }
+
+  /** The serializer: panels come back after a window reload with the webview's saved state. */
+  serializer(): vscode.WebviewPanelSerializer {
+    return {
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        const file = (state as { workflowFile?: unknown } | undefined)?.workflowFile;
+        if (typeof file !== "string") {
+          panel.dispose();
+          return;
+        }
+        this.attach(panel, this.ctx.absolute(file));
+      },
+    };
+  }
+
+  has(workflowFile: string): boolean {
+    return this.panels.has(workflowFile);
+  }
+
+  lastView(workflowFile: string): RunView | undefined {
+    return this.panels.get(workflowFile)?.lastView;
+  }
+
+  show(workflowFile: string, workflowName: string): void {
+    const existing = this.panels.get(workflowFile);
+    if (existing) {
+      if (!existing.panel.visible) existing.panel.reveal(vscode.ViewColumn.Beside, true);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_VIEW_TYPE,
+      `Virtual: ${workflowName}`,
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      this.options(),
+    );
+    this.attach(panel, workflowFile);
+  }
+
+  private options(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, "media"), vscode.Uri.joinPath(this.extensionUri, "dist")],
+    };
+  }
+
+  private attach(panel: vscode.WebviewPanel, workflowFile: string): void {
+    const entry: PanelEntry = { panel, ready: false, queue: [], lastView: undefined, lastTarget: undefined };
+    this.panels.set(workflowFile, entry);
+    panel.webview.options = this.options();
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, "media", "icon.svg");
+    panel.title = `Virtual: ${this.ctx.workflowName(workflowFile)}`;
+    panel.webview.html = this.html(panel.webview, workflowFile);
+    const subscriptions: vscode.Disposable[] = [];
+    subscriptions.push(
+      panel.webview.onDidReceiveMessage((data: unknown) => {
+        const parsed = parseWebviewMessage(data);
+        if (!parsed.ok) {
+          logAt("warn", `ignored a malformed panel message: ${parsed.error}`);
+          return;
+        }
+        this.handle(workflowFile, entry, parsed.message).catch((error: unknown) => {
+          logAt("error", `panel message ${parsed.message.type} failed: ${(error as Error)?.stack ?? error}`);
+          void vscode.window.showErrorMessage(`wfv: ${(error as Error)?.message ?? error}`);
+        });
+      }),
+    );
+    panel.onDidDispose(() => {
+      if (this.panels.get(workflowFile) === entry) this.panels.delete(workflowFile);
+      subscriptions.forEach((d) => d.dispose());
+    });
+  }
+
+  private send(workflowFile: string, message: HostMessage): void {
+    const entry = this.panels.get(workflowFile);
+    if (!entry) return;
+    if (!entry.ready) {
+      entry.queue.push(message);
+      return;
+    }
+    void entry.panel.webview.postMessage(message);
+  }
+
+  post(workflowFile: string, view: RunView): void {
+    const entry = this.panels.get(workflowFile);
+    if (entry) {
+      entry.lastView = view;
+      entry.lastTarget = { stepId: view.stepId, moduleName: view.moduleName, mode: view.mode };
+    }
+    this.send(workflowFile, { type: "run/result", view });
+  }
+
+  started(workflowFile: string, runId: number, stepId: string, moduleName: string, mode: RunMode): void {
+    this.send(workflowFile, { type: "run/started", runId, stepId, moduleName, mode });
+  }
+
+  reset(workflowFile: string): void {
+    const entry = this.panels.get(workflowFile);
+    if (entry) entry.lastView = undefined;
+    this.send(workflowFile, { type: "db/reset" });
+  }
+
+  showState(workflowFile: string, state: Record<string, unknown>): void {
+    this.send(workflowFile, { type: "state/show", state, runId: null });
+  }
+
+  private async handle(workflowFile: string, entry: PanelEntry, message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case "ready": {
+        entry.ready = true;
+        const init: HostMessage = {
+          type: "panel/init",
+          workflowFile: this.ctx.relative(workflowFile),
+          workflowName: this.ctx.workflowName(workflowFile),
+          mock: this.ctx.mockMode(),
+          trusted: vscode.workspace.isTrusted,
+        };
+        void entry.panel.webview.postMessage(init);
+        for (const queued of entry.queue.splice(0)) void entry.panel.webview.postMessage(queued);
+        return;
+      }
+      case "interaction/submit":
+        if (!vscode.workspace.isTrusted) return;
+        await this.ctx.submit(message.runId, message.response);
+        return;
+      case "file/pick":
+        this.send(workflowFile, { type: "file/picked", requestId: message.requestId, file: await this.pickWorkspaceFile(message.accept) });
+        return;
+      case "download/save":
+        await this.saveDownload(workflowFile, message.runId);
+        return;
+      case "subaction/run":
+        this.send(workflowFile, {
+          type: "subaction/result",
+          requestId: message.requestId,
+          ...(await this.ctx.subAction(message.runId, message.actionId, message.params)),
+        });
+        return;
+      case "source/open":
+        await openSource(this.ctx.absolute(message.link.file), message.link);
+        return;
+      case "run/again": {
+        const target = entry.lastTarget;
+        if (target && vscode.workspace.isTrusted) await this.ctx.run(workflowFile, target.stepId, target.moduleName, target.mode);
+        return;
+      }
+    }
+  }
+
+  /** file_input: a quick pick of workspace files (filtered by the accepted extensions), sent as a data URL. */
+  private async pickWorkspaceFile(accept: string[]): Promise<{ name: string; dataUrl: string; size: number; contentType: string } | null> {
+    const uris = await vscode.workspace.findFiles("**/*", "{**/node_modules/**,**/.git/**}", 2000);
+    const wanted = accept.map((a) => a.toLowerCase()).filter((a) => a.startsWith("."));
+    const items = uris
+      .filter((u) => wanted.length === 0 || wanted.includes(extname(u.fsPath).toLowerCase()))
+      .map((u) => ({ label: basename(u.fsPath), description: vscode.workspace.asRelativePath(u, false), uri: u }))
+      .sort((a, b) => a.description.localeCompare(b.description));
+    const picked = await vscode.window.showQuickPick(items, { title: "wfv: pick a workspace file", matchOnDescription: true });
+    if (!picked) return null;
+    const bytes = await readFile(picked.uri.fsPath);
+    const contentType = MIME[extname(picked.uri.fsPath).toLowerCase()] ?? "application/octet-stream";
+    return { name: picked.label, dataUrl: `data:${contentType};base64,${bytes.toString("base64")}`, size: bytes.length, contentType };
+  }
+
+  /** file_download: save dialog, write the file, then answer the interaction saying it was written. */
+  private async saveDownload(workflowFile: string, runId: number): Promise<void> {
+    const pending = this.ctx.pendingRun(runId);
+    const request = pending?.interaction;
+    if (!request) return;
+    const name = String(request.file_name || "download.txt");
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, title: "wfv: save the module's file" });
+    if (!target) {
+      await this.ctx.submit(runId, { file_written: false, file_error: "cancelled by the user" });
+      return;
+    }
+    const content = request.file_content;
+    const text = typeof content === "string" ? content : JSON.stringify(content, null, 2);
+    const bytes = request.file_content_type === "base64" || request.file_content_type === "binary" ? Buffer.from(text, "base64") : Buffer.from(text, "utf8");
+    await writeFile(target.fsPath, bytes);
+    logAt("info", `file_download wrote ${target.fsPath} for ${this.ctx.relative(workflowFile)}`);
+    await this.ctx.submit(runId, { file_written: true, file_path: target.fsPath });
+  }
+
+  private html(webview: vscode.Webview, workflowFile: string): string {
+    const nonce = randomBytes(16).toString("base64");
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, "dist", "webview.js"));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, "media", "panel.css"));
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} data:`,
+      `media-src ${webview.cspSource} data:`,
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join("; ");
+    const file = escapeHtml(this.ctx.relative(workflowFile));
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>wfv</title>
+</head>
+<body>
+<main id="app" data-workflow-file="${file}"><p class="muted">Loading…</p></main>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

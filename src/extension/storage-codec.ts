@@ -1,0 +1,72 @@
+/**
+ * The file the extension keeps per workflow under `context.storageUri`: a small JSON envelope around
+ * the compressed virtual DB (base64(gzip(JSON)), the same blob the CLI and the original server use),
+ * plus what the status lenses need about each module's last run. Pure: encode/decode and naming only;
+ * the atomic write (temp file + rename) lives in storage.ts.
+ */
+import { z } from "zod";
+import { decodeDbBlob } from "../core/db/snapshot";
+import { hash53 } from "./staleness";
+
+export const STORAGE_FORMAT = "wfv-workflow-db";
+export const STORAGE_VERSION = 1;
+
+const runRecordSchema = z.object({
+  status: z.enum(["completed", "awaiting_input", "error", "validation_failed"]),
+  errorType: z.string().optional(),
+  fingerprint: z.string(),
+  at: z.string(),
+});
+
+export const storedWorkflowDbSchema = z.object({
+  format: z.literal(STORAGE_FORMAT),
+  version: z.literal(STORAGE_VERSION),
+  /** The workflow file, workspace-relative with `/`. */
+  workflowFile: z.string(),
+  /** The compressed virtual DB; "" for a fresh one. */
+  virtualDb: z.string(),
+  runs: z.record(z.string(), runRecordSchema),
+  savedAt: z.string(),
+});
+export type StoredWorkflowDb = z.infer<typeof storedWorkflowDbSchema>;
+
+export function emptyStored(workflowFile: string, now = new Date()): StoredWorkflowDb {
+  return { format: STORAGE_FORMAT, version: STORAGE_VERSION, workflowFile, virtualDb: "", runs: {}, savedAt: now.toISOString() };
+}
+
+export function encodeStored(stored: StoredWorkflowDb): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(stored));
+}
+
+export type DecodeResult = { ok: true; value: StoredWorkflowDb } | { ok: false; reason: string };
+
+/** Reads a stored file; anything unreadable says why (the caller moves the file aside and reports it). */
+export function decodeStored(bytes: Uint8Array): DecodeResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch (error) {
+    return { ok: false, reason: `not JSON: ${(error as Error).message}` };
+  }
+  const parsed = storedWorkflowDbSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, reason: `not a wfv DB file: ${z.prettifyError(parsed.error)}` };
+  if (parsed.data.virtualDb !== "") {
+    try {
+      decodeDbBlob(parsed.data.virtualDb);
+    } catch (error) {
+      return { ok: false, reason: `the virtual DB cannot be read: ${(error as Error).message}` };
+    }
+  }
+  return { ok: true, value: parsed.data };
+}
+
+/** A stable, readable file name for a workflow's DB: its path, flattened, plus a hash of the path. */
+export function storageFileName(workflowFile: string): string {
+  const flat = workflowFile.replace(/[^A-Za-z0-9._-]+/g, "_").slice(-80);
+  return `${flat}.${hash53(workflowFile)}.wfvdb.json`;
+}
+
+/** Where an unreadable file is moved: beside it, marked and timestamped, never deleted. */
+export function asideFileName(fileName: string, now = new Date()): string {
+  return `${fileName}.unreadable-${now.toISOString().replace(/[:.]/g, "-")}`;
+}

@@ -1,0 +1,133 @@
+/**
+ * The messages between the extension host and the panel webview, both ways, as zod schemas (GitLens /
+ * vscode-messenger style, no library): one discriminated union per direction on `type` (`noun/verb`).
+ * The host `safeParse`s everything the webview sends (the webview is an untrusted boundary); the webview
+ * narrows on `type`. The host never posts before the webview said `ready`.
+ *
+ * Engine payloads (interaction requests, outputs, state) keep the engine's snake_case field names and
+ * travel as JSON records: the engine owns their shape, the protocol owns the envelope.
+ */
+import { z } from "zod";
+
+const record = z.record(z.string(), z.unknown());
+
+export const runModeSchema = z.enum(["module", "up_to"]);
+export type RunMode = z.infer<typeof runModeSchema>;
+
+/** A place in a workspace file: a file (workspace-relative or absolute) and a JSON path inside it. */
+export const sourceLinkSchema = z.object({
+  file: z.string(),
+  path: z.array(z.union([z.string(), z.number()])).default([]),
+  label: z.string().optional(),
+});
+export type SourceLink = z.infer<typeof sourceLinkSchema>;
+
+export const dbChangesSchema = z.object({
+  /** The events the run stored, in order (`event_type`, `module_name`, ...). */
+  events: z.array(record),
+  /** Per collection: documents added and changed (removed ones by id). */
+  collections: z.array(
+    z.object({
+      name: z.string(),
+      added: z.array(record),
+      changed: z.array(record),
+      removed: z.array(z.string()),
+    }),
+  ),
+});
+export type DbChanges = z.infer<typeof dbChangesSchema>;
+
+export const runErrorSchema = z.object({
+  error_type: z.string(),
+  message: z.string(),
+  details: record,
+  source: sourceLinkSchema.nullable(),
+});
+export type RunError = z.infer<typeof runErrorSchema>;
+
+/** Everything the panel shows about one run. */
+export const runViewSchema = z.object({
+  runId: z.number().int(),
+  stepId: z.string(),
+  moduleName: z.string(),
+  mode: runModeSchema,
+  status: z.enum(["awaiting_input", "completed", "error", "validation_failed"]),
+  message: z.string(),
+  /** The engine's interaction request when awaiting input. */
+  interaction: record.nullable(),
+  /** For up_to runs that stopped earlier: the module that asks. */
+  stoppedAt: z.object({ stepId: z.string(), moduleName: z.string() }).nullable(),
+  outputs: record.nullable(),
+  state: record.nullable(),
+  changes: dbChangesSchema.nullable(),
+  error: runErrorSchema.nullable(),
+  validationErrors: z.array(z.unknown()),
+});
+export type RunView = z.infer<typeof runViewSchema>;
+
+// ---------------------------------------------------------------- host → webview
+
+export const hostMessageSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("panel/init"),
+    workflowFile: z.string(),
+    workflowName: z.string(),
+    mock: z.boolean(),
+    trusted: z.boolean(),
+  }),
+  z.object({ type: z.literal("run/started"), runId: z.number().int(), stepId: z.string(), moduleName: z.string(), mode: runModeSchema }),
+  z.object({ type: z.literal("run/result"), view: runViewSchema }),
+  z.object({ type: z.literal("state/show"), state: record, runId: z.string().nullable() }),
+  z.object({
+    type: z.literal("file/picked"),
+    requestId: z.string(),
+    file: z.object({ name: z.string(), dataUrl: z.string(), size: z.number(), contentType: z.string() }).nullable(),
+  }),
+  z.object({
+    type: z.literal("subaction/result"),
+    requestId: z.string(),
+    ok: z.boolean(),
+    progress: z.array(record),
+    result: record.nullable(),
+    error: z.string().nullable(),
+  }),
+  z.object({ type: z.literal("db/reset") }),
+]);
+export type HostMessage = z.infer<typeof hostMessageSchema>;
+
+// ---------------------------------------------------------------- webview → host
+
+export const webviewMessageSchema = z.discriminatedUnion("type", [
+  /** The webview listens now; the host may post. */
+  z.object({ type: z.literal("ready") }),
+  /** The user's answer to the interaction shown for `runId` (an `InteractionResponseData`). */
+  z.object({ type: z.literal("interaction/submit"), runId: z.number().int(), response: record }),
+  /** Pick a workspace file for a file_input; answered with `file/picked`. */
+  z.object({ type: z.literal("file/pick"), requestId: z.string(), accept: z.array(z.string()).default([]) }),
+  /** file_download: save dialog, write the file, then answer the interaction saying so. */
+  z.object({ type: z.literal("download/save"), runId: z.number().int() }),
+  /** Run one of the module's sub-actions (retry, generate, ...); answered with `subaction/result`. */
+  z.object({ type: z.literal("subaction/run"), requestId: z.string(), runId: z.number().int(), actionId: z.string(), params: record }),
+  z.object({ type: z.literal("source/open"), link: sourceLinkSchema }),
+  /** Run the last module again (fresh interaction). */
+  z.object({ type: z.literal("run/again") }),
+]);
+export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
+
+/** The state the webview keeps with `setState` so a restored panel shows what it showed. */
+export const webviewStateSchema = z.object({
+  workflowFile: z.string(),
+  workflowName: z.string().default(""),
+  view: runViewSchema.nullable().default(null),
+});
+export type WebviewState = z.infer<typeof webviewStateSchema>;
+
+export function parseWebviewMessage(data: unknown): { ok: true; message: WebviewMessage } | { ok: false; error: string } {
+  const parsed = webviewMessageSchema.safeParse(data);
+  return parsed.success ? { ok: true, message: parsed.data } : { ok: false, error: z.prettifyError(parsed.error) };
+}
+
+export function parseHostMessage(data: unknown): HostMessage | undefined {
+  const parsed = hostMessageSchema.safeParse(data);
+  return parsed.success ? parsed.data : undefined;
+}

@@ -1,0 +1,448 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * One renderer per interaction type. Each returns the form and calls `submit(response)` with an
+ * `InteractionResponseData`; the submit button is always labelled **Submit**.
+ */
+import { h, clear } from "./dom";
+import { buildSelectModel, selectionProblem, selectionResponse, type SelectItem } from "./structured";
+
+export interface InteractionHost {
+  submit(response: Record<string, unknown>): void;
+  pickFile(accept: string[]): Promise<{ name: string; dataUrl: string; size: number; contentType: string } | null>;
+  saveDownload(): void;
+  runSubAction(actionId: string, params: Record<string, unknown>): Promise<{ ok: boolean; result: Record<string, unknown> | null; error: string | null; progress: Record<string, unknown>[] }>;
+}
+
+type Request = Record<string, unknown>;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function submitButton(onClick: () => void, label = "Submit"): HTMLElement {
+  return h("vscode-button", { id: "submit", className: "submit", onclick: onClick }, label);
+}
+
+function problemLine(): HTMLElement {
+  return h("p", { className: "problem", role: "alert", "aria-live": "polite" });
+}
+
+function valueOf(el: Element): string {
+  return String((el as unknown as { value?: unknown }).value ?? "");
+}
+
+/** Submit with Ctrl/Cmd+Enter anywhere in the form. */
+function withShortcut(form: HTMLElement, submit: () => void): HTMLElement {
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      submit();
+    }
+  });
+  return form;
+}
+
+// ------------------------------------------------------------------ select / review
+
+function itemCard(item: SelectItem, multi: boolean, onToggle: (item: SelectItem, card: HTMLElement) => void): HTMLElement {
+  const card = h(
+    "div",
+    {
+      className: `card${item.selectable ? "" : " disabled"}`,
+      role: multi ? "checkbox" : "radio",
+      tabindex: item.selectable ? "0" : "-1",
+      "aria-checked": "false",
+      "aria-disabled": item.selectable ? undefined : "true",
+      dataset: { key: item.key },
+    },
+    h("div", { className: "card-title" }, item.title),
+    item.subtitle ? h("div", { className: "card-subtitle" }, item.subtitle) : null,
+    item.fields.length > 0
+      ? h(
+          "dl",
+          { className: "card-fields" },
+          item.fields.map((f) => [h("dt", {}, f.label), h("dd", { className: f.highlight ? "highlight" : "" }, f.value)]),
+        )
+      : null,
+  );
+  if (item.selectable) {
+    card.addEventListener("click", () => onToggle(item, card));
+    card.addEventListener("keydown", (event) => {
+      if (event.key === " " || (event.key === "Enter" && !event.ctrlKey && !event.metaKey)) {
+        event.preventDefault();
+        onToggle(item, card);
+      } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const cards = [...(card.closest(".select-form")?.querySelectorAll<HTMLElement>(".card[tabindex='0']") ?? [])];
+        const next = cards[cards.indexOf(card) + (event.key === "ArrowDown" ? 1 : -1)];
+        next?.focus();
+      }
+    });
+  }
+  return card;
+}
+
+function renderSelect(request: Request, host: InteractionHost): HTMLElement {
+  const model = buildSelectModel(request);
+  const chosen = new Map<string, SelectItem>();
+  const problem = problemLine();
+  const counter = h("span", { className: "muted" });
+  const update = () => {
+    counter.textContent = model.multi ? `${chosen.size} selected${model.max >= 0 ? ` (max ${model.max})` : ""}` : "";
+    problem.textContent = "";
+  };
+  const toggle = (item: SelectItem, card: HTMLElement) => {
+    if (chosen.has(item.key)) {
+      chosen.delete(item.key);
+      card.setAttribute("aria-checked", "false");
+    } else {
+      if (!model.multi) {
+        chosen.clear();
+        form.querySelectorAll(".card[aria-checked='true']").forEach((c) => c.setAttribute("aria-checked", "false"));
+      } else if (model.max >= 0 && chosen.size >= model.max) {
+        problem.textContent = selectionProblem(model, chosen.size + 1) ?? "";
+        return;
+      }
+      chosen.set(item.key, item);
+      card.setAttribute("aria-checked", "true");
+    }
+    update();
+  };
+  const submit = () => {
+    const items = [...chosen.values()];
+    const issue = selectionProblem(model, items.length);
+    if (issue) {
+      problem.textContent = issue;
+      return;
+    }
+    host.submit(selectionResponse(items));
+  };
+  const form = h("div", { className: "select-form" });
+  if (model.info.length > 0) form.append(h("dl", { className: "info" }, model.info.map((f) => [h("dt", {}, f.label), h("dd", {}, f.value)])));
+  for (const group of model.groups) {
+    form.append(
+      h(
+        "section",
+        { className: "group", role: model.multi ? "group" : "radiogroup", "aria-label": group.label || "options" },
+        group.label ? h("h3", {}, group.label) : null,
+        group.items.length === 0 ? h("p", { className: "muted" }, "(nothing to choose from)") : group.items.map((item) => itemCard(item, model.multi, toggle)),
+      ),
+    );
+  }
+  if (model.groups.length === 0) form.append(h("p", { className: "muted" }, "No options (the module's data is empty)."));
+  form.append(h("div", { className: "actions" }, submitButton(submit), counter), problem);
+  if (model.review) form.append(reviewControls(request, host, model.groups.map((g) => g.id).filter(Boolean), () => [...chosen.values()]));
+  const subActions = subActionButtons(request, host);
+  if (subActions) form.append(subActions);
+  update();
+  return withShortcut(form, submit);
+}
+
+/** Review mode: retry with feedback (optionally only some groups), per the module's `retryable` options. */
+function reviewControls(request: Request, host: InteractionHost, groupIds: string[], chosen: () => SelectItem[]): HTMLElement {
+  const display = isObject(request.display_data) ? request.display_data : {};
+  const retryable = isObject(display.retryable) ? display.retryable : {};
+  const options = Array.isArray(retryable.options) ? retryable.options.filter(isObject) : [];
+  const feedback = h("vscode-text-area", { id: "retry-feedback", rows: "3", placeholder: "What should change?", resize: "vertical" }, "Feedback");
+  const groupBoxes = groupIds.map((id) => h("vscode-checkbox", { dataset: { group: id } }, id));
+  const retry = (actionId?: string) =>
+    host.submit({
+      retry_requested: true,
+      retry_feedback: valueOf(feedback),
+      retry_groups: groupBoxes.filter((b) => (b as unknown as { checked: boolean }).checked).map((b) => (b as HTMLElement).dataset.group),
+      ...(actionId ? { action_id: actionId } : {}),
+      ...selectionResponse(chosen()),
+    });
+  const buttons =
+    options.length > 0
+      ? options
+          .filter((o) => o.mode === "retry" || o.id === "retry" || String(o.id ?? "").includes("retry"))
+          .map((o) => h("vscode-button", { appearance: "secondary", onclick: () => retry(String(o.id)) }, String(o.label ?? o.id)))
+      : [];
+  if (buttons.length === 0) buttons.push(h("vscode-button", { appearance: "secondary", id: "retry", onclick: () => retry() }, "Retry"));
+  return h(
+    "section",
+    { className: "review" },
+    h("h3", {}, "Not right? Ask for a retry"),
+    groupBoxes.length > 0 ? h("div", { className: "row" }, h("span", { className: "muted" }, "Retry only:"), groupBoxes) : null,
+    feedback,
+    h("div", { className: "actions" }, buttons),
+  );
+}
+
+/** The module's sub-actions (display_data.sub_actions) as buttons; results appear below them. */
+function subActionButtons(request: Request, host: InteractionHost): HTMLElement | null {
+  const display = isObject(request.display_data) ? request.display_data : {};
+  const actions = Array.isArray(display.sub_actions) ? display.sub_actions.filter(isObject) : [];
+  if (actions.length === 0) return null;
+  const out = h("div", { className: "subaction-result" });
+  return h(
+    "section",
+    { className: "subactions" },
+    h("h3", {}, "Actions"),
+    h(
+      "div",
+      { className: "actions" },
+      actions.map((a) =>
+        h(
+          "vscode-button",
+          {
+            appearance: "secondary",
+            onclick: async () => {
+              out.textContent = `Running ${String(a.label ?? a.id)}…`;
+              const r = await host.runSubAction(String(a.id), {});
+              out.textContent = r.ok ? `${String(a.label ?? a.id)}: done` : `${String(a.label ?? a.id)} failed: ${r.error ?? ""}`;
+            },
+          },
+          String(a.label ?? a.id),
+        ),
+      ),
+    ),
+    out,
+  );
+}
+
+// ------------------------------------------------------------------ text, pause
+
+function renderText(request: Request, host: InteractionHost): HTMLElement {
+  const context = isObject(request.context) ? request.context : {};
+  const problem = problemLine();
+  if (context.pause === true) {
+    const submit = () => host.submit({ value: "" });
+    return withShortcut(
+      h("div", { className: "pause-form" }, h("pre", { className: "notice" }, String(request.default_value ?? "")), h("div", { className: "actions" }, submitButton(submit, "Submit"))),
+      submit,
+    );
+  }
+  const attrs = { id: "text-value", placeholder: String(request.placeholder ?? ""), value: String(request.default_value ?? "") };
+  const field = request.multiline === true ? h("vscode-text-area", { ...attrs, rows: "6", resize: "vertical" }) : h("vscode-text-field", attrs);
+  const submit = () => {
+    const value = valueOf(field);
+    if (value.trim() === "" && request.allow_empty !== true) {
+      problem.textContent = "A value is required.";
+      return;
+    }
+    host.submit({ value });
+  };
+  if (request.multiline !== true) field.addEventListener("keydown", (e) => (e as KeyboardEvent).key === "Enter" && submit());
+  return withShortcut(h("div", { className: "text-form" }, field, problem, h("div", { className: "actions" }, submitButton(submit))), submit);
+}
+
+// ------------------------------------------------------------------ form
+
+function fieldFor(name: string, schema: Record<string, unknown>, initial: unknown): { el: HTMLElement; read: () => unknown } {
+  const title = String(schema.title ?? name);
+  if (Array.isArray(schema.enum)) {
+    const el = h("vscode-dropdown", { "aria-label": title }, schema.enum.map((v) => h("vscode-option", { value: String(v), selected: v === initial }, String(v))));
+    return { el: h("label", { className: "field" }, h("span", {}, title), el), read: () => {
+      const v = valueOf(el);
+      return schema.enum ? (schema.enum as unknown[]).find((e) => String(e) === v) ?? v : v;
+    } };
+  }
+  if (schema.type === "boolean") {
+    const el = h("vscode-checkbox", { checked: initial === true }, title);
+    return { el, read: () => (el as unknown as { checked: boolean }).checked };
+  }
+  if (schema.type === "number" || schema.type === "integer") {
+    const el = h("vscode-text-field", { type: "number", value: initial === undefined || initial === null ? "" : String(initial) }, title);
+    return { el, read: () => (valueOf(el) === "" ? null : schema.type === "integer" ? parseInt(valueOf(el), 10) : Number(valueOf(el))) };
+  }
+  if (schema.type === "array" || schema.type === "object") {
+    const el = h("vscode-text-area", { rows: "3", value: initial === undefined ? "" : JSON.stringify(initial) }, `${title} (JSON)`);
+    return { el, read: () => {
+      try {
+        return JSON.parse(valueOf(el));
+      } catch {
+        return valueOf(el);
+      }
+    } };
+  }
+  const ux = isObject(schema._ux) ? schema._ux : {};
+  const el =
+    ux.input_type === "textarea"
+      ? h("vscode-text-area", { rows: String(ux.rows ?? 3), value: initial === undefined || initial === null ? "" : String(initial) }, title)
+      : h("vscode-text-field", { value: initial === undefined || initial === null ? "" : String(initial) }, title);
+  return { el, read: () => valueOf(el) };
+}
+
+function renderForm(request: Request, host: InteractionHost): HTMLElement {
+  const formSchema = isObject(request.form_schema) ? request.form_schema : {};
+  const properties = isObject(formSchema.properties) ? (formSchema.properties as Record<string, Record<string, unknown>>) : {};
+  const display = isObject(request.display_data) ? request.display_data : {};
+  const rows = Array.isArray(display.data) ? display.data : [{}];
+  const defaults = Array.isArray(request.form_defaults) ? request.form_defaults : [];
+  const readers: { row: number; name: string; read: () => unknown }[] = [];
+  const form = h("div", { className: "form-form" });
+  rows.forEach((row, i) => {
+    const rowDefaults = isObject(defaults[i]) ? defaults[i] : {};
+    const fieldset = h("fieldset", { className: "form-row" }, h("legend", {}, isObject(row) ? String(row.title ?? row.label ?? row.name ?? `Row ${i + 1}`) : `Row ${i + 1}`));
+    for (const [name, schema] of Object.entries(properties)) {
+      const field = fieldFor(name, isObject(schema) ? schema : {}, rowDefaults[name]);
+      fieldset.append(field.el);
+      readers.push({ row: i, name, read: field.read });
+    }
+    form.append(fieldset);
+  });
+  const submit = () => {
+    const data = rows.map(() => ({}) as Record<string, unknown>);
+    for (const r of readers) data[r.row][r.name] = r.read();
+    host.submit({ form_data: data });
+  };
+  form.append(h("div", { className: "actions" }, submitButton(submit)));
+  return withShortcut(form, submit);
+}
+
+// ------------------------------------------------------------------ files
+
+function renderFileInput(request: Request, host: InteractionHost): HTMLElement {
+  const display = isObject(request.display_data) ? request.display_data : {};
+  const accept = Array.isArray(display.extensions) ? display.extensions.map(String) : [];
+  let picked: { name: string; dataUrl: string } | null = null;
+  const label = h("span", { className: "muted", id: "picked-file" }, "No file chosen");
+  const problem = problemLine();
+  const choose = async () => {
+    const file = await host.pickFile(accept);
+    if (file) {
+      picked = file;
+      label.textContent = `${file.name} (${file.size} bytes)`;
+      problem.textContent = "";
+    }
+  };
+  const submit = () => {
+    if (!picked) {
+      problem.textContent = "Choose a file first.";
+      return;
+    }
+    host.submit({ value: picked.dataUrl, custom_value: picked.name });
+  };
+  const extra = Array.isArray(request.extra_options) ? request.extra_options.filter(isObject) : [];
+  return withShortcut(
+    h(
+      "div",
+      { className: "file-form" },
+      h("div", { className: "row" }, h("vscode-button", { appearance: "secondary", id: "choose-file", onclick: choose }, "Choose workspace file…"), label),
+      accept.length > 0 ? h("p", { className: "muted" }, `Accepted: ${accept.join(", ")}`) : null,
+      problem,
+      h(
+        "div",
+        { className: "actions" },
+        submitButton(submit),
+        extra.map((o) => h("vscode-button", { appearance: "secondary", onclick: () => host.submit({ selected_options: [o] }) }, String(o.label ?? o.id))),
+      ),
+    ),
+    submit,
+  );
+}
+
+function renderDownload(request: Request, host: InteractionHost): HTMLElement {
+  const content = request.file_content;
+  const preview = typeof content === "string" ? content : JSON.stringify(content, null, 2);
+  return h(
+    "div",
+    { className: "download-form" },
+    h("p", {}, "The module offers a file: ", h("code", {}, String(request.file_name ?? ""))),
+    h("pre", { className: "preview" }, preview.length > 4000 ? `${preview.slice(0, 4000)}\n…` : preview),
+    h("div", { className: "actions" }, h("vscode-button", { id: "save-download", onclick: () => host.saveDownload() }, "Save…"), h("vscode-button", { appearance: "secondary", onclick: () => host.submit({ file_written: false, file_error: "skipped by the user" }) }, "Skip")),
+  );
+}
+
+// ------------------------------------------------------------------ media
+
+function renderMedia(request: Request, host: InteractionHost): HTMLElement {
+  const display = isObject(request.display_data) ? request.display_data : {};
+  const data = isObject(display.data) ? display.data : {};
+  const prompts = isObject(data.prompts) ? data.prompts : {};
+  const generations: Record<string, Record<string, unknown>[]> = isObject(display.generations) ? (display.generations as Record<string, Record<string, unknown>[]>) : {};
+  let selected: { id: string; content: Record<string, unknown> } | null = null;
+  const problem = problemLine();
+  const list = h("div", { className: "generations" });
+  const redraw = () => {
+    clear(list);
+    const all = Object.entries(generations).flatMap(([key, gens]) => (Array.isArray(gens) ? gens : []).flatMap((g) => contentsOf(g).map((c) => ({ key, c }))));
+    if (all.length === 0) list.append(h("p", { className: "muted" }, "No generations yet: run Generate."));
+    for (const { key, c } of all) {
+      const id = String(c.id ?? c.content_id ?? c._id ?? "");
+      const url = String(c.url ?? c.preview_url ?? c.local_path ?? "");
+      const card = h(
+        "div",
+        { className: "card", role: "radio", tabindex: "0", "aria-checked": "false", dataset: { key: id } },
+        h("div", { className: "card-title" }, `${key} · ${id.slice(0, 12)}`),
+        url.startsWith("data:image") ? h("img", { src: url, alt: id }) : h("div", { className: "card-subtitle" }, url),
+      );
+      const pick = () => {
+        list.querySelectorAll(".card").forEach((x) => x.setAttribute("aria-checked", "false"));
+        card.setAttribute("aria-checked", "true");
+        selected = { id, content: c };
+      };
+      card.addEventListener("click", pick);
+      card.addEventListener("keydown", (e) => (e.key === " " || e.key === "Enter") && pick());
+      list.append(card);
+    }
+  };
+  const promptRows = Object.entries(prompts).map(([provider, p]) => {
+    const prompt = isObject(p) ? String(p.prompt ?? "") : String(p);
+    const area = h("vscode-text-area", { rows: "3", value: prompt, resize: "vertical" }, `${provider} prompt`);
+    const generate = async () => {
+      problem.textContent = `Generating with ${provider}…`;
+      const r = await host.runSubAction("generate", { provider, prompt_key: provider, prompt: valueOf(area) });
+      if (!r.ok) {
+        problem.textContent = `Generate failed: ${r.error ?? ""}`;
+        return;
+      }
+      problem.textContent = "";
+      const result = r.result ?? {};
+      const gens = (Array.isArray(result.generations) ? result.generations : [result]) as Record<string, unknown>[];
+      generations[provider] = [...(generations[provider] ?? []), ...gens];
+      redraw();
+    };
+    return h("div", { className: "prompt" }, area, h("vscode-button", { appearance: "secondary", onclick: generate }, `Generate (${provider})`));
+  });
+  const submit = () => {
+    if (!selected) {
+      problem.textContent = "Pick a generation first.";
+      return;
+    }
+    host.submit({ selected_content_id: selected.id, selected_content: selected.content, generations });
+  };
+  redraw();
+  return withShortcut(h("div", { className: "media-form" }, promptRows, list, problem, h("div", { className: "actions" }, submitButton(submit))), submit);
+}
+
+function contentsOf(generation: Record<string, unknown>): Record<string, unknown>[] {
+  const inner = generation.content ?? generation.contents ?? generation.results;
+  if (Array.isArray(inner)) return inner.filter(isObject);
+  return [generation];
+}
+
+// ------------------------------------------------------------------ dispatch
+
+export function renderInteraction(request: Request, host: InteractionHost): HTMLElement {
+  const type = String(request.interaction_type ?? "");
+  const title = h("h2", { className: "interaction-title" }, String(request.title ?? type));
+  let body: HTMLElement;
+  switch (type) {
+    case "select_from_structured":
+    case "review_grouped":
+      body = renderSelect(request, host);
+      break;
+    case "text_input":
+      body = renderText(request, host);
+      break;
+    case "form_input":
+      body = renderForm(request, host);
+      break;
+    case "file_input":
+      body = renderFileInput(request, host);
+      break;
+    case "file_download":
+      body = renderDownload(request, host);
+      break;
+    case "media_generation":
+      body = renderMedia(request, host);
+      break;
+    default:
+      body = h("div", {}, h("p", {}, `Interaction type ${type}`), h("div", { className: "actions" }, submitButton(() => host.submit({}))));
+  }
+  return h("section", { className: `interaction interaction-${type}`, dataset: { type } }, title, body);
+}

@@ -1,0 +1,245 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * The panel UI (browser bundle). It speaks only the protocol in src/shared/protocol.ts: says `ready`,
+ * renders what the host sends, posts answers back. Its view survives hiding and reloads through
+ * `setState`/`getState` (no retainContextWhenHidden).
+ */
+import {
+  provideVSCodeDesignSystem,
+  vsCodeBadge,
+  vsCodeButton,
+  vsCodeCheckbox,
+  vsCodeDivider,
+  vsCodeDropdown,
+  vsCodeLink,
+  vsCodeOption,
+  vsCodePanels,
+  vsCodePanelTab,
+  vsCodePanelView,
+  vsCodeProgressRing,
+  vsCodeTextArea,
+  vsCodeTextField,
+} from "@vscode/webview-ui-toolkit";
+import { parseHostMessage, webviewStateSchema, type HostMessage, type RunView, type WebviewMessage, type WebviewState } from "../shared/protocol";
+import { clear, h } from "./dom";
+import { renderInteraction, type InteractionHost } from "./interactions";
+import { jsonTree } from "./json-tree";
+
+provideVSCodeDesignSystem().register(
+  vsCodeBadge(),
+  vsCodeButton(),
+  vsCodeCheckbox(),
+  vsCodeDivider(),
+  vsCodeDropdown(),
+  vsCodeLink(),
+  vsCodeOption(),
+  vsCodePanels(),
+  vsCodePanelTab(),
+  vsCodePanelView(),
+  vsCodeProgressRing(),
+  vsCodeTextArea(),
+  vsCodeTextField(),
+);
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: WebviewState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById("app") as HTMLElement;
+const restored = webviewStateSchema.safeParse(vscode.getState());
+let state: WebviewState = restored.success
+  ? restored.data
+  : { workflowFile: app.dataset.workflowFile ?? "", workflowName: "", view: null };
+let mock = true;
+let busy: { stepId: string; moduleName: string } | null = null;
+
+const pendingFiles = new Map<string, (file: { name: string; dataUrl: string; size: number; contentType: string } | null) => void>();
+const pendingSubActions = new Map<string, (r: { ok: boolean; result: Record<string, unknown> | null; error: string | null; progress: Record<string, unknown>[] }) => void>();
+let requestSeq = 0;
+
+function save(): void {
+  vscode.setState(state);
+}
+
+function post(message: WebviewMessage): void {
+  vscode.postMessage(message);
+}
+
+function hostFor(view: RunView): InteractionHost {
+  return {
+    submit(response) {
+      busy = { stepId: view.stepId, moduleName: view.moduleName };
+      render();
+      post({ type: "interaction/submit", runId: view.runId, response });
+    },
+    pickFile(accept) {
+      const requestId = `f${++requestSeq}`;
+      post({ type: "file/pick", requestId, accept });
+      return new Promise((resolve) => pendingFiles.set(requestId, resolve));
+    },
+    saveDownload() {
+      post({ type: "download/save", runId: view.runId });
+    },
+    runSubAction(actionId, params) {
+      const requestId = `s${++requestSeq}`;
+      post({ type: "subaction/run", requestId, runId: view.runId, actionId, params });
+      return new Promise((resolve) => pendingSubActions.set(requestId, resolve));
+    },
+  };
+}
+
+const STATUS_LABEL: Record<RunView["status"], string> = {
+  awaiting_input: "awaiting input",
+  completed: "completed",
+  error: "error",
+  validation_failed: "validation failed",
+};
+
+function header(): HTMLElement {
+  return h(
+    "header",
+    { className: "panel-header" },
+    h("div", {}, h("strong", {}, state.workflowName || state.workflowFile), h("span", { className: "muted" }, ` · ${state.workflowFile}`)),
+    h("vscode-badge", { title: mock ? "Mock mode: no real LLM/HTTP/media calls" : "Real mode" }, mock ? "mock" : "real"),
+  );
+}
+
+function errorSection(view: RunView): HTMLElement | null {
+  const error = view.error;
+  if (!error) return null;
+  const link = error.source;
+  return h(
+    "section",
+    { className: "error", role: "alert" },
+    h("h2", {}, h("span", { className: "error-type", id: "error-type" }, error.error_type)),
+    h("p", { className: "error-message" }, error.message),
+    link
+      ? h(
+          "p",
+          {},
+          h(
+            "vscode-link",
+            { id: "go-to-source", href: "#", onclick: (e: Event) => (e.preventDefault(), post({ type: "source/open", link })) },
+            "Go to source",
+          ),
+          h("span", { className: "muted" }, ` ${link.file}${link.path.length ? ` ${formatPath(link.path)}` : ""}`),
+        )
+      : null,
+    Object.keys(error.details).length > 0 ? h("div", { className: "details" }, h("h3", {}, "Details"), jsonTree(error.details, 2)) : null,
+  );
+}
+
+function formatPath(path: (string | number)[]): string {
+  return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("");
+}
+
+function resultTabs(view: RunView): HTMLElement | null {
+  const tabs: [string, string, HTMLElement][] = [];
+  if (view.outputs) tabs.push(["outputs", "Outputs", jsonTree(view.outputs, 3)]);
+  if (view.state) tabs.push(["state", "State", jsonTree(view.state, 1)]);
+  if (view.changes) {
+    const c = view.changes;
+    const summary = c.collections.map((col) => `${col.name}: +${col.added.length} ~${col.changed.length}${col.removed.length ? ` -${col.removed.length}` : ""}`).join(" · ");
+    tabs.push([
+      "changes",
+      "DB changes",
+      h(
+        "div",
+        {},
+        h("p", { className: "muted" }, summary || "No changes"),
+        c.events.length > 0
+          ? h("ol", { className: "events" }, c.events.map((e) => h("li", {}, h("code", {}, String(e.event_type ?? "event")), " ", String(e.module_name ?? ""))))
+          : null,
+        c.collections.map((col) => jsonTree({ added: col.added, changed: col.changed, removed: col.removed }, 0, col.name)),
+      ),
+    ]);
+  }
+  if (tabs.length === 0) return null;
+  return h(
+    "vscode-panels",
+    { className: "results", "aria-label": "Run results" },
+    tabs.map(([id]) => h("vscode-panel-tab", { id: `tab-${id}` }, tabs.find((t) => t[0] === id)?.[1] ?? id)),
+    tabs.map(([id, , body]) => h("vscode-panel-view", { id: `view-${id}`, className: `view-${id}` }, body)),
+  );
+}
+
+function runSection(view: RunView): HTMLElement {
+  const isBusy = busy !== null;
+  return h(
+    "section",
+    { className: `run status-${view.status}`, dataset: { status: view.status } },
+    h(
+      "div",
+      { className: "run-header" },
+      h("span", { className: `status status-${view.status}`, id: "run-status" }, STATUS_LABEL[view.status]),
+      h("span", {}, ` ${view.stepId} / `, h("strong", {}, view.moduleName)),
+      h("span", { className: "muted" }, view.mode === "up_to" ? " (run up to here)" : ""),
+      h("vscode-button", { appearance: "icon", "aria-label": "Run again", title: "Run again", onclick: () => post({ type: "run/again" }) }, "↻"),
+    ),
+    view.stoppedAt ? h("p", { className: "notice" }, `Stopped earlier, at ${view.stoppedAt.stepId} / ${view.stoppedAt.moduleName}, which asks first:`) : null,
+    view.message && view.status !== "error" ? h("p", { className: "muted" }, view.message) : null,
+    errorSection(view),
+    view.validationErrors.length > 0 ? h("div", { className: "validation" }, h("h3", {}, "Validation"), jsonTree(view.validationErrors, 2)) : null,
+    view.status === "awaiting_input" && view.interaction && !isBusy ? renderInteraction(view.interaction, hostFor(view)) : null,
+    resultTabs(view),
+  );
+}
+
+function render(): void {
+  clear(app);
+  app.append(header());
+  if (busy) app.append(h("p", { className: "busy" }, h("vscode-progress-ring", {}), ` Running ${busy.stepId} / ${busy.moduleName}…`));
+  const view = state.view;
+  if (view) app.append(runSection(view));
+  else if (!busy) app.append(h("p", { className: "muted empty" }, "Run a module with the “Run module virtually” lens above it."));
+}
+
+function handle(message: HostMessage): void {
+  switch (message.type) {
+    case "panel/init":
+      state = { ...state, workflowFile: message.workflowFile, workflowName: message.workflowName };
+      mock = message.mock;
+      break;
+    case "run/started":
+      busy = { stepId: message.stepId, moduleName: message.moduleName };
+      break;
+    case "run/result":
+      busy = null;
+      state = { ...state, view: message.view };
+      break;
+    case "state/show":
+      state = {
+        ...state,
+        view: state.view ? { ...state.view, state: message.state } : null,
+      };
+      break;
+    case "db/reset":
+      busy = null;
+      state = { ...state, view: null };
+      break;
+    case "file/picked":
+      pendingFiles.get(message.requestId)?.(message.file);
+      pendingFiles.delete(message.requestId);
+      return;
+    case "subaction/result":
+      pendingSubActions.get(message.requestId)?.(message);
+      pendingSubActions.delete(message.requestId);
+      return;
+  }
+  save();
+  render();
+}
+
+window.addEventListener("message", (event: MessageEvent) => {
+  const message = parseHostMessage(event.data);
+  if (message) handle(message);
+});
+
+save();
+render();
+post({ type: "ready" });
