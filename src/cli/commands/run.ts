@@ -1,9 +1,135 @@
-import { UsageError, type CliCommand } from "../io";
+/**
+ * `wfv run`: one virtual `execute` call from the command line. The workflow file is resolved with its
+ * `$ref`s; the DB lives in a file (the compressed blob), read before the call and replaced atomically
+ * after it — only when the call did not fail, so a failure never touches the file.
+ */
+import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { WfvError } from "../../core/errors";
+import { execute, type ExecuteResponse } from "../../core/virtual";
+import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs, printJson, readJsonArg, type CliCommand } from "../io";
+import { resolveWorkflowFile } from "../workspace-files";
+
+const usage = `Usage: wfv run <workflow.json> --step <step_id> --module <name> [options]
+
+Runs a module virtually (virtual-execution.md "The execute call") and prints the response JSON.
+
+Options:
+  --step <id>            Step that holds the target module (required).
+  --module <name>        The target module's name (required).
+  --db <file>            Virtual DB file (compressed blob). Read when it exists (else a fresh DB);
+                         written after the call unless the call failed.
+  --response <json|@f>   The answer to the pending interaction (InteractionResponseData).
+  --mode <module|up_to>  module (default): only the target. up_to: from the run's position through
+                         the target, answering earlier interactions from remembered answers or by
+                         auto-selection.
+  --no-mock              Allow real LLM/HTTP/media calls (mock mode is on by default).
+  --print-db             Keep result.virtual_db in the printed response.
+  --pretty               Indent the output.
+
+Exit status: 0, or 1 when the response's status is "error" (error_type and details in result).`;
+
+/** The DB file's text (the compressed blob), or null when there is no file yet. */
+export function readDbFile(path: string): string | null {
+  if (!existsSync(path)) return null;
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new WfvError("bad_request", `cannot read ${path}: ${(error as Error).message}`, { path });
+  }
+}
+
+/** The DB file's text; a missing file is an error (for the commands that only read). */
+export function requireDbFile(path: string): string {
+  const text = readDbFile(path);
+  if (text === null) throw new WfvError("bad_request", `no DB file at ${path}`, { path });
+  return text;
+}
+
+/** Writes next to the target and renames over it, so a reader never sees half a file. */
+export function writeDbFile(path: string, blob: string): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeFileSync(temp, blob + "\n", "utf8");
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // the temp file may never have been created
+    }
+    throw new WfvError("bad_request", `cannot write ${path}: ${(error as Error).message}`, { path });
+  }
+}
+
+function errorShape(error: WfvError): ExecuteResponse {
+  return {
+    workflow_run_id: "",
+    status: "error",
+    message: error.message,
+    error: error.message,
+    result: { error_type: error.errorType, details: error.details, virtual_db: null },
+    validation_errors: [],
+    validation_warnings: [],
+  };
+}
 
 export const runCommand: CliCommand = {
   summary: "Run a module virtually (module or up_to mode) and print the response",
-  usage: "wfv run (not implemented yet)",
-  run() {
-    throw new UsageError("wfv run is not implemented yet");
+  usage,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(args, {
+      step: { type: "string" },
+      module: { type: "string" },
+      db: { type: "string" },
+      response: { type: "string" },
+      mode: { type: "string" },
+      "no-mock": { type: "boolean" },
+      "print-db": { type: "boolean" },
+      pretty: { type: "boolean" },
+    });
+    if (positionals.length !== 1) throw new UsageError("run takes exactly one workflow file");
+    if (!values.step) throw new UsageError("--step is required");
+    if (!values.module) throw new UsageError("--module is required");
+    const mode = values.mode ?? "module";
+    if (mode !== "module" && mode !== "up_to") throw new UsageError(`--mode must be module or up_to, got '${mode}'`);
+    const pretty = values.pretty ?? false;
+
+    let workflow: unknown;
+    let response: Record<string, unknown> | null = null;
+    let blob: string | null = null;
+    try {
+      workflow = resolveWorkflowFile(positionals[0]!).workflow;
+      if (values.response !== undefined) {
+        const parsed = readJsonArg(values.response, "--response");
+        if (parsed !== null && (typeof parsed !== "object" || Array.isArray(parsed))) {
+          throw new WfvError("bad_request", "--response must be a JSON object", { argument: "--response" });
+        }
+        response = parsed as Record<string, unknown> | null;
+      }
+      if (values.db) blob = readDbFile(values.db);
+    } catch (error) {
+      if (!(error instanceof WfvError)) throw error;
+      printJson(errorShape(error), pretty);
+      return EXIT_FAILURE;
+    }
+
+    const result = await execute({
+      workflow,
+      virtual_db: blob,
+      target_step_id: values.step,
+      target_module_name: values.module,
+      response,
+      mode,
+      mock: !values["no-mock"],
+      db_format: values.db || values["print-db"] ? "compressed" : "none",
+    });
+
+    if (result.status !== "error" && values.db && typeof result.result.virtual_db === "string") {
+      writeDbFile(values.db, result.result.virtual_db);
+    }
+    if (!values["print-db"]) delete result.result.virtual_db;
+    printJson(result, pretty);
+    return result.status === "error" ? EXIT_FAILURE : EXIT_OK;
   },
 };
