@@ -5,17 +5,29 @@ import { closeMatches, createDefaultModuleRegistry, createModuleRegistry, getMod
 import { SelectModule } from "../../src/core/modules/user/select";
 import { runCli } from "../helpers/cli";
 
-const FIRST_FIVE = ["user.text_input", "user.select", "api.llm", "io.weighted_keywords", "transform.query"];
+const REGISTERED = [
+  "user.text_input",
+  "user.select",
+  "api.llm",
+  "io.render_template",
+  "io.weighted_keywords",
+  "io.client_write",
+  "transform.extract",
+  "transform.query",
+];
 
 describe("module registry (modules.md 1.4)", () => {
-  test("holds the first five modules with their kinds", () => {
+  test("holds the registered modules with their kinds", () => {
     const registry = createDefaultModuleRegistry();
-    for (const id of FIRST_FIVE) assert.ok(registry.has(id), id);
+    for (const id of REGISTERED) assert.ok(registry.has(id), id);
     assert.equal(getModule("user.select").kind, "interactive");
     assert.equal(getModule("user.text_input").kind, "interactive");
     assert.equal(getModule("api.llm").kind, "executable");
     assert.equal(getModule("io.weighted_keywords").kind, "executable");
     assert.equal(getModule("transform.query").kind, "executable");
+    assert.equal(getModule("io.client_write").kind, "interactive");
+    assert.equal(getModule("transform.extract").kind, "executable");
+    assert.equal(getModule("io.render_template").kind, "executable");
   });
 
   test("getModule gives a fresh instance on every call", () => {
@@ -57,7 +69,7 @@ describe("module registry (modules.md 1.4)", () => {
     const modules = listModules();
     assert.deepEqual(
       modules.map((m) => m.module_id),
-      FIRST_FIVE,
+      REGISTERED,
     );
     const select = modules.find((m) => m.module_id === "user.select")!;
     assert.deepEqual(
@@ -95,7 +107,7 @@ describe("wfv modules", () => {
     const listed = result.json as Array<{ module_id: string; kind: string; inputs: unknown[]; outputs: unknown[] }>;
     assert.deepEqual(
       listed.map((m) => m.module_id),
-      FIRST_FIVE,
+      REGISTERED,
     );
     assert.deepEqual(listed, JSON.parse(JSON.stringify(listModules())));
   });

@@ -3,8 +3,11 @@
  * means one file under its category folder and one line in `MODULE_FACTORIES`.
  */
 import { LlmCallModule } from "./api/llm";
+import { ClientWriteModule } from "./io/client-write";
+import { RenderTemplateModule } from "./io/render-template";
 import { WeightedKeywordsModule } from "./io/weighted-keywords";
 import { createModuleRegistry, type ModuleRegistry } from "./registry";
+import { ExtractModule } from "./transform/extract";
 import { QueryModule } from "./transform/query";
 import type { ModuleFactory } from "./types";
 import { SelectModule } from "./user/select";
@@ -14,7 +17,10 @@ export const MODULE_FACTORIES: readonly ModuleFactory[] = [
   () => new TextInputModule(),
   () => new SelectModule(),
   () => new LlmCallModule(),
+  () => new RenderTemplateModule(),
   () => new WeightedKeywordsModule(),
+  () => new ClientWriteModule(),
+  () => new ExtractModule(),
   () => new QueryModule(),
 ];
 
