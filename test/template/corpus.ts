@@ -162,6 +162,97 @@ const expressionPatterns = [
   "now().year + 1", "now().isoformat()",
 ];
 
+/** Fixed edge cases (no holes): number formatting, rounding, unicode, Python-only corners. */
+const edgeTemplates = [
+  "{{ 1e16 }}|{{ 1e15 }}|{{ 1e-5 }}|{{ 0.0001 }}|{{ 1.5e300 }}|{{ -0.0 }}|{{ 2**62 }}|{{ 10/3 }}|{{ 2/3*3 }}",
+  "x{{ 1e16 }}", "x{{ 123456789.0 }}", "x{{ 0.1 + 0.7 }}", "x{{ 1/3 }}", "x{{ 100 / 4 }}", "x{{ 7 // 2 }} {{ -7 // 2 }} {{ 7.5 // 2 }} {{ -7 % 3 }} {{ 7 % -3 }} {{ 5.5 % 2 }}",
+  "x{{ 2 ** -1 }} {{ 2 ** 0.5 }} {{ (-8) ** 2 }} {{ -2 ** 2 }}", "x{{ 2.675|round(2) }} {{ 0.125|round(2) }} {{ 2.5|round }} {{ 3.5|round }} {{ -2.5|round }} {{ 1234|round(-2) }} {{ 5|round }}",
+  "x{{ 1.005|round(2) }} {{ 2.345|round(2, 'floor') }} {{ 2.341|round(2, 'ceil') }} {{ 0.5|round(0, 'ceil') }}",
+  "x{{ '%g|%g|%g|%g|%e|%.3g' % (0.0001, 123456789, 1.5, 100000.0, 12345.678, 2.0) }}", "x{{ '%5.2f%%' % 99.555 }}", "x{{ '%+d|% d|%05.1f|%-5d|%o|%X|%#x' % (5, 5, -2.25, 3, 8, 255, 255) }}",
+  "x{{ '%s|%r|%s' % ('a', 'b', [1, 'c']) }}", "x{{ '%c%c' % (65, 'z') }}", "x{{ '%(x)s-%(y)d' % {'x': 'X', 'y': 3.9} }}",
+  "x{{ '{:,}'.format(1234567) }} {{ '{:_}'.format(1234567) }} {{ '{:.2%}'.format(0.256) }} {{ '{:e}'.format(1234.5) }} {{ '{:08.3f}'.format(-3.14159) }}",
+  "x{{ '{:^9}|{:*<6}|{:>+5}|{:=+8}|{:x}|{:#b}'.format('mid', 'ab', 3, -42, 255, 5) }}", "x{{ '{!r}|{0!s}'.format('q') }}", "x{{ '{0[1]}|{0[0]}'.format(['a', 'b']) }}",
+  "x{{ '{:g}|{:.3}|{}'.format(1e20, 3.14159, 1e16) }}", "x{{ '{:5}|{:<5}|{}'.format(42, True, False) }}",
+  "{{ 'straße'|upper }}|{{ 'ǅungla'|lower }}|{{ 'İ'|lower|length }}", "{{ 'they''re bill''s friends'|title }}|{{ \"they're bill's\".title() }}",
+  "{{ 'hello world-wide (web) [x] {y} <z>'|title }}", "{{ 'éCOLE'|capitalize }}|{{ 'ñandú'.capitalize() }}", "{{ '1st 2nd'.title() }}",
+  "{{ ['b', 'a', 'B', 'A', 'é', 'e', 'Z', '_']|sort }}", "{{ ['b', 'a', 'B', 'A']|sort(case_sensitive=true) }}", "{{ ['😀', 'ﬀ', 'z', '日']|sort }}",
+  "{{ 'é' < 'z' }}|{{ 'Z' < 'a' }}|{{ '😀' > 'ﬀ' }}", "{{ [1, 2] < [1, 3] }}|{{ (1, 'a') < (1, 'b') }}|{{ [] < [0] }}",
+  "{{ 'abc'|center(8) }}|{{ 'abc'|center(9) }}|{{ 'ab'|center(7) }}|{{ 'ab'.center(7) }}|{{ 'abc'.center(8, '-') }}",
+  "{{ 'x'|indent }}|{{ 'a\nb\n\nc'|indent(2) }}|{{ 'a\nb\n'|indent(2, true, true) }}", "{{ '  a  b  '.split() }}|{{ 'a,,b'.split(',') }}|{{ 'a b c d'.rsplit(None, 2) }}|{{ ''.split(',') }}",
+  "{{ 'one two three four five six seven'|truncate(15) }}|{{ 'one two three four five six seven'|truncate(15, true) }}|{{ 'short'|truncate(3, leeway=0) }}|{{ 'abcdefghij'|truncate(5, true, '') }}",
+  "{{ 'Hello World Foo'|wordcount }}|{{ 'naïve café-au-lait x_y 42'|wordcount }}", "{{ 12|filesizeformat }}|{{ 1|filesizeformat }}|{{ 1500|filesizeformat }}|{{ 2048|filesizeformat(true) }}|{{ 1e15|filesizeformat }}|{{ '3000'|filesizeformat }}",
+  "{{ 'a&b <c> \"d\" \\'e\\''|escape }}", "{{ '<p>Hi&amp;bye</p>  <br/>  x &lt; y'|striptags }}", "{{ 'a b/c?d=é&f'|urlencode }}", "{{ {'q': 'a b', 'n': 1}|urlencode }}", "{{ [('a', 1), ('b', 'x y')]|urlencode }}",
+  "{{ {'b': 1, 'a': [1, 2, {'z': None, 'y': 'é<>&\\''}]}|tojson }}", "{{ {'b': 1, 'a': [1, 2]}|tojson(2) }}", "{{ [1.0, 2.5, 1e16, -0.0]|tojson }}", "{{ 'line\nbreak\ttab\u0001'|tojson }}",
+  "{{ {'b': 1, 'a': 2}|pprint }}", "{{ range(30)|list|pprint }}", "{{ 'x'|pprint }}", "{{ [1, 'a', none, true]|pprint }}",
+  "{{ 'it\\'s' }}|{{ [\"it's\", 'say \"hi\"', 'both \\' \"', 'tab\there', 'nl\n', '\\\\', 'é', '\u00a0', '\x7f', '\u200b', '😀'] }}",
+  "{{ {'k': 'v', 'n': none, 't': true, 'f': 1.5, 'l': [], 'd': {}} }}|{{ (1, 2) }}|{{ () }}|{{ ((1,),) }}",
+  "{{ state.kv.items() }}|{{ state.kv.keys() }}|{{ state.kv.values() }}", "{{ state.kv.items()|list }}", "{{ state.kv|list }}",
+  "{{ [1, 2, 3][1:] }}|{{ 'hello'[::-1] }}|{{ [1, 2, 3, 4, 5][::2] }}|{{ [1, 2, 3][5:] }}|{{ 'abc'[-5:2] }}|{{ [1,2,3][-1:-4:-1] }}",
+  "{{ 1 == 1.0 }}|{{ true == 1 }}|{{ none == none }}|{{ 'a' == 'a' }}|{{ [1] == [1.0] }}|{{ (1,) == [1] }}|{{ {'a': 1} == {'a': 1.0} }}",
+  "{{ true + true }}|{{ true * 3 }}|{{ 'ab' * true }}|{{ -true }}|{{ 3 - false }}", "{{ 1 < 2 < 3 }}|{{ 3 > 2 > 2 }}|{{ 1 < 2 > 0 }}|{{ 1 != 2 != 1 }}",
+  "{{ 'a' in 'abc' }}|{{ 'x' in ['x'] }}|{{ 1 in [1.0] }}|{{ 'k' in {'k': 1} }}|{{ 2 not in [1] }}|{{ none in [none] }}",
+  "{{ [] or 'empty' }}|{{ 0 or none or '' or 'last' }}|{{ 'a' and 'b' }}|{{ 0 and 1 }}|{{ not [] }}|{{ not {} }}|{{ not 'x' }}|{{ not 0.0 }}",
+  "{{ 10|int(base=16) }}|{{ '10'|int(base=16) }}|{{ '0b101'|int(0, 2) }}|{{ ' 42 '|int }}|{{ '4_2'|int }}|{{ '3.9'|int }}|{{ '-3.9'|int }}|{{ 'x'|int(7) }}|{{ none|int }}|{{ true|int }}",
+  "{{ '1e3'|float }}|{{ ' -2.5 '|float }}|{{ 'inf'|float }}|{{ 'nan'|float }}|{{ 'x'|float }}|{{ 3|float }}|{{ '1_0.5'|float }}|{{ ''|float }}",
+  "{{ -5|abs }}|{{ -2.5|abs }}|{{ -0.0|abs }}|{{ false|abs }}", "{{ [3, 1, 2]|max }}|{{ ['a', 'B', 'c']|max }}|{{ ['a', 'B', 'c']|max(case_sensitive=true) }}|{{ 'hello'|min }}|{{ {'b': 1, 'a': 2}|max }}",
+  "{{ [1, 1.0, true, 'a', 'A']|unique|list }}|{{ ['a', 'A', 'b']|unique|list }}|{{ [(1, 2), (1, 2)]|unique|list }}",
+  "{{ [1, 2, 3, 4, 5, 6, 7]|slice(3)|list }}|{{ [1, 2, 3, 4]|batch(3, 0)|list }}|{{ 'abcdefg'|batch(3)|list }}",
+  "{{ [{'a': 1}, {'a': none}, {}]|map(attribute='a')|list }}|{{ [{'a': 1}, {}]|map(attribute='a', default=0)|list }}",
+  "{{ ['1', '2']|map('int')|sum }}|{{ ['a', 'b']|map('replace', 'a', 'z')|list }}|{{ [1.234, 5.678]|map('round', 1)|list }}",
+  "{{ [0, 1, '', 'a', none, [], [0]]|select|list }}|{{ [0, 1, '', 'a', none]|reject|list }}|{{ [1, 2, 3, 4]|select('in', [2, 4])|list }}|{{ range(10)|select('divisibleby', 3)|list }}",
+  "{{ {'a': 1}|dictsort(by='value', reverse=true) }}|{{ {'B': 1, 'a': 2, 'c': 0}|dictsort }}|{{ {'B': 1, 'a': 2, 'c': 0}|dictsort(true) }}",
+  "{% for g in [{'k': 'B', 'v': 1}, {'k': 'b', 'v': 2}, {'k': 'a', 'v': 3}]|groupby('k') %}{{ g.grouper }}={{ g.list|map(attribute='v')|list }};{% endfor %}",
+  "{% for k, items in [{'k': 1}, {'k': 2}, {'k': 1}]|groupby('k') %}{{ k }}:{{ items|length }} {% endfor %}", "{{ [{'k': 1}, {'k': 2}]|groupby('k')|first }}",
+  "{% for x in 'abc' %}{{ loop.revindex }}{{ x }}{% endfor %}|{% for x in {'b': 1, 'a': 2} %}{{ x }}{% endfor %}",
+  "{% for x in [1, 2, 3] %}{{ loop.cycle(*['a', 'b']) }}{% endfor %}", "{% for x in [] %}{{ x }}{% else %}none{% endfor %}|{% for x in [1, none] if x %}{{ loop.length }}{% else %}E{% endfor %}",
+  "{% for x in [1, 2] %}{% set y = x * 10 %}{{ y }}{% endfor %}[{{ y }}]", "{% set x = 1 %}{% if true %}{% set x = 2 %}{% endif %}{{ x }}",
+  "{% for x in [[1, [2, [3]]]] recursive %}<{% for y in x %}{% if y is iterable %}{{ loop(y) }}{% else %}{{ y }}{% endif %}{% endfor %}>{% endfor %}",
+  "{% for x in [[1, 2], [3]] recursive %}{% if x is iterable %}[{{ loop(x) }}]{% else %}{{ x }}@{{ loop.depth }}{% endif %}{% endfor %}",
+  "{% macro rec(n) %}{% if n > 0 %}{{ n }}{{ rec(n - 1) }}{% endif %}{% endmacro %}{{ rec(4) }}", "{% macro m(a, b=a) %}{{ a }}{{ b }}{% endmacro %}{{ m(1) }}{{ m(1, 2) }}{{ m(b=3, a=4) }}",
+  "{% macro m(a) %}[{{ a }}]{% endmacro %}{{ m() }}", "{% macro list_it(items) %}{% for i in items %}{{ caller(i) }}{% endfor %}{% endmacro %}{% call(item) list_it([1, 2]) %}<{{ item }}>{% endcall %}",
+  "{% macro m() %}{{ varargs }}{% endmacro %}{{ m(1, 'a') }}", "{% macro m() %}x{% endmacro %}{{ m|string|length > 0 }}", "{% macro m() %}x{% endmacro %}{{ m(1) }}",
+  "{% set ns = namespace(a=1, b=[]) %}{% set ns.a = ns.a + 1 %}{{ ns.a }}{{ ns.b }}", "{% set d = {'a': 1} %}{% set _ = d.update({'b': 2}) %}{{ d }}", "{% set l = [1] %}{% set _ = l.append(2) %}{{ l }}{{ l.pop() }}{{ l }}",
+  "{% set a, b = 'xy' %}{{ b }}{{ a }}", "{% set a, b = [1] %}", "{% set a, b = [1, 2, 3] %}", "{% set x %}{{ 1 + 1 }}{% endset %}{{ x * 2 }}",
+  "{% with %}{% set inner = 1 %}{% endwith %}{{ inner is defined }}", "{% filter indent(2, true) %}a\nb{% endfilter %}", "{% filter upper|replace('A', '4') %}abc{% endfilter %}",
+  "{{ none }}|{{ None }}|{{ True }}|{{ false }}|{{ FALSE }}", "{{ 0x10 }}|{{ 0o17 }}|{{ 0b11 }}|{{ 1_000 }}|{{ 1_0.5_0 }}|{{ 1E3 }}", "{{ 'a' 'b' \"c\" }}",
+  "{{ '\\x41\\u00e9\\N{DASH}\\q' }}", "{{ 'a\\\nb' }}",
+  "{{ dict(a=1, b=none) }}|{{ dict([('x', 1)]) }}|{{ dict({'y': 2}, z=3) }}", "{{ range(5)|list }}|{{ range(5, 0, -2)|list }}|{{ range(0)|list }}|{{ range(1, 2, 0)|list }}",
+  "{{ lipsum is defined }}|{{ cycler is callable }}|{{ joiner is defined }}", "{{ now().strftime('%-d/%-m %e|%H%%|%c|%x|%X|%F %T|%U') }}", "{{ now().weekday() }}|{{ now().month }}|{{ now().microsecond }}",
+  "{{ now() }}", "x{{ now() }}", "{{ now() > now() }}",
+  "{{ state }}", "x{{ state.nested }}", "{{ module.kv }}", "{{ step }}|{{ config.mode }}|{{ step.name }}", "{{ state.user.address.zip|string }}|{{ state.user.address.zip * 2 }}",
+  "{{ state.products[0]['name'] }}|{{ state.products.0.name }}|{{ state.products[state.indices[1]].qty }}|{{ state[state.indices[0]][0].name }}",
+  "{{ state.kv['alpha'] + state.kv.alpha }}", "{{ state.user.tags[99] is undefined }}|{{ state.user.tags[-99] is undefined }}|{{ state.csv[100:] }}",
+  "{{ 'abc'[1.5] }}|{{ [1, 2]['x'] }}|{{ none[0] }}|{{ 5[0] }}|{{ {'a': 1}[['a']] }}", "{{ [1, 2, 3][::0] }}",
+  "{{ 'x' ~ none ~ 1.0 ~ [1] ~ undefined_name }}", "{{ undefined_name ~ '' }}|{{ undefined_name|string }}|{{ undefined_name|upper }}|{{ undefined_name|list }}|{{ undefined_name|first }}|{{ undefined_name|last }}",
+  "{{ undefined_name|reverse }}|{{ undefined_name|sort }}|{{ undefined_name|unique|list }}|{{ undefined_name|dictsort }}", "{{ undefined_name|items|list }}|{{ undefined_name|map('upper')|list }}|{{ undefined_name|min }}",
+  "{{ undefined_name|int }}", "{{ undefined_name|float }}", "{{ undefined_name|abs }}", "{{ undefined_name|round }}", "{{ undefined_name|round(1, 'ceil') }}", "{{ undefined_name|wordcount }}",
+  "{{ undefined_name|tojson }}", "{{ undefined_name|truncate(5) }}", "{{ undefined_name|center(5) }}|{{ undefined_name|title }}|{{ undefined_name|capitalize }}|{{ undefined_name|trim }}",
+  "{{ undefined_name|batch(2)|list }}|{{ undefined_name|slice(2)|list }}|{{ undefined_name|join }}|{{ undefined_name|sum }}|{{ undefined_name|length }}",
+  "{{ undefined_name|indent }}", "{{ undefined_name|replace('a', 'b') }}", "{{ undefined_name|format }}", "{{ undefined_name|escape }}|{{ undefined_name|striptags }}|{{ undefined_name|urlencode }}",
+  "{{ undefined_name|pprint }}", "{{ undefined_name|filesizeformat }}", "{{ undefined_name|groupby('a') }}", "{{ undefined_name|selectattr('a')|list }}|{{ undefined_name|select|list }}",
+  "{{ undefined_name is sequence }}|{{ undefined_name is iterable }}|{{ undefined_name is callable }}|{{ undefined_name is number }}|{{ undefined_name is none }}|{{ undefined_name is string }}",
+  "{{ undefined_name is even }}", "{{ undefined_name is lower }}|{{ undefined_name is upper }}", "{{ undefined_name == undefined_name }}|{{ undefined_name != 1 }}|{{ undefined_name in [1] }}|{{ 1 in undefined_name }}",
+  "{{ undefined_name.a.b[0]['c'] }}|{{ undefined_name[1:2] }}", "{{ undefined_name() }}", "{{ undefined_name < 1 }}", "{{ -undefined_name }}", "{{ undefined_name * 2 }}", "{{ 'a' + undefined_name }}", "{{ [1] + undefined_name }}",
+  "{{ undefined_name.upper() }}", "{{ state.user.name.nosuch }}|{{ state.numbers.nosuch }}|{{ (1).real }}", "{{ state.user.name.upper }}", "{{ state.user.name.upper|string|length > 0 }}",
+  "{% for a, b in [1, 2] %}{% endfor %}", "{% for a, b in [(1, 2, 3)] %}{% endfor %}", "{% for x in 5 %}{% endfor %}", "{% for x in undefined_name %}{% else %}E{% endfor %}",
+  "{{ {'a': 1}.a }}|{{ {'a': 1}['a'] }}|{{ {'a': 1}.get('a') }}|{{ {'a': 1}.get('b') }}|{{ {'a': 1}.copy() }}", "{{ {'items': 1}['items'] }}", "{{ {[1]: 2} }}",
+  "{{ 'a%sb' % none }}|{{ '%s' % [1, 2] }}|{{ '%s' % ((1, 2),) }}|{{ '%s %s' % (1, 2) }}", "{{ '%s %s' % (1,) }}", "{{ '%d' % 'x' }}", "{{ '%s' % (1, 2) }}", "{{ '%(a)s' % {'b': 1} }}",
+  "{{ '{}'.format(none) }}|{{ '{}'.format([1, 'a']) }}|{{ '{0}{0}'.format('r') }}", "{{ '{x}'.format(y=1) }}", "{{ '{:d}'.format(1.5) }}", "{{ '{:s}'.format(1) }}",
+  "{{ 'abc'.startswith(('x', 'a')) }}|{{ 'abc'.endswith('bc', 0, 2) }}|{{ 'a-b-c'.split('-', 1) }}|{{ 'a-b-c'.rsplit('-', 1) }}|{{ 'aaa'.replace('a', 'b', 2) }}|{{ 'ab'.replace('', '-') }}",
+  "{{ 'abc'.find('z') }}|{{ 'abca'.rfind('a') }}|{{ 'abc'.index('c') }}|{{ 'a1'.isalnum() }}|{{ ' '.isspace() }}|{{ 'ABC'.isupper() }}|{{ 'Abc'.istitle() }}|{{ '-5'.zfill(4) }}",
+  "{{ 'abc'.index('z') }}", "{{ 'a,b'.split('') }}", "{{ ' x '.strip() }}|{{ 'xxhixx'.strip('x') }}|{{ '  x'.lstrip() }}|{{ 'x  '.rstrip() }}|{{ 'a\nb\r\nc'.splitlines() }}|{{ 'a\nb\n'.splitlines(true) }}",
+  "{{ 'Hello'.swapcase() }}|{{ 'ß'.upper() }}|{{ 'ǅ'.lower() }}|{{ 'abc'.partition('b') }}|{{ 'abc'.rpartition('x') }}|{{ 'ab'.ljust(5, '*') }}|{{ 'ab'.rjust(5) }}",
+  "{{ [3, 1, 2].index(2) }}|{{ [1, 1, 2].count(1) }}|{{ (1, 2).count(2) }}", "{{ [1, 2].index(5) }}", "{{ 'abc'.upper().lower().title() }}",
+  "{{ 10000000000000000 + 1 }}|{{ 12345678901234 * 1000 }}", "{{ 2 ** 70 }}", "x{{ {'2': 'b', '1': 'a', 'z': 'c'} }}", "{{ {'b': 1, '10': 2, '2': 3}|list }}",
+  "{{ state.kv.items }}", "{{ {'keys': 1}.keys }}",
+  "{{ '<script>'|safe }}|{{ 5|safe }}|{{ '<x>'|forceescape }}|{{ {'class': 'a b', 'id': none, 'data-x': '<>'}|xmlattr }}|{{ {'a': 1}|xmlattr(false) }}",
+  "{% raw %}{% if %}{{ }}{% endraw %}|{%- raw -%}  a  {%- endraw -%}  |", "a  {#- c -#}  b", "{#- c #}  b", "a {{- ' x ' -}} b", "a\n  {%- if true -%}\n  b\n  {%- endif -%}\n  c",
+  "a\n{% if true %}\nb\n{% endif %}\nc\n", "{{ 'no newline at end' }}\n", "text\n\n", "{{ x }}\r\n\r\n", "a\rb{{ 1 }}\r",
+  "{% if true %}{% endif", "{{ 1 + }}", "{{ (1, 2 }}", "{{ [1, 2) }}", "{% for %}", "{% if 1 %}{% elif %}{% endif %}", "{% macro m(a=1, b) %}{% endmacro %}", "{{ a.1.2 }}", "{{ 1 is }}",
+  "{% set x = 1 %}{% endset %}", "{% endfor %}", "{% else %}", "{{ x | }}", "{{ 'unterminated }}", "{# unterminated", "{% raw %} unterminated", "{{ 1 }} {{", "{% call m %}{% endcall %}",
+  "{% extends 'base.html' %}", "{% include 'x.html' %}", "{% import 'x' as y %}", "{% do x %}", "{% break %}", "{{ x is divisibleby 2 is even }}",
+];
+
 const statementPatterns = [
   "{% if {A} %}T{% else %}F{% endif %}",
   "{% if {X} > 3 %}big{% elif {X} > 0 %}small{% else %}none{% endif %}",
@@ -245,7 +336,7 @@ const statementPatterns = [
   "{{ none_value.attr }}",
 ];
 
-export function generateCorpus(seed = 20260214, variants = 3): CorpusCase[] {
+export function generateCorpus(seed = 20260214, variants = 4): CorpusCase[] {
   const random = rng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const states = Array.from({ length: 6 }, (_, i) => makeState(random, i));
@@ -266,6 +357,7 @@ export function generateCorpus(seed = 20260214, variants = 3): CorpusCase[] {
       add(random() < 0.5 ? `{{ ${expr} }}` : `x{{ ${expr} }}y`);
     }
   }
+  for (const template of edgeTemplates) add(template);
   for (const pattern of statementPatterns) {
     const count = pattern.includes("{") && /\{[A-Z]+\}/.test(pattern) ? variants : 1;
     for (let i = 0; i < count; i++) add(fill(pattern));

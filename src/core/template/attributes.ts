@@ -123,7 +123,9 @@ export function getItem(obj: unknown, key: unknown): unknown {
       const picked = sliceIndices(obj.length, key.start, key.stop, key.step).map((i) => obj[i]);
       return isTuple(obj) ? makeTuple(picked) : picked;
     }
-    return missing(obj, key);
+    // Jinja compiles slices to a plain `obj[a:b]`, bypassing environment.getitem's forgiveness.
+    if (isDict(obj)) throw typeError("unhashable type: 'slice'");
+    throw typeError(`'${pyTypeName(obj)}' object is not subscriptable`);
   }
   if (Array.isArray(obj) || typeof obj === "string") {
     const index = toIndex(key);
@@ -308,6 +310,15 @@ function padded(text: string, width: unknown, fill: unknown, mode: "center" | "l
 
 function stringFormat(template: string, call: CallArgs): string {
   let autoIndex = 0;
+  let numbering: "auto" | "manual" | undefined;
+  const useNumbering = (mode: "auto" | "manual") => {
+    if (numbering && numbering !== mode) {
+      throw valueError(mode === "manual"
+        ? "cannot switch from automatic field numbering to manual field specification"
+        : "cannot switch from manual field specification to automatic field numbering");
+    }
+    numbering = mode;
+  };
   return template.replace(/\{\{|\}\}|\{([^{}]*)\}/g, (whole, field: string | undefined) => {
     if (whole === "{{") return "{";
     if (whole === "}}") return "}";
@@ -324,9 +335,11 @@ function stringFormat(template: string, call: CallArgs): string {
     const head = /^[^.[]*/.exec(reference)?.[0] ?? "";
     let value: unknown;
     if (head === "") {
+      useNumbering("auto");
       if (autoIndex >= call.args.length) throw new TemplateError("index", "Replacement index out of range for positional args tuple");
       value = call.args[autoIndex++];
     } else if (/^\d+$/.test(head)) {
+      useNumbering("manual");
       const index = Number(head);
       if (index >= call.args.length) throw new TemplateError("index", "Replacement index out of range for positional args tuple");
       value = call.args[index];

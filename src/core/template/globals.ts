@@ -78,6 +78,13 @@ export function makeGlobals(): Record<string, unknown> {
       if (!args.length) throw typeError("at least one item has to be provided");
       return new Cycler(args);
     }),
+    // Jinja's lipsum is random text; wfv gives the same shape (paragraphs of lorem ipsum) deterministically.
+    lipsum: new PyCallable("lipsum", (call) => {
+      const { n, html } = bindArgs("lipsum", call, [["n", 5], ["html", true], ["min", 20], ["max", 100]]);
+      const paragraph = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.";
+      const paragraphs = Array.from({ length: Number(n) }, () => (html ? `<p>${paragraph}</p>` : paragraph));
+      return paragraphs.join(html ? "\n" : "\n\n");
+    }),
     joiner: new PyCallable("joiner", (call) => {
       const { sep } = bindArgs("joiner", call, [["sep", ", "]]);
       let used = false;

@@ -23,7 +23,7 @@ export interface Token {
   /** Operator text, name, data text, or the unescaped string literal. */
   value: string;
   /** Numeric value of integer and float tokens. */
-  number?: number;
+  number?: number | bigint;
   line: number;
   column: number;
 }
@@ -71,6 +71,9 @@ export function unescapePython(body: string): string {
       let digits = next;
       while (digits.length < 3 && /[0-7]/.test(body[i + 1] ?? "")) digits += body[++i];
       out += String.fromCodePoint(parseInt(digits, 8));
+    } else if (next === "N") {
+      // Named escapes need Unicode's name table; an unknown name is a syntax error in Python too.
+      throw syntaxError("unknown Unicode character name", 1, 1);
     } else if (next === "x" || next === "u" || next === "U") {
       const width = next === "x" ? 2 : next === "u" ? 4 : 8;
       const hex = body.slice(i + 1, i + 1 + width);
@@ -109,7 +112,7 @@ export function tokenize(rawSource: string, startInExpression = false): Token[] 
   const source = normalizeSource(rawSource);
   const cursor = new Cursor(source);
   const tokens: Token[] = [];
-  const push = (type: TokenType, value: string, offset: number, number?: number) => {
+  const push = (type: TokenType, value: string, offset: number, number?: number | bigint) => {
     const { line, column } = cursor.position(offset);
     tokens.push(number === undefined ? { type, value, line, column } : { type, value, number, line, column });
   };
@@ -158,7 +161,8 @@ export function tokenize(rawSource: string, startInExpression = false): Token[] 
         const value = /^0[box]/.test(text)
           ? parseInt(text.slice(2), text[1] === "b" ? 2 : text[1] === "o" ? 8 : 16)
           : parseInt(text, 10);
-        push("integer", match[0], pos, value);
+        // Python ints are exact at any size; keep big literals as bigint.
+        push("integer", match[0], pos, Number.isSafeInteger(value) ? value : BigInt(text));
         pos = integerRe.lastIndex;
         continue;
       }

@@ -131,9 +131,60 @@ function repeat<T>(items: T[], times: number): T[] {
   return out;
 }
 
+function toBig(value: number | boolean | bigint): bigint {
+  return typeof value === "bigint" ? value : BigInt(typeof value === "boolean" ? Number(value) : value);
+}
+
+function fromBig(value: bigint): number | bigint {
+  return value >= -maxSafe && value <= maxSafe ? Number(value) : value;
+}
+
+const maxSafe = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Exact int arithmetic once a result leaves the doubles' exact range (Python ints are unbounded). */
+function bigArithmetic(op: ArithmeticOp, a: number | boolean | bigint, b: number | boolean | bigint): unknown {
+  const x = toBig(a);
+  const y = toBig(b);
+  switch (op) {
+    case "add": return fromBig(x + y);
+    case "sub": return fromBig(x - y);
+    case "mul": return fromBig(x * y);
+    case "pow": return y > 4096n ? Number(x) ** Number(y) : fromBig(x ** y);
+    case "floordiv": {
+      if (y === 0n) throw new TemplateError("zero_division", "integer division or modulo by zero");
+      const q = x / y;
+      return fromBig(q * y !== x && (x < 0n) !== (y < 0n) ? q - 1n : q);
+    }
+    case "mod": {
+      if (y === 0n) throw new TemplateError("zero_division", "integer modulo by zero");
+      const r = x % y;
+      return fromBig(r !== 0n && (r < 0n) !== (y < 0n) ? r + y : r);
+    }
+    default: return pyArithmetic(op, Number(x), Number(y));
+  }
+}
+
+function isIntegral(value: unknown): value is number | boolean | bigint {
+  return typeof value === "bigint" || typeof value === "boolean" || (typeof value === "number" && Number.isInteger(value));
+}
+
+function exactIntResult(op: ArithmeticOp, x: number, y: number): boolean {
+  switch (op) {
+    case "add": case "sub": case "mul": {
+      const result = op === "add" ? x + y : op === "sub" ? x - y : x * y;
+      return Number.isSafeInteger(result);
+    }
+    case "pow": return y < 0 || Number.isSafeInteger(x ** y);
+    default: return Number.isSafeInteger(x) && Number.isSafeInteger(y);
+  }
+}
+
 export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown {
   if (a instanceof Undef) throw undefinedError(a);
   if (b instanceof Undef) throw undefinedError(b);
+  if (isIntegral(a) && isIntegral(b) && op !== "div" && (typeof a === "bigint" || typeof b === "bigint" || !exactIntResult(op, numberOf(a), numberOf(b)))) {
+    if (!(op === "pow" && numberOf(b) < 0)) return bigArithmetic(op, a, b);
+  }
   if (isNumberLike(a) && isNumberLike(b)) {
     const x = numberOf(a);
     const y = numberOf(b);
@@ -185,6 +236,7 @@ export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown 
 
 export function pyNegate(value: unknown, op: "neg" | "pos"): unknown {
   if (value instanceof Undef) throw undefinedError(value);
+  if (typeof value === "bigint") return op === "neg" ? -value : value;
   if (isNumberLike(value)) {
     const n = numberOf(value);
     const result = op === "neg" ? -n : n;

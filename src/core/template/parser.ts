@@ -471,7 +471,7 @@ export class Parser {
     }
     if (token.type === "float") {
       this.stream.next();
-      return { type: "const", value: makeFloat(token.number as number), ...at };
+      return { type: "const", value: makeFloat(Number(token.number)), ...at };
     }
     if (this.stream.test("(")) {
       this.stream.next();

@@ -97,6 +97,7 @@ export function pyRepr(value: unknown): string {
   if (value instanceof Undef) return "Undefined";
   if (typeof value === "boolean") return value ? "True" : "False";
   if (typeof value === "number" || value instanceof PyFloat) return numberStr(value);
+  if (typeof value === "bigint") return value.toString();
   if (Array.isArray(value)) {
     const items = value.map(pyRepr);
     if (isTuple(value)) return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
@@ -245,6 +246,9 @@ export function strftime(value: NaiveDateTime, format: string): string {
       case "j": return String(value.dayOfYear()).padStart(3, "0");
       case "f": return String(value.microsecond).padStart(6, "0");
       case "w": return String((weekday + 1) % 7);
+      case "U": return pad2(Math.floor((value.dayOfYear() - 1 + 7 - ((weekday + 1) % 7)) / 7));
+      case "W": return pad2(Math.floor((value.dayOfYear() - 1 + 7 - weekday) / 7));
+      case "C": return pad2(Math.floor(value.year / 100));
       case "u": return String(weekday + 1);
       case "F": return `${value.year}-${pad2(value.month)}-${pad2(value.day)}`;
       case "T": return `${pad2(value.hour)}:${pad2(value.minute)}:${pad2(value.second)}`;
@@ -391,6 +395,8 @@ export function formatWithSpec(value: unknown, spec: string): string {
   const [, fillChar, align, sign = "-", alternate, zero, widthText, grouping, precisionText, type] = match;
   const width = widthText ? Number(widthText) : 0;
   const precision = precisionText !== undefined ? Number(precisionText) : undefined;
+  // bool formats as an int once a spec is given.
+  if (typeof value === "boolean" && spec) value = value ? 1 : 0;
   const isNumber = typeof value === "number" || value instanceof PyFloat || typeof value === "boolean";
   let text: string;
   if (!isNumber) {
@@ -404,6 +410,7 @@ export function formatWithSpec(value: unknown, spec: string): string {
     const abs = Math.abs(n);
     let body: string;
     switch (type) {
+      case "s": throw valueError(`Unknown format code 's' for object of type '${pyTypeName(value)}'`);
       case "d": case "n":
         if (isFloat(value)) throw valueError(`Unknown format code '${type}' for object of type 'float'`);
         body = intStr(abs);

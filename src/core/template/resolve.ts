@@ -59,6 +59,7 @@ export function renderTemplate(template: string, context: TemplateContext): stri
 /** A value the engine can store: plain JSON-like data and Dates, sharing nothing with the state. */
 export function toNative(value: unknown): unknown {
   if (value === null || value === undefined || value instanceof Undef) return null;
+  if (typeof value === "bigint") return Number(value);
   if (typeof value !== "object") return value;
   if (value instanceof PyFloat) return value.value;
   if (Array.isArray(value)) return value.map(toNative);

@@ -133,14 +133,16 @@ export function isDict(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-export function isNumberLike(value: unknown): value is number | PyFloat | boolean {
-  return typeof value === "number" || value instanceof PyFloat || typeof value === "boolean";
+/** Ints beyond 2^53 that arithmetic produced are kept exact as `bigint`, as Python's ints are. */
+export function isNumberLike(value: unknown): value is number | PyFloat | boolean | bigint {
+  return typeof value === "number" || value instanceof PyFloat || typeof value === "boolean" || typeof value === "bigint";
 }
 
 /** The number behind an int, float or bool. */
-export function numberOf(value: number | PyFloat | boolean): number {
+export function numberOf(value: number | PyFloat | boolean | bigint): number {
   if (typeof value === "number") return value;
   if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "bigint") return Number(value);
   return value.value;
 }
 
@@ -148,8 +150,8 @@ export function isFloat(value: unknown): boolean {
   return value instanceof PyFloat || (typeof value === "number" && !Number.isInteger(value));
 }
 
-export function isInt(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value);
+export function isInt(value: unknown): value is number | bigint {
+  return (typeof value === "number" && Number.isInteger(value)) || typeof value === "bigint";
 }
 
 /** A Python float holding `n`: integral values keep their float mark. */
@@ -171,6 +173,7 @@ export function pyTypeName(value: unknown): string {
   if (value instanceof Undef) return "SilentUndefined";
   if (typeof value === "boolean") return "bool";
   if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
+  if (typeof value === "bigint") return "int";
   if (value instanceof PyFloat) return "float";
   if (typeof value === "string") return "str";
   if (Array.isArray(value)) return dictViews.get(value) ?? (isTuple(value) ? "tuple" : "list");

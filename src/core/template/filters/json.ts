@@ -22,7 +22,8 @@ function jsonString(text: string): string {
   return out + '"';
 }
 
-function jsonNumber(value: number | PyFloat): string {
+function jsonNumber(value: number | PyFloat | bigint): string {
+  if (typeof value === "bigint") return value.toString();
   const n = numberOf(value);
   if (!isFloat(value)) return String(n);
   if (Number.isNaN(n)) return "NaN";
@@ -35,7 +36,7 @@ export function pythonJsonDumps(value: unknown, indent: string | null, level = 0
   if (value === null) return "null";
   if (value === true) return "true";
   if (value === false) return "false";
-  if (typeof value === "number" || value instanceof PyFloat) return jsonNumber(value);
+  if (typeof value === "number" || value instanceof PyFloat || typeof value === "bigint") return jsonNumber(value);
   if (typeof value === "string") return jsonString(value);
   const nested = (items: string[], open: string, close: string): string => {
     if (!items.length) return open + close;

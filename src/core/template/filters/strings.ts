@@ -6,6 +6,7 @@ import { formatWithSpec, percentFormat, pyRepr } from "../python-format";
 import { TemplateError, typeError } from "../template-error";
 import { isDict, isTuple, makeTuple, pyTypeName, Undef } from "../values";
 import { pyFloatValue } from "./numbers";
+import { pformat } from "./pprint";
 import { filter, softStr, type FilterFn } from "./common";
 
 const titleSplitRe = /([-\s({[<]+)/u;
@@ -153,7 +154,7 @@ export const stringFilters: Record<string, FilterFn> = {
     }
     return `${formatWithSpec((base * bytes) / unit, ".1f")} ${prefix}`;
   }),
-  pprint: filter("pprint", [], (v) => pyRepr(sortDictsForPprint(v))),
+  pprint: filter("pprint", [], (v) => pformat(v)),
   xmlattr: filter("xmlattr", [["autospace", true]], (v, a) => {
     if (v instanceof Undef) throw undefinedError(v);
     if (!isDict(v)) throw new TemplateError("attribute", `'${pyTypeName(v)}' object has no attribute 'items'`);
@@ -168,17 +169,3 @@ export const stringFilters: Record<string, FilterFn> = {
     return a.autospace && joined ? " " + joined : joined;
   }),
 };
-
-/** `pprint.pformat` sorts dict keys; short values otherwise print as `repr`. */
-function sortDictsForPprint(value: unknown): unknown {
-  if (Array.isArray(value)) {
-    const mapped = value.map(sortDictsForPprint);
-    return isTuple(value) ? makeTuple(mapped) : mapped;
-  }
-  if (isDict(value)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortDictsForPprint(value[key]);
-    return out;
-  }
-  return value;
-}
