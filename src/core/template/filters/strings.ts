@@ -4,7 +4,7 @@ import { required } from "../call-args";
 import { pyArithmetic, pyIterate, pyLength, undefinedError } from "../operators";
 import { formatWithSpec, percentFormat, pyRepr } from "../python-format";
 import { TemplateError, typeError } from "../template-error";
-import { isDict, isTuple, makeTuple, pyTypeName, Undef } from "../values";
+import { isDict, makeTuple, pyTypeName, Undef } from "../values";
 import { pyFloatValue } from "./numbers";
 import { pformat } from "./pprint";
 import { filter, softStr, type FilterFn } from "./common";
