@@ -172,6 +172,7 @@ describe("io.weighted_keywords load (modules.md 2.14)", () => {
     await assert.rejects(load([{ $match: { workflow_template_id: "tpl_other" } }]), failsWith("Cannot override workflow_template_id filter in $match"));
     await assert.rejects(load([{ $facet: { a: [{ $match: {} }], b: [{ $unionWith: "x" }] } }]), failsWith("Pipeline stage '$unionWith' is not allowed (security restriction)"));
     await assert.rejects(load(null), failsWith(/^Failed to load keywords: /));
+    await assert.rejects(load({ $match: {} }), failsWith("Pipeline stage must be an object, got str"));
   });
 
   test("$facet sub-pipelines run once they pass the check", async () => {

@@ -100,10 +100,9 @@ export class WeightedKeywordsModule implements ExecutableModule {
       // `inputs.get('pipeline', [])`: a present null stays null (and fails below, as in Python).
       const pipeline = Object.prototype.hasOwnProperty.call(inputs, "pipeline") ? inputs.pipeline : [];
       const templateId = this.requireScope(context);
-      if (isTruthy(pipeline)) {
-        if (!Array.isArray(pipeline)) throw new TypeError(`can only concatenate list (not "${pythonTypeName(pipeline)}") to list`);
-        this.validatePipeline(pipeline, context);
-      }
+      // Python iterates whatever it was given (a dict's keys, a string's characters) before the
+      // list concatenation below refuses a non-list.
+      if (isTruthy(pipeline)) this.validatePipeline(iterate(pipeline), context);
       if (!Array.isArray(pipeline)) throw new TypeError(`can only concatenate list (not "${pythonTypeName(pipeline)}") to list`);
       const fullPipeline = [{ $match: { workflow_template_id: templateId } }, ...(pipeline as Record<string, unknown>[])];
       context.logger.debug(`Executing pipeline with ${fullPipeline.length} stages`);
