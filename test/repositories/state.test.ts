@@ -87,6 +87,18 @@ describe("get_module_outputs (engine.md 2.5)", () => {
   });
 });
 
+describe("names that are Object.prototype members", () => {
+  it("are plain keys of the state", () => {
+    const h = harness();
+    const run = new RunScript(h);
+    run.module("s1", "__proto__", { v: 1 }, { v: "constructor" });
+    const state = h.repos.state.getModuleOutputs(run.runId);
+    assert.deepEqual(Object.keys(state), ["__proto__", "constructor"]);
+    assert.equal(Object.getPrototypeOf(state), Object.prototype);
+    assert.equal(state.constructor, 1);
+  });
+});
+
 describe("get_nested_value and outputs_to_state", () => {
   it("walks dicts by dots; a missing key or a non-dict gives null", () => {
     const outputs = { a: { b: { c: 1 } }, list: [{ x: 1 }], zero: 0 };
@@ -385,6 +397,7 @@ describe("hierarchical and full state", () => {
     run.request("s1", "pick", "i_2");
     run.module("s1", "pick", { selected: 0 });
     run.event(EventType.MODULE_STARTED, {}, undefined, "orphan");
+    run.event(EventType.MODULE_STARTED, {}, "constructor", "toString");
 
     const { steps, state_mapped } = h.repos.state.getModuleOutputsHierarchical(run.runId);
     assert.deepEqual(state_mapped, {});
@@ -408,6 +421,10 @@ describe("hierarchical and full state", () => {
       module_id: "user.select",
     });
     assert.deepEqual(Object.keys(steps._unknown as object), ["_metadata", "orphan"]);
+    assert.deepEqual(steps.constructor, {
+      _metadata: { node_type: "step" },
+      toString: { _metadata: { node_type: "module" }, module_started: { _metadata: { node_type: "event_data", event_type: "module_started" } } },
+    });
     assert.equal((steps.s1 as Record<string, unknown>)._metadata !== undefined, true);
   });
 

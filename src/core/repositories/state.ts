@@ -115,9 +115,15 @@ export function getNestedValue(value: unknown, path: string): unknown {
 export function mapOutputsToState(outputs: Json, outputsToState: Record<string, string> | null | undefined): Json {
   const mapped: Json = {};
   for (const [outputPath, stateKey] of Object.entries(outputsToState ?? {})) {
-    mapped[stateKey] = getNestedValue(outputs, outputPath);
+    setOwn(mapped, stateKey, getNestedValue(outputs, outputPath));
   }
   return mapped;
+}
+
+/** `target[key] = value`, also for the key `__proto__`, which plain assignment would treat as the prototype. */
+function setOwn(target: Json, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 const stateMappedOf = (data: EventData | undefined): Json => {
@@ -144,8 +150,9 @@ export function createStateRepository(db: VirtualDb, branches: BranchRepository,
     for (const event of replay) {
       const data = event.data ?? {};
       // Sub-action completions only contribute their mapped keys, never a module entry.
-      if (event.event_type === EventType.MODULE_COMPLETED && event.module_name) outputs[event.module_name] = data;
-      Object.assign(outputs, stateMappedOf(data));
+      if (event.event_type === EventType.MODULE_COMPLETED && event.module_name) setOwn(outputs, event.module_name, data);
+      const mapped = stateMappedOf(data);
+      for (const key of Object.keys(mapped)) setOwn(outputs, key, mapped[key]);
     }
     return outputs;
   };
@@ -155,11 +162,15 @@ export function createStateRepository(db: VirtualDb, branches: BranchRepository,
     for (const event of lineageEvents(workflowRunId, branchId)) {
       if (!event.module_name) continue;
       const stepKey = "step_id" in event ? (event.step_id as string) : "_unknown";
-      const step = (steps[stepKey] ??= { _metadata: { node_type: "step" } }) as Json;
-      const module = (step[event.module_name] ??= { _metadata: { node_type: "module" } }) as Json;
+      // Own-key checks: a step or module named like an Object.prototype member ("constructor") is
+      // still just a name.
+      if (!Object.hasOwn(steps, stepKey)) steps[stepKey] = { _metadata: { node_type: "step" } };
+      const step = steps[stepKey] as Json;
+      if (!Object.hasOwn(step, event.module_name)) step[event.module_name] = { _metadata: { node_type: "module" } };
+      const module = step[event.module_name] as Json;
       const entry = { _metadata: { node_type: "event_data", event_type: event.event_type }, ...(event.data ?? {}) };
       let key: string = event.event_type;
-      for (let n = 1; key in module; n++) key = `${event.event_type}.${n}`;
+      for (let n = 1; Object.hasOwn(module, key); n++) key = `${event.event_type}.${n}`;
       module[key] = entry;
     }
     return { steps, state_mapped: {} };
@@ -368,7 +379,7 @@ export function createStateRepository(db: VirtualDb, branches: BranchRepository,
 
     storeModuleOutputs(input) {
       const stateMapped = mapOutputsToState(input.outputs, input.outputsToState);
-      if (input.workingState) Object.assign(input.workingState, stateMapped);
+      if (input.workingState) for (const key of Object.keys(stateMapped)) setOwn(input.workingState, key, stateMapped[key]);
       const eventId = events.storeEvent({
         workflowRunId: input.workflowRunId,
         eventType: EventType.MODULE_COMPLETED,
