@@ -4,7 +4,7 @@
  * which the engine turns into a retry of the module's configured retry target.
  */
 import { getInputValue, ModuleExecutionError, newInteractionId } from "../base";
-import { compilePythonRegex, isPlainObject, isTruthy } from "../python";
+import { compilePythonRegex, isPlainObject, isTruthy, pythonTypeName } from "../python";
 import {
   makeInteractionRequest,
   type InteractionRequest,
@@ -56,7 +56,7 @@ export class TextInputModule implements InteractiveModule {
     const extraOptions: SelectOption[] = [];
     if (isTruthy(retryOptions) && isPlainObject(retryOptions)) {
       for (const [id, entry] of Object.entries(retryOptions)) {
-        if (!isPlainObject(entry)) throw new TypeError(`'${typeof entry === "string" ? "str" : typeof entry}' object has no attribute 'get'`);
+        if (!isPlainObject(entry)) throw new TypeError(`'${pythonTypeName(entry)}' object has no attribute 'get'`);
         // `entry.get('description', id)`: a present description wins even when it is empty.
         const label = Object.prototype.hasOwnProperty.call(entry, "description") ? entry.description : id;
         extraOptions.push({ id, label: label as string, description: "", metadata: entry });
