@@ -10,6 +10,7 @@ import { datetimeIso, formatWithSpec, pyRepr, pyStr, strftime } from "./python-f
 import { TemplateError, typeError, valueError } from "./template-error";
 import {
   asNaive,
+  assignOwn,
   type CallArgs,
   isDate,
   isDict,
@@ -24,6 +25,7 @@ import {
   PyCallable,
   PyFloat,
   pyTypeName,
+  setOwn,
   Undef,
 } from "./values";
 
@@ -48,15 +50,31 @@ function ownValue(obj: object, key: string): { found: boolean; value?: unknown }
   return { found: true, value: descriptor.value };
 }
 
+/**
+ * Names that lead into a host's internals (JavaScript's prototypes and constructors, Python's
+ * dunder attributes used by Jinja sandbox escapes). Reaching for one is refused loudly; a dict's
+ * own key of that name is still plain data and stays readable.
+ */
+function isForbiddenName(name: string): boolean {
+  return name === "constructor" || name === "prototype" || name === "__proto__" || /^__\w+__$/.test(name) ||
+    name === "__defineGetter__" || name === "__defineSetter__" || name === "__lookupGetter__" || name === "__lookupSetter__";
+}
+
+function refuse(name: string): TemplateError {
+  return new TemplateError("security", `access to attribute '${name}' is not allowed in templates`);
+}
+
 /** Jinja's `environment.getattr(obj, name)`: Python attribute, then item, else undefined. */
 export function getAttribute(obj: unknown, name: string): unknown {
-  if (obj instanceof Undef) return obj;
   if (isDict(obj)) {
     // Ruling "Differences JavaScript forces": dot access is key lookup first; methods only when no key.
     const own = ownValue(obj, name);
     if (own.found) return own.value;
+    if (isForbiddenName(name)) throw refuse(name);
     return dictMethod(obj, name) ?? missing(obj, name);
   }
+  if (isForbiddenName(name)) throw refuse(name);
+  if (obj instanceof Undef) return obj;
   if (typeof obj === "string") return stringMethod(obj, name) ?? missing(obj, name);
   if (Array.isArray(obj)) {
     if (isGroupTuple(obj) && (name === "grouper" || name === "list")) return obj[name === "grouper" ? 0 : 1];
@@ -439,13 +457,13 @@ function dictMethod(dict: Record<string, unknown>, name: string): PyCallable | u
     case "copy": return m([], () => ({ ...dict }));
     case "update": return method(name, (call) => {
       for (const source of call.args) {
-        if (isDict(source)) Object.assign(dict, source);
+        if (isDict(source)) assignOwn(dict, source);
         else for (const pair of pyIterate(source)) {
           const [key, value] = pyIterate(pair);
-          dict[String(key)] = value;
+          setOwn(dict, pyStr(key), value);
         }
       }
-      for (const [key, value] of call.kwargs) dict[key] = value;
+      for (const [key, value] of call.kwargs) setOwn(dict, key, value);
       return null;
     });
     case "pop": return m([["key", required], ["default", required]], (a) => {
@@ -457,8 +475,8 @@ function dictMethod(dict: Record<string, unknown>, name: string): PyCallable | u
       return a.default;
     });
     case "setdefault": return m([["key", required], ["default", null]], (a) => {
-      const key = String(a.key);
-      if (!Object.hasOwn(dict, key)) dict[key] = a.default;
+      const key = pyStr(a.key);
+      if (!Object.hasOwn(dict, key)) setOwn(dict, key, a.default);
       return dict[key];
     });
     default: return undefined;

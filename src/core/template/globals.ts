@@ -3,7 +3,8 @@ import type { AttributeSource } from "./attributes";
 import { bindArgs } from "./call-args";
 import { pyIterate } from "./operators";
 import { TemplateError, typeError } from "./template-error";
-import { type CallArgs, isDict, Namespace, PyCallable, pyTypeName, Undef } from "./values";
+import { pyStr } from "./python-format";
+import { assignOwn, type CallArgs, isDict, Namespace, PyCallable, pyTypeName, setOwn, Undef } from "./values";
 
 /** Jinja's sandbox limit; the plain environment has none, but a template must not exhaust memory. */
 const maxRange = 1_000_000;
@@ -56,13 +57,13 @@ export function makeGlobals(): Record<string, unknown> {
       const out: Record<string, unknown> = {};
       if (args.length > 1) throw typeError(`dict expected at most 1 argument, got ${args.length}`);
       if (args.length === 1) {
-        if (isDict(args[0])) Object.assign(out, args[0]);
+        if (isDict(args[0])) assignOwn(out, args[0]);
         else for (const pair of pyIterate(args[0])) {
           const [key, value] = pyIterate(pair);
-          out[String(key)] = value;
+          setOwn(out, pyStr(key), value);
         }
       }
-      for (const [key, value] of kwargs) out[key] = value;
+      for (const [key, value] of kwargs) setOwn(out, key, value);
       return out;
     }),
     namespace: new PyCallable("namespace", ({ args, kwargs }) => {

@@ -18,6 +18,7 @@ import {
   NaiveDateTime,
   PyCallable,
   pyTypeName,
+  setOwn,
   Undef,
 } from "./values";
 
@@ -346,7 +347,7 @@ export class Interpreter {
           if (!used.has("kwargs")) {
             throw typeError(key === "caller" ? `macro '${name}' was invoked with two values for the special caller argument. This is most likely a bug.` : `macro '${name}' takes no keyword argument '${key}'`);
           }
-          extraKwargs[key] = value;
+          setOwn(extraKwargs, key, value);
         }
         if (used.has("caller")) scope.vars.set("caller", call.kwargs.get("caller") ?? new Undef("No caller defined"));
         if (used.has("varargs")) scope.vars.set("varargs", makeTuple(extraArgs));
@@ -410,7 +411,7 @@ export class Interpreter {
         for (const pair of expr.pairs) {
           const key = this.eval(pair.key, scope);
           if (Array.isArray(key) || isDict(key)) throw typeError(`unhashable type: '${pyTypeName(key)}'`);
-          out[typeof key === "string" ? key : pyStr(key)] = this.eval(pair.value, scope);
+          setOwn(out, typeof key === "string" ? key : pyStr(key), this.eval(pair.value, scope));
         }
         return out;
       }

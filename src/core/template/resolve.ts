@@ -7,7 +7,7 @@ import type { Expr, TemplateAst } from "./ast";
 import { Interpreter, validateNames, type TemplateContext } from "./interpreter";
 import { parseExpressionSource, parseTemplate } from "./parser";
 import { TemplateError } from "./template-error";
-import { isDate, isDict, NaiveDateTime, Namespace, PyCallable, PyFloat, Undef } from "./values";
+import { isDate, isDict, NaiveDateTime, Namespace, PyCallable, PyFloat, setOwn, Undef } from "./values";
 
 export type { TemplateContext };
 
@@ -67,7 +67,7 @@ export function toNative(value: unknown): unknown {
   if (isDate(value)) return new Date((value as Date).getTime());
   if (isDict(value)) {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) out[key] = toNative(value[key]);
+    for (const key of Object.keys(value)) setOwn(out, key, toNative(value[key]));
     return out;
   }
   if (value instanceof Namespace) return null;
@@ -186,9 +186,9 @@ export function resolveWithSchema(inputs: Record<string, unknown>, context: Temp
       const resolver = resolverOf(schema, key);
       const childPath = `${path}.${key}`;
       const child = value[key];
-      if (resolver === "server") result[key] = resolveField(child, true, childPath);
-      else if (resolver === "client") result[key] = toNative(child);
-      else result[key] = parentResolved ? resolveField(child, true, childPath) : toNative(child);
+      if (resolver === "server") setOwn(result, key, resolveField(child, true, childPath));
+      else if (resolver === "client") setOwn(result, key, toNative(child));
+      else setOwn(result, key, parentResolved ? resolveField(child, true, childPath) : toNative(child));
     }
     return result;
   };

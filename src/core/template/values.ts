@@ -215,3 +215,16 @@ export function makeGroupTuple(grouper: unknown, list: unknown[]): unknown[] {
 export function isGroupTuple(value: unknown[]): boolean {
   return groupTuples.has(value);
 }
+
+/**
+ * Writes `key` as an own data property. Plain `obj[key] = v` would run the `__proto__` setter and
+ * re-parent the object; a template or a state key must never be able to do that.
+ */
+export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** `Object.assign` without setters: copies own enumerable keys as data properties. */
+export function assignOwn(target: Record<string, unknown>, source: Record<string, unknown>): void {
+  for (const key of Object.keys(source)) setOwn(target, key, source[key]);
+}

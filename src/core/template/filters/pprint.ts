@@ -1,6 +1,6 @@
 /** `pprint.pformat(value)` (width 80, sorted dict keys), as the `pprint` filter prints. */
 import { pyRepr } from "../python-format";
-import { isDict, isTuple, makeTuple } from "../values";
+import { isDict, isTuple, makeTuple, setOwn } from "../values";
 
 const width = 80;
 
@@ -18,7 +18,7 @@ function sortDicts(value: unknown): unknown {
   }
   if (isDict(value)) {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortDicts(value[key]);
+    for (const key of Object.keys(value).sort()) setOwn(out, key, sortDicts(value[key]));
     return out;
   }
   return value;
