@@ -4,7 +4,7 @@
  */
 import type { BinaryOp, CallSignature, CompareOp, Expr, Keyword, Stmt, TemplateAst } from "./ast";
 import { tokenize, type Token } from "./lexer";
-import { syntaxError, TemplateError } from "./template-error";
+import { syntaxError } from "./template-error";
 import { makeFloat } from "./values";
 
 const compareTokens: Record<string, CompareOp> = { "==": "eq", "!=": "ne", "<": "lt", "<=": "lteq", ">": "gt", ">=": "gteq" };
@@ -695,17 +695,4 @@ export function parseTemplate(source: string): TemplateAst {
 
 export function parseExpressionSource(source: string): Expr {
   return new Parser(tokenize(source, true)).parseLoneExpression();
-}
-
-/** Syntax problems of a template, with positions, for editors (empty when it parses). */
-export function checkSyntax(source: string): Array<{ message: string; line: number; column: number }> {
-  try {
-    parseTemplate(source);
-    return [];
-  } catch (error) {
-    if (error instanceof TemplateError) {
-      return [{ message: error.reason, line: error.line ?? 1, column: error.column ?? 1 }];
-    }
-    throw error;
-  }
 }

@@ -51,6 +51,20 @@ function compileExpression(source: string): Expr {
   });
 }
 
+/**
+ * Problems the original reports when compiling (syntax, unknown filters and tests), with 1-based
+ * positions, for editors. Empty when the template compiles.
+ */
+export function checkSyntax(template: string): Array<{ message: string; line: number; column: number }> {
+  try {
+    compileTemplate(template);
+    return [];
+  } catch (error) {
+    if (error instanceof TemplateError) return [{ message: error.reason, line: error.line ?? 1, column: error.column ?? 1 }];
+    throw error;
+  }
+}
+
 /** Renders a template to text (no pure-expression path, no error wrapping). */
 export function renderTemplate(template: string, context: TemplateContext): string {
   return new Interpreter(context).render(compileTemplate(template));
