@@ -1,0 +1,184 @@
+/**
+ * The workflow language server on a connection: document sync, pushed diagnostics for every file of
+ * the workflows that open documents belong to, completion, hover, definition, quick fixes, and the
+ * custom messages of `shared/lsp.ts`. Never imports `vscode`.
+ */
+import {
+  CodeActionKind,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type Diagnostic,
+  type InitializeResult,
+} from "vscode-languageserver";
+import { TextDocument } from "vscode-languageserver-textdocument";
+import { StateKeysRequest, VirtualStateNotification, type StateKeyInfo } from "../shared/lsp";
+import { availableKeys, type FileDiagnostic, type WorkflowAnalysis } from "./analysis/workflow";
+import { codeActions, completions, definition, hover } from "./features/features";
+import { offsetAt, rangeOf } from "./features/positions";
+import { Session, uriToPath } from "./session";
+
+/** How long edits are collected before diagnostics are recomputed and pushed. */
+const DIAGNOSTICS_DELAY_MS = 40;
+
+export function startServer(connection: Connection, session = new Session()): void {
+  const documents = new TextDocuments(TextDocument);
+  const published = new Map<string, string>(); // uri → JSON of the last diagnostics sent
+  let timer: NodeJS.Timeout | undefined;
+  let watchedFilesDynamic = false;
+
+  const guard = <T>(what: string, fallback: T, fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      connection.console.error(`wfv: ${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      return fallback;
+    }
+  };
+
+  connection.onInitialize((params): InitializeResult => {
+    const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    session.folders = folders.map(uriToPath).filter((path): path is string => path !== undefined);
+    watchedFilesDynamic = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: ['"', ".", "|", "/", " "], resolveProvider: false },
+        hoverProvider: true,
+        definitionProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: false } },
+      },
+      serverInfo: { name: "wfv-language-server" },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (watchedFilesDynamic) {
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*" }] });
+    }
+  });
+
+  const refresh = () => {
+    timer = undefined;
+    guard("diagnostics", undefined, () => publish());
+  };
+  const schedule = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(refresh, DIAGNOSTICS_DELAY_MS);
+  };
+
+  const publish = () => {
+    const current = session.diagnostics();
+    const seen = new Set<string>();
+    for (const [file, { analysis, diagnostics }] of current) {
+      const uri = session.uriOf(file);
+      seen.add(uri);
+      const lsp = diagnostics.map((diagnostic) => toLsp(diagnostic, analysis));
+      const key = JSON.stringify(lsp);
+      if (published.get(uri) === key) continue;
+      published.set(uri, key);
+      void connection.sendDiagnostics({ uri, diagnostics: lsp });
+    }
+    for (const uri of [...published.keys()]) {
+      if (seen.has(uri)) continue;
+      published.delete(uri);
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
+  };
+
+  const textOf = (file: string, analysis: WorkflowAnalysis) => analysis.texts.get(file) ?? session.source.read(file) ?? "";
+  const toLsp = (diagnostic: FileDiagnostic, analysis: WorkflowAnalysis): Diagnostic => ({
+    range: rangeOf(diagnostic.file, textOf(diagnostic.file, analysis), diagnostic.start, diagnostic.end),
+    severity: diagnostic.severity,
+    code: diagnostic.code,
+    source: "wfv",
+    message: diagnostic.message,
+    ...(diagnostic.related
+      ? {
+          relatedInformation: diagnostic.related.map((related) => ({
+            location: { uri: session.uriOf(related.file), range: rangeOf(related.file, textOf(related.file, analysis), related.start, related.end) },
+            message: related.message,
+          })),
+        }
+      : {}),
+    ...(diagnostic.data !== undefined ? { data: diagnostic.data } : {}),
+  });
+
+  documents.onDidChangeContent((event) => {
+    session.openDocument(event.document.uri, event.document.getText(), event.document.version);
+    schedule();
+  });
+  documents.onDidClose((event) => {
+    session.closeDocument(event.document.uri);
+    schedule();
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    const paths: string[] = [];
+    let structural = false;
+    for (const change of params.changes) {
+      const path = uriToPath(change.uri);
+      if (path) paths.push(path);
+      if (change.type !== FileChangeType.Changed) structural = true;
+    }
+    session.filesChanged(paths, structural || paths.some((path) => path.endsWith(".json")));
+    schedule();
+  });
+
+  const offsetIn = (uri: string, position: { line: number; character: number }) => {
+    const path = uriToPath(uri);
+    if (!path) return undefined;
+    const text = session.source.read(path);
+    return text === undefined ? undefined : { path, offset: offsetAt(path, text, position) };
+  };
+
+  connection.onCompletion((params) =>
+    guard("completion", [], () => {
+      const at = offsetIn(params.textDocument.uri, params.position);
+      return at ? completions(session, at.path, at.offset) : [];
+    }),
+  );
+  connection.onHover((params) =>
+    guard("hover", null, () => {
+      const at = offsetIn(params.textDocument.uri, params.position);
+      return at ? hover(session, at.path, at.offset) : null;
+    }),
+  );
+  connection.onDefinition((params) =>
+    guard("definition", [], () => {
+      const at = offsetIn(params.textDocument.uri, params.position);
+      return at ? definition(session, at.path, at.offset) : [];
+    }),
+  );
+  connection.onCodeAction((params) => guard("code actions", [], () => codeActions(params.textDocument.uri, params.context.diagnostics)));
+
+  connection.onNotification(VirtualStateNotification.type, (params) => {
+    session.setVirtualState(params.workflowUri, params.state, params.label);
+  });
+
+  connection.onRequest(StateKeysRequest.type, (params) =>
+    guard("state keys", [] as StateKeyInfo[], () => {
+      const path = uriToPath(params.uri);
+      const analysis = path ? session.analysisOf(path) : undefined;
+      if (!path || !analysis) return [];
+      let user;
+      if (params.position) {
+        const at = offsetIn(params.uri, params.position);
+        user = analysis.modules.filter((m) => m.file === path && at && m.node.offset <= at.offset && at.offset <= m.node.offset + m.node.length).pop();
+      }
+      const keys = params.position ? availableKeys(analysis, user) : [...analysis.producers.entries()].map(([key, list]) => ({ key, producer: list[0]! }));
+      return keys.map(({ key, producer }) => ({
+        key,
+        module: producer.module.name ?? producer.module.moduleId ?? "",
+        stepId: producer.module.step.stepId ?? "",
+        via: producer.via,
+      }));
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}

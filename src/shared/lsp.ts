@@ -1,0 +1,86 @@
+/**
+ * Custom LSP messages between the extension (vscode-languageclient) and the workflow language server,
+ * one typed constant each (rust-analyzer `lsp_ext.ts` / vscode-eslint `customMessages.ts` style). Both
+ * ends compile against these types; nothing here imports `vscode`.
+ */
+import { NotificationType, RequestType } from "vscode-languageserver-protocol";
+
+/** The language server's id and name, as the client registers it. */
+export const LANGUAGE_SERVER_ID = "wfv";
+export const LANGUAGE_SERVER_NAME = "Workflow language server";
+
+export interface VirtualStateParams {
+  /**
+   * URI of the workflow file (the entry file, `workflow_id` + `steps`) whose virtual run this state
+   * belongs to. A step file's URI works too: the server maps step files to their workflow.
+   */
+  workflowUri: string;
+  /** The flat run state (`get_module_outputs`), or `null` when the workflow's virtual DB was reset. */
+  state: Record<string, unknown> | null;
+  /** Short text saying where the state comes from (e.g. a run id or "after select_scene"); shown in hover. */
+  label?: string;
+}
+
+/** Extension → server: the live state of a workflow's virtual DB, used by hover over `{{ state.x }}`. */
+export const VirtualStateNotification = {
+  method: "wfv/virtualState",
+  type: new NotificationType<VirtualStateParams>("wfv/virtualState"),
+} as const;
+
+export interface StateKeysParams {
+  /** A workflow or step file. */
+  uri: string;
+  /** Position in that file; keys produced before the module at this position. Omit for every key. */
+  position?: { line: number; character: number };
+}
+
+export interface StateKeyInfo {
+  key: string;
+  /** The module that produces the key (its instance name) and its step. */
+  module: string;
+  stepId: string;
+  /** `outputs_to_state` (a mapped key), `module_name` (raw outputs under the module's name) or `result_mapping`. */
+  via: "outputs_to_state" | "module_name" | "result_mapping";
+}
+
+/** Extension → server: the state keys a workflow produces (for pickers and the run panel). */
+export const StateKeysRequest = {
+  method: "wfv/stateKeys",
+  type: new RequestType<StateKeysParams, StateKeyInfo[], void>("wfv/stateKeys"),
+} as const;
+
+/** Server → client, in `initializationOptions`: nothing yet; kept typed so both ends agree. */
+export interface WfvInitializationOptions {
+  /** Extra glob-free folder names to skip when the server looks for workflows in the workspace. */
+  skipFolders?: string[];
+}
+
+/** `Diagnostic.code` values the server uses (the `source` is always `wfv`). */
+export const DiagnosticCodes = {
+  invalidJson: "invalid-json",
+  schema: "schema",
+  unknownModule: "unknown-module",
+  missingInput: "missing-input",
+  unknownInput: "unknown-input",
+  refMissingFile: "ref-missing-file",
+  refInvalidJson: "ref-invalid-json",
+  refCycle: "ref-cycle",
+  refOutsideRoot: "ref-outside-root",
+  refBadType: "ref-bad-type",
+  refBadValue: "ref-bad-value",
+  templateSyntax: "template-syntax",
+  stateNotProduced: "state-not-produced",
+  stateProducedLater: "state-produced-later",
+  stateNotYetVisible: "state-not-yet-visible",
+  unknownOutputField: "unknown-output-field",
+  duplicateModuleName: "duplicate-module-name",
+  duplicateStepId: "duplicate-step-id",
+  unknownOutput: "unknown-output",
+} as const;
+
+export type DiagnosticCode = (typeof DiagnosticCodes)[keyof typeof DiagnosticCodes];
+
+/** `Diagnostic.data` of an unknown-module diagnostic: the closest known ids, for the quick fix. */
+export interface UnknownModuleData {
+  closeMatches: string[];
+}

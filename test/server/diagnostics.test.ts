@@ -1,0 +1,169 @@
+/**
+ * Protocol tests: every diagnostic kind, with its exact range, pushed by `wfv lsp --stdio` to a real
+ * LSP client. Waits on publishDiagnostics notifications only.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Diagnostic } from "vscode-languageserver-protocol";
+import { LspTestClient, rangeText, uriOf } from "./lsp-client";
+import { DIAGNOSTICS_WORKSPACE, tempWorkspace, type TempWorkspace } from "./fixtures";
+
+function byCode(diagnostics: Diagnostic[], code: string): Diagnostic[] {
+  return diagnostics.filter((d) => d.code === code);
+}
+
+describe("wfv lsp --stdio: diagnostics", { timeout: 60_000 }, () => {
+  let ws: TempWorkspace;
+  let client: LspTestClient;
+  let workflow: string;
+  let text: string;
+  let diagnostics: Diagnostic[];
+
+  before(async () => {
+    ws = tempWorkspace(DIAGNOSTICS_WORKSPACE);
+    client = await LspTestClient.start(ws.root);
+    workflow = ws.path("wf/workflow.json");
+    text = await client.open(workflow);
+    diagnostics = await client.waitForDiagnostics(workflow, (list) => list.length > 0);
+  });
+
+  after(async () => {
+    assert.equal(await client.stop(), 0, client.stderr);
+    ws.remove();
+  });
+
+  it("every diagnostic has source wfv and a code", () => {
+    for (const d of diagnostics) {
+      assert.equal(d.source, "wfv");
+      assert.equal(typeof d.code, "string");
+    }
+  });
+
+  it("schema errors from the zod model, at the object that lacks the field", () => {
+    const [schema, ...more] = byCode(diagnostics, "schema");
+    assert.equal(more.length, 0, JSON.stringify(more));
+    assert.match(schema!.message, /Missing required property 'step_id'/);
+    assert.match(schema!.message, /\$\.steps\[6\]\.step_id/);
+    assert.equal(rangeText(text, schema!), "{");
+    assert.equal(schema!.range.start.line, text.split("\n").findIndex((line) => line.includes('{"modules": []}')));
+  });
+
+  it("unknown module_id, with the closest ids as a quick fix", async () => {
+    const [unknown] = byCode(diagnostics, "unknown-module");
+    assert.equal(rangeText(text, unknown!), '"user.selec"');
+    assert.equal(unknown!.severity, 1);
+    assert.match(unknown!.message, /Unknown module_id 'user\.selec'; did you mean 'user\.select'/);
+    const actions = await client.codeActions(workflow, [unknown!]);
+    assert.equal(actions[0]!.title, "Change module_id to 'user.select'");
+    assert.equal(actions[0]!.isPreferred, true);
+    const edit = actions[0]!.edit!.changes![uriOf(workflow)]![0]!;
+    assert.deepEqual(edit.range, unknown!.range);
+    assert.equal(edit.newText, '"user.select"');
+  });
+
+  it("missing required inputs (at the inputs key) and undeclared inputs (at the key)", () => {
+    const missing = byCode(diagnostics, "missing-input");
+    assert.equal(missing.length, 1, JSON.stringify(missing));
+    assert.match(missing[0]!.message, /Missing required input 'data' of user\.select/);
+    assert.equal(rangeText(text, missing[0]!), '"inputs"');
+    assert.equal(missing[0]!.range.start.line, text.split("\n").findIndex((line) => line.includes('"name": "nodata"')));
+    const unknown = byCode(diagnostics, "unknown-input");
+    assert.equal(unknown.length, 1);
+    assert.equal(rangeText(text, unknown[0]!), '"promt"');
+    assert.equal(unknown[0]!.severity, 2);
+    assert.match(unknown[0]!.message, /did you mean 'prompt'/);
+  });
+
+  it("$ref to a missing file, to invalid JSON, outside the workflow folder", () => {
+    const missing = byCode(diagnostics, "ref-missing-file");
+    assert.equal(missing.length, 1);
+    assert.equal(rangeText(text, missing[0]!), '"steps/missing.json"');
+    const invalid = byCode(diagnostics, "ref-invalid-json");
+    assert.equal(invalid.length, 1);
+    assert.equal(rangeText(text, invalid[0]!), '"steps/broken.json"');
+    assert.match(invalid[0]!.message, /line 1 column 19: PropertyNameExpected/);
+    const outside = byCode(diagnostics, "ref-outside-root");
+    assert.equal(outside.length, 1);
+    assert.equal(rangeText(text, outside[0]!), '"../outside.json"');
+  });
+
+  it("the invalid JSON itself and a ref cycle are reported in the files that hold them", async () => {
+    const broken = ws.path("wf/steps/broken.json");
+    const brokenDiagnostics = await client.waitForDiagnostics(broken, (list) => list.length > 0);
+    assert.equal(brokenDiagnostics[0]!.code, "invalid-json");
+    assert.deepEqual(brokenDiagnostics[0]!.range.start, { line: 0, character: 18 });
+    const loop = ws.path("wf/steps/loop.json");
+    const loopDiagnostics = await client.waitForDiagnostics(loop, (list) => list.length > 0);
+    const cycle = byCode(loopDiagnostics, "ref-cycle");
+    assert.equal(cycle.length, 1);
+    assert.match(cycle[0]!.message, /Circular reference detected: steps\/loop\.json/);
+    assert.equal(rangeText(DIAGNOSTICS_WORKSPACE["wf/steps/loop.json"]!, cycle[0]!), '"loop.json"');
+  });
+
+  it("Jinja2 syntax errors at the line/column inside a JSON string (escape-aware)", () => {
+    const syntax = byCode(diagnostics, "template-syntax");
+    assert.equal(syntax.length, 1, JSON.stringify(syntax));
+    const error = syntax[0]!;
+    assert.equal(error.severity, 1);
+    assert.match(error.message, /Jinja2 syntax error: unexpected 'end of print statement'/);
+    // The string has \n, \" and \u00e9 escapes before the error: the range must still land on `}}`.
+    const expected = text.indexOf("{{ 1 + }}") + "{{ 1 + ".length;
+    const lineStart = text.lastIndexOf("\n", expected) + 1;
+    assert.deepEqual(error.range.start, { line: text.slice(0, expected).split("\n").length - 1, character: expected - lineStart });
+    assert.equal(rangeText(text, error), "}");
+  });
+
+  it("Jinja2 syntax errors inside a $ref'd text file, at its line/column", async () => {
+    const prompt = ws.path("wf/prompts/user.txt");
+    const promptDiagnostics = await client.waitForDiagnostics(prompt, (list) => list.length > 0);
+    assert.equal(promptDiagnostics.length, 1, JSON.stringify(promptDiagnostics));
+    assert.equal(promptDiagnostics[0]!.code, "template-syntax");
+    assert.match(promptDiagnostics[0]!.message, /Encountered unknown tag 'endfor'/);
+    assert.deepEqual(promptDiagnostics[0]!.range.start, { line: 1, character: 25 });
+  });
+
+  it("state keys no earlier module produces, and the later producer's location", () => {
+    const later = byCode(diagnostics, "state-produced-later");
+    assert.equal(later.length, 1);
+    assert.equal(rangeText(text, later[0]!), "later_key");
+    assert.equal(later[0]!.severity, 2);
+    assert.match(later[0]!.message, /'choose' \(step 'main'\) produces it later/);
+    const related = later[0]!.relatedInformation![0]!;
+    assert.equal(related.location.uri, uriOf(workflow));
+    assert.equal(rangeText(text, related.location), '"later_key"');
+    const notProduced = byCode(diagnostics, "state-not-produced");
+    assert.equal(notProduced.length, 1);
+    assert.equal(rangeText(text, notProduced[0]!), "nowhere");
+    assert.match(notProduced[0]!.message, /No module produces state key 'nowhere'/);
+  });
+
+  it("duplicate module names and outputs_to_state keys that are not outputs", () => {
+    const duplicate = byCode(diagnostics, "duplicate-module-name");
+    assert.equal(duplicate.length, 1);
+    assert.equal(rangeText(text, duplicate[0]!), '"choose"');
+    assert.equal(duplicate[0]!.range.start.line, text.split("\n").findIndex((line) => line.includes('"module_id": "api.llm"')) + 1);
+    assert.equal(rangeText(text, duplicate[0]!.relatedInformation![0]!.location), '"choose"');
+    const output = byCode(diagnostics, "unknown-output");
+    assert.equal(output.length, 1);
+    assert.equal(rangeText(text, output[0]!), '"selectd_indices"');
+    assert.match(output[0]!.message, /did you mean 'selected_indices'/);
+  });
+
+  it("nothing else: client-side templates and valid references stay quiet", () => {
+    const expected = new Set([
+      "schema", "unknown-module", "missing-input", "unknown-input", "ref-missing-file", "ref-invalid-json", "ref-outside-root",
+      "template-syntax", "state-produced-later", "state-not-produced", "duplicate-module-name", "unknown-output",
+    ]);
+    assert.deepEqual(diagnostics.filter((d) => !expected.has(String(d.code))), []);
+    assert.equal(diagnostics.length, expected.size + 0, JSON.stringify(diagnostics.map((d) => [d.code, d.message])));
+  });
+
+  it("re-validates after an edit: fixing the module_id clears its diagnostic", async () => {
+    const fixed = text.replace('"user.selec"', '"user.select"');
+    await client.change(workflow, fixed);
+    const after = await client.waitForDiagnostics(workflow, (list) => byCode(list, "unknown-module").length === 0);
+    assert.ok(byCode(after, "ref-missing-file").length === 1);
+    await client.change(workflow, text);
+    await client.waitForDiagnostics(workflow, (list) => byCode(list, "unknown-module").length === 1);
+  });
+});
