@@ -1,28 +1,16 @@
 /**
  * The module framework and the explicit list of registered modules (modules.md §1.4). Adding a module
- * means one file under its category folder and one line in `MODULE_FACTORIES`.
+ * means one file under its category folder and one line in that folder's `index.ts`.
  */
-import { LlmCallModule } from "./api/llm";
-import { ClientWriteModule } from "./io/client-write";
-import { RenderTemplateModule } from "./io/render-template";
-import { WeightedKeywordsModule } from "./io/weighted-keywords";
+import { API_MODULES } from "./api";
+import { IO_MODULES } from "./io";
 import { createModuleRegistry, type ModuleRegistry } from "./registry";
-import { ExtractModule } from "./transform/extract";
-import { QueryModule } from "./transform/query";
+import { TRANSFORM_MODULES } from "./transform";
 import type { ModuleFactory } from "./types";
-import { SelectModule } from "./user/select";
-import { TextInputModule } from "./user/text-input";
+import { USER_MODULES } from "./user";
 
-export const MODULE_FACTORIES: readonly ModuleFactory[] = [
-  () => new TextInputModule(),
-  () => new SelectModule(),
-  () => new LlmCallModule(),
-  () => new RenderTemplateModule(),
-  () => new WeightedKeywordsModule(),
-  () => new ClientWriteModule(),
-  () => new ExtractModule(),
-  () => new QueryModule(),
-];
+/** Every module wfv implements, one list per category folder (each folder's index.ts). */
+export const MODULE_FACTORIES: readonly ModuleFactory[] = [...USER_MODULES, ...API_MODULES, ...IO_MODULES, ...TRANSFORM_MODULES];
 
 /** A registry holding every module wfv implements. */
 export function createDefaultModuleRegistry(): ModuleRegistry {

@@ -1,0 +1,6 @@
+/** The `user.*` modules: interactions answered by the author. */
+import type { ModuleFactory } from "../types";
+import { SelectModule } from "./select";
+import { TextInputModule } from "./text-input";
+
+export const USER_MODULES: readonly ModuleFactory[] = [() => new TextInputModule(), () => new SelectModule()];
