@@ -42,8 +42,8 @@ describe("wfv lsp --stdio: diagnostics", { timeout: 60_000 }, () => {
   it("schema errors from the zod model, at the object that lacks the field", () => {
     const [schema, ...more] = byCode(diagnostics, "schema");
     assert.equal(more.length, 0, JSON.stringify(more));
-    assert.match(schema!.message, /Missing required property 'step_id'/);
-    assert.match(schema!.message, /\$\.steps\[6\]\.step_id/);
+    assert.match(String(schema!.message), /Missing required property 'step_id'/);
+    assert.match(String(schema!.message), /\$\.steps\[6\]\.step_id/);
     assert.equal(rangeText(text, schema!), "{");
     assert.equal(schema!.range.start.line, text.split("\n").findIndex((line) => line.includes('{"modules": []}')));
   });
@@ -52,7 +52,7 @@ describe("wfv lsp --stdio: diagnostics", { timeout: 60_000 }, () => {
     const [unknown] = byCode(diagnostics, "unknown-module");
     assert.equal(rangeText(text, unknown!), '"user.selec"');
     assert.equal(unknown!.severity, 1);
-    assert.match(unknown!.message, /Unknown module_id 'user\.selec'; did you mean 'user\.select'/);
+    assert.match(String(unknown!.message), /Unknown module_id 'user\.selec'; did you mean 'user\.select'/);
     const actions = await client.codeActions(workflow, [unknown!]);
     assert.equal(actions[0]!.title, "Change module_id to 'user.select'");
     assert.equal(actions[0]!.isPreferred, true);
@@ -64,14 +64,14 @@ describe("wfv lsp --stdio: diagnostics", { timeout: 60_000 }, () => {
   it("missing required inputs (at the inputs key) and undeclared inputs (at the key)", () => {
     const missing = byCode(diagnostics, "missing-input");
     assert.equal(missing.length, 1, JSON.stringify(missing));
-    assert.match(missing[0]!.message, /Missing required input 'data' of user\.select/);
+    assert.match(String(missing[0]!.message), /Missing required input 'data' of user\.select/);
     assert.equal(rangeText(text, missing[0]!), '"inputs"');
     assert.equal(missing[0]!.range.start.line, text.split("\n").findIndex((line) => line.includes('"name": "nodata"')));
     const unknown = byCode(diagnostics, "unknown-input");
     assert.equal(unknown.length, 1);
     assert.equal(rangeText(text, unknown[0]!), '"promt"');
     assert.equal(unknown[0]!.severity, 2);
-    assert.match(unknown[0]!.message, /did you mean 'prompt'/);
+    assert.match(String(unknown[0]!.message), /did you mean 'prompt'/);
   });
 
   it("$ref to a missing file, to invalid JSON, outside the workflow folder", () => {
@@ -81,7 +81,7 @@ describe("wfv lsp --stdio: diagnostics", { timeout: 60_000 }, () => {
     const invalid = byCode(diagnostics, "ref-invalid-json");
     assert.equal(invalid.length, 1);
     assert.equal(rangeText(text, invalid[0]!), '"steps/broken.json"');
-    assert.match(invalid[0]!.message, /line 1 column 19: PropertyNameExpected/);
+    assert.match(String(invalid[0]!.message), /line 1 column 19: PropertyNameExpected/);
     const outside = byCode(diagnostics, "ref-outside-root");
     assert.equal(outside.length, 1);
     assert.equal(rangeText(text, outside[0]!), '"../outside.json"');
@@ -96,7 +96,7 @@ describe("wfv lsp --stdio: diagnostics", { timeout: 60_000 }, () => {
     const loopDiagnostics = await client.waitForDiagnostics(loop, (list) => list.length > 0);
     const cycle = byCode(loopDiagnostics, "ref-cycle");
     assert.equal(cycle.length, 1);
-    assert.match(cycle[0]!.message, /Circular reference detected: steps\/loop\.json/);
+    assert.match(String(cycle[0]!.message), /Circular reference detected: steps\/loop\.json/);
     assert.equal(rangeText(DIAGNOSTICS_WORKSPACE["wf/steps/loop.json"]!, cycle[0]!), '"loop.json"');
   });
 
@@ -105,7 +105,7 @@ describe("wfv lsp --stdio: diagnostics", { timeout: 60_000 }, () => {
     assert.equal(syntax.length, 1, JSON.stringify(syntax));
     const error = syntax[0]!;
     assert.equal(error.severity, 1);
-    assert.match(error.message, /Jinja2 syntax error: unexpected 'end of print statement'/);
+    assert.match(String(error.message), /Jinja2 syntax error: unexpected 'end of print statement'/);
     // The string has \n, \" and \u00e9 escapes before the error: the range must still land on `}}`.
     const expected = text.indexOf("{{ 1 + }}") + "{{ 1 + ".length;
     const lineStart = text.lastIndexOf("\n", expected) + 1;
@@ -118,7 +118,7 @@ describe("wfv lsp --stdio: diagnostics", { timeout: 60_000 }, () => {
     const promptDiagnostics = await client.waitForDiagnostics(prompt, (list) => list.length > 0);
     assert.equal(promptDiagnostics.length, 1, JSON.stringify(promptDiagnostics));
     assert.equal(promptDiagnostics[0]!.code, "template-syntax");
-    assert.match(promptDiagnostics[0]!.message, /Encountered unknown tag 'endfor'/);
+    assert.match(String(promptDiagnostics[0]!.message), /Encountered unknown tag 'endfor'/);
     assert.deepEqual(promptDiagnostics[0]!.range.start, { line: 1, character: 25 });
   });
 
@@ -127,14 +127,14 @@ describe("wfv lsp --stdio: diagnostics", { timeout: 60_000 }, () => {
     assert.equal(later.length, 1);
     assert.equal(rangeText(text, later[0]!), "later_key");
     assert.equal(later[0]!.severity, 2);
-    assert.match(later[0]!.message, /'choose' \(step 'main'\) produces it later/);
+    assert.match(String(later[0]!.message), /'choose' \(step 'main'\) produces it later/);
     const related = later[0]!.relatedInformation![0]!;
     assert.equal(related.location.uri, uriOf(workflow));
     assert.equal(rangeText(text, related.location), '"later_key"');
     const notProduced = byCode(diagnostics, "state-not-produced");
     assert.equal(notProduced.length, 1);
     assert.equal(rangeText(text, notProduced[0]!), "nowhere");
-    assert.match(notProduced[0]!.message, /No module produces state key 'nowhere'/);
+    assert.match(String(notProduced[0]!.message), /No module produces state key 'nowhere'/);
   });
 
   it("duplicate module names and outputs_to_state keys that are not outputs", () => {
@@ -146,7 +146,7 @@ describe("wfv lsp --stdio: diagnostics", { timeout: 60_000 }, () => {
     const output = byCode(diagnostics, "unknown-output");
     assert.equal(output.length, 1);
     assert.equal(rangeText(text, output[0]!), '"selectd_indices"');
-    assert.match(output[0]!.message, /did you mean 'selected_indices'/);
+    assert.match(String(output[0]!.message), /did you mean 'selected_indices'/);
   });
 
   it("nothing else: client-side templates and valid references stay quiet", () => {
