@@ -149,7 +149,7 @@ describe("a failed call never changes the caller's DB", () => {
   test("the object comes back as the same object, unmodified", async () => {
     const workflow = failingWorkflow();
     const first = await execute({ workflow, virtual_db: {}, target_step_id: TOPIC_STEP, target_module_name: "ask_topic", response: { value: "x" } });
-    const given = first.result.virtual_db as Record<string, unknown[]>;
+    const given = first.result.virtual_db as Record<string, Record<string, unknown>[]>;
     const before = JSON.stringify(given);
     const failed = await execute({ workflow, virtual_db: given, ...failingTarget });
     assertError(failed, "execution_failed");

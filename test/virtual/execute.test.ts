@@ -80,12 +80,12 @@ describe("execute, module mode", () => {
     const workflow = miniWorkflow();
     const first = await execute({ workflow, virtual_db: {}, target_step_id: TOPIC_STEP, target_module_name: "ask_topic" });
     assert.equal(typeof first.result.virtual_db, "object");
-    const given = first.result.virtual_db as Record<string, unknown[]>;
+    const given = first.result.virtual_db as Record<string, Record<string, unknown>[]>;
     const before = JSON.stringify(given);
     const answer = await execute({ workflow, virtual_db: given, target_step_id: TOPIC_STEP, target_module_name: "ask_topic", response: { value: "x" } });
     assert.equal(answer.status, "completed");
     assert.equal(JSON.stringify(given), before);
-    assert.ok((answer.result.virtual_db as Record<string, unknown[]>).events.length > given.events.length);
+    assert.ok((answer.result.virtual_db as Record<string, Record<string, unknown>[]>).events.length > given.events.length);
   });
 });
 

@@ -5,14 +5,14 @@
  * (the editor client's run-to-module loop, in-process), and the display-data refresh (ruling 9).
  */
 import { WfvError } from "../errors";
-import { isPlainObject } from "../modules/python";
+import { isPlainObject, isTruthy } from "../modules/python";
 import { EventType, type EventDocument, type WorkflowPosition } from "../repositories";
 import { moduleName, requireModule, requireStep, type Workflow } from "../workflow/model";
 import { autoSelectResponse } from "./auto-select";
 import { buildModuleContext } from "./context";
 import { executeFromPosition, executeStepModules, isTarget, loadModule, type RunScope } from "./executor";
 import { convertInteractionRequest, serializeInteractionRequest } from "./interaction-request";
-import { respond } from "./interaction";
+import { isRetryResponse, respond } from "./interaction";
 import { resolveModuleInputs } from "./resolve";
 import { describeModuleFailure, errorResponse, makeResponse, progressAt } from "./responses";
 import type { InteractionResponseData, WorkflowProgress, WorkflowResponse } from "./types";
@@ -95,15 +95,23 @@ export async function runModuleOnly(scope: RunScope, response: InteractionRespon
   return executeStepModules(scope, step, index, state, { onlyOne: true });
 }
 
-/** The answer last given to a module: on the lineage first, else on any branch of the run. */
+/** An answer that moved the run elsewhere (retry, jump, cancel) is not one to give again. */
+function isNavigation(response: InteractionResponseData): boolean {
+  return isTruthy(response.retry_requested) || isTruthy(response.jump_back_requested) || isTruthy(response.cancelled) || isRetryResponse(response);
+}
+
+/**
+ * The answer last given to a module (retry, jump and cancel answers aside): on the lineage first, else
+ * on any branch of the run.
+ */
 export function rememberedAnswer(scope: RunScope, stepId: string, name: string): InteractionResponseData | null {
   const { events } = scope.env.repos;
   const pick = (list: readonly EventDocument[]) => {
     for (let i = list.length - 1; i >= 0; i--) {
       const event = list[i];
-      if (event.step_id === stepId && event.module_name === name && isPlainObject(event.data?.response)) {
-        return event.data.response as InteractionResponseData;
-      }
+      if (event.step_id !== stepId || event.module_name !== name || !isPlainObject(event.data?.response)) continue;
+      const response = event.data.response as InteractionResponseData;
+      if (!isNavigation(response)) return response;
     }
     return null;
   };
