@@ -7,6 +7,7 @@ import { dbCommand } from "./commands/db";
 import { eventsCommand } from "./commands/events";
 import { historyCommand } from "./commands/history";
 import { lspCommand } from "./commands/lsp";
+import { mockCommand } from "./commands/mock";
 import { runCommand } from "./commands/run";
 import { serveCommand } from "./commands/serve";
 import { stateCommand } from "./commands/state";
@@ -27,6 +28,7 @@ const commands: Record<string, CliCommand> = {
   history: historyCommand,
   serve: serveCommand,
   lsp: lspCommand,
+  mock: mockCommand,
 };
 
 function helpText(): string {
