@@ -1,9 +1,119 @@
-import { UsageError, type CliCommand } from "../io";
+/**
+ * `wfv render`: one template through the resolver (exactly as a module input is resolved), or a
+ * batch of JSON-lines cases, one answer per line (the shape the differential tests compare).
+ */
+import { readFileSync } from "node:fs";
+import { WfvError } from "../../core/errors";
+import { toExtendedJson } from "../../core/json/extended-json";
+import { NaiveDateTime, parseJsonKeepingFloats, resolveString, TemplateError, type TemplateContext } from "../../core/template";
+import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs, printJson, readTextArg, type CliCommand } from "../io";
+
+const USAGE = `Usage: wfv render <template | @file> [--context <json | @file>] [--now <ISO>]
+       wfv render --batch <cases.jsonl | -> [--now <ISO>]
+
+Renders a template exactly as the original engine resolves a module input (Jinja2 3.1 semantics):
+a lone {{ expr }} gives its native value, anything else a string. Prints {"value": ...}.
+
+--context   {"state", "step", "config"}: the variables in scope (module = state).
+--now       freezes now() at a naive local date-time, e.g. 2026-02-14T09:05:07.
+--batch     JSON lines {"template", "context"?, "now"?}; prints one line per case:
+            {"value": ...} or {"error", "error_type", "exception", "kind", "line", "column", "details"}.
+
+Numbers written with a decimal point (1.0) stay floats, as they do in Python.`;
+
+interface CaseContext {
+  state?: Record<string, unknown>;
+  step?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return parseJsonKeepingFloats(text);
+  } catch (error) {
+    throw new WfvError("bad_request", `${what} is not valid JSON: ${(error as Error).message}`, { argument: what });
+  }
+}
+
+function frozenNow(iso: string | undefined): TemplateContext["now"] {
+  if (iso === undefined) return undefined;
+  let when: NaiveDateTime;
+  try {
+    when = NaiveDateTime.parseIso(iso);
+  } catch {
+    throw new WfvError("bad_request", `--now must be a naive ISO date-time such as 2026-02-14T09:05:07, got ${JSON.stringify(iso)}`, { now: iso });
+  }
+  return () => when;
+}
+
+function toContext(value: unknown, now: TemplateContext["now"]): TemplateContext {
+  if (value !== undefined && (value === null || typeof value !== "object" || Array.isArray(value))) {
+    throw new WfvError("bad_request", "the context must be an object {state, step, config}", {});
+  }
+  const context = (value ?? {}) as CaseContext;
+  return { state: context.state ?? {}, step: context.step ?? {}, config: context.config ?? {}, now };
+}
+
+/** A template failure in the CLI's one error shape, plus the Python exception class for comparisons. */
+export function templateFailure(error: TemplateError): Record<string, unknown> {
+  const position = { line: error.line ?? null, column: error.column ?? null };
+  return {
+    error: error.message,
+    error_type: "resolution_failed",
+    exception: error.exception,
+    kind: error.kind,
+    ...position,
+    details: { exception: error.exception, kind: error.kind, reason: error.reason, ...position },
+  };
+}
+
+function renderOne(template: string, context: TemplateContext): Record<string, unknown> {
+  try {
+    return { value: toExtendedJson(resolveString(template, context)) };
+  } catch (error) {
+    if (error instanceof TemplateError) return templateFailure(error);
+    throw error;
+  }
+}
+
+function runBatch(source: string, nowOption: string | undefined): number {
+  const text = source === "-" ? readFileSync(0, "utf8") : readTextArg(`@${source}`);
+  const defaultNow = frozenNow(nowOption);
+  for (const [index, line] of text.split("\n").entries()) {
+    if (!line.trim()) continue;
+    let answer: Record<string, unknown>;
+    try {
+      const testCase = parseJson(line, `line ${index + 1}`) as { template?: unknown; context?: unknown; now?: unknown };
+      if (typeof testCase?.template !== "string") throw new WfvError("bad_request", `line ${index + 1}: "template" must be a string`, { line: index + 1 });
+      const now = typeof testCase.now === "string" ? frozenNow(testCase.now) : defaultNow;
+      answer = renderOne(testCase.template, toContext(testCase.context, now));
+    } catch (error) {
+      if (!(error instanceof WfvError)) throw error;
+      answer = error.toJSON();
+    }
+    process.stdout.write(JSON.stringify(answer) + "\n");
+  }
+  return EXIT_OK;
+}
 
 export const renderCommand: CliCommand = {
   summary: "Render a Jinja2 template exactly as the original engine",
-  usage: "wfv render (not implemented yet)",
-  run() {
-    throw new UsageError("wfv render is not implemented yet");
+  usage: USAGE,
+  run(args) {
+    const { values, positionals } = parseCommandArgs(args, {
+      context: { type: "string" },
+      batch: { type: "string" },
+      now: { type: "string" },
+    });
+    if (values.batch !== undefined) {
+      if (positionals.length) throw new UsageError("--batch takes no template argument");
+      return runBatch(values.batch, values.now);
+    }
+    if (positionals.length !== 1) throw new UsageError("expected one template (inline or @file)");
+    const template = readTextArg(positionals[0]);
+    const contextValue = values.context === undefined ? undefined : parseJson(readTextArg(values.context), "--context");
+    const answer = renderOne(template, toContext(contextValue, frozenNow(values.now)));
+    printJson(answer);
+    return "error" in answer ? EXIT_FAILURE : EXIT_OK;
   },
 };
