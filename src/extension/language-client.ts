@@ -1,0 +1,88 @@
+/**
+ * The extension side of the workflow language server (vscode-languageclient): starts `dist/server.js`
+ * in its own Node process, and forwards the live virtual state for hover. A thin adapter — all
+ * analysis lives in the server (`src/server`), which never imports `vscode`.
+ */
+import * as vscode from "vscode";
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+import {
+  LANGUAGE_SERVER_ID,
+  LANGUAGE_SERVER_NAME,
+  StateKeysRequest,
+  VirtualStateNotification,
+  type StateKeyInfo,
+} from "../shared/lsp";
+
+let client: LanguageClient | undefined;
+let starting: Promise<LanguageClient | undefined> | undefined;
+/** States pushed before the server was up; sent once it is. */
+const pendingStates = new Map<string, { state: Record<string, unknown> | null; label?: string }>();
+
+/** The files the server analyses: workflow and step JSON, and the templates they `$ref`. */
+export const WORKFLOW_DOCUMENT_SELECTOR = [
+  { scheme: "file", language: "json" },
+  { scheme: "file", language: "jsonc" },
+  { scheme: "file", pattern: "**/*.{txt,j2,jinja,jinja2}" },
+];
+
+/**
+ * Starts the language client once (later calls return the same client). Resolves to undefined when the
+ * `wfv.languageServer.enabled` setting is off or the server cannot start (the error is shown, since VS
+ * Code does not report a failing activation by itself).
+ */
+export function startLanguageClient(context: vscode.ExtensionContext): Promise<LanguageClient | undefined> {
+  starting ??= start(context);
+  return starting;
+}
+
+async function start(context: vscode.ExtensionContext): Promise<LanguageClient | undefined> {
+  if (!vscode.workspace.getConfiguration("wfv").get<boolean>("languageServer.enabled", true)) return undefined;
+  const serverModule = context.asAbsolutePath("dist/server.js");
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ["--nolazy", "--inspect=6019"] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: WORKFLOW_DOCUMENT_SELECTOR,
+    diagnosticCollectionName: LANGUAGE_SERVER_ID,
+  };
+  const created = new LanguageClient(LANGUAGE_SERVER_ID, LANGUAGE_SERVER_NAME, serverOptions, clientOptions);
+  context.subscriptions.push({ dispose: () => void stopLanguageClient() });
+  try {
+    await created.start();
+  } catch (error) {
+    void vscode.window.showErrorMessage(`The wfv language server did not start: ${(error as Error)?.message ?? String(error)}`);
+    starting = undefined;
+    return undefined;
+  }
+  client = created;
+  for (const [workflowUri, { state, label }] of pendingStates) void client.sendNotification(VirtualStateNotification.type, { workflowUri, state, label });
+  pendingStates.clear();
+  return client;
+}
+
+export async function stopLanguageClient(): Promise<void> {
+  const running = client;
+  client = undefined;
+  starting = undefined;
+  if (running && running.state !== State.Stopped) await running.stop();
+}
+
+/**
+ * Tells the server the live state of a workflow's virtual DB (hover over `{{ state.x }}` shows it).
+ * `state: null` forgets it (e.g. after a reset). Safe to call before the server is up.
+ */
+export function pushVirtualState(workflow: vscode.Uri | string, state: Record<string, unknown> | null, label?: string): void {
+  const workflowUri = typeof workflow === "string" ? vscode.Uri.file(workflow).toString() : workflow.toString();
+  if (client && client.state === State.Running) void client.sendNotification(VirtualStateNotification.type, { workflowUri, state, label });
+  else pendingStates.set(workflowUri, { state, label });
+}
+
+/** The state keys a workflow produces (before `position`, when given), from the server's analysis. */
+export async function requestStateKeys(document: vscode.Uri, position?: vscode.Position): Promise<StateKeyInfo[]> {
+  if (!client || client.state !== State.Running) return [];
+  return client.sendRequest(StateKeysRequest.type, {
+    uri: document.toString(),
+    position: position ? { line: position.line, character: position.character } : undefined,
+  });
+}
