@@ -95,6 +95,8 @@ class LoopContext implements AttributeSource {
 }
 
 const conditionalTypes = new Set(["if", "condexpr"]);
+/** The globals hold no per-render state (cycler/joiner are factories), so one set serves all renders. */
+const sharedGlobals = makeGlobals();
 
 /** Jinja rejects unknown filters and tests when compiling, except inside conditionals (runtime). */
 export function validateNames(ast: TemplateAst | Expr): void {
@@ -163,7 +165,7 @@ export class Interpreter {
       }),
     );
     if (context.extra) for (const [key, value] of Object.entries(context.extra)) this.root.vars.set(key, value);
-    this.globals = makeGlobals();
+    this.globals = sharedGlobals;
     this.strictUndefined = context.undefinedMode === "default";
   }
 
