@@ -85,3 +85,51 @@ export const DIAGNOSTICS_WORKSPACE: Record<string, string> = {
   "wf/steps/broken.json": `{ "step_id": "b", }`,
   "wf/steps/loop.json": `{"step_id": "l", "modules": [{"module_id": "transform.extract", "name": "lp", "inputs": {"x": {"$ref": "loop.json", "type": "json"}}}]}`,
 };
+
+/** A workflow whose second step is a step file with templates, a schema ref and a prompt file. */
+export const FEATURES_WORKSPACE: Record<string, string> = {
+  "wf/workflow.json": `{
+  "workflow_id": "feat",
+  "steps": [
+    {"$ref": "steps/one.json", "type": "json"},
+    {"$ref": "steps/two.json", "type": "json"}
+  ]
+}
+`,
+  "wf/steps/one.json": `{
+  "step_id": "one",
+  "modules": [
+    {"module_id": "user.text_input", "name": "ask", "inputs": {"prompt": "Colors?"}, "outputs_to_state": {"value": "colors"}}
+  ]
+}
+`,
+  "wf/steps/two.json": `{
+  "step_id": "two",
+  "modules": [
+    {
+      "module_id": "user.select",
+      "name": "pick",
+      "inputs": {
+        "resolver_schema": {"type": "object", "properties": {"data": {"resolver": "server"}, "prompt": {"resolver": "server"}}},
+        "data": "{{ state.colors }}",
+        "prompt": "Pick one of {{ state.ask.value }}",
+        "schema": {"$ref": "../schemas/s.json", "type": "json"}
+      },
+      "outputs_to_state": {"selected_data": "picked"}
+    },
+    {
+      "module_id": "api.llm",
+      "name": "describe",
+      "inputs": {
+        "resolver_schema": {"type": "object", "properties": {"input": {"resolver": "server"}}},
+        "input": {"$ref": "../prompts/p.txt", "type": "jinja2"}
+      },
+      "outputs_to_state": {"response": "description"}
+    }
+  ]
+}
+`,
+  "wf/schemas/s.json": `{"type": "object"}\n`,
+  "wf/prompts/p.txt": "Describe {{ state.picked }} in {{ state.colors | upper }}.\n",
+  "lone/step.json": `{"step_id": "lone", "modules": [{"module_id": "io.render_template", "name": "r", "inputs": {"resolver_schema": {"type": "object", "properties": {"template": {"resolver": "server"}}}, "template": "{{ state.colors }}"}}]}\n`,
+};
