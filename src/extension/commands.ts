@@ -110,12 +110,11 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: Controll
     await ensureIndexed();
     const workflowFile = await pickWorkflow(ctx, "Show the state of which workflow?");
     if (!workflowFile) return;
-    const state = ctx.lastStateOf(workflowFile) ?? panels.lastView(workflowFile)?.state ?? null;
+    const state = (await ctx.stateOf(workflowFile)) ?? panels.lastView(workflowFile)?.state ?? null;
     if (!state) {
       void vscode.window.showInformationMessage("wfv: no state yet: run a module first.");
       return;
     }
-    if (panels.has(workflowFile)) panels.showState(workflowFile, state);
     const document = await vscode.workspace.openTextDocument({ language: "json", content: JSON.stringify(state, null, 2) });
     await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   });

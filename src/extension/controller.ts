@@ -219,6 +219,19 @@ export class Controller implements vscode.Disposable {
     return this.lastState.get(workflowFile);
   }
 
+  /** The workflow's state as the engine rebuilds it from the stored DB (falls back to the last run's). */
+  async stateOf(workflowFile: string): Promise<Record<string, unknown> | undefined> {
+    const stored = await this.store.get(this.relative(workflowFile));
+    if (stored.virtualDb !== "" && this.engine.state) {
+      try {
+        return toJson(this.engine.state(stored.virtualDb)) as Record<string, unknown>;
+      } catch (error) {
+        logAt("warn", `cannot rebuild the state: ${(error as Error).message}`);
+      }
+    }
+    return this.lastState.get(workflowFile);
+  }
+
   // ------------------------------------------------------------------ running
 
   /** Runs a module (first call: no response) and shows the result in the workflow's panel. */

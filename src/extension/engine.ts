@@ -54,6 +54,8 @@ export interface ExecuteOptions {
 export interface VirtualEngine {
   execute(request: ExecuteRequest, options?: ExecuteOptions): Promise<VirtualResponse>;
   subAction?(request: SubActionRequest, options?: ExecuteOptions): Promise<SubActionOutcome>;
+  /** The run's hierarchical state (`steps`, `state_mapped`, `files`) held in a DB. */
+  state?(virtualDb: string | null): Record<string, unknown>;
 }
 
 /** The compressed DB a response carries (`result.virtual_db`), if any. */

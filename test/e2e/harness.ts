@@ -1,0 +1,196 @@
+/**
+ * Starts and stops a real VS Code (code-server from ../shared/vscode-e2e, installed by its install.sh)
+ * for the extension tests: the same launch as the shared start.sh, plus a Workspace Trust switch (start.sh
+ * always disables trust). One server at a time; `stop()` ends its whole process group.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { homedir, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const REPO = resolve(__dirname, "..", "..");
+export const SHARED_E2E = resolve(process.env.WFV_SHARED_DIR ?? join(REPO, "..", "shared"), "vscode-e2e");
+export const E2E_HOME = process.env.VSCODE_E2E_HOME ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "vscode-e2e");
+
+function nodeDir(): string | undefined {
+  const base = join(E2E_HOME, "node", "node_modules");
+  if (!existsSync(base)) return undefined;
+  const dir = readdirSync(base).find((d) => d.startsWith("node-linux-"));
+  return dir ? join(base, dir) : undefined;
+}
+
+const CODE_SERVER = join(E2E_HOME, "code-server", "node_modules", "code-server", "out", "node", "entry.js");
+
+/** Why the real-VS-Code tests cannot run here, or undefined when they can. */
+export function unavailableReason(): string | undefined {
+  if (process.env.WFV_SKIP_E2E === "1") return "WFV_SKIP_E2E=1";
+  if (!nodeDir() || !existsSync(CODE_SERVER)) return `code-server is not installed in ${E2E_HOME} (run ../shared/vscode-e2e/install.sh)`;
+  if (!existsSync("/usr/bin/chromium") && !process.env.VSCODE_E2E_CHROMIUM) return "Debian chromium is not installed";
+  return undefined;
+}
+
+/** The shared Playwright helpers (lib/vscode-web.js), loaded from ../shared. */
+export function vscodeWeb(): any {
+  return createRequire(__filename)(join(SHARED_E2E, "lib", "vscode-web.js"));
+}
+
+export interface ServerOptions {
+  workspace: string;
+  /** The extension folder (link, devpath) or a .vsix (vsix). */
+  extension: string;
+  load: "link" | "devpath" | "vsix";
+  /** Workspace Trust on (the folder then opens in Restricted Mode). Default: off, as start.sh. */
+  trust?: boolean;
+  name: string;
+}
+
+export interface Server {
+  url: string;
+  state: string;
+  workspace: string;
+  artifacts: string;
+  devPath: string;
+  /** The environment lib/vscode-web.js reads. */
+  env: Record<string, string>;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/healthz`);
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** A fresh copy of the e2e workspace: the cc example workflow plus the fixtures (inline, broken, invalid). */
+export function makeWorkspace(parent: string): string {
+  const ws = join(parent, "ws");
+  mkdirSync(ws, { recursive: true });
+  cpSync(join(REPO, "examples", "workflows", "cc"), join(ws, "cc"), { recursive: true });
+  cpSync(join(REPO, "test", "e2e", "fixtures", "ws"), ws, { recursive: true });
+  return ws;
+}
+
+export async function startServer(options: ServerOptions): Promise<Server> {
+  const node = nodeDir();
+  if (!node) throw new Error(unavailableReason());
+  const state = mkdtempSync(join(tmpdir(), `wfv-e2e-${options.name}-`));
+  for (const d of ["user-data/User", "extensions", "xdg-config", "xdg-data", "artifacts"]) mkdirSync(join(state, d), { recursive: true });
+  const settings = JSON.parse(readFileSync(join(SHARED_E2E, "settings.json"), "utf8")) as Record<string, unknown>;
+  if (options.trust) {
+    Object.assign(settings, {
+      "security.workspace.trust.enabled": true,
+      "security.workspace.trust.startupPrompt": "never",
+      "security.workspace.trust.emptyWindow": false,
+      "security.workspace.trust.untrustedFiles": "open",
+    });
+  }
+  writeFileSync(join(state, "user-data", "User", "settings.json"), JSON.stringify(settings, null, 2));
+  const env = { ...process.env, XDG_CONFIG_HOME: join(state, "xdg-config"), XDG_DATA_HOME: join(state, "xdg-data"), PATH: `${join(node, "bin")}:${process.env.PATH}` };
+  const nodeBin = join(node, "bin", "node");
+  const common = ["--user-data-dir", join(state, "user-data"), "--extensions-dir", join(state, "extensions")];
+  const extra: string[] = [];
+  let devPath = "";
+  if (options.load === "link") {
+    const pkg = JSON.parse(readFileSync(join(options.extension, "package.json"), "utf8")) as { publisher: string; name: string; version: string };
+    spawnSync("ln", ["-s", options.extension, join(state, "extensions", `${pkg.publisher}.${pkg.name}-${pkg.version}`)]);
+  } else if (options.load === "vsix") {
+    const installed = spawnSync(nodeBin, [CODE_SERVER, ...common, "--install-extension", options.extension], { env, encoding: "utf8" });
+    writeFileSync(join(state, "install-extension.log"), `${installed.stdout}\n${installed.stderr}`);
+    if (installed.status !== 0) throw new Error(`installing the vsix failed: ${installed.stdout}\n${installed.stderr}`);
+  } else {
+    extra.push("--vscode-option", "enable-smoke-test-driver");
+    devPath = options.extension;
+  }
+  const port = await freePort();
+  const logFd = openSync(join(state, "code-server.log"), "w");
+  const child = spawn(
+    nodeBin,
+    [
+      CODE_SERVER,
+      ...common,
+      "--bind-addr",
+      `127.0.0.1:${port}`,
+      "--auth",
+      "none",
+      "--disable-telemetry",
+      "--disable-update-check",
+      ...(options.trust ? [] : ["--disable-workspace-trust"]),
+      "--disable-getting-started-override",
+      "--ignore-last-opened",
+      "--reconnection-grace-time",
+      "30",
+      ...extra,
+      options.workspace,
+    ],
+    { env, detached: true, stdio: ["ignore", logFd, logFd] },
+  );
+  const exited = new Promise<void>((resolveExit) => child.once("exit", () => resolveExit()));
+  let alive = true;
+  child.once("exit", () => (alive = false));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (!alive || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {
+      return;
+    }
+    const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10000).unref())]);
+    if (!killed) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // gone
+      }
+    }
+  };
+  // Wait for /healthz (or for the server to die).
+  for (;;) {
+    if (await healthy(url)) break;
+    if (!alive) throw new Error(`code-server died:\n${readFileSync(join(state, "code-server.log"), "utf8")}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const artifacts = join(REPO, ".test-artifacts", "e2e", options.name);
+  mkdirSync(artifacts, { recursive: true });
+  return {
+    url,
+    state,
+    workspace: options.workspace,
+    artifacts,
+    devPath,
+    env: {
+      VSCODE_E2E_URL: url,
+      VSCODE_E2E_WORKSPACE: options.workspace,
+      VSCODE_E2E_DEV_PATH: devPath,
+      VSCODE_E2E_STATE: state,
+      VSCODE_E2E_ARTIFACTS: artifacts,
+      VSCODE_E2E_HOME: E2E_HOME,
+    },
+    log: () => readFileSync(join(state, "code-server.log"), "utf8"),
+    stop,
+  };
+}
+
+/** Points lib/vscode-web.js (which reads process.env) at a server. */
+export function useServer(server: Server): void {
+  for (const key of ["VSCODE_E2E_URL", "VSCODE_E2E_WORKSPACE", "VSCODE_E2E_DEV_PATH", "VSCODE_E2E_STATE", "VSCODE_E2E_ARTIFACTS"]) delete process.env[key];
+  Object.assign(process.env, server.env);
+  if (!server.devPath) delete process.env.VSCODE_E2E_DEV_PATH;
+}

@@ -1,0 +1,208 @@
+/**
+ * In-host tests: an `extensionTestsPath` module (the contract @vscode/test-electron uses), run inside the
+ * real Node extension host of code-server. VS Code calls `run()`; a rejection fails the run. Bundled by
+ * the e2e test with esbuild (`vscode` external). No sleeps: every wait is for a condition.
+ *
+ * With Workspace Trust off (the default launch) it covers activation, lenses on workflow and step
+ * files, runs, the storage round trip, unreadable storage, reset and JSON errors. Launched with trust on
+ * (Restricted Mode), it checks that lenses say why running is disabled and that nothing runs.
+ */
+import * as assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as vscode from "vscode";
+import type { WfvApi } from "../../../src/extension/extension";
+import { WorkflowDbStore } from "../../../src/extension/storage";
+import { decodeStored, storageFileName } from "../../../src/extension/storage-codec";
+
+const EXTENSION_ID = "wfv.wfv";
+const results: string[] = [];
+let failures = 0;
+
+async function test(name: string, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+    results.push(`ok - ${name}`);
+  } catch (error) {
+    failures++;
+    results.push(`not ok - ${name}: ${(error as Error)?.stack ?? error}`);
+  } finally {
+    console.log(results[results.length - 1]);
+  }
+}
+
+/** Polls `probe` until it returns a value that is not undefined (VS Code updates asynchronously). */
+async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+async function lenses(uri: vscode.Uri): Promise<{ title: string; line: number; args: unknown[] }[]> {
+  const found = (await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", uri, 1000)) ?? [];
+  return found.filter((l) => l.command).map((l) => ({ title: l.command!.title, line: l.range.start.line, args: l.command!.arguments ?? [] }));
+}
+
+async function open(ws: vscode.Uri, rel: string): Promise<vscode.TextDocument> {
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(ws, rel));
+  await vscode.window.showTextDocument(document);
+  return document;
+}
+
+export async function run(): Promise<void> {
+  const ws = vscode.workspace.workspaceFolders![0].uri;
+  const extension = vscode.extensions.getExtension<WfvApi>(EXTENSION_ID);
+  assert.ok(extension, `extension ${EXTENSION_ID} not found`);
+  const trusted = vscode.workspace.isTrusted;
+  console.log(`# wfv in-host tests (workspace ${trusted ? "trusted" : "restricted"})`);
+
+  await test("activation: only on JSON files and the panel (no * or startup activation)", async () => {
+    const events = (extension.packageJSON as { activationEvents: string[] }).activationEvents;
+    assert.deepEqual(events, ["onLanguage:json", "onWebviewPanel:wfv.panel"]);
+  });
+
+  const stepUri = vscode.Uri.joinPath(ws, "cc/steps/1_user_input/step.json");
+  let api!: WfvApi;
+  await test("activation: opening a step file activates wfv and indexes the workflows", async () => {
+    await open(ws, "cc/steps/1_user_input/step.json");
+    api = await until("activation", async () => (extension.isActive ? extension.exports : undefined));
+    await api.indexed();
+    console.log(`# activation ${api.activationMs.toFixed(1)} ms (activate() ${api.activateOnlyMs.toFixed(1)} ms)`);
+    const workflows = api.controller.catalog.workflows().map((f) => vscode.workspace.asRelativePath(f, false));
+    assert.ok(workflows.includes("cc/workflow_v3.json"), workflows.join(", "));
+    assert.ok(workflows.includes("inline/workflow.json"));
+    assert.equal(api.controller.workflowFor(stepUri.fsPath), join(ws.fsPath, "cc", "workflow_v3.json"));
+  });
+
+  if (!trusted) {
+    await test("trust: in Restricted Mode the lenses say why running is disabled", async () => {
+      const found = await until("blocked lenses", async () => {
+        const l = await lenses(stepUri);
+        return l.length === 2 ? l : undefined;
+      });
+      for (const lens of found) assert.match(lens.title, /Running is disabled: this workspace is not trusted/);
+      assert.ok(!found.some((l) => /Run module virtually/.test(l.title)));
+    });
+    await test("trust: nothing runs in Restricted Mode (command refused, no DB written)", async () => {
+      await vscode.commands.executeCommand("wfv.runModuleVirtually", stepUri, "user_input", "select_pet_type");
+      const stored = await api.controller.store.get("cc/workflow_v3.json");
+      assert.equal(stored.virtualDb, "");
+      assert.deepEqual(stored.runs, {});
+      assert.equal(existsSync(api.controller.store.fileFor("cc/workflow_v3.json")), false);
+    });
+    if (failures > 0) throw new Error(`${failures} in-host test(s) failed`);
+    return;
+  }
+
+  await test("lenses: a step file gets Run module virtually + Run up to here above each module", async () => {
+    const found = await lenses(stepUri);
+    const run = found.filter((l) => l.title.includes("Run module virtually"));
+    const upTo = found.filter((l) => l.title.includes("Run up to here"));
+    assert.equal(run.length, 2);
+    assert.equal(upTo.length, 2);
+    assert.deepEqual(run.map((l) => l.args.slice(1)), [["user_input", "select_pet_type"], ["user_input", "select_aesthetic"]]);
+    const text = (await vscode.workspace.openTextDocument(stepUri)).getText().split("\n");
+    for (const lens of run) assert.match(text[lens.line], /^\s*\{\s*$/, "a lens sits on the module object's line");
+  });
+
+  const inlineUri = vscode.Uri.joinPath(ws, "inline/workflow.json");
+  await test("lenses: a workflow file with inline steps gets lenses for its modules; one of $refs gets none", async () => {
+    await open(ws, "inline/workflow.json");
+    const found = await lenses(inlineUri);
+    assert.deepEqual(found.filter((l) => l.title.includes("Run module virtually")).map((l) => l.args[2]), ["pick_color", "describe"]);
+    await open(ws, "cc/workflow_v3.json");
+    assert.equal((await lenses(vscode.Uri.joinPath(ws, "cc/workflow_v3.json"))).length, 0);
+  });
+
+  await test("lenses: a JSON error gets no run lens but a clear message", async () => {
+    await open(ws, "invalid/workflow.json");
+    const found = await lenses(vscode.Uri.joinPath(ws, "invalid/workflow.json"));
+    assert.equal(found.length, 1);
+    assert.match(found[0].title, /Not runnable: JSON error: PropertyNameExpected at line 4/);
+  });
+
+  await test("run: select_pet_type asks, Dog answers, outputs and state hold Dog", async () => {
+    await open(ws, "cc/steps/1_user_input/step.json");
+    const first = (await vscode.commands.executeCommand("wfv.runModuleVirtually", stepUri, "user_input", "select_pet_type")) as any;
+    assert.equal(first.status, "awaiting_input", JSON.stringify(first.error));
+    assert.equal(first.interaction.interaction_type, "select_from_structured");
+    const answer = await api.controller.submit(first.runId, { selected_indices: [1] });
+    assert.ok(answer);
+    assert.equal(answer.status, "completed", JSON.stringify(answer.error));
+    assert.match(JSON.stringify(answer.outputs), /"Dog"/);
+    assert.ok(answer.changes && answer.changes.events.length > 0, "the run stored events");
+  });
+
+  const storeFile = () => api.controller.store.fileFor("cc/workflow_v3.json");
+  await test("storage: the DB is written (compressed, atomically) under storageUri and reads back", async () => {
+    const file = storeFile();
+    assert.ok(existsSync(file), file);
+    const decoded = decodeStored(readFileSync(file));
+    assert.ok(decoded.ok, decoded.ok ? "" : decoded.reason);
+    assert.ok(decoded.value.virtualDb.startsWith("H4sI"), "base64 gzip");
+    assert.equal(decoded.value.runs["user_input/select_pet_type"].status, "completed");
+    const dir = api.controller.store.directory;
+    assert.deepEqual(readdirSync(dir).filter((n) => n.endsWith(".tmp")), [], "no temp files left");
+    const again = new WorkflowDbStore(dir, { unreadable: () => assert.fail("unreadable") });
+    assert.equal((await again.get("cc/workflow_v3.json")).virtualDb, decoded.value.virtualDb);
+  });
+
+  await test("lenses: a status lens shows the last result, and stale after an edit before it", async () => {
+    const status = await until("status lens", async () => (await lenses(stepUri)).find((l) => /completed/.test(l.title)));
+    assert.doesNotMatch(status.title, /stale/);
+    const document = await vscode.workspace.openTextDocument(stepUri);
+    const at = document.getText().indexOf("What type of pet is this video for?");
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(stepUri, new vscode.Range(document.positionAt(at), document.positionAt(at + 4)), "Which");
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await until("stale lens", async () => (await lenses(stepUri)).find((l) => /completed · stale/.test(l.title)));
+    await vscode.commands.executeCommand("undo");
+    await until("fresh lens", async () => (await lenses(stepUri)).find((l) => /completed$/.test(l.title)));
+  });
+
+  await test("storage: an unreadable stored DB is moved aside and reported, never dropped", async () => {
+    const dir = api.controller.store.directory;
+    const file = join(dir, storageFileName("inline/workflow.json"));
+    writeFileSync(file, "this is not a DB");
+    const reports: string[] = [];
+    const store = new WorkflowDbStore(dir, { unreadable: (wf, moved, reason) => reports.push(`${wf}|${moved}|${reason}`) });
+    const stored = await store.get("inline/workflow.json");
+    assert.equal(stored.virtualDb, "");
+    assert.equal(reports.length, 1);
+    const moved = reports[0].split("|")[1];
+    assert.equal(readFileSync(moved, "utf8"), "this is not a DB");
+    assert.equal(existsSync(file), false);
+  });
+
+  await test("reset: Virtual: Reset DB empties the workflow's DB and its statuses", async () => {
+    await vscode.commands.executeCommand("wfv.resetDb", stepUri);
+    const decoded = decodeStored(readFileSync(storeFile()));
+    assert.ok(decoded.ok);
+    assert.equal(decoded.value.virtualDb, "");
+    assert.deepEqual(decoded.value.runs, {});
+    await until("no status lens", async () => ((await lenses(stepUri)).some((l) => /completed/.test(l.title)) ? undefined : true));
+  });
+
+  await test("export/import: the compressed blob round-trips through files", async () => {
+    const first = (await vscode.commands.executeCommand("wfv.runModuleVirtually", stepUri, "user_input", "select_pet_type")) as any;
+    assert.equal(first.status, "awaiting_input");
+    const target = vscode.Uri.joinPath(ws, "exported.wfvdb");
+    await vscode.commands.executeCommand("wfv.exportDb", target);
+    const blob = readFileSync(target.fsPath, "utf8");
+    assert.ok(blob.startsWith("H4sI"));
+    await vscode.commands.executeCommand("wfv.resetDb", stepUri);
+    await vscode.commands.executeCommand("wfv.importDb", target);
+    assert.equal((await api.controller.store.get("cc/workflow_v3.json")).virtualDb, blob);
+  });
+
+  if (failures > 0) throw new Error(`${failures} in-host test(s) failed`);
+}

@@ -1,0 +1,228 @@
+/**
+ * wfv in a real VS Code (code-server + Debian Chromium + playwright-core, ../shared/vscode-e2e), in one
+ * file so `npm test` never runs two code-servers at once. In order:
+ *   1. in-host tests (extensionTestsPath contract) in the Extension Development Host, trust off;
+ *   2. the same module with Workspace Trust on (Restricted Mode);
+ *   3. UI tests driving the workbench: lens → panel → Dog → Submit → outputs; Run up to here;
+ *      window reload; Virtual: Reset DB; a broken template's resolution_failed and Go to source;
+ *   4. the packaged .vsix (`npm run package`) installed into code-server, first UI test again.
+ * Every server and browser is stopped in `after`/`finally`, also on failure. Screenshots go to
+ * .test-artifacts/e2e/<phase>/. No sleeps: every wait is for a DOM state, a file or an event.
+ */
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import * as esbuild from "esbuild";
+import { makeWorkspace, REPO, startServer, unavailableReason, useServer, vscodeWeb, type Server } from "./harness";
+
+const skip = unavailableReason();
+const vs = skip ? undefined : vscodeWeb();
+const BUILT = existsSync(join(REPO, "dist", "extension.js")) && existsSync(join(REPO, "dist", "webview.js"));
+const skipReason = skip ?? (BUILT ? undefined : "dist/ is not built (npm run build)");
+
+/** Bundles the in-host test module (TypeScript) into a .js the extension host can require. */
+async function bundleInHostTests(): Promise<string> {
+  // Inside the extension's folder: VS Code maps `require("vscode")` to an extension by path.
+  const outfile = join(REPO, ".test-artifacts", "e2e", "in-host-tests.js");
+  await esbuild.build({
+    entryPoints: [join(REPO, "test", "e2e", "in-host", "index.ts")],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    outfile,
+    external: ["vscode"],
+    mainFields: ["module", "main"],
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+/** Runs an extensionTestsPath module in the server's extension host (as run-ext-tests.js does). */
+async function runInHost(server: Server, testsPath: string): Promise<{ code: number | string; lines: string[] }> {
+  const browser = await vs.launchBrowser();
+  const lines: string[] = [];
+  try {
+    const page = await browser.newPage();
+    page.on("console", (m: { text(): string }) => {
+      const t = m.text().replace(/^%c\s*\w+\s+color:\s*#\w+\s*/, "");
+      if (process.env.WFV_E2E_VERBOSE) console.log(`    [console] ${t}`);
+      if (/^(ok\b|not ok\b|# )/.test(t)) {
+        lines.push(t);
+        console.log(`    [in-host] ${t.split("\n")[0]}`);
+      }
+    });
+    let resolveExit!: (code: number | string) => void;
+    const exited = new Promise<number | string>((r) => (resolveExit = r));
+    await page.exposeFunction("codeAutomationExit", (code: number) => resolveExit(code));
+    const u = new URL(server.url);
+    u.searchParams.set("folder", server.workspace);
+    u.searchParams.set(
+      "payload",
+      JSON.stringify([
+        ["extensionDevelopmentPath", `vscode-remote://${u.host}${server.devPath}`],
+        ["extensionTestsPath", `vscode-remote://${u.host}${testsPath}`],
+      ]),
+    );
+    await page.goto(u.toString());
+    const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r("timeout"), 240000).unref())]);
+    return { code, lines };
+  } finally {
+    await browser.close();
+  }
+}
+
+describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
+  let scratch: string;
+  let testsJs: string;
+
+  before(async () => {
+    scratch = mkdtempSync(join(tmpdir(), "wfv-e2e-"));
+    testsJs = await bundleInHostTests();
+  });
+  after(() => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  describe("in-host tests (extensionTestsPath), Extension Development Host", () => {
+    it("activation, lenses on workflow and step files, runs, storage round trip, unreadable storage, reset", async () => {
+      const server = await startServer({ workspace: makeWorkspace(join(scratch, "host")), extension: REPO, load: "devpath", name: "in-host" });
+      try {
+        const { code, lines } = await runInHost(server, testsJs);
+        assert.equal(code, 0, lines.filter((l) => l.startsWith("not ok")).join("\n") || `exit ${code}`);
+        assert.ok(lines.filter((l) => l.startsWith("ok")).length >= 10, lines.join("\n"));
+      } finally {
+        await server.stop();
+      }
+    });
+
+    it("Workspace Trust: in Restricted Mode the lenses explain and nothing runs", async () => {
+      const server = await startServer({ workspace: makeWorkspace(join(scratch, "trust")), extension: REPO, load: "devpath", trust: true, name: "trust" });
+      try {
+        const { code, lines } = await runInHost(server, testsJs);
+        assert.equal(code, 0, lines.filter((l) => l.startsWith("not ok")).join("\n") || `exit ${code}`);
+        assert.ok(lines.some((l) => l.includes("workspace restricted")), lines.join("\n"));
+      } finally {
+        await server.stop();
+      }
+    });
+  });
+
+  describe("UI tests (workbench driven by Playwright)", () => {
+    let server: Server;
+    let browser: any;
+    let page: any;
+
+    before(async () => {
+      server = await startServer({ workspace: makeWorkspace(join(scratch, "ui")), extension: REPO, load: "link", name: "ui" });
+      useServer(server);
+      browser = await vs.launchBrowser();
+      page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      page.setDefaultTimeout(60000);
+      await vs.openWorkbench(page);
+    });
+    after(async () => {
+      if (page) await vs.screenshot(page, "99-final").catch(() => undefined);
+      if (browser) await browser.close().catch(() => undefined);
+      if (server) await server.stop();
+    });
+
+    it("Run module virtually on select_pet_type: pick Dog, Submit, the outputs hold Dog", async () => {
+      await firstUiTest(page, "01");
+    });
+
+    it("Run up to here on select_scene shows the scene selection", async () => {
+      await vs.openFile(page, "cc/steps/2_scene_generation/step.json");
+      const lenses = await vs.waitForCodeLenses(page, "Run up to here", 9);
+      await vs.screenshot(page, "04-scene-step-lenses");
+      await lenses.nth(5).click();
+      const wv = vs.webview(page);
+      await wv.locator("#run-status", { hasText: "awaiting input" }).waitFor();
+      await wv.locator(".run-header", { hasText: "select_scene" }).waitFor();
+      await wv.locator(".interaction-title", { hasText: "Select a scene concept" }).waitFor();
+      assert.ok((await wv.locator(".card").count()) >= 1, "scene cards are shown");
+      await vs.screenshot(page, "05-scene-selection");
+    });
+
+    it("after a window reload the state is still there (status lenses, restored panel)", async () => {
+      await vs.runCommand(page, "Developer: Reload Window");
+      await page.locator(".monaco-workbench").waitFor();
+      await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor();
+      await vs.openFile(page, "cc/steps/1_user_input/step.json");
+      await vs.waitForCodeLenses(page, "completed", 1);
+      const wv = vs.webview(page);
+      await wv.locator(".run-header", { hasText: "select_scene" }).waitFor();
+      await vs.screenshot(page, "06-after-reload");
+    });
+
+    it("Virtual: Reset DB empties it", async () => {
+      await vs.runCommand(page, "Virtual: Reset DB");
+      const input = page.locator(".quick-input-widget input");
+      await page.locator(".quick-input-list .monaco-list-row", { hasText: "Current workflow" }).first().waitFor();
+      await page.keyboard.press("Enter");
+      await input.waitFor({ state: "hidden" });
+      await vs.waitForCodeLenses(page, "completed", 0);
+      const wv = vs.webview(page);
+      await wv.locator(".empty").waitFor();
+      await vs.screenshot(page, "07-reset");
+    });
+
+    it("a broken template shows resolution_failed with a working Go to source link", async () => {
+      await vs.openFile(page, "broken/steps/step.json");
+      const lenses = await vs.waitForCodeLenses(page, "Run module virtually", 2);
+      await lenses.nth(1).click();
+      const wv = vs.webview(page);
+      await wv.locator("#error-type", { hasText: "resolution_failed" }).waitFor();
+      await vs.screenshot(page, "08-resolution-failed");
+      await wv.locator("#go-to-source").click();
+      await page.locator(".tabs-container .tab.active", { hasText: "step.json" }).waitFor();
+      const expectedLine = readFileSync(join(server.workspace, "broken/steps/step.json"), "utf8").split("\n").findIndex((l) => l.includes("Hello {{")) + 1;
+      await page.locator(".statusbar-item", { hasText: `Ln ${expectedLine},` }).first().waitFor();
+      await vs.screenshot(page, "09-go-to-source");
+    });
+  });
+
+  describe("the packaged .vsix", () => {
+    it("npm run package builds a .vsix that installs into code-server; the first UI test passes against it", async () => {
+      const vsix = join(REPO, "wfv.vsix");
+      const built = spawnSync("npm", ["run", "package", "--silent"], { cwd: REPO, encoding: "utf8" });
+      assert.equal(built.status, 0, `${built.stdout}\n${built.stderr}`);
+      assert.ok(existsSync(vsix));
+      const server = await startServer({ workspace: makeWorkspace(join(scratch, "vsix")), extension: vsix, load: "vsix", name: "vsix" });
+      let browser: any;
+      try {
+        useServer(server);
+        browser = await vs.launchBrowser();
+        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        page.setDefaultTimeout(60000);
+        await vs.openWorkbench(page);
+        await firstUiTest(page, "vsix-01");
+      } finally {
+        if (browser) await browser.close().catch(() => undefined);
+        await server.stop();
+      }
+    });
+  });
+});
+
+/** The issue's first UI test: step 1 file → Run module virtually on select_pet_type → Dog → Submit → outputs. */
+async function firstUiTest(page: any, prefix: string): Promise<void> {
+  await vs.screenshot(page, `${prefix}-workbench`);
+  await vs.openFile(page, "cc/steps/1_user_input/step.json");
+  const lenses = await vs.waitForCodeLenses(page, "Run module virtually", 2);
+  await vs.screenshot(page, `${prefix}-lenses`);
+  await lenses.first().click();
+  const wv = vs.webview(page);
+  const dog = wv.locator(".card", { hasText: "Dog" }).first();
+  await dog.waitFor();
+  await vs.screenshot(page, `${prefix}-interaction`);
+  await dog.click();
+  assert.equal(await dog.getAttribute("aria-checked"), "true");
+  await wv.locator("vscode-button", { hasText: "Submit" }).click();
+  await wv.locator("#run-status", { hasText: "completed" }).waitFor();
+  await wv.locator(".view-outputs", { hasText: "Dog" }).waitFor();
+  await vs.screenshot(page, `${prefix}-outputs`);
+}
