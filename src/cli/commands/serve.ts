@@ -1,9 +1,80 @@
-import { UsageError, type CliCommand } from "../io";
+/** `wfv serve`: the virtual execution HTTP API (src/http) on a loopback port until SIGINT/SIGTERM. */
+import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, startHttpApi } from "../../http/server";
+import { EXIT_OK, UsageError, parseCommandArgs, printJson, type CliCommand } from "../io";
+
+const usage = `Usage: wfv serve [--port N] [--host 127.0.0.1] [--cors-origin <origin>]... [--max-body-bytes N]
+
+Serves the virtual execution API: POST /workflow/virtual/execute, the original virtual server's routes
+(/workflow/start, /workflow/respond, /workflow/resume/confirm, /workflow/state,
+/workflow/interaction-history, /workflow/sub-action as server-sent events),
+POST /workflow/virtual/mock-data and GET /health.
+
+Prints one JSON line {"url": "http://host:port"} once it listens; stops cleanly on SIGINT/SIGTERM.
+
+Options:
+  --port N              Port to listen on (default 9001, the original's; 0 picks a free one).
+  --host H              Interface (default ${DEFAULT_HOST}, loopback only).
+  --cors-origin O       A browser origin allowed to call the API (repeatable), e.g. http://localhost:5173.
+  --max-body-bytes N    Refuse larger request bodies with 413 (default ${DEFAULT_MAX_BODY_BYTES}).`;
+
+const DEFAULT_PORT = 9001;
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
+
+function integerOption(value: string | undefined, name: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number > max) throw new UsageError(`--${name} must be an integer from 0 to ${max}`);
+  return number;
+}
+
+function checkOrigin(origin: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    throw new UsageError(`--cors-origin must be an origin such as http://localhost:5173, got '${origin}'`);
+  }
+  if (parsed.origin !== origin) throw new UsageError(`--cors-origin must be an origin (scheme://host[:port], no path), e.g. ${parsed.origin}`);
+  return origin;
+}
 
 export const serveCommand: CliCommand = {
   summary: "Serve the virtual execution HTTP API on a loopback port",
-  usage: "wfv serve (not implemented yet)",
-  run() {
-    throw new UsageError("wfv serve is not implemented yet");
+  usage,
+  async run(args) {
+    const { values } = parseCommandArgs(
+      args,
+      {
+        port: { type: "string" },
+        host: { type: "string" },
+        "cors-origin": { type: "string", multiple: true },
+        "max-body-bytes": { type: "string" },
+      },
+      false,
+    );
+    const port = integerOption(values.port, "port", DEFAULT_PORT, 65535);
+    const maxBodyBytes = integerOption(values["max-body-bytes"], "max-body-bytes", DEFAULT_MAX_BODY_BYTES, 2 ** 31 - 1);
+    const host = values.host ?? DEFAULT_HOST;
+    const corsOrigins = (values["cors-origin"] ?? []).map(checkOrigin);
+    if (!LOOPBACK_HOSTS.has(host)) {
+      process.stderr.write(`wfv serve: listening on ${host}, not loopback: anyone who can reach it can run workflows.\n`);
+    }
+
+    const api = await startHttpApi({ host, port, corsOrigins, maxBodyBytes });
+    printJson({ url: api.url });
+
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        api.close().then(resolve, (error: Error) => {
+          process.stderr.write(`wfv serve: ${error.message}\n`);
+          resolve();
+        });
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+    return EXIT_OK;
   },
 };

@@ -1,0 +1,184 @@
+/**
+ * The routes: `/workflow/virtual/execute` (virtual-execution.md), the original virtual server's routes
+ * (engine.md §4.7), mock data and health. Each handler checks its body with zod, calls
+ * `src/core/virtual` and shapes nothing the core already shaped.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { z } from "zod";
+import { isWfvError } from "../core/errors";
+import { generateMocksFromSchema } from "../core/mock";
+import {
+  execute,
+  getInteractionHistory,
+  getState,
+  interactionData,
+  respond,
+  resumeConfirm,
+  start,
+  subAction,
+  type EngineOptions,
+  type VirtualDbInput,
+} from "../core/virtual";
+import { badRequest, HttpError, openSse, sendJson } from "./exchange";
+import {
+  describeIssues,
+  executeBody,
+  interactionDataBody,
+  mockDataBody,
+  respondBody,
+  resumeConfirmBody,
+  runReadBody,
+  startBody,
+  subActionBody,
+} from "./schemas";
+
+/** What a handler gets: the parsed JSON body (POST only), where to answer, and the server's settings. */
+export interface RouteContext {
+  request: IncomingMessage;
+  response: ServerResponse;
+  body: unknown;
+  /** CORS headers for this request (empty for origins that are not configured). */
+  headers: Record<string, string>;
+  engine: EngineOptions;
+}
+
+export interface Route {
+  method: "GET" | "POST";
+  handle(context: RouteContext): Promise<void> | void;
+}
+
+export const SERVICE_NAME = "wfv-virtual-server";
+
+function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw badRequest(`Invalid request body: ${describeIssues(parsed.error).map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`, {
+      issues: describeIssues(parsed.error),
+    });
+  }
+  return parsed.data;
+}
+
+/**
+ * What the original server answered when a route raised (engine.md §4.7): HTTP 200, `status: "error"`,
+ * `result.error_type`, and the DB as given. The core already answers every engine failure this way;
+ * this is the net under it.
+ */
+function uncaughtFailure(error: unknown, givenDb: VirtualDbInput): Record<string, unknown> {
+  const message = error instanceof Error ? error.message : String(error);
+  const errorType = isWfvError(error) ? error.errorType : "execution_failed";
+  const details = isWfvError(error) ? error.details : { exception: message };
+  return {
+    workflow_run_id: "",
+    virtual_run_id: "",
+    status: "error",
+    message,
+    error: message,
+    result: { error_type: errorType, details, virtual_db: givenDb ?? null },
+    validation_errors: [],
+    validation_warnings: [],
+    virtual_db: givenDb ?? null,
+    state: null,
+  };
+}
+
+/** A workflow route: parse, run the engine call, answer 200 whatever the engine said. */
+function engineRoute<T extends z.ZodType>(schema: T, call: (body: z.infer<T>, engine: EngineOptions) => Promise<unknown>): Route {
+  return {
+    method: "POST",
+    async handle({ body, response, headers, engine }) {
+      const parsed = parseBody(schema, body);
+      let answer: unknown;
+      try {
+        answer = await call(parsed, engine);
+      } catch (error) {
+        answer = uncaughtFailure(error, (parsed as { virtual_db?: VirtualDbInput }).virtual_db);
+      }
+      sendJson(response, 200, answer, headers);
+    },
+  };
+}
+
+const executeRoute = engineRoute(executeBody, (body, engine) => execute(body, engine));
+
+const startRoute = engineRoute(startBody, (body, engine) => start(body, engine));
+
+const respondRoute = engineRoute(respondBody, (body, engine) => respond(body, engine));
+
+const resumeConfirmRoute = engineRoute(resumeConfirmBody, (body, engine) => resumeConfirm(body, engine));
+
+const interactionDataRoute = engineRoute(interactionDataBody, (body, engine) => interactionData(body, engine));
+
+const stateRoute: Route = {
+  method: "POST",
+  handle({ body, response, headers }) {
+    // Empty values when the DB cannot be read, as the original.
+    sendJson(response, 200, getState(parseBody(runReadBody, body)), headers);
+  },
+};
+
+const interactionHistoryRoute: Route = {
+  method: "POST",
+  handle({ body, response, headers }) {
+    const parsed = parseBody(runReadBody, body);
+    try {
+      sendJson(response, 200, getInteractionHistory(parsed), headers);
+    } catch (error) {
+      // The original raised (a 500); wfv names the cause: the DB given cannot be read.
+      if (isWfvError(error)) throw new HttpError(400, error.errorType, error.message, error.details);
+      throw error;
+    }
+  },
+};
+
+/** `POST /workflow/sub-action`: the stream of events, one SSE event each, ending with complete or error. */
+const subActionRoute: Route = {
+  method: "POST",
+  async handle({ body, response, headers, engine }) {
+    const parsed = parseBody(subActionBody, body);
+    const sse = openSse(response, headers);
+    try {
+      for await (const event of subAction(parsed, engine)) {
+        sse.send(event.type, event.data);
+        // The client left: stop reading; the session finishes its (all-or-nothing) call on its own.
+        if (sse.closed) break;
+      }
+    } catch (error) {
+      const failure = uncaughtFailure(error, parsed.virtual_db);
+      sse.send("error", { message: failure.error, error_type: (failure.result as Record<string, unknown>).error_type, virtual_db: parsed.virtual_db ?? null });
+    }
+    sse.end();
+  },
+};
+
+/** `POST /workflow/virtual/mock-data`: `count` items valid against `schema`, deterministic per seed. */
+const mockDataRoute: Route = {
+  method: "POST",
+  handle({ body, response, headers }) {
+    const parsed = parseBody(mockDataBody, body);
+    const items = parsed.seed === undefined ? generateMocksFromSchema(parsed.schema, parsed.count) : generateMocksFromSchema(parsed.schema, parsed.count, parsed.seed);
+    sendJson(response, 200, { items, count: items.length, seed: parsed.seed ?? null }, headers);
+  },
+};
+
+const healthRoute: Route = {
+  method: "GET",
+  handle({ response, headers }) {
+    // The original's shape; there is no auth database behind a local virtual server.
+    sendJson(response, 200, { status: "healthy", service: SERVICE_NAME, auth_database: "none" }, headers);
+  },
+};
+
+/** Path → route. One method per path, as the original. */
+export const ROUTES: Readonly<Record<string, Route>> = {
+  "/workflow/virtual/execute": executeRoute,
+  "/workflow/virtual/mock-data": mockDataRoute,
+  "/workflow/virtual/interaction-data": interactionDataRoute,
+  "/workflow/start": startRoute,
+  "/workflow/respond": respondRoute,
+  "/workflow/resume/confirm": resumeConfirmRoute,
+  "/workflow/state": stateRoute,
+  "/workflow/interaction-history": interactionHistoryRoute,
+  "/workflow/sub-action": subActionRoute,
+  "/health": healthRoute,
+};

@@ -1,0 +1,121 @@
+/**
+ * The HTTP API over `src/core/virtual`: an adapter, nothing more. The server keeps no state between
+ * requests (the DB travels in every body, as with the original virtual server), so an existing client
+ * of the original (the editor's `VirtualRuntime`) can point at it.
+ *
+ * Status codes: 200 for every answer of the engine, failures included (`status: "error"` with
+ * `result.error_type`, as the original); 400 for a body that is not JSON or not the route's shape
+ * (`{error, error_type: "bad_request", details}`); 404 unknown path; 405 wrong method (with `Allow`);
+ * 413 body over `maxBodyBytes`; 415 a body that is not declared JSON (so browsers must preflight).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { EngineOptions } from "../core/virtual";
+import { corsHeaders, HttpError, preflightHeaders, readJsonBody, sendError, sendJson, type CorsPolicy } from "./exchange";
+import { ROUTES } from "./routes";
+
+/** The DB travels in the body, so the default allows large bodies. */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_HOST = "127.0.0.1";
+
+export interface HttpApiOptions {
+  /** Browser origins allowed to call the API (exact match, e.g. `http://localhost:5173`). */
+  corsOrigins?: readonly string[];
+  maxBodyBytes?: number;
+  /** Passed to every engine call (registry, providers, logger). */
+  engine?: EngineOptions;
+}
+
+export interface ListenOptions {
+  /** Default 127.0.0.1 (loopback). */
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+}
+
+export interface RunningHttpApi {
+  server: Server;
+  /** `http://host:port`, the port resolved. */
+  url: string;
+  /** Stops accepting connections, ends idle ones and resolves when the server has closed. */
+  close(): Promise<void>;
+}
+
+function pathOf(request: IncomingMessage): string {
+  const raw = request.url ?? "/";
+  const query = raw.indexOf("?");
+  const path = query >= 0 ? raw.slice(0, query) : raw;
+  return path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+}
+
+/** The request handler; exported for embedding in another server. */
+export function createRequestHandler(options: HttpApiOptions = {}): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+  const policy: CorsPolicy = { origins: new Set(options.corsOrigins ?? []) };
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const engine = options.engine ?? {};
+
+  return async (request, response) => {
+    const headers = corsHeaders(policy, request);
+    try {
+      const route = ROUTES[pathOf(request)];
+      if (!route) throw new HttpError(404, "not_found", `No route ${request.method} ${pathOf(request)}`, { path: pathOf(request) });
+      if (request.method === "OPTIONS") {
+        response.writeHead(204, { ...preflightHeaders(policy, request, [route.method]), Allow: `${route.method}, OPTIONS` });
+        response.end();
+        return;
+      }
+      const isHead = request.method === "HEAD" && route.method === "GET";
+      if (request.method !== route.method && !isHead) {
+        request.resume();
+        throw new HttpError(405, "method_not_allowed", `${pathOf(request)} accepts ${route.method}, not ${request.method}`, { allowed: [route.method] }, {
+          Allow: `${route.method}, OPTIONS`,
+        });
+      }
+      const body = route.method === "POST" ? await readJsonBody(request, maxBodyBytes) : undefined;
+      await route.handle({ request, response, body, headers, engine });
+    } catch (error) {
+      if (response.headersSent) {
+        // Mid-stream (SSE): nothing structured can be sent any more.
+        response.destroy(error instanceof Error ? error : undefined);
+        return;
+      }
+      if (error instanceof HttpError) {
+        sendError(response, new HttpError(error.status, error.errorType, error.message, error.details, { ...headers, ...error.headers }));
+        return;
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      sendJson(response, 500, { error: message, error_type: "internal_error", details: {} }, headers);
+    }
+  };
+}
+
+/** A server for the API, not yet listening. */
+export function createHttpApi(options: HttpApiOptions = {}): Server {
+  const handle = createRequestHandler(options);
+  return createServer((request, response) => {
+    void handle(request, response);
+  });
+}
+
+/** Starts the API and resolves once it listens, with its URL. */
+export function startHttpApi(options: HttpApiOptions & ListenOptions = {}): Promise<RunningHttpApi> {
+  const server = createHttpApi(options);
+  const host = options.host ?? DEFAULT_HOST;
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      resolve({
+        server,
+        url: `http://${shownHost}:${address.port}`,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.close((error) => (error ? fail(error) : done()));
+            server.closeIdleConnections();
+          }),
+      });
+    });
+  });
+}
