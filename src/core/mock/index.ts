@@ -2,3 +2,5 @@
 export { DEFAULT_MOCK_SEED, generateMockFromSchema, generateMocksFromSchema } from "./schema-mock";
 export { generateLoremText, loremSentence, loremWords } from "./lorem";
 export { seededRandom, type RandomSource } from "./random";
+export { MOCK_MEDIA_DATA_URL, MOCK_PNG_DATA_URL } from "./media-placeholder";
+export { defaultMockAnswer, mockGeneration, type DefaultAnswerOptions, type DefaultAnswerRequest } from "./default-answers";

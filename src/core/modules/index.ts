@@ -3,14 +3,17 @@
  * means one file under its category folder and one line in that folder's `index.ts`.
  */
 import { API_MODULES } from "./api";
+import { DB_MODULES } from "./db";
 import { IO_MODULES } from "./io";
+import { MEDIA_MODULES } from "./media";
+import { PROMPT_MODULES } from "./prompt";
 import { createModuleRegistry, type ModuleRegistry } from "./registry";
 import { TRANSFORM_MODULES } from "./transform";
 import type { ModuleFactory } from "./types";
 import { USER_MODULES } from "./user";
 
 /** Every module wfv implements, one list per category folder (each folder's index.ts). */
-export const MODULE_FACTORIES: readonly ModuleFactory[] = [...USER_MODULES, ...API_MODULES, ...IO_MODULES, ...TRANSFORM_MODULES];
+export const MODULE_FACTORIES: readonly ModuleFactory[] = [...USER_MODULES, ...API_MODULES, ...IO_MODULES, ...TRANSFORM_MODULES, ...DB_MODULES, ...MEDIA_MODULES, ...PROMPT_MODULES];
 
 /** A registry holding every module wfv implements. */
 export function createDefaultModuleRegistry(): ModuleRegistry {
