@@ -336,7 +336,31 @@ const statementPatterns = [
   "{{ none_value.attr }}",
 ];
 
-export function generateCorpus(seed = 20260214, variants = 4): CorpusCase[] {
+const randomFilters = [
+  "upper", "lower", "title", "capitalize", "trim", "length", "first", "last", "list", "string", "int", "float", "abs", "round", "round(1)",
+  "sort", "reverse|list", "unique|list", "join(',')", "sum", "min", "max", "default('D')", "default('D', true)", "tojson", "wordcount",
+  "replace('a', 'b')", "truncate(8)", "center(9)", "indent(1)", "batch(2)|list", "slice(2)|list", "dictsort", "items|list", "map('string')|list",
+  "select|list", "reject('none')|list", "escape", "urlencode", "format", "pprint", "count", "striptags", "filesizeformat", "map('length')|list",
+];
+const randomTests = ["defined", "none", "number", "string", "mapping", "sequence", "iterable", "odd", "even", "divisibleby 2", "integer", "float", "lower", "upper", "true", "false", "boolean", "in [1, 'a', none]", "eq 1", "gt 0"];
+const binaryOps = ["+", "-", "*", "/", "//", "%", "~", "==", "!=", "<", ">=", "in", "not in", "and", "or"];
+
+/** A random expression of bounded depth from the grammar templates use. */
+function randomExpression(random: () => number, depth: number): string {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  if (depth <= 0 || random() < 0.3) return pick([...holes.A, ...holes.I, ...holes.F, ...holes.SL, "none", "true", "[1, 'a']", "{'a': 1}", "()"]);
+  const inner = () => randomExpression(random, depth - 1);
+  switch (Math.floor(random() * 8)) {
+    case 0: case 1: return `(${inner()}) ${pick(binaryOps)} (${inner()})`;
+    case 2: case 3: return `(${inner()})|${pick(randomFilters)}`;
+    case 4: return `(${inner()}) is ${random() < 0.3 ? "not " : ""}${pick(randomTests)}`;
+    case 5: return `not (${inner()})`;
+    case 6: return `(${inner()}) if (${inner()}) else (${inner()})`;
+    default: return `(${inner()})[${pick(["0", "-1", "1:", "::-1", "'a'", "'name'"])}]`;
+  }
+}
+
+export function generateCorpus(seed = 20260214, variants = 4, randomExpressions = 600): CorpusCase[] {
   const random = rng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const states = Array.from({ length: 6 }, (_, i) => makeState(random, i));
@@ -358,6 +382,10 @@ export function generateCorpus(seed = 20260214, variants = 4): CorpusCase[] {
     }
   }
   for (const template of edgeTemplates) add(template);
+  for (let i = 0; i < randomExpressions; i++) {
+    const expr = randomExpression(random, 3);
+    add(random() < 0.5 ? `{{ ${expr} }}` : `<{{ ${expr} }}>`);
+  }
   for (const pattern of statementPatterns) {
     const count = pattern.includes("{") && /\{[A-Z]+\}/.test(pattern) ? variants : 1;
     for (let i = 0; i < count; i++) add(fill(pattern));

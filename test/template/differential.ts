@@ -22,6 +22,7 @@ function oracleErrorKind(error: string, exception: string): string {
     TypeError: "type",
     ValueError: "value",
     ZeroDivisionError: "zero_division",
+    MemoryError: "memory",
     AssertionError: "assertion",
     AttributeError: "attribute",
     IndexError: "index",

@@ -22,7 +22,7 @@ export interface CallSignature {
 
 export type Expr = Position &
   (
-    | { type: "const"; value: unknown }
+    | { type: "const"; value: unknown; folded?: boolean }
     | { type: "name"; name: string }
     | { type: "list"; items: Expr[] }
     | { type: "tuple"; items: Expr[] }

@@ -13,6 +13,7 @@ import { makeGlobals } from "./globals";
 import {
   type CallArgs,
   isDict,
+  isTuple,
   makeTuple,
   Namespace,
   NaiveDateTime,
@@ -95,6 +96,12 @@ class LoopContext implements AttributeSource {
 }
 
 const conditionalTypes = new Set(["if", "condexpr"]);
+
+/** Jinja's `nodes.Impossible`: the expression needs the render context, so it cannot be folded. */
+export class NotConstant extends Error {}
+
+/** Filters Jinja never folds at compile time: they need the render context. */
+const contextFilters = new Set(["map", "select", "reject", "selectattr", "rejectattr"]);
 /** The globals hold no per-render state (cycler/joiner are factories), so one set serves all renders. */
 const sharedGlobals = makeGlobals();
 
@@ -148,6 +155,8 @@ export class Interpreter {
   private readonly globals: Record<string, unknown>;
   private readonly strictUndefined: boolean;
   private depth = 0;
+  /** Set while evaluating a constant `{{ }}` the way Jinja's compiler folds it (`as_const`). */
+  private constantFolding = false;
 
   constructor(context: TemplateContext) {
     this.root = new Scope(null);
@@ -370,6 +379,19 @@ export class Interpreter {
 
   // ------------------------------------------------------------ expressions
 
+  /**
+   * Jinja's `as_const` (compile-time folding): the value of a constant expression, where a slice
+   * goes through environment.getitem (a TypeError becomes undefined; at run time slices raise).
+   */
+  fold(expr: Expr): unknown {
+    this.constantFolding = true;
+    try {
+      return this.eval(expr, new Scope(this.root));
+    } finally {
+      this.constantFolding = false;
+    }
+  }
+
   private eval(expr: Expr, scope: Scope): unknown {
     try {
       return this.evalNode(expr, scope);
@@ -381,8 +403,10 @@ export class Interpreter {
   private evalNode(expr: Expr, scope: Scope): unknown {
     switch (expr.type) {
       case "const":
-        return expr.value;
+        // A folded list or dict is a fresh object on every evaluation, as Python's generated code is.
+        return expr.folded ? cloneFolded(expr.value) : expr.value;
       case "name": {
+        if (this.constantFolding) throw new NotConstant();
         const found = scope.lookup(expr.name);
         if (found.found) return found.value;
         if (Object.hasOwn(this.globals, expr.name)) return this.globals[expr.name];
@@ -396,7 +420,16 @@ export class Interpreter {
       case "getitem": {
         const target = this.eval(expr.target, scope);
         if (this.strictUndefined && target instanceof Undef) throw undefinedError(target);
-        return getItem(target, this.eval(expr.index, scope));
+        const index = this.eval(expr.index, scope);
+        if (this.constantFolding && index instanceof SliceValue) {
+          try {
+            return getItem(target, index);
+          } catch (error) {
+            if (error instanceof TemplateError && error.kind === "type") return new Undef("constant slice of an unsliceable value");
+            throw error;
+          }
+        }
+        return getItem(target, index);
       }
       case "slice":
         return new SliceValue(
@@ -455,10 +488,12 @@ export class Interpreter {
         return expr.otherwise ? this.eval(expr.otherwise, scope) : new Undef("the inline if-expression on line evaluated to false and no else section was defined.");
       }
       case "call": {
+        if (this.constantFolding) throw new NotConstant();
         const callee = this.eval(expr.callee, scope);
         return this.invoke(callee, this.evalArgs(expr.signature, scope));
       }
       case "filter": {
+        if (this.constantFolding && contextFilters.has(expr.name)) throw new NotConstant();
         const value = expr.target ? this.eval(expr.target, scope) : new Undef("no filter input");
         return this.callFilter(expr.name, value, this.evalArgs(expr.signature, scope));
       }
@@ -502,9 +537,23 @@ export class Interpreter {
   }
 }
 
+function cloneFolded(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const items = value.map(cloneFolded);
+    return isTuple(value) ? makeTuple(items) : items;
+  }
+  if (isDict(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) setOwn(out, key, cloneFolded(value[key]));
+    return out;
+  }
+  return value;
+}
+
 /** Gives a failure the position of the innermost node that saw it; host errors become runtime errors. */
-function positioned(error: unknown, line: number, column: number): TemplateError {
+function positioned(error: unknown, line: number, column: number): Error {
   if (error instanceof TemplateError) return error.at(line, column);
+  if (error instanceof NotConstant) return error;
   if (error instanceof RangeError) return new TemplateError("runtime", "maximum recursion depth exceeded", line, column);
   return new TemplateError("runtime", error instanceof Error ? error.message : String(error), line, column);
 }

@@ -223,6 +223,9 @@ export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown 
     const [sequence, times] = isIntLike(b) ? [a, b] : isIntLike(a) ? [b, a] : [undefined, undefined];
     if (times !== undefined) {
       const n = Math.max(0, numberOf(times));
+      const size = typeof sequence === "string" ? sequence.length : Array.isArray(sequence) ? sequence.length : 0;
+      // Beyond what a JS string or array can hold; Python runs out of memory long before that too.
+      if (size * n > 2 ** 29) throw new TemplateError("memory", "");
       if (typeof sequence === "string") return sequence.repeat(n);
       if (Array.isArray(sequence)) return isTuple(sequence) ? makeTuple(repeat(sequence, n)) : repeat(sequence, n);
     }

@@ -5,6 +5,7 @@
 import { WfvError } from "../errors";
 import type { Expr, TemplateAst } from "./ast";
 import { Interpreter, validateNames, type TemplateContext } from "./interpreter";
+import { foldExpression, optimizeTemplate } from "./optimizer";
 import { parseExpressionSource, parseTemplate } from "./parser";
 import { TemplateError } from "./template-error";
 import { isDate, isDict, NaiveDateTime, Namespace, PyCallable, PyFloat, setOwn, Undef } from "./values";
@@ -39,7 +40,7 @@ export function compileTemplate(template: string): TemplateAst {
   return cached(templateCache, template, () => {
     const ast = parseTemplate(template);
     validateNames(ast);
-    return ast;
+    return optimizeTemplate(ast);
   });
 }
 
@@ -47,7 +48,7 @@ function compileExpression(source: string): Expr {
   return cached(expressionCache, source, () => {
     const expr = parseExpressionSource(source);
     validateNames(expr);
-    return expr;
+    return foldExpression(expr);
   });
 }
 

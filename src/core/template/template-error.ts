@@ -14,6 +14,7 @@ export type TemplateErrorKind =
   | "key"
   | "security"
   | "assertion"
+  | "memory"
   | "runtime";
 
 const exceptionByKind: Record<TemplateErrorKind, string> = {
@@ -27,6 +28,7 @@ const exceptionByKind: Record<TemplateErrorKind, string> = {
   key: "KeyError",
   security: "SecurityError",
   assertion: "AssertionError",
+  memory: "MemoryError",
   runtime: "TemplateRuntimeError",
 };
 
