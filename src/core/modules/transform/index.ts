@@ -1,6 +1,15 @@
 /** The `transform.*` modules: pure data shaping. */
 import type { ModuleFactory } from "../types";
+import { BuildDynamicSchemaModule } from "./build-dynamic-schema";
+import { ConcatArraysModule } from "./concat-arrays";
+import { ConditionalTextModule } from "./conditional-text";
 import { ExtractModule } from "./extract";
 import { QueryModule } from "./query";
 
-export const TRANSFORM_MODULES: readonly ModuleFactory[] = [() => new ExtractModule(), () => new QueryModule()];
+export const TRANSFORM_MODULES: readonly ModuleFactory[] = [
+  () => new ExtractModule(),
+  () => new QueryModule(),
+  () => new BuildDynamicSchemaModule(),
+  () => new ConcatArraysModule(),
+  () => new ConditionalTextModule(),
+];
