@@ -5,7 +5,6 @@
 import { API_MODULES } from "./api";
 import { DB_MODULES } from "./db";
 import { IO_MODULES } from "./io";
-import { PROMPT_MODULES } from "./prompt";
 import { MEDIA_MODULES } from "./media";
 import { PROMPT_MODULES } from "./prompt";
 import { createModuleRegistry, type ModuleRegistry } from "./registry";
