@@ -9,13 +9,14 @@
  * after an executable target ran (1 for interactive targets is in interaction.ts).
  */
 import { WfvError } from "../errors";
+import { attachAddons } from "../modules/addons";
 import { validateInputs } from "../modules/base";
 import type { WorkflowModule as RegisteredModule } from "../modules/types";
 import { EventType, type EventDocument, type WorkflowPosition } from "../repositories";
 import { moduleName, type Workflow, type WorkflowModule, type WorkflowStep } from "../workflow/model";
 import { buildModuleContext, type EngineEnv } from "./context";
 import { convertInteractionRequest, serializeInteractionRequest } from "./interaction-request";
-import { resolveModuleInputs } from "./resolve";
+import { resolveAllInputs, resolveModuleInputs } from "./resolve";
 import { describeModuleFailure, errorResponse, makeResponse, progressAt } from "./responses";
 import type { EngineServices, ExecutionTarget, WorkflowResponse } from "./types";
 
@@ -120,6 +121,7 @@ async function runModule(
   const context = buildModuleContext({ env, services, workflow, step, module: config, moduleIndex: index, state, workflowRunId });
 
   if (module.kind === "interactive") {
+    attachAddons(module, config, context, (inputs) => resolveAllInputs(inputs, state, step, workflow, { step_id: step.step_id, module_name: name }));
     const request = await module.getInteractionRequest(resolved, context);
     if (request === null || request === undefined) {
       throw new Error("get_interaction_request returned no interaction request");

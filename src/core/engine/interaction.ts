@@ -6,6 +6,7 @@
  * failure carries one `Module '<id>' failed: ` prefix (11).
  */
 import { WfvError } from "../errors";
+import { attachAddons } from "../modules/addons";
 import { validateInputs } from "../modules/base";
 import { isPlainObject, isTruthy } from "../modules/python";
 import { makeInteractionResponse, type InteractionResponse } from "../modules/types";
@@ -14,7 +15,7 @@ import { moduleName, type WorkflowModule, type WorkflowStep } from "../workflow/
 import { buildModuleContext } from "./context";
 import { continueStep, isTarget, loadModule, targetReached, type RunScope } from "./executor";
 import { firstRetryOption, jump, retry } from "./navigation";
-import { resolveModuleInputs } from "./resolve";
+import { resolveAllInputs, resolveModuleInputs } from "./resolve";
 import { describeModuleFailure, errorResponse, makeResponse, progressAt } from "./responses";
 import type { InteractionResponseData, WorkflowResponse } from "./types";
 import { validateRetryableAction } from "./validation";
@@ -181,6 +182,7 @@ export async function respond(scope: RunScope, interactionId: string | null, res
     }
     storeAnswer();
     const context = buildModuleContext({ env, services: scope.services, workflow: scope.workflow, step, module: config, moduleIndex, state });
+    attachAddons(module, config, context, (inputs) => resolveAllInputs(inputs, state, step, scope.workflow, { step_id: step.step_id, module_name: name }));
     outputs = await module.executeWithResponse(resolved, context, engineResponse(askedId, dumped));
   } catch (error) {
     const failure = describeModuleFailure(config.module_id, error, { step_id: step.step_id, module_name: name });

@@ -13,7 +13,8 @@ import { buildModuleContext } from "./context";
 import { executeFromPosition, executeStepModules, isTarget, loadModule, type RunScope } from "./executor";
 import { convertInteractionRequest, serializeInteractionRequest } from "./interaction-request";
 import { isRetryResponse, respond } from "./interaction";
-import { resolveModuleInputs } from "./resolve";
+import { attachAddons } from "../modules/addons";
+import { resolveAllInputs, resolveModuleInputs } from "./resolve";
 import { describeModuleFailure, errorResponse, makeResponse, progressAt } from "./responses";
 import type { InteractionResponseData, WorkflowProgress, WorkflowResponse } from "./types";
 
@@ -214,6 +215,7 @@ export async function refreshInteraction(scope: RunScope, interactionId: string 
     const state = env.repos.state.getModuleOutputs(workflowRunId);
     const resolved = resolveModuleInputs({ ...(config.inputs ?? {}) }, state, step, workflow, { step_id: stepId, module_name: name });
     const context = buildModuleContext({ env, services: scope.services, workflow, step, module: config, moduleIndex: index, state });
+    attachAddons(module, config, context, (inputs) => resolveAllInputs(inputs, state, step, workflow, { step_id: stepId, module_name: name }));
     const fresh = await module.getInteractionRequest(resolved, context);
     if (!fresh) throw new Error("get_interaction_request returned no interaction request");
     const data = { ...serializeInteractionRequest(fresh), interaction_id: request.data.interaction_id };

@@ -27,3 +27,24 @@ export function resolveModuleInputs(
     throw error;
   }
 }
+
+/**
+ * `resolve_value`: every string of `value` resolved, no schema (the engine uses it for addon configs
+ * only). Done as a server-resolved field of `resolve_with_schema`, which resolves a subtree entirely.
+ */
+export function resolveAllInputs(
+  value: Record<string, unknown>,
+  state: Record<string, unknown>,
+  step: WorkflowStep,
+  workflow: Workflow,
+  where: { step_id: string; module_name: string },
+): Record<string, unknown> {
+  const wrapped = resolveModuleInputs(
+    { resolver_schema: { type: "object", properties: { addon: { resolver: "server" } } }, addon: value },
+    state,
+    step,
+    workflow,
+    where,
+  );
+  return wrapped.addon as Record<string, unknown>;
+}
