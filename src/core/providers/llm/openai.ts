@@ -1,0 +1,196 @@
+/**
+ * OpenAI over HTTP (modules.md §2.6a): the Responses API (every model's endpoint) or Chat
+ * Completions, structured output as a strict JSON schema, images as data URLs or URLs, prompt-cache
+ * retention, usage with cached tokens, and a costed `tokens` entry.
+ */
+import type { LlmMessage } from "../../modules/api/llm-messages";
+import { modelCapabilities, validateKwargs } from "./models";
+import {
+  apiKeyMissing,
+  CallLog,
+  extractAt,
+  numberOr0,
+  parseContent,
+  postJson,
+  requireStepIdFromMetadata,
+  schemaInstruction,
+  stripMarkdownFences,
+} from "./shared";
+import type { Json, LlmCallEnvironment, LlmCallRequest, LlmCallResult, LlmProvider, LlmUsage } from "./types";
+
+export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
+
+type ChatPart = { type: "text"; text: string } | { type: "image_url"; image_url: { url: string; detail: string } };
+
+function imageUrl(part: LlmMessage["content"][number]): string | null {
+  if (part.type === "image_base64") return `data:image/jpeg;base64,${part.data}`;
+  if (part.type === "image_url") return part.url;
+  if (part.type === "image_path") {
+    throw new Error(`Local image files are not readable in virtual runs: ${part.path} (pass a data URL or an http(s) URL)`);
+  }
+  return null;
+}
+
+/** A single text part becomes a plain string; anything else a list of text and image parts. */
+function chatMessage(message: LlmMessage): { role: string; content: string | ChatPart[] } {
+  if (message.content.length === 1 && message.content[0].type === "text") return { role: message.role, content: message.content[0].text };
+  const parts: ChatPart[] = message.content.map((part) =>
+    part.type === "text" ? { type: "text", text: part.text } : { type: "image_url", image_url: { url: imageUrl(part)!, detail: "auto" } },
+  );
+  return { role: message.role, content: parts };
+}
+
+/** Responses-API input: `system` → `developer`; typed parts, `output_*` for assistant turns. */
+function responsesInput(message: LlmMessage): Json {
+  const role = message.role === "system" ? "developer" : message.role;
+  const assistant = role === "assistant";
+  if (message.content.length === 1 && message.content[0].type === "text") return { role, content: message.content[0].text };
+  const content = message.content.map((part) =>
+    part.type === "text"
+      ? { type: assistant ? "output_text" : "input_text", text: part.text }
+      : { type: assistant ? "output_image" : "input_image", image_url: imageUrl(part), detail: "auto" },
+  );
+  return { role, content };
+}
+
+function responsesText(response: Json): string[] {
+  const output = Array.isArray(response.output) ? (response.output as Json[]) : [];
+  const last = output[output.length - 1];
+  if (last && typeof last.arguments === "string") return [last.arguments];
+  const texts: string[] = [];
+  for (const item of output) {
+    if (!Array.isArray(item.content)) continue;
+    for (const part of item.content as Json[]) if (part.type === "output_text" && typeof part.text === "string") texts.push(part.text);
+  }
+  return texts;
+}
+
+function responsesUsage(response: Json): LlmUsage {
+  const usage = (response.usage ?? {}) as Json;
+  const details = (usage.input_tokens_details ?? {}) as Json;
+  const prompt = numberOr0(usage.input_tokens);
+  const completion = numberOr0(usage.output_tokens);
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: numberOr0(usage.total_tokens) || prompt + completion, cached_tokens: numberOr0(details.cached_tokens) };
+}
+
+function completionsUsage(response: Json): LlmUsage {
+  const usage = (response.usage ?? {}) as Json;
+  const details = (usage.prompt_tokens_details ?? {}) as Json;
+  const prompt = numberOr0(usage.prompt_tokens);
+  const completion = numberOr0(usage.completion_tokens);
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: numberOr0(usage.total_tokens) || prompt + completion, cached_tokens: numberOr0(details.cached_tokens) };
+}
+
+/** Texts of the request moved to their own log files: `messages[]`/`input[]` contents and text parts. */
+function extractRequestTexts(copy: Json, log: CallLog): void {
+  for (const listKey of ["messages", "input"]) {
+    const list = copy[listKey];
+    if (!Array.isArray(list)) continue;
+    list.forEach((message: Json, index: number) => {
+      if (typeof message.content === "string") extractAt(message, "content", log, `message_${index}_content`);
+      else if (Array.isArray(message.content)) {
+        (message.content as Json[]).forEach((part, partIndex) => extractAt(part, "text", log, `message_${index}_content_${partIndex}_text`));
+      }
+    });
+  }
+}
+
+export const openaiProvider: LlmProvider = {
+  id: "openai",
+  displayName: "OpenAI",
+
+  async call(request: LlmCallRequest, env: LlmCallEnvironment): Promise<LlmCallResult> {
+    const { model } = request;
+    const kwargs: Json = {};
+    if (request.temperature !== undefined && request.temperature !== null) kwargs.temperature = request.temperature;
+    if (request.maxTokens !== undefined && request.maxTokens !== null) kwargs.max_tokens = request.maxTokens;
+    if (request.reasoningEffort !== undefined && request.reasoningEffort !== null) kwargs.reasoning_effort = request.reasoningEffort;
+    const capabilities = modelCapabilities("openai", model);
+    const validated = validateKwargs(kwargs, capabilities, env.logger);
+    const supports = capabilities.supports;
+
+    const hasImages = request.messages.some((message) => message.content.some((part) => part.type !== "text"));
+    if (hasImages && !supports.vision) throw new Error(`Model '${model}' does not support vision/image inputs.`);
+    if (!env.apiKey) throw apiKeyMissing("OpenAI", "OPENAI_API_KEY");
+
+    const endpoint = request.apiEndpoint || capabilities.api_endpoint || "responses";
+    let body: Json;
+    if (endpoint === "responses") {
+      body = { model, input: request.messages.map(responsesInput) };
+      if (validated.temperature !== undefined && supports.temperature !== false) body.temperature = validated.temperature;
+      // The original sends `max_completion_tokens`, which the Responses API rejects; this is its name there.
+      if (validated.max_tokens !== undefined) body.max_output_tokens = validated.max_tokens;
+      if (validated.reasoning_effort !== undefined && supports.reasoning_effort) body.reasoning = { effort: validated.reasoning_effort };
+      if (request.cacheSystemMessage || request.cacheUserPrefix) body.prompt_cache_retention = "24h";
+      if (request.outputSchema) body.text = { format: { type: "json_schema", name: "output_schema", schema: request.outputSchema, strict: true } };
+    } else {
+      const messages = request.messages.map(chatMessage);
+      if (request.outputSchema) {
+        const lastUser = [...messages].reverse().find((message) => message.role === "user");
+        if (lastUser && typeof lastUser.content === "string") lastUser.content += schemaInstruction(request.outputSchema);
+        else if (lastUser) (lastUser.content as ChatPart[]).push({ type: "text", text: schemaInstruction(request.outputSchema) });
+        body = { model, messages, response_format: { type: "json_object" } };
+      } else {
+        body = { model, messages };
+      }
+      if (validated.temperature !== undefined && supports.temperature !== false) body.temperature = validated.temperature;
+      if (validated.max_tokens !== undefined) body.max_completion_tokens = validated.max_tokens;
+      if (validated.reasoning_effort !== undefined && supports.reasoning_effort) body.reasoning_effort = validated.reasoning_effort;
+    }
+
+    env.logger.info(`[AI REQUEST] OpenAI ${endpoint} - model=${model}`);
+    const stepId = requireStepIdFromMetadata(request.metadata);
+    const log = env.callLog ? new CallLog(env.callLog, stepId, "openai", env.logger) : null;
+    log?.saveRequest(body, extractRequestTexts, request.outputSchema, { step_id: stepId, provider: "openai", model, timestamp: env.callLog!.timestamp(), ...(request.metadata ?? {}) });
+
+    const base = (env.baseUrl ?? OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, "");
+    const url = endpoint === "responses" ? `${base}/responses` : `${base}/chat/completions`;
+    const response = await postJson("OpenAI", url, { Authorization: `Bearer ${env.apiKey}` }, body, env);
+
+    let texts: string[];
+    let usage: LlmUsage;
+    if (endpoint === "responses") {
+      texts = responsesText(response);
+      usage = responsesUsage(response);
+    } else {
+      const choice = (Array.isArray(response.choices) ? response.choices[0] : undefined) as Json | undefined;
+      const message = (choice?.message ?? {}) as Json;
+      texts = typeof message.content === "string" ? [message.content] : [];
+      usage = completionsUsage(response);
+    }
+    const contentText = stripMarkdownFences(texts.join("\n"));
+    log?.saveResponse(response, usage, texts);
+    if (usage.total_tokens === 0) env.logger.warning(`[TOKEN_WARNING] API call completed but usage is 0! Model=${model}.`);
+    env.storeUsage(costEntry(model, capabilities.display_name, capabilities.pricing ?? {}, usage));
+    env.logger.info(`[AI RESPONSE] OpenAI - tokens=${usage.total_tokens} (prompt=${usage.prompt_tokens}, completion=${usage.completion_tokens}, cached=${usage.cached_tokens})`);
+
+    return {
+      content: parseContent(contentText, request.outputSchema, env),
+      contentText,
+      usage,
+      model: typeof response.model === "string" ? response.model : model,
+    };
+  },
+};
+
+/** The `tokens` entry: cached tokens are taken out of the prompt tokens before pricing. */
+function costEntry(model: string, displayName: string, pricing: Record<string, number>, usage: LlmUsage): Json {
+  const cached = usage.cached_tokens;
+  const uncachedPrompt = Math.max(0, usage.prompt_tokens - cached);
+  const promptCost = uncachedPrompt * (pricing.prompt_token ?? 0);
+  const completionCost = usage.completion_tokens * (pricing.completion_token ?? 0);
+  const cachedCost = cached * (pricing.cached_token ?? 0);
+  return {
+    provider: "openai",
+    model,
+    display_name: displayName,
+    prompt_tokens: usage.prompt_tokens,
+    prompt_token_cost: promptCost,
+    completion_tokens: usage.completion_tokens,
+    completion_token_cost: completionCost,
+    cached_tokens: cached,
+    cached_token_cost: cachedCost,
+    total_tokens: usage.total_tokens,
+    total_cost: promptCost + completionCost + cachedCost,
+  };
+}
