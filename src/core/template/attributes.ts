@@ -5,7 +5,7 @@
  * reachable, so templates cannot escape into the host.
  */
 import { bindArgs, required } from "./call-args";
-import { pyEquals, pyIterate, pyOrder } from "./operators";
+import { pyEquals, pyIterate, pyOrder, pyUnpack } from "./operators";
 import { datetimeIso, formatWithSpec, pyRepr, pyStr, strftime } from "./python-format";
 import { TemplateError, typeError, valueError } from "./template-error";
 import {
@@ -459,7 +459,7 @@ function dictMethod(dict: Record<string, unknown>, name: string): PyCallable | u
       for (const source of call.args) {
         if (isDict(source)) assignOwn(dict, source);
         else for (const pair of pyIterate(source)) {
-          const [key, value] = pyIterate(pair);
+          const [key, value] = pyUnpack(pair, 2);
           setOwn(dict, pyStr(key), value);
         }
       }

@@ -1,7 +1,7 @@
 /** Jinja2's default globals: `range`, `dict`, `namespace`, `cycler`, `joiner`, `lipsum`. */
 import type { AttributeSource } from "./attributes";
 import { bindArgs } from "./call-args";
-import { pyIterate } from "./operators";
+import { pyIterate, pyUnpack } from "./operators";
 import { TemplateError, typeError } from "./template-error";
 import { pyStr } from "./python-format";
 import { assignOwn, type CallArgs, isDict, Namespace, PyCallable, pyTypeName, setOwn, Undef } from "./values";
@@ -59,7 +59,7 @@ export function makeGlobals(): Record<string, unknown> {
       if (args.length === 1) {
         if (isDict(args[0])) assignOwn(out, args[0]);
         else for (const pair of pyIterate(args[0])) {
-          const [key, value] = pyIterate(pair);
+          const [key, value] = pyUnpack(pair, 2);
           setOwn(out, pyStr(key), value);
         }
       }

@@ -5,9 +5,9 @@
 import type { CallSignature, Expr, Stmt, TemplateAst } from "./ast";
 import { getAttribute, getItem, SliceValue, type AttributeSource } from "./attributes";
 import { filters } from "./filters";
-import { pyArithmetic, pyCompare, pyContains, pyEquals, pyIterate, pyNegate, truthy, undefinedError } from "./operators";
+import { pyArithmetic, pyCompare, pyContains, pyEquals, pyIterate, pyNegate, pyUnpack, truthy, undefinedError } from "./operators";
 import { pyStr } from "./python-format";
-import { TemplateError, typeError, valueError } from "./template-error";
+import { TemplateError, typeError } from "./template-error";
 import { tests } from "./tests";
 import { makeGlobals } from "./globals";
 import {
@@ -310,11 +310,7 @@ export class Interpreter {
       return;
     }
     if (target.type === "tuple") {
-      const items = pyIterate(value);
-      if (items.length < target.items.length) {
-        throw valueError(`not enough values to unpack (expected ${target.items.length}, got ${items.length})`);
-      }
-      if (items.length > target.items.length) throw valueError(`too many values to unpack (expected ${target.items.length})`);
+      const items = pyUnpack(value, target.items.length);
       target.items.forEach((item, i) => this.assign(item, items[i], scope));
       return;
     }

@@ -180,6 +180,8 @@ function exactIntResult(op: ArithmeticOp, x: number, y: number): boolean {
 }
 
 export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown {
+  // str's own `%` runs before the right operand's __rmod__, so `'x' % undefined` formats.
+  if (op === "mod" && typeof a === "string") return percentFormat(a, b);
   if (a instanceof Undef) throw undefinedError(a);
   if (b instanceof Undef) throw undefinedError(b);
   if (isIntegral(a) && isIntegral(b) && op !== "div" && (typeof a === "bigint" || typeof b === "bigint" || !exactIntResult(op, numberOf(a), numberOf(b)))) {
@@ -203,6 +205,8 @@ export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown 
         if (y === 0) throw new TemplateError("zero_division", anyFloat ? "float modulo" : "integer modulo by zero");
         let r = x % y;
         if (r !== 0 && r < 0 !== y < 0) r += y;
+        // Python's float modulo gives a zero the divisor's sign.
+        if (r === 0 && anyFloat) r = y < 0 || Object.is(y, -0) ? -0 : 0;
         return numeric(r, anyFloat);
       }
       case "pow":
@@ -280,6 +284,17 @@ export function pyIterate(value: unknown): unknown[] {
   if (isDict(value)) return Object.keys(value);
   if (value instanceof Namespace) throw typeError("'Namespace' object is not iterable");
   throw typeError(`'${pyTypeName(value)}' object is not iterable`);
+}
+
+/** Python's `a, b = value`: exactly `count` items, with Python's errors. */
+export function pyUnpack(value: unknown, count: number): unknown[] {
+  if (!(value instanceof Undef) && typeof value !== "string" && !Array.isArray(value) && !isDict(value)) {
+    throw typeError(`cannot unpack non-iterable ${pyTypeName(value)} object`);
+  }
+  const items = pyIterate(value);
+  if (items.length < count) throw new TemplateError("value", `not enough values to unpack (expected ${count}, got ${items.length})`);
+  if (items.length > count) throw new TemplateError("value", `too many values to unpack (expected ${count})`);
+  return items;
 }
 
 /** Python's `len(value)`. */

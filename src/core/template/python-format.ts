@@ -273,7 +273,8 @@ export function strftime(value: NaiveDateTime, format: string): string {
 
 // ---------------------------------------------------------------- printf-style `%`
 
-const printfRe = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])/g;
+const printfRe = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([\s\S]?)/g;
+const printfConversions = new Set("diouxXeEfFgGcrsa%");
 
 function toInteger(value: unknown, spec: string): number {
   if (value instanceof Undef) throw new TemplateError("undefined", value.hint);
@@ -318,12 +319,19 @@ export function percentFormat(format: string, values: unknown): string {
     if (index >= positional.length) throw typeError("not enough arguments for format string");
     return positional[index++];
   };
-  const out = format.replace(printfRe, (_whole, key: string | undefined, flags: string, widthText: string | undefined, precisionText: string | undefined, conversion: string) => {
+  const out = format.replace(printfRe, (whole: string, key: string | undefined, flags: string, widthText: string | undefined, precisionText: string | undefined, conversion: string, offset: number) => {
+    if (conversion === "") throw valueError("incomplete format");
+    if (!printfConversions.has(conversion)) {
+      const code = conversion.codePointAt(0) as number;
+      throw valueError(`unsupported format character '${conversion}' (0x${code.toString(16)}) at index ${offset + whole.length - 1}`);
+    }
     if (conversion === "%") return "%";
     const width = widthText === "*" ? Number(take()) : widthText ? Number(widthText) : 0;
     const precisionRaw = precisionText === "*" ? Number(take()) : precisionText !== undefined ? Number(precisionText) : undefined;
     let value: unknown;
-    if (key !== undefined) {
+    if (key !== undefined && values instanceof Undef) {
+      value = values;
+    } else if (key !== undefined) {
       if (!mapping) throw typeError("format requires a mapping");
       usedMapping = true;
       if (!Object.hasOwn(mapping, key)) throw new TemplateError("key", strRepr(key));
@@ -373,7 +381,9 @@ export function percentFormat(format: string, values: unknown): string {
     }
     return applyWidth(text, flags, width, numeric);
   });
-  if (!mapping && !usedMapping && index < positional.length) {
+  // A list or dict argument counts as a mapping for this check (CPython's PyMapping_Check).
+  const mappingLike = mapping !== undefined || values instanceof Undef || (Array.isArray(values) && !isTuple(values));
+  if (!mappingLike && !usedMapping && index < positional.length) {
     throw typeError("not all arguments converted during string formatting");
   }
   return out;

@@ -1,10 +1,10 @@
 /** Jinja2's text filters. */
 import { pyCapitalize, pyReplace } from "../attributes";
 import { required } from "../call-args";
-import { pyArithmetic, pyIterate, pyLength, undefinedError } from "../operators";
+import { pyArithmetic, pyIterate, pyLength, pyUnpack, undefinedError } from "../operators";
 import { formatWithSpec, percentFormat, pyRepr } from "../python-format";
 import { TemplateError, typeError } from "../template-error";
-import { isDict, makeTuple, pyTypeName, Undef } from "../values";
+import { isDict, isTuple, makeTuple, pyTypeName, Undef } from "../values";
 import { pyFloatValue } from "./numbers";
 import { pformat } from "./pprint";
 import { filter, softStr, type FilterFn } from "./common";
@@ -95,7 +95,9 @@ export const stringFilters: Record<string, FilterFn> = {
   center: filter("center", [["width", 80]], (v, a) => center(softStr(v), asInt(a.width, "width"))),
   indent: filter("indent", [["width", 4], ["first", false], ["blank", false]], (v, a) => {
     const indention = typeof a.width === "string" ? a.width : " ".repeat(asInt(a.width, "width"));
-    // Jinja appends "\n" with `+`, so an undefined or non-string input fails as Python does.
+    // Jinja appends "\n" with `+=`, so a non-string input fails as Python does: a list takes the
+    // "\n" as an item and then has no splitlines().
+    if (Array.isArray(v) && !isTuple(v)) throw new TemplateError("attribute", "'list' object has no attribute 'splitlines'");
     const text = pyArithmetic("add", v, "\n") as string;
     let result: string;
     if (a.blank) result = splitLines(text).join("\n" + indention);
@@ -136,7 +138,7 @@ export const stringFilters: Record<string, FilterFn> = {
   }),
   urlencode: filter("urlencode", [], (v) => {
     if (typeof v === "string" || !(Array.isArray(v) || isDict(v))) return urlQuote(v, false);
-    const pairs = isDict(v) ? Object.keys(v).map((key) => [key, v[key]]) : pyIterate(v).map((pair) => pyIterate(pair));
+    const pairs = isDict(v) ? Object.keys(v).map((key) => [key, v[key]]) : pyIterate(v).map((pair) => pyUnpack(pair, 2));
     return pairs.map(([key, value]) => `${urlQuote(key, true)}=${urlQuote(value, true)}`).join("&");
   }),
   filesizeformat: filter("filesizeformat", [["binary", false]], (v, a) => {
