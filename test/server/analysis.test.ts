@@ -1,7 +1,7 @@
 /** The language server's pure analysis functions, tested directly (no LSP, no VS Code). */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { lineStarts, mapStringLiteral, offsetOfLineColumn, parseJson, propertyValue } from "../../src/server/analysis/json-tree";
+import { lineStarts, mapStringLiteral, offsetOfLineColumn, parseJson, propertyValue, reparseJson } from "../../src/server/analysis/json-tree";
 import { defaultModuleCatalog } from "../../src/server/analysis/module-catalog";
 import { analyzeTemplate, templateCompletionAt } from "../../src/server/analysis/templates";
 import { analyzeWorkflow, availableKeys, type WorkflowAnalysis } from "../../src/server/analysis/workflow";
@@ -187,5 +187,80 @@ describe("workflow analysis: state keys in workflow order", () => {
       "workflow.json": { workflow_id: "w", steps: [{ step_id: "s", modules: [extract("e", { anything: 1 }), { ...textInput("t", "k"), inputs: { prompt: "?", promt: 1 } }] }] },
     });
     assert.deepEqual(codes(analysis), ["unknown-input"]);
+  });
+});
+
+describe("incremental re-parse after an edit", () => {
+  type Shape = [string, number, number, unknown, number | undefined, Shape[]];
+  const shape = (node: import("jsonc-parser").Node): Shape => [node.type, node.offset, node.length, node.value, node.colonOffset, (node.children ?? []).map(shape)];
+  const base = JSON.stringify(
+    { workflow_id: "w", steps: [{ step_id: "s", modules: [{ module_id: "user.select", inputs: { data: "{{ state.x }}", n: 12, list: [1, 2, 3] } }] }] },
+    null,
+    2,
+  );
+  const edits: Array<[string, (text: string) => string]> = [
+    ["type inside a string", (t) => t.replace("state.x", "state.xy")],
+    ["delete inside a string", (t) => t.replace("state.x", "state.")],
+    ["escape in a string", (t) => t.replace("{{ state.x }}", '{{ state.x }}\\n\\"')],
+    ["change a number", (t) => t.replace("12", "123")],
+    ["number to string", (t) => t.replace("12", '"twelve"')],
+    ["add a property", (t) => t.replace('"n": 12', '"n": 12, "m": {"a": [true, null]}')],
+    ["rename a key", (t) => t.replace('"data"', '"datum"')],
+    ["key becomes $ref", (t) => t.replace('"n": 12', '"$ref": "x.json"')],
+    ["remove an array item", (t) => t.replace("1,\n              2,", "1,")],
+    ["insert before a value", (t) => t.replace("12", "-12")],
+    ["break the JSON", (t) => t.replace('"n": 12', '"n": ')],
+  ];
+  for (const [name, edit] of edits) {
+    it(name, () => {
+      const previous = parseJson(base);
+      const text = edit(base);
+      assert.notEqual(text, base);
+      const incremental = reparseJson(previous, text);
+      const fresh = parseJson(text);
+      assert.equal(incremental.errors.length, fresh.errors.length);
+      if (fresh.errors.length > 0) return;
+      assert.deepEqual(shape(incremental.root!), shape(fresh.root!));
+      assert.deepEqual(incremental.refNodes.map((n) => n.offset), fresh.refNodes.map((n) => n.offset));
+      assert.deepEqual([...incremental.refAncestors].map((n) => n.offset).sort(), [...fresh.refAncestors].map((n) => n.offset).sort());
+    });
+  }
+
+  it("a chain of edits on the cc workflow's step file gives the same trees as fresh parses", () => {
+    let text = base;
+    let parsed = parseJson(text);
+    for (let i = 0; i < 30; i++) {
+      const at = text.indexOf("state.x");
+      text = text.slice(0, at + 7) + String(i % 10) + text.slice(at + 7);
+      parsed = reparseJson(parsed, text);
+      assert.deepEqual(shape(parsed.root!), shape(parseJson(text).root!));
+    }
+  });
+});
+
+describe("the fast JSON parser", () => {
+  it("builds the same trees as jsonc-parser on every cc JSON file", async () => {
+    const { parseTree } = await import("jsonc-parser");
+    const { readdirSync, readFileSync, statSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { fixturesDir } = await import("../helpers/paths");
+    type Shape = [string, number, number, unknown, number | undefined, Shape[]];
+    const shape = (node: import("jsonc-parser").Node): Shape => [node.type, node.offset, node.length, node.value, node.colonOffset, (node.children ?? []).map(shape)];
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (name.endsWith(".json")) files.push(path);
+      }
+    };
+    walk(join(fixturesDir, "workflows", "cc"));
+    assert.ok(files.length > 30);
+    for (const file of files) {
+      const text = readFileSync(file, "utf8");
+      const ours = parseJson(text);
+      assert.deepEqual(ours.errors, [], file);
+      assert.deepEqual(shape(ours.root!), shape(parseTree(text)!), file);
+    }
   });
 });

@@ -20,7 +20,10 @@ import {
   isStringNode,
   mapStringLiteral,
   nodeValue,
+  hasTemplateMarker,
   parseJson,
+  plainValue,
+  reparseJson,
   properties,
   propertyKey,
   propertyValue,
@@ -66,7 +69,7 @@ export class ParseCache {
   get(file: string, text: string): ParsedJson {
     const hit = this.entries.get(file);
     if (hit && hit.text === text) return hit;
-    const parsed = parseJson(text);
+    const parsed = hit ? reparseJson(hit, text) : parseJson(text);
     this.entries.set(file, parsed);
     return parsed;
   }
@@ -375,18 +378,20 @@ class Analyzer {
     if (d.kind === "failed") return FAILED;
     if (d.kind === "text") return d.text;
     const node = d.loc.node;
-    if (node.type === "object") {
-      const out: Record<string, unknown> = {};
-      for (const property of properties(node)) {
-        const key = propertyKey(property);
-        const child = property.children?.[1];
-        if (key === undefined || !child) continue;
-        Object.defineProperty(out, key, { value: this.resolveValue({ ...d.loc, node: child }), enumerable: true, writable: true, configurable: true });
-      }
-      return out;
-    }
+    if (node.type !== "object" && node.type !== "array") return nodeValue(node);
+    const parsed = this.parse(d.loc.file);
+    if (parsed && !parsed.refAncestors.has(node)) return plainValue(parsed, node);
     if (node.type === "array") return (node.children ?? []).map((child) => this.resolveValue({ ...d.loc, node: child }));
-    return nodeValue(node);
+    const out: Record<string, unknown> = {};
+    for (const property of properties(node)) {
+      const key = propertyKey(property);
+      const child = property.children?.[1];
+      if (key === undefined || !child) continue;
+      const value = this.resolveValue({ ...d.loc, node: child });
+      if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      else out[key] = value;
+    }
+    return out;
   }
 
   // ---- schema issues --------------------------------------------------------------------------
@@ -661,15 +666,23 @@ class Analyzer {
 
   /** `resolve_with_schema`'s walk (engine.md §5.2): which strings the engine renders. */
   private resolveObjectSites(loc: Loc, parentResolved: boolean, module: ModuleInfo | undefined): void {
+    const resolvers = new Map<string, string>();
     const schema = this.objectAt(loc, "resolver_schema");
     const props = schema ? this.objectAt(schema, "properties") : undefined;
+    for (const property of properties(props?.node)) {
+      const key = propertyKey(property);
+      const value = property.children?.[1];
+      if (key === undefined || !value) continue;
+      const d = this.deref({ file: props!.file, node: value, chain: props!.chain });
+      const resolver = d.kind === "node" ? stringValue(propertyValue(d.loc.node, "resolver")) : undefined;
+      if (resolver !== undefined) resolvers.set(key, resolver);
+    }
     for (const property of properties(loc.node)) {
       const key = propertyKey(property);
       const child = property.children?.[1];
       if (key === undefined || !child || key === "resolver_schema") continue;
-      const resolverLoc = props ? this.objectAt(props, key) : undefined;
-      const resolver = resolverLoc ? stringValue(propertyValue(resolverLoc.node, "resolver")) : undefined;
-      const childLoc = { ...loc, node: child };
+      const resolver = resolvers.get(key);
+      const childLoc: Loc = { file: loc.file, node: child, chain: loc.chain };
       if (resolver === "server") this.fieldSites(childLoc, true, module);
       else if (resolver === "client") this.untouchedSites(childLoc, module);
       else if (parentResolved) this.fieldSites(childLoc, true, module);
@@ -677,7 +690,15 @@ class Analyzer {
     }
   }
 
+  /** True when nothing under `loc` can be a template: no `$ref` below and no `{{`/`{%` in its text. */
+  private plainSubtree(loc: Loc): boolean {
+    const parsed = this.parse(loc.file);
+    if (!parsed || parsed.errors.length > 0 || parsed.refAncestors.has(loc.node)) return false;
+    return !hasTemplateMarker(parsed, loc.node.offset, loc.node.offset + loc.node.length);
+  }
+
   private fieldSites(loc: Loc, resolved: boolean, module: ModuleInfo | undefined): void {
+    if (loc.node.type !== "string" && this.plainSubtree(loc)) return;
     const d = this.deref(loc);
     if (d.kind === "failed") return;
     if (d.kind === "text") return this.addTextSite(d.file, d.text, resolved, module);
@@ -685,25 +706,27 @@ class Analyzer {
     if (node.type === "string") this.addStringSite(d.loc.file, node, resolved, module);
     else if (node.type === "object") this.resolveObjectSites(d.loc, resolved, module);
     else if (node.type === "array") {
-      for (const child of node.children ?? []) this.fieldSites({ ...d.loc, node: child }, resolved, module);
+      for (const child of node.children ?? []) this.fieldSites({ file: d.loc.file, node: child, chain: d.loc.chain }, resolved, module);
     }
   }
 
   private untouchedSites(loc: Loc, module: ModuleInfo | undefined): void {
+    if (loc.node.type !== "string" && this.plainSubtree(loc)) return;
     const d = this.deref(loc);
     if (d.kind === "failed") return;
     if (d.kind === "text") return this.addTextSite(d.file, d.text, false, module);
     const node = d.loc.node;
     if (node.type === "string") this.addStringSite(d.loc.file, node, false, module);
     else if (node.type === "object") {
-      for (const p of properties(node)) if (p.children?.[1]) this.untouchedSites({ ...d.loc, node: p.children[1] }, module);
+      for (const p of properties(node)) if (p.children?.[1]) this.untouchedSites({ file: d.loc.file, node: p.children[1], chain: d.loc.chain }, module);
     } else if (node.type === "array") {
-      for (const child of node.children ?? []) this.untouchedSites({ ...d.loc, node: child }, module);
+      for (const child of node.children ?? []) this.untouchedSites({ file: d.loc.file, node: child, chain: d.loc.chain }, module);
     }
   }
 
   private addStringSite(file: string, node: Node, resolved: boolean, module: ModuleInfo | undefined): void {
     const source = node.value as string;
+    if (!isTemplate(source)) return; // the engine passes it through unchanged
     const text = this.texts.get(file) ?? "";
     let map: StringMap | undefined;
     const getMap = () => (map ??= mapStringLiteral(text, node));
@@ -734,7 +757,7 @@ class Analyzer {
   }
 
   private checkSite(site: TemplateSite): void {
-    if (!isTemplate(site.source)) return;
+    if (!isTemplate(site.source)) return; // a text file without template syntax
     const info = analyzeTemplate(site.source);
     for (const problem of info.problems) {
       this.report({
