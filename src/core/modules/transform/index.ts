@@ -3,6 +3,7 @@ import type { ModuleFactory } from "../types";
 import { BuildDynamicSchemaModule } from "./build-dynamic-schema";
 import { ConcatArraysModule } from "./concat-arrays";
 import { ConditionalTextModule } from "./conditional-text";
+import { EnrichModule } from "./enrich";
 import { ExtractModule } from "./extract";
 import { QueryModule } from "./query";
 
@@ -12,4 +13,5 @@ export const TRANSFORM_MODULES: readonly ModuleFactory[] = [
   () => new BuildDynamicSchemaModule(),
   () => new ConcatArraysModule(),
   () => new ConditionalTextModule(),
+  () => new EnrichModule(),
 ];
