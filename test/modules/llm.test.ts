@@ -78,16 +78,19 @@ describe("api.llm in mock mode (modules.md 2.6)", () => {
 });
 
 describe("api.llm outside mock mode", () => {
-  test("fails as LLM API call failed (no provider yet), naming provider and model", async () => {
+  test("without a configured key it fails as LLM API call failed, before any request (real calls: llm-providers.test.ts)", async () => {
     const { context } = createTestContext({ mockMode: false, services: { ai_config: { model: "gpt-4o-mini" } } });
-    await assert.rejects(llm().execute({ input: "hi" }, context), (error: unknown) => {
-      return (
-        error instanceof ModuleExecutionError &&
-        error.reason.startsWith("LLM API call failed: ") &&
-        error.reason.includes("provider 'openai'") &&
-        error.reason.includes("model 'gpt-4o-mini'")
+    const previous = process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+    try {
+      await assert.rejects(
+        llm().execute({ input: "hi" }, context),
+        (error: unknown) =>
+          error instanceof ModuleExecutionError && error.reason === "LLM API call failed: OpenAI API key not provided and OPENAI_API_KEY env var not set",
       );
-    });
+    } finally {
+      if (previous !== undefined) process.env.OPENAI_API_KEY = previous;
+    }
   });
 
   test("an unknown provider is reported as the original does", async () => {
