@@ -372,7 +372,7 @@ function garbageResponse(rng: Rng): unknown {
 // ---------------------------------------------------------------------------------------------------
 
 function brokenTarget(rng: Rng, targets: Target[]): { target_step_id: unknown; target_module_name: unknown } {
-  const real = targets.length > 0 ? rng.pick(targets) : { target_step_id: "s", target_module_name: "m" };
+  const real: Target = targets.length > 0 ? rng.pick(targets) : { target_step_id: "s", target_module_name: "m", module_id: "user.select" };
   return rng.pick([
     { target_step_id: real.target_step_id, target_module_name: rng.string(8) },
     { target_step_id: rng.string(8), target_module_name: real.target_module_name },
