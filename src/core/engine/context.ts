@@ -11,6 +11,7 @@ import type { ModuleContext, ModuleDb, ModuleLogger, ProviderSettings } from "..
 import { moduleDbRepositoryCalls, type Repositories } from "../repositories";
 import type { Workflow, WorkflowModule, WorkflowStep } from "../workflow/model";
 import { moduleName } from "../workflow/model";
+import { createEventView, type EventView } from "./event-view";
 import type { EngineOptions, EngineServices } from "./types";
 
 export interface EngineEnv {
@@ -19,6 +20,8 @@ export interface EngineEnv {
   providers: ProviderSettings;
   logger: ModuleLogger;
   moduleDb: ModuleDb;
+  /** Fast lineage/state/position reads (see event-view.ts). */
+  view: EventView;
 }
 
 const silentLogger: ModuleLogger = { debug() {}, info() {}, warning() {}, error() {} };
@@ -33,6 +36,7 @@ export function createEngineEnv(repos: Repositories, options: EngineOptions = {}
     providers: options.providers ?? {},
     logger: options.logger ?? silentLogger,
     moduleDb: createModuleDb(repos.db, moduleDbRepositoryCalls(repos)),
+    view: createEventView(repos),
   };
 }
 

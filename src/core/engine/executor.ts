@@ -228,9 +228,9 @@ export function closeStep(scope: RunScope, step: WorkflowStep): void {
 /** `execute_from_position`: from the run's position on the current lineage through the target. */
 export async function executeFromPosition(scope: RunScope): Promise<WorkflowResponse> {
   const { env, workflow, workflowRunId } = scope;
-  const state = env.repos.state.getModuleOutputs(workflowRunId);
-  const position = env.repos.state.getWorkflowPosition(workflowRunId);
-  const lineage = env.repos.events.getLineageEvents(workflowRunId);
+  const lineage = env.view.lineage(workflowRunId);
+  const state = env.view.moduleOutputs(workflowRunId);
+  const position = env.view.position(workflowRunId);
   const start = startPointOf(workflow, position, lineage);
   const completed = new Set(position.completed_steps);
   for (let stepIndex = start.stepIndex; stepIndex < workflow.steps.length; stepIndex++) {

@@ -13,6 +13,7 @@ import { makeInteractionResponse, type InteractionResponse } from "../modules/ty
 import { EventType, type EventDocument } from "../repositories";
 import { moduleName, type WorkflowModule, type WorkflowStep } from "../workflow/model";
 import { buildModuleContext } from "./context";
+import { latestLineageEvent } from "./event-view";
 import { continueStep, isTarget, loadModule, targetReached, type RunScope } from "./executor";
 import { firstRetryOption, jump, retry } from "./navigation";
 import { resolveAllInputs, resolveModuleInputs } from "./resolve";
@@ -100,14 +101,14 @@ function locate(scope: RunScope, request: EventDocument): Located {
  * lineage, else the lineage's latest request (ruling 4).
  */
 export function findRequestEvent(scope: RunScope, interactionId: string | null): EventDocument | null {
-  const { repos } = scope.env;
+  const { view } = scope.env;
   if (interactionId) {
-    const lineage = repos.events.getLineageEvents(scope.workflowRunId, { eventType: EventType.INTERACTION_REQUESTED });
+    const lineage = view.lineage(scope.workflowRunId);
     for (let i = lineage.length - 1; i >= 0; i--) {
-      if (lineage[i].data?.interaction_id === interactionId) return lineage[i];
+      if (lineage[i].event_type === EventType.INTERACTION_REQUESTED && lineage[i].data?.interaction_id === interactionId) return lineage[i];
     }
   }
-  return repos.events.getLatestInteractionRequest(scope.workflowRunId);
+  return latestLineageEvent(view, scope.workflowRunId, EventType.INTERACTION_REQUESTED);
 }
 
 /** Answers the interaction `interactionId` (null: the pending one) and continues through the target. */
@@ -163,7 +164,7 @@ export async function respond(scope: RunScope, interactionId: string | null, res
     });
   }
 
-  const state = env.repos.state.getModuleOutputs(workflowRunId);
+  const state = env.view.moduleOutputs(workflowRunId);
   let outputs: Record<string, unknown>;
   try {
     const module = loadModule(env, config);

@@ -40,7 +40,7 @@ export async function retry(scope: RunScope, targetModule: string, feedback: unk
     });
   }
   const retryContext = env.repos.state.getRetryContext(workflowRunId, targetModule);
-  const state = env.repos.state.getModuleOutputs(workflowRunId);
+  const state = env.view.moduleOutputs(workflowRunId);
   state._retry_conversation_history = retryContext.conversation_history;
   state._retry_feedback = feedback;
   const step = workflow.steps[found.stepIndex];
@@ -80,7 +80,7 @@ export async function jump(scope: RunScope, targetStep: string, targetModule: st
     eventType: EventType.JUMP_REQUESTED,
     data: { target_step: targetStep, target_module: targetModule, new_branch_id: newBranchId },
   });
-  const state = env.repos.state.getModuleOutputs(workflowRunId);
+  const state = env.view.moduleOutputs(workflowRunId);
   env.repos.runs.updateWorkflowStatus(workflowRunId, "processing", { currentStep: targetStep });
   const onBranch: RunScope = newBranchId ? { ...scope, services: { ...scope.services, branch_id: newBranchId } } : scope;
   return continueStep(onBranch, stepIndex, moduleIndex, state);

@@ -9,7 +9,9 @@ import { isPlainObject, isTruthy } from "../modules/python";
 import { EventType, type EventDocument, type WorkflowPosition } from "../repositories";
 import { moduleName, requireModule, requireStep, type Workflow } from "../workflow/model";
 import { autoSelectResponse } from "./auto-select";
+import { cloneValue } from "../db/clone";
 import { buildModuleContext } from "./context";
+import { findInteractionRequest, latestLineageEvent } from "./event-view";
 import { executeFromPosition, executeStepModules, isTarget, loadModule, type RunScope } from "./executor";
 import { convertInteractionRequest, serializeInteractionRequest } from "./interaction-request";
 import { isRetryResponse, respond } from "./interaction";
@@ -46,7 +48,7 @@ function pendingResponse(scope: RunScope, position: WorkflowPosition): WorkflowR
 
 /** `start_workflow` after the run is set up: a pending interaction is returned unless the version changed. */
 export async function startFromPosition(scope: RunScope, versionChanged: boolean): Promise<WorkflowResponse> {
-  const position = scope.env.repos.state.getWorkflowPosition(scope.workflowRunId);
+  const position = scope.env.view.position(scope.workflowRunId);
   if (position.pending_interaction && !versionChanged) return pendingResponse(scope, position);
   return executeFromPosition(scope);
 }
@@ -58,14 +60,12 @@ export function resume(scope: RunScope): Promise<WorkflowResponse> {
 
 /** The lineage's latest request of a module that has no answer yet, or null. */
 export function pendingRequestOf(scope: RunScope, stepId: string, name: string): EventDocument | null {
-  const lineage = scope.env.repos.events.getLineageEvents(scope.workflowRunId, {
-    eventType: [EventType.INTERACTION_REQUESTED, EventType.INTERACTION_RESPONSE],
-  });
+  const lineage = scope.env.view.lineage(scope.workflowRunId);
   const answered = new Set<unknown>();
   for (let i = lineage.length - 1; i >= 0; i--) {
     const event = lineage[i];
     if (event.event_type === EventType.INTERACTION_RESPONSE) answered.add(event.data?.interaction_id);
-    else if (event.step_id === stepId && event.module_name === name) {
+    else if (event.event_type === EventType.INTERACTION_REQUESTED && event.step_id === stepId && event.module_name === name) {
       return answered.has(event.data?.interaction_id) ? null : event;
     }
   }
@@ -86,13 +86,13 @@ export async function runModuleOnly(scope: RunScope, response: InteractionRespon
   if (response !== null && module.kind === "interactive") {
     let request = pendingRequestOf(scope, step.step_id, target.module_name);
     if (request === null) {
-      const asked = await executeStepModules(scope, step, index, scope.env.repos.state.getModuleOutputs(scope.workflowRunId), { onlyOne: true });
+      const asked = await executeStepModules(scope, step, index, scope.env.view.moduleOutputs(scope.workflowRunId), { onlyOne: true });
       if (asked.status !== "awaiting_input") return asked;
       request = pendingRequestOf(scope, step.step_id, target.module_name);
     }
     return respond(scope, String(request?.data?.interaction_id ?? ""), response);
   }
-  const state = scope.env.repos.state.getModuleOutputs(scope.workflowRunId);
+  const state = scope.env.view.moduleOutputs(scope.workflowRunId);
   return executeStepModules(scope, step, index, state, { onlyOne: true });
 }
 
@@ -106,20 +106,18 @@ function isNavigation(response: InteractionResponseData): boolean {
  * on any branch of the run.
  */
 export function rememberedAnswer(scope: RunScope, stepId: string, name: string): InteractionResponseData | null {
-  const { events } = scope.env.repos;
+  const { view } = scope.env;
   const pick = (list: readonly EventDocument[]) => {
     for (let i = list.length - 1; i >= 0; i--) {
       const event = list[i];
-      if (event.step_id !== stepId || event.module_name !== name || !isPlainObject(event.data?.response)) continue;
+      if (event.event_type !== EventType.INTERACTION_RESPONSE || event.step_id !== stepId || event.module_name !== name) continue;
+      if (!isPlainObject(event.data?.response)) continue;
       const response = event.data.response as InteractionResponseData;
-      if (!isNavigation(response)) return response;
+      if (!isNavigation(response)) return cloneValue(response);
     }
     return null;
   };
-  return (
-    pick(events.getLineageEvents(scope.workflowRunId, { eventType: EventType.INTERACTION_RESPONSE })) ??
-    pick(events.getEvents(scope.workflowRunId, { eventType: EventType.INTERACTION_RESPONSE, stepId, moduleName: name }))
-  );
+  return pick(view.lineage(scope.workflowRunId)) ?? pick(view.runEvents(scope.workflowRunId));
 }
 
 /**
@@ -135,9 +133,9 @@ export async function runUpTo(scope: RunScope, response: InteractionResponseData
   requireModule(step, target.module_name);
   const { repos } = scope.env;
 
-  const ranBefore = repos.events
-    .getLineageEvents(scope.workflowRunId, { eventType: EventType.MODULE_COMPLETED })
-    .some((event) => event.step_id === target.step_id && event.module_name === target.module_name);
+  const ranBefore = scope.env.view
+    .lineage(scope.workflowRunId)
+    .some((event) => event.event_type === EventType.MODULE_COMPLETED && event.step_id === target.step_id && event.module_name === target.module_name);
   if (ranBefore) {
     const newBranchId = repos.state.jumpToModule(scope.workflowRunId, target.step_id, target.module_name);
     repos.events.storeEvent({
@@ -150,7 +148,7 @@ export async function runUpTo(scope: RunScope, response: InteractionResponseData
 
   let answerLeft = response;
   let result: WorkflowResponse;
-  const position = repos.state.getWorkflowPosition(scope.workflowRunId);
+  const position = scope.env.view.position(scope.workflowRunId);
   if (position.pending_interaction && answerLeft) {
     result = await respond(scope, String(position.pending_interaction.interaction_id ?? ""), answerLeft);
     answerLeft = null;
@@ -199,8 +197,8 @@ export async function runUpTo(scope: RunScope, response: InteractionResponseData
 export async function refreshInteraction(scope: RunScope, interactionId: string | null): Promise<WorkflowResponse> {
   const { env, workflowRunId, workflow } = scope;
   const request = interactionId
-    ? env.repos.events.findInteractionRequest(workflowRunId, interactionId)
-    : env.repos.events.getLatestInteractionRequest(workflowRunId);
+    ? findInteractionRequest(env.view, workflowRunId, interactionId)
+    : latestLineageEvent(env.view, workflowRunId, EventType.INTERACTION_REQUESTED);
   if (request === null) {
     return errorResponse(workflowRunId, `Interaction ${interactionId ?? "(pending)"} not found`, "bad_request", { interaction_id: interactionId });
   }
@@ -212,7 +210,7 @@ export async function refreshInteraction(scope: RunScope, interactionId: string 
   try {
     const module = loadModule(env, config);
     if (module.kind !== "interactive") throw new WfvError("unsupported_module_type", `Module '${config.module_id}' is not interactive`, { module_id: config.module_id });
-    const state = env.repos.state.getModuleOutputs(workflowRunId);
+    const state = env.view.moduleOutputs(workflowRunId);
     const resolved = resolveModuleInputs({ ...(config.inputs ?? {}) }, state, step, workflow, { step_id: stepId, module_name: name });
     const context = buildModuleContext({ env, services: scope.services, workflow, step, module: config, moduleIndex: index, state });
     attachAddons(module, config, context, (inputs) => resolveAllInputs(inputs, state, step, workflow, { step_id: stepId, module_name: name }));

@@ -12,6 +12,7 @@ import { isPlainObject, isTruthy } from "../modules/python";
 import type { SubActionContext } from "../modules/types";
 import { EventType, getNestedValue, type EventDocument } from "../repositories";
 import { moduleName, type ResultMapping, type SubAction, type SubActionAction, type Workflow, type WorkflowModule, type WorkflowStep } from "../workflow/model";
+import { findInteractionRequest } from "./event-view";
 import { executeStepModules, loadModule, type RunScope } from "./executor";
 import type { SseEvent } from "./types";
 
@@ -92,7 +93,7 @@ export interface SubActionRequest {
 }
 
 function findRequest(scope: RunScope, interactionId: string): EventDocument | null {
-  return scope.env.repos.events.findInteractionRequest(scope.workflowRunId, interactionId);
+  return findInteractionRequest(scope.env.view, scope.workflowRunId, interactionId);
 }
 
 /**
@@ -138,7 +139,7 @@ export async function* executeSubAction(scope: RunScope, request: SubActionReque
     let childWorkflowId: string | null = null;
 
     if (kind === "target_sub_action") {
-      const parentState = env.repos.state.getModuleOutputs(workflowRunId);
+      const parentState = env.view.moduleOutputs(workflowRunId);
       if (isTruthy(params.feedback)) parentState[subAction.feedback?.state_key || "_retry_feedback"] = params.feedback;
       const modules = actions.map((action) => resolveActionModule(workflow, action));
       for (const config of modules) {
@@ -158,7 +159,7 @@ export async function* executeSubAction(scope: RunScope, request: SubActionReque
           data: { workflow_run_id: workflowRunId, execution_id: executionId, message: `Completed ${moduleName(modules[index])}`, module_name: moduleName(modules[index]), module_index: index, module_count: modules.length },
         };
       }
-      childState = env.repos.state.getModuleOutputs(child.workflowRunId);
+      childState = env.view.moduleOutputs(child.workflowRunId);
     } else if (kind === "self_sub_action") {
       const moduleId = String(interaction.data?.module_id ?? module.module_id);
       const instance = loadModule(env, { ...module, module_id: moduleId });
@@ -187,7 +188,7 @@ export async function* executeSubAction(scope: RunScope, request: SubActionReque
       throw new Error(`Unknown sub-action type: ${String(kind)}`);
     }
 
-    const updatedState = applyResultMapping(subAction.result_mapping, childState, env.repos.state.getModuleOutputs(workflowRunId));
+    const updatedState = applyResultMapping(subAction.result_mapping, childState, env.view.moduleOutputs(workflowRunId));
     const completedData: Json = { execution_id: executionId, sub_action_id: request.subActionId, child_state: childState, _state_mapped: updatedState };
     if (childWorkflowId) completedData.child_workflow_id = childWorkflowId;
     env.repos.events.storeEvent({ workflowRunId, eventType: EventType.SUB_ACTION_COMPLETED, data: completedData, stepId, moduleName: name });

@@ -192,7 +192,7 @@ export class VirtualSession {
 
   private finish(response: WorkflowResponse): SessionResponse {
     const runId = response.workflow_run_id || this.findRunId();
-    const state = runId ? this.repos.state.getModuleOutputs(runId) : null;
+    const state = runId ? this.env.view.moduleOutputs(runId) : null;
     return { ...response, workflow_run_id: runId ?? "", state };
   }
 
@@ -312,7 +312,7 @@ export class VirtualSession {
     if (!runId) return { interactions: [], pending_interaction: null };
     return {
       interactions: this.repos.state.getInteractionHistory(runId),
-      pending_interaction: this.repos.state.getWorkflowPosition(runId).pending_interaction,
+      pending_interaction: this.env.view.position(runId).pending_interaction,
     };
   }
 
@@ -344,7 +344,7 @@ export class VirtualSession {
           for await (const event of executeSubAction(scope, { interactionId: request.interaction_id, subActionId: request.sub_action_id, params: request.params })) {
             if (event.type === "complete" || event.type === "error") {
               last = event;
-              if (event.type === "complete") event.data.state = this.repos.state.getModuleOutputs(prepared.workflowRunId);
+              if (event.type === "complete") event.data.state = this.env.view.moduleOutputs(prepared.workflowRunId);
               break;
             }
             channel.push(event);
