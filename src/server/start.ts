@@ -25,7 +25,7 @@ const DIAGNOSTICS_DELAY_MS = 40;
 
 export function startServer(connection: Connection, session = new Session()): void {
   const documents = new TextDocuments(TextDocument);
-  const published = new Map<string, string>(); // uri → JSON of the last diagnostics sent
+  const published = new Map<string, { uri: string; key: string }>(); // file → where and what was last sent
   let timer: NodeJS.Timeout | undefined;
   let watchedFilesDynamic = false;
 
@@ -72,20 +72,21 @@ export function startServer(connection: Connection, session = new Session()): vo
 
   const publish = () => {
     const current = session.diagnostics();
-    const seen = new Set<string>();
+    const next = new Map<string, { uri: string; diagnostics: Diagnostic[]; key: string }>();
     for (const [file, { analysis, diagnostics }] of current) {
-      const uri = session.uriOf(file);
-      seen.add(uri);
       const lsp = diagnostics.map((diagnostic) => toLsp(diagnostic, analysis));
-      const key = JSON.stringify(lsp);
-      if (published.get(uri) === key) continue;
-      published.set(uri, key);
-      void connection.sendDiagnostics({ uri, diagnostics: lsp });
+      next.set(file, { uri: session.uriOf(file), diagnostics: lsp, key: JSON.stringify(lsp) });
     }
-    for (const uri of [...published.keys()]) {
-      if (seen.has(uri)) continue;
-      published.delete(uri);
-      void connection.sendDiagnostics({ uri, diagnostics: [] });
+    // Clear first (files no longer analysed, or now known under another URI spelling), then send.
+    for (const [file, sent] of [...published]) {
+      if (next.get(file)?.uri === sent.uri) continue;
+      published.delete(file);
+      void connection.sendDiagnostics({ uri: sent.uri, diagnostics: [] });
+    }
+    for (const [file, { uri, diagnostics, key }] of next) {
+      if (published.get(file)?.key === key) continue;
+      published.set(file, { uri, key });
+      void connection.sendDiagnostics({ uri, diagnostics });
     }
   };
 
