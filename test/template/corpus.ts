@@ -360,7 +360,34 @@ function randomExpression(random: () => number, depth: number): string {
   }
 }
 
-export function generateCorpus(seed = 20260214, variants = 4, randomExpressions = 600): CorpusCase[] {
+const statementExpressions = ["x", "x.name", "x|string", "loop.index", "loop.revindex0", "loop.cycle('a', 'b')", "loop.previtem", "loop.nextitem", "loop.first and loop.last", "y", "x * 2", "x ~ '!'", "x is string", "varargs", "kwargs", "k", "v", "(x, y)", "[x][0]", "x[:1]", "self", "x|length"];
+const statementIterables = ["state.products", "state.words", "state.numbers", "state.kv", "state.kv.items()", "state.missing", "state.empty_list", "'ab'", "range(3)", "state.nested.list_of_lists", "[none, 0, '', 1]", "state.user", "state.products|groupby('category')"];
+
+/** A random nest of statements (for/if/set/macro/call/filter/with) with whitespace control. */
+function randomStatements(random: () => number, depth: number): string {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  if (depth <= 0) return `{{ ${pick(statementExpressions)} }}`;
+  const inner = () => randomStatements(random, depth - 1);
+  switch (Math.floor(random() * 9)) {
+    case 0: return `{% for x in ${pick(statementIterables)}${random() < 0.3 ? " if x" : ""} %}${inner()}{% else %}E{% endfor %}`;
+    case 1: return `{% if ${pick(statementExpressions)} %}${inner()}{% elif ${pick(statementExpressions)} %}B{% else %}${inner()}{% endif %}`;
+    case 2: return `{% set y = ${pick(statementExpressions)} %}${inner()}{{ y }}`;
+    case 3: return `{% macro m(x, y=2) %}${inner()}{% endmacro %}{{ m(${pick(statementIterables)}) }}{{ m(1, y=3) }}`;
+    case 4: return `{% set ns = namespace(n=0) %}{% for x in ${pick(statementIterables)} %}{% set ns.n = ns.n + 1 %}${inner()}{% endfor %}{{ ns.n }}`;
+    case 5: return `{% for k, v in ${pick(statementIterables)} %}${inner()}{% endfor %}`;
+    case 6: return `{% filter upper %}${inner()}{% endfilter %}`;
+    case 7: return `{% macro c() %}[{{ caller() }}]{% endmacro %}{% call c() %}${inner()}{% endcall %}`;
+    default: return `{% with x = ${pick(statementIterables)} %}${inner()}{% endwith %}{{ x }}`;
+  }
+}
+
+function randomWhitespaceControl(random: () => number, template: string): string {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  if (random() >= 0.3) return template;
+  return template.replace(/\{%/g, () => pick(["{%", "{%-", "{%+"])).replace(/%\}/g, () => pick(["%}", "-%}"]));
+}
+
+export function generateCorpus(seed = 20260214, variants = 4, randomExpressions = 600, randomStatementTemplates = 500): CorpusCase[] {
   const random = rng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const states = Array.from({ length: 6 }, (_, i) => makeState(random, i));
@@ -382,6 +409,9 @@ export function generateCorpus(seed = 20260214, variants = 4, randomExpressions 
     }
   }
   for (const template of edgeTemplates) add(template);
+  for (let i = 0; i < randomStatementTemplates; i++) {
+    add(randomWhitespaceControl(random, `a \n ${randomStatements(random, 1 + Math.floor(random() * 3))} \n b`));
+  }
   for (let i = 0; i < randomExpressions; i++) {
     const expr = randomExpression(random, 3);
     add(random() < 0.5 ? `{{ ${expr} }}` : `<{{ ${expr} }}>`);

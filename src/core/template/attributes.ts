@@ -11,6 +11,9 @@ import { TemplateError, typeError, valueError } from "./template-error";
 import {
   asNaive,
   assignOwn,
+  dictViewKind,
+  makeRange,
+  rangeInfo,
   type CallArgs,
   isDate,
   isDict,
@@ -103,8 +106,8 @@ function sliceIndex(value: unknown): number | null {
   return index;
 }
 
-/** Python's slice semantics on a sequence of length `length`: the picked indices. */
-export function sliceIndices(length: number, start: unknown, stop: unknown, step: unknown): number[] {
+/** Python's `slice.indices(length)`: clamped start, stop and step. */
+function sliceBounds(length: number, start: unknown, stop: unknown, step: unknown): { from: number; to: number; step: number } {
   const stepValue = sliceIndex(step) ?? 1;
   if (stepValue === 0) throw valueError("slice step cannot be zero");
   const clamp = (value: number | null, fallback: number, low: number, high: number): number => {
@@ -112,16 +115,18 @@ export function sliceIndices(length: number, start: unknown, stop: unknown, step
     const adjusted = value < 0 ? value + length : value;
     return Math.min(Math.max(adjusted, low), high);
   };
-  const out: number[] = [];
   if (stepValue > 0) {
-    const from = clamp(sliceIndex(start), 0, 0, length);
-    const to = clamp(sliceIndex(stop), length, 0, length);
-    for (let i = from; i < to; i += stepValue) out.push(i);
-  } else {
-    const from = clamp(sliceIndex(start), length - 1, -1, length - 1);
-    const to = clamp(sliceIndex(stop), -1, -1, length - 1);
-    for (let i = from; i > to; i += stepValue) out.push(i);
+    return { from: clamp(sliceIndex(start), 0, 0, length), to: clamp(sliceIndex(stop), length, 0, length), step: stepValue };
   }
+  return { from: clamp(sliceIndex(start), length - 1, -1, length - 1), to: clamp(sliceIndex(stop), -1, -1, length - 1), step: stepValue };
+}
+
+/** Python's slice semantics on a sequence of length `length`: the picked indices. */
+export function sliceIndices(length: number, start: unknown, stop: unknown, step: unknown): number[] {
+  const { from, to, step: stepValue } = sliceBounds(length, start, stop, step);
+  const out: number[] = [];
+  if (stepValue > 0) for (let i = from; i < to; i += stepValue) out.push(i);
+  else for (let i = from; i > to; i += stepValue) out.push(i);
   return out;
 }
 
@@ -132,6 +137,11 @@ export class SliceValue {
 /** Jinja's `environment.getitem(obj, key)`: item, then attribute for str keys, else undefined. */
 export function getItem(obj: unknown, key: unknown): unknown {
   if (obj instanceof Undef) return obj;
+  if (Array.isArray(obj) && dictViewKind(obj)) {
+    // Dict views are not subscriptable: environment.getitem turns that into undefined, a slice raises.
+    if (key instanceof SliceValue) throw typeError(`'${pyTypeName(obj)}' object is not subscriptable`);
+    return missing(obj, key);
+  }
   if (key instanceof SliceValue) {
     if (typeof obj === "string") {
       const chars = [...obj];
@@ -139,6 +149,12 @@ export function getItem(obj: unknown, key: unknown): unknown {
     }
     if (Array.isArray(obj)) {
       const picked = sliceIndices(obj.length, key.start, key.stop, key.step).map((i) => obj[i]);
+      const range = rangeInfo(obj);
+      if (range) {
+        const bounds = sliceBounds(obj.length, key.start, key.stop, key.step);
+        const at = (i: number) => range.start + i * range.step;
+        return makeRange(at(bounds.from), at(bounds.to), range.step * bounds.step, picked as number[]);
+      }
       return isTuple(obj) ? makeTuple(picked) : picked;
     }
     // Jinja compiles slices to a plain `obj[a:b]`, bypassing environment.getitem's forgiveness.

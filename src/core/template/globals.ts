@@ -4,7 +4,7 @@ import { bindArgs } from "./call-args";
 import { pyIterate, pyUnpack } from "./operators";
 import { TemplateError, typeError } from "./template-error";
 import { pyStr } from "./python-format";
-import { assignOwn, type CallArgs, isDict, Namespace, PyCallable, pyTypeName, setOwn, Undef } from "./values";
+import { assignOwn, type CallArgs, isDict, makeRange, Namespace, PyCallable, pyTypeName, setOwn, Undef } from "./values";
 
 /** Jinja's sandbox limit; the plain environment has none, but a template must not exhaust memory. */
 const maxRange = 1_000_000;
@@ -16,6 +16,12 @@ function intArg(value: unknown): number {
 }
 
 export function pyRange({ args }: CallArgs): number[] {
+  const out = rangeItems(args);
+  const [start, stop, step] = args.length === 1 ? [0, intArg(args[0]), 1] : [intArg(args[0]), intArg(args[1]), args.length === 3 ? intArg(args[2]) : 1];
+  return makeRange(start, stop, step, out);
+}
+
+function rangeItems(args: unknown[]): number[] {
   if (args.length === 0) throw typeError("range expected at least 1 argument, got 0");
   if (args.length > 3) throw typeError(`range expected at most 3 arguments, got ${args.length}`);
   const [start, stop, step] = args.length === 1 ? [0, intArg(args[0]), 1] : [intArg(args[0]), intArg(args[1]), args.length === 3 ? intArg(args[2]) : 1];

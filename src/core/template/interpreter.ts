@@ -20,6 +20,7 @@ import {
   PyCallable,
   pyTypeName,
   setOwn,
+  TemplateReference,
   Undef,
 } from "./values";
 
@@ -97,6 +98,8 @@ class LoopContext implements AttributeSource {
 
 const conditionalTypes = new Set(["if", "condexpr"]);
 
+const templateReference = new TemplateReference();
+
 /** Jinja's `nodes.Impossible`: the expression needs the render context, so it cannot be folded. */
 export class NotConstant extends Error {}
 
@@ -173,6 +176,7 @@ export class Interpreter {
         return value instanceof NaiveDateTime ? value : NaiveDateTime.fromLocalDate(value);
       }),
     );
+    this.root.vars.set("self", templateReference);
     if (context.extra) for (const [key, value] of Object.entries(context.extra)) this.root.vars.set(key, value);
     this.globals = sharedGlobals;
     this.strictUndefined = context.undefinedMode === "default";

@@ -17,6 +17,7 @@ import {
   numberOf,
   PyFloat,
   pyTypeName,
+  sequenceKind,
   Undef,
 } from "./values";
 
@@ -51,7 +52,7 @@ export function pyEquals(a: unknown, b: unknown): boolean {
   if (isNumberLike(a)) return isNumberLike(b) && numberOf(a) === numberOf(b);
   if (typeof a === "string" || typeof b === "string") return false;
   if (Array.isArray(a)) {
-    if (!Array.isArray(b) || isTuple(a) !== isTuple(b) || a.length !== b.length) return false;
+    if (!Array.isArray(b) || sequenceKind(a) !== sequenceKind(b) || a.length !== b.length) return false;
     return a.every((item, i) => pyEquals(item, b[i]));
   }
   if (isDate(a)) return isDate(b) && dateKey(a) === dateKey(b);
@@ -89,7 +90,7 @@ export function pyOrder(a: unknown, b: unknown, op: OrderOp): number {
     return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
   }
   if (typeof a === "string" && typeof b === "string") return compareStrings(a, b);
-  if (Array.isArray(a) && Array.isArray(b) && isTuple(a) === isTuple(b)) {
+  if (Array.isArray(a) && Array.isArray(b) && sequenceKind(a) === sequenceKind(b) && (isTuple(a) || sequenceKind(a) === "list")) {
     for (let i = 0; i < Math.min(a.length, b.length); i++) {
       if (!pyEquals(a[i], b[i])) return pyOrder(a[i], b[i], op);
     }
@@ -119,6 +120,12 @@ function unsupported(op: ArithmeticOp, a: unknown, b: unknown): TemplateError {
 
 function numeric(result: number, floatResult: boolean): number | PyFloat {
   return floatResult ? makeFloat(result) : result;
+}
+
+/** Lists and tuples; ranges and dict views do not concatenate or repeat. */
+function isPlainSequence(value: unknown[]): boolean {
+  const kind = sequenceKind(value);
+  return kind === "list" || kind === "tuple";
 }
 
 function isIntLike(value: unknown): value is number | boolean {
@@ -216,12 +223,12 @@ export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown 
   }
   if (op === "add") {
     if (typeof a === "string" && typeof b === "string") return a + b;
-    if (Array.isArray(a) && Array.isArray(b) && isTuple(a) === isTuple(b)) {
+    if (Array.isArray(a) && Array.isArray(b) && isPlainSequence(a) && sequenceKind(a) === sequenceKind(b)) {
       const joined = [...a, ...b];
       return isTuple(a) ? makeTuple(joined) : joined;
     }
     if (typeof a === "string") throw typeError(`can only concatenate str (not "${pyTypeName(b)}") to str`);
-    if (Array.isArray(a) && !isTuple(a)) throw typeError(`can only concatenate list (not "${pyTypeName(b)}") to list`);
+    if (Array.isArray(a) && sequenceKind(a) === "list") throw typeError(`can only concatenate list (not "${pyTypeName(b)}") to list`);
   }
   if (op === "mul") {
     const [sequence, times] = isIntLike(b) ? [a, b] : isIntLike(a) ? [b, a] : [undefined, undefined];
@@ -231,7 +238,7 @@ export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown 
       // Beyond what a JS string or array can hold; Python runs out of memory long before that too.
       if (size * n > 2 ** 29) throw new TemplateError("memory", "");
       if (typeof sequence === "string") return sequence.repeat(n);
-      if (Array.isArray(sequence)) return isTuple(sequence) ? makeTuple(repeat(sequence, n)) : repeat(sequence, n);
+      if (Array.isArray(sequence) && isPlainSequence(sequence)) return isTuple(sequence) ? makeTuple(repeat(sequence, n)) : repeat(sequence, n);
     }
     if (typeof a === "string" || Array.isArray(a) || typeof b === "string" || Array.isArray(b)) {
       throw typeError(`can't multiply sequence by non-int of type '${pyTypeName(typeof a === "string" || Array.isArray(a) ? b : a)}'`);

@@ -6,7 +6,7 @@
 import type { Expr, Stmt, TemplateAst } from "./ast";
 import { Interpreter } from "./interpreter";
 import { pyStr } from "./python-format";
-import { dictViewKind, isDict, isGroupTuple, PyFloat } from "./values";
+import { dictViewKind, isDict, isGroupTuple, PyFloat, rangeInfo } from "./values";
 
 /** Jinja's `has_safe_repr`: values the compiler can write back as literals. */
 function hasSafeRepr(value: unknown): boolean {
@@ -15,6 +15,7 @@ function hasSafeRepr(value: unknown): boolean {
   if (Array.isArray(value)) {
     // groupby's namedtuples and dict views are not plain tuples or lists for has_safe_repr.
     if (isGroupTuple(value) || dictViewKind(value)) return false;
+    if (rangeInfo(value)) return true;
     return value.every(hasSafeRepr);
   }
   if (isDict(value)) return Object.values(value).every(hasSafeRepr);

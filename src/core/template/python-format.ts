@@ -6,6 +6,7 @@ import { TemplateError, typeError, valueError } from "./template-error";
 import {
   asNaive,
   dictViewKind,
+  rangeInfo,
   isDate,
   isDict,
   isFloat,
@@ -16,6 +17,7 @@ import {
   PyCallable,
   PyFloat,
   pyTypeName,
+  TemplateReference,
   Undef,
 } from "./values";
 
@@ -103,10 +105,13 @@ export function pyRepr(value: unknown): string {
     if (isTuple(value)) return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
     const view = dictViewKind(value);
     if (view) return `${view}([${items.join(", ")}])`;
+    const range = rangeInfo(value);
+    if (range) return range.step === 1 ? `range(${range.start}, ${range.stop})` : `range(${range.start}, ${range.stop}, ${range.step})`;
     return `[${items.join(", ")}]`;
   }
   if (isDate(value)) return datetimeRepr(asNaive(value));
   if (value instanceof PyCallable) return `<${value.kind} ${value.name}>`;
+  if (value instanceof TemplateReference) return "<TemplateReference None>";
   if (value instanceof Namespace) {
     const entries = [...value.attributes].map(([k, v]) => `${strRepr(k)}: ${pyRepr(v)}`);
     return `<Namespace {${entries.join(", ")}}>`;

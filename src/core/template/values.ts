@@ -176,7 +176,7 @@ export function pyTypeName(value: unknown): string {
   if (typeof value === "bigint") return "int";
   if (value instanceof PyFloat) return "float";
   if (typeof value === "string") return "str";
-  if (Array.isArray(value)) return dictViews.get(value) ?? (isTuple(value) ? "tuple" : "list");
+  if (Array.isArray(value)) return sequenceKind(value);
   if (isDate(value)) return "datetime";
   if (value instanceof PyCallable) return value.kind;
   if (value instanceof Namespace) return "Namespace";
@@ -227,4 +227,37 @@ export function setOwn(obj: Record<string, unknown>, key: string, value: unknown
 /** `Object.assign` without setters: copies own enumerable keys as data properties. */
 export function assignOwn(target: Record<string, unknown>, source: Record<string, unknown>): void {
   for (const key of Object.keys(source)) setOwn(target, key, source[key]);
+}
+
+export interface RangeInfo {
+  start: number;
+  stop: number;
+  step: number;
+}
+const ranges = new WeakMap<unknown[], RangeInfo>();
+
+/** `range(...)`: a list of its numbers that prints, slices and compares as Python's range. */
+export function makeRange(start: number, stop: number, step: number, items: number[]): number[] {
+  ranges.set(items, { start, stop, step });
+  return items;
+}
+
+export function rangeInfo(value: unknown[]): RangeInfo | undefined {
+  return ranges.get(value);
+}
+
+export type SequenceKind = "list" | "tuple" | "range" | DictViewKind;
+
+/** Which Python sequence type an array stands for. */
+export function sequenceKind(value: unknown[]): SequenceKind {
+  if (tupleMark.has(value)) return "tuple";
+  if (ranges.has(value)) return "range";
+  return dictViews.get(value) ?? "list";
+}
+
+/** Jinja's `self` in a template without blocks: prints as `<TemplateReference None>`. */
+export class TemplateReference {
+  pyAttribute(name: string): unknown {
+    return new Undef(`'TemplateReference object' has no attribute '${name}'`);
+  }
 }

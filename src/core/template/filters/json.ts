@@ -1,7 +1,7 @@
 /** `tojson`: Python's `json.dumps(sort_keys=True)` plus Jinja's HTML-safe escaping of `<>&'`. */
 import { floatRepr } from "../python-format";
 import { typeError } from "../template-error";
-import { isDict, isFloat, numberOf, PyFloat, pyTypeName } from "../values";
+import { isDict, isFloat, numberOf, PyFloat, pyTypeName, sequenceKind } from "../values";
 import { filter, type FilterFn } from "./common";
 
 function jsonString(text: string): string {
@@ -44,7 +44,7 @@ export function pythonJsonDumps(value: unknown, indent: string | null, level = 0
     const inner = "\n" + indent.repeat(level + 1);
     return open + inner + items.join("," + inner) + "\n" + indent.repeat(level) + close;
   };
-  if (Array.isArray(value)) return nested(value.map((item) => pythonJsonDumps(item, indent, level + 1)), "[", "]");
+  if (Array.isArray(value) && (sequenceKind(value) === "list" || sequenceKind(value) === "tuple")) return nested(value.map((item) => pythonJsonDumps(item, indent, level + 1)), "[", "]");
   if (isDict(value)) {
     const keys = Object.keys(value).sort();
     return nested(keys.map((key) => `${jsonString(key)}: ${pythonJsonDumps(value[key], indent, level + 1)}`), "{", "}");
