@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { defaultMockAnswer, MOCK_MEDIA_DATA_URL, MOCK_PNG_DATA_URL } from "../../src/core/mock";
+import { getModule, type InteractiveModule } from "../../src/core/modules";
+import { ccModule, createTestContext, resolvedInputs, response } from "../modules/helpers";
+
+let counter = 0;
+const newId = () => (counter++).toString(16).padStart(32, "0");
+
+describe("defaultMockAnswer: what a headless mock run answers", () => {
+  test("text inputs take their default (or a mock text), pauses are acknowledged", () => {
+    assert.deepEqual(defaultMockAnswer({ interaction_type: "text_input", default_value: "kittens" }, { newId }), { value: "kittens" });
+    assert.deepEqual(defaultMockAnswer({ interaction_type: "text_input", default_value: "" }, { newId }), { value: "mock input" });
+    assert.deepEqual(defaultMockAnswer({ interaction_type: "text_input", default_value: "", allow_empty: true }, { newId }), { value: "" });
+    assert.deepEqual(defaultMockAnswer({ interaction_type: "text_input", default_value: "state dump", context: { pause: true } }, { newId }), { value: "state dump" });
+  });
+
+  test("forms take their defaults, downloads report written, file inputs get a PNG data URL", () => {
+    assert.deepEqual(defaultMockAnswer({ interaction_type: "form_input", form_defaults: [{ w: 1 }, { w: 1 }] }, { newId }), { form_data: [{ w: 1 }, { w: 1 }] });
+    assert.deepEqual(defaultMockAnswer({ interaction_type: "file_download", file_name: "summary.md" }, { newId }), { file_written: true, file_path: "summary.md" });
+    assert.deepEqual(defaultMockAnswer({ interaction_type: "file_input" }, { newId }), { value: MOCK_PNG_DATA_URL });
+  });
+
+  test("selections are left to the engine's auto-selection; unknown types have no default", () => {
+    assert.equal(defaultMockAnswer({ interaction_type: "select_from_structured" }, { newId }), null);
+    assert.equal(defaultMockAnswer({ interaction_type: "review_grouped" }, { newId }), null);
+    assert.equal(defaultMockAnswer({ interaction_type: "something_new" }, { newId }), null);
+  });
+
+  test("media: a fresh mock generation of the first provider, which the module accepts", async () => {
+    const module = ccModule("generate_and_select_images_v2");
+    const inputs = resolvedInputs(module);
+    const { context } = createTestContext();
+    const v2 = getModule("media.generateV2") as InteractiveModule;
+    const request = await v2.getInteractionRequest(inputs, context);
+    const answer = defaultMockAnswer(request, { newId: context.newId }) as Record<string, any>;
+    assert.match(answer.selected_content_id, /^mock-[0-9a-f]{32}$/);
+    assert.deepEqual(Object.keys(answer.generations), ["midjourney"]);
+    assert.deepEqual(answer.generations.midjourney[0].urls, [MOCK_MEDIA_DATA_URL]);
+    const out = await v2.executeWithResponse(inputs, context, response(answer));
+    assert.deepEqual(out.selected_content, { content_id: answer.selected_content_id, url: MOCK_MEDIA_DATA_URL, metadata_id: answer.generations.midjourney[0].metadata_id, prompt_key: "midjourney" });
+    // Without any prompt entries there is nothing to pick.
+    assert.equal(defaultMockAnswer({ interaction_type: "media_generation", display_data: { data: {} } }, { newId }), null);
+  });
+});
