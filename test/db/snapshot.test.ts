@@ -1,7 +1,7 @@
 /** Export / import: round trips, blobs written by the original Python server, and corrupt input. */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { gzipSync } from "node:zlib";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, test } from "node:test";
 import { WfvError } from "../../src/core/errors";
 import {
@@ -13,6 +13,7 @@ import {
   exportCompressed,
   exportDb,
   importDb,
+  type GzipCodec,
   type VirtualDb,
 } from "../../src/core/db";
 import { debianPython } from "../helpers/oracle";
@@ -58,6 +59,16 @@ describe("round trip", () => {
     assert.ok(((event.data as { list: unknown[] }).list[3] as { when: unknown }).when instanceof Date);
     // And the imported dates still work in date operators.
     assert.equal(again.collection("events").countDocuments({ timestamp: { $lte: new Date(CLOCK) } }), 5);
+  });
+
+  test("blobs made with native zlib and with fflate read back with either", () => {
+    const zlib: GzipCodec = { gzip: (data, level) => gzipSync(data, { level }), gunzip: (data) => gunzipSync(data) };
+    const db = sampleDb();
+    const native = exportCompressed(db, { codec: zlib, level: 1 });
+    const portable = exportCompressed(db);
+    assert.deepEqual(exportDb(importDb(native)), exportDb(db));
+    assert.deepEqual(exportDb(importDb(portable, { codec: zlib })), exportDb(db));
+    assert.equal(exportCompressed(importDb(native, { codec: zlib }), { codec: zlib, level: 1 }), native);
   });
 
   test("exportDb gives fresh copies with Date values; importDb accepts them, {$date} wrappers, or nothing", () => {

@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { WfvError } from "../../core/errors";
 import { parseExtended, toExtendedJson } from "../../core/json/extended-json";
 import {
@@ -12,6 +13,7 @@ import {
   exportDb,
   importDb,
   type Document,
+  type GzipCodec,
   type Filter,
   type PipelineStage,
   type SortSpec,
@@ -42,6 +44,12 @@ JSON arguments are inline or @file; dates are written {"$date": "<ISO>"}.
 
 --sort takes {"field": 1|-1, ...} or [["field", 1|-1], ...].`;
 
+/** Node's native zlib: the same gzip format as the core's fflate, several times faster. */
+export const nodeGzipCodec: GzipCodec = {
+  gzip: (data, level) => gzipSync(data, { level }),
+  gunzip: (data) => gunzipSync(data),
+};
+
 function loadDb(path: string): VirtualDb {
   if (!existsSync(path)) {
     throw new WfvError("bad_request", `no DB file at ${path}; create one with 'wfv db new ${path}'`, { path });
@@ -53,7 +61,7 @@ function loadDb(path: string): VirtualDb {
     throw new WfvError("bad_request", `cannot read ${path}: ${(error as Error).message}`, { path });
   }
   try {
-    return importDb(text);
+    return importDb(text, { codec: nodeGzipCodec });
   } catch (error) {
     if (error instanceof WfvError) throw new WfvError(error.errorType, `${path}: ${error.message}`, { ...error.details, path });
     throw error;
@@ -64,7 +72,7 @@ function loadDb(path: string): VirtualDb {
 function saveDb(path: string, db: VirtualDb): void {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    writeFileSync(temp, exportCompressed(db) + "\n", "utf8");
+    writeFileSync(temp, exportCompressed(db, { codec: nodeGzipCodec }) + "\n", "utf8");
     renameSync(temp, path);
   } catch (error) {
     try {
@@ -217,11 +225,11 @@ export const dbCommand: CliCommand = {
       case "export": {
         const db = loadDb(dbFile);
         if (values.json) printJson(exportDb(db), values.pretty);
-        else process.stdout.write(exportCompressed(db) + "\n");
+        else process.stdout.write(exportCompressed(db, { codec: nodeGzipCodec }) + "\n");
         return EXIT_OK;
       }
       case "import": {
-        const db = importDb(readTextArg(positional(positionals, 1, "blob")).trim());
+        const db = importDb(readTextArg(positional(positionals, 1, "blob")).trim(), { codec: nodeGzipCodec });
         saveDb(dbFile, db);
         const counts: Record<string, number> = {};
         for (const name of db.collectionNames()) counts[name] = db.collection(name).countDocuments();

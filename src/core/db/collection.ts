@@ -64,6 +64,16 @@ interface IndexInfo {
   unique: boolean;
 }
 
+/**
+ * The `_id` index key: strings and numbers as themselves (a Map keeps 1 and "1" apart, and building
+ * no key strings keeps imports fast), anything else as its canonical text behind a NUL.
+ */
+function idKey(id: unknown): unknown {
+  if (typeof id === "string" || typeof id === "number" || typeof id === "boolean") return id;
+  if (id === null || id === undefined) return null;
+  return "\u0000" + keyOf(id);
+}
+
 /** Throws if the filter, update or pipeline uses an operator the virtual DB refuses. */
 function refuseScripts(value: unknown, where: string): void {
   if (value === null || typeof value !== "object") return;
@@ -121,7 +131,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 export class MemoryCollection implements Collection {
   /** The stored documents, in insertion order; never handed out. */
   documents: Document[] = [];
-  private readonly idIndex = new Map<string, Document>();
+  private readonly idIndex = new Map<unknown, Document>();
   private readonly uniqueIndexes: UniqueIndex[] = [];
   private readonly indexInfos: IndexInfo[] = [];
 
@@ -534,8 +544,8 @@ export class MemoryCollection implements Collection {
    * leaves every index as it was.
    */
   private commit(removed: Document[], added: Document[]): void {
-    const all: Array<{ index: UniqueIndex | null; map: Map<string, Document>; keyFor: (d: Document) => string }> = [
-      { index: null, map: this.idIndex, keyFor: (d) => keyOf(d._id) },
+    const all: Array<{ index: UniqueIndex | null; map: Map<unknown, Document>; keyFor: (d: Document) => unknown }> = [
+      { index: null, map: this.idIndex, keyFor: (d) => idKey(d._id) },
       ...this.uniqueIndexes.map((index) => ({ index, map: index.entries, keyFor: (d: Document) => this.indexKey(index, d) })),
     ];
     const undo: Array<() => void> = [];

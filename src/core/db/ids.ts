@@ -28,6 +28,8 @@ const COUNTER_START_SPAN = 0x800;
 export class Uuid7Generator {
   private lastMs = -1;
   private counter = 0;
+  /** The largest imported id prefix (48-bit ms, version, counter) not yet folded into the state. */
+  private pendingPrefix = "";
 
   constructor(
     private readonly clock: () => number,
@@ -35,6 +37,7 @@ export class Uuid7Generator {
   ) {}
 
   next(): string {
+    this.foldPending();
     const now = Math.floor(this.clock());
     if (now > this.lastMs) {
       this.lastMs = now;
@@ -52,8 +55,17 @@ export class Uuid7Generator {
 
   /** Makes every later id sort above `hex32` (a uuid7 in 32 hex digits). */
   observe(hex32: string): void {
-    const ms = parseInt(hex32.slice(0, 12), 16);
-    const counter = parseInt(hex32.slice(13, 16), 16);
+    // Lower-case hex of equal length orders like the numbers, so a string compare finds the maximum;
+    // it is folded into the counter state once, when the next id is made.
+    const prefix = hex32.slice(0, 16);
+    if (prefix > this.pendingPrefix) this.pendingPrefix = prefix;
+  }
+
+  private foldPending(): void {
+    if (this.pendingPrefix === "") return;
+    const ms = parseInt(this.pendingPrefix.slice(0, 12), 16);
+    const counter = parseInt(this.pendingPrefix.slice(13, 16), 16);
+    this.pendingPrefix = "";
     if (ms > this.lastMs || (ms === this.lastMs && counter > this.counter)) {
       this.lastMs = ms;
       this.counter = counter;
@@ -65,7 +77,8 @@ const UUID7_TAIL = /(?:^|_)([0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15})$/;
 
 /** The uuid7 hex inside an id like `evt_<32 hex>` or a bare 32-hex uuid7, or undefined. */
 export function uuid7HexOf(value: string): string | undefined {
-  if (value.length < 32) return undefined;
+  // Cheap checks first (length, version nibble), the regex only for likely candidates.
+  if (value.length < 32 || value.charCodeAt(value.length - 20) !== 55 /* "7" */) return undefined;
   const match = UUID7_TAIL.exec(value);
   return match ? match[1] : undefined;
 }

@@ -27,3 +27,4 @@ export {
   type CompressOptions,
   type ImportOptions,
 } from "./snapshot";
+export { fflateCodec, type GzipCodec, type GzipLevel } from "./codec";

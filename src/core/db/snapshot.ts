@@ -4,10 +4,10 @@
  * dates are written `{"$date": ISO}` so they come back as dates (ruling 13). A blob from the original
  * server has ISO strings instead; they import as strings, as the original did.
  */
-import { gunzipSync, gzipSync } from "fflate";
 import { WfvError } from "../errors";
 import { toExtendedJson } from "../json/extended-json";
 import { cloneDocument } from "./clone";
+import { decodeBase64, encodeBase64, fflateCodec, type GzipCodec, type GzipLevel } from "./codec";
 import { uuid7HexOf } from "./ids";
 import { MemoryDb } from "./memory-db";
 import type { DbSnapshot, Document, VirtualDb, VirtualDbOptions } from "./types";
@@ -42,7 +42,9 @@ export function exportJsonText(db: VirtualDb): string {
 
 export interface CompressOptions {
   /** gzip level 0–9; 6 by default. */
-  level?: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+  level?: GzipLevel;
+  /** gzip implementation; fflate by default (a Node host may pass native zlib). */
+  codec?: GzipCodec;
 }
 
 /** base64(gzip(extended JSON)); deterministic (no gzip timestamp), so equal DBs give equal blobs. */
@@ -51,34 +53,36 @@ export function exportCompressed(db: VirtualDb, options: CompressOptions = {}): 
 }
 
 export function compressText(text: string, options: CompressOptions = {}): string {
-  const gz = gzipSync(new TextEncoder().encode(text), { level: options.level ?? 6, mtime: 0 });
-  return Buffer.from(gz.buffer, gz.byteOffset, gz.byteLength).toString("base64");
+  return encodeBase64((options.codec ?? fflateCodec).gzip(new TextEncoder().encode(text), options.level ?? 6));
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Decodes a compressed blob (or plain JSON text) into a snapshot; throws db_invalid saying what is wrong. */
-export function decodeDbBlob(text: string): DbSnapshot {
+export function decodeDbBlob(text: string, codec: GzipCodec = fflateCodec): DbSnapshot {
   if (typeof text !== "string") throw invalid("the DB blob must be a string", "not_a_string");
   const trimmed = text.trim();
   if (trimmed.startsWith("{") || trimmed.startsWith("[")) return parseSnapshotJson(trimmed);
   // Line breaks are tolerated (wrapped base64); any other character outside the alphabet is an error.
-  const compact = trimmed.replace(/\r?\n/g, "");
+  const compact = trimmed.includes("\n") ? trimmed.replace(/\r?\n/g, "") : trimmed;
   if (compact.length === 0) throw invalid("the DB blob is empty", "empty");
-  if (!BASE64.test(compact) || compact.length % 4 === 1) {
+  const bytes = decodeBase64(compact);
+  // Node's decoder skips characters outside the alphabet, so a short result means the text had some;
+  // the (slow) search for the culprit runs only then.
+  const padding = compact.endsWith("==") ? 2 : compact.endsWith("=") ? 1 : 0;
+  if (compact.length % 4 !== 0 || bytes.length !== (compact.length / 4) * 3 - padding || !BASE64.test(compact.slice(0, 64))) {
     const bad = compact.search(/[^A-Za-z0-9+/=]/);
     throw invalid(
       bad >= 0 ? `the DB blob is not base64: unexpected character ${JSON.stringify(compact[bad])} at ${bad}` : "the DB blob is not base64: bad length or padding",
       "bad_base64",
     );
   }
-  const bytes = Buffer.from(compact, "base64");
   if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
     throw invalid("the DB blob is base64 but not gzip data (no gzip header)", "bad_gzip");
   }
   let inflated: Uint8Array;
   try {
-    inflated = gunzipSync(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    inflated = codec.gunzip(bytes);
   } catch (error) {
     throw invalid(`the DB blob's gzip data is corrupt: ${(error as Error).message}`, "bad_gzip");
   }
@@ -102,8 +106,21 @@ function parseSnapshotJson(json: string): DbSnapshot {
   return checkShape(parsed, true);
 }
 
+function isDateWrapper(value: Record<string, unknown>): boolean {
+  try {
+    return dateFromWrapper(value) !== undefined;
+  } catch {
+    return true;
+  }
+}
+
+/** Thrown inside the revive walk; turned into a db_invalid error that names the path. */
+class InvalidDate {
+  constructor(readonly raw: unknown) {}
+}
+
 /** A `{"$date": ...}` wrapper turned into a Date, or undefined when `value` is not one. */
-function dateFromWrapper(value: Record<string, unknown>, path: string): Date | undefined {
+function dateFromWrapper(value: Record<string, unknown>): Date | undefined {
   if (!("$date" in value)) return undefined;
   let keys = 0;
   for (const _ in value) keys++;
@@ -111,29 +128,58 @@ function dateFromWrapper(value: Record<string, unknown>, path: string): Date | u
   const raw = value.$date;
   if (typeof raw !== "string" && typeof raw !== "number") return undefined;
   const date = new Date(raw);
-  if (Number.isNaN(date.getTime())) throw invalid(`invalid $date ${JSON.stringify(raw)} at ${path}`, "bad_date", { path });
+  if (Number.isNaN(date.getTime())) throw new InvalidDate(raw);
   return date;
 }
 
-/** Replaces `{$date}` wrappers by Dates inside `value` (mutating it); returns the possibly replaced value. */
-function reviveInPlace(value: unknown, path: () => string): unknown {
+/**
+ * Replaces `{$date}` wrappers by Dates inside `value` (mutating it); returns the possibly replaced value.
+ * Hot on import, so it builds no paths: only a failure looks for where it happened.
+ */
+function reviveInPlace(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const v = value[i];
-      if (v !== null && typeof v === "object") value[i] = reviveInPlace(v, () => `${path()}[${i}]`);
+      if (v !== null && typeof v === "object") value[i] = reviveInPlace(v);
     }
     return value;
   }
   if (value instanceof Date) return value;
   const record = value as Record<string, unknown>;
-  const date = dateFromWrapper(record, path());
-  if (date) return date;
-  for (const key in record) {
-    const v = record[key];
-    if (v !== null && typeof v === "object") record[key] = reviveInPlace(v, () => `${path()}.${key}`);
+  if ("$date" in record) {
+    const date = dateFromWrapper(record);
+    if (date) return date;
+  }
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const v = record[keys[i]];
+    if (v !== null && typeof v === "object") record[keys[i]] = reviveInPlace(v);
   }
   return record;
+}
+
+/** The path of the first unreadable `{$date}` inside `value`, for the error message. */
+function badDatePath(value: unknown, path: string): string | undefined {
+  if (value === null || typeof value !== "object" || value instanceof Date) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = badDatePath(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const record = value as Record<string, unknown>;
+  try {
+    if (dateFromWrapper(record)) return undefined;
+  } catch {
+    return path;
+  }
+  for (const key of Object.keys(record)) {
+    const found = badDatePath(record[key], `${path}.${key}`);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**
@@ -157,11 +203,17 @@ function checkShape(value: unknown, owned: boolean): DbSnapshot {
     const out: Document[] = new Array(documents.length);
     for (let i = 0; i < documents.length; i++) {
       const document = documents[i];
-      if (!isPlainObject(document) || dateFromWrapper(document, "") !== undefined) {
+      if (!isPlainObject(document) || isDateWrapper(document)) {
         throw invalid(`document ${i} of collection '${name}' is not an object`, "wrong_shape", { collection: name, index: i });
       }
       const own = owned ? document : cloneDocument(document);
-      out[i] = reviveInPlace(own, () => `${name}[${i}]`) as Document;
+      try {
+        out[i] = reviveInPlace(own) as Document;
+      } catch (error) {
+        if (!(error instanceof InvalidDate)) throw error;
+        const path = badDatePath(own, `${name}[${i}]`) ?? `${name}[${i}]`;
+        throw invalid(`invalid $date ${JSON.stringify(error.raw)} at ${path}`, "bad_date", { path });
+      }
     }
     snapshot[name] = out;
   }
@@ -169,6 +221,8 @@ function checkShape(value: unknown, owned: boolean): DbSnapshot {
 }
 
 export interface ImportOptions extends VirtualDbOptions {
+  /** gzip implementation for a compressed blob; fflate by default. */
+  codec?: GzipCodec;
   /** Insert the virtual user when it is missing, as the original server did on construction. */
   ensureVirtualUser?: boolean;
 }
@@ -178,7 +232,7 @@ export interface ImportOptions extends VirtualDbOptions {
  * nothing (an empty DB). Unreadable input throws db_invalid; nothing is half-imported.
  */
 export function importDb(input: DbSnapshot | string | null | undefined, options: ImportOptions = {}): VirtualDb {
-  const snapshot = input === null || input === undefined ? {} : typeof input === "string" ? decodeDbBlob(input) : checkShape(input, false);
+  const snapshot = input === null || input === undefined ? {} : typeof input === "string" ? decodeDbBlob(input, options.codec) : checkShape(input, false);
   const db = new MemoryDb(options);
   for (const name of Object.keys(snapshot)) {
     const documents = snapshot[name];

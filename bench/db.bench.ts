@@ -1,0 +1,286 @@
+/**
+ * Virtual DB export/import throughput on realistic event stores (engine.md §2.2/2.3) of 1k, 10k and
+ * 100k events, next to floors measured in the same run on the same data:
+ *   export floor = JSON.stringify + gzip (fflate, same level) + base64,
+ *   import floor = base64 decode + gunzip + JSON.parse,
+ * and, when python3-mongomock is present, the original server's cycle on the same data (JSON → mongomock
+ * insert_many → export with virtual.py's serialiser → json.dumps → gzip → base64), timed inside Python.
+ * Also the engine's hot query (lineage events of a run, sorted by event_id) against a hand-written
+ * filter+sort over the same array.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { nodeGzipCodec } from "../src/cli/commands/db";
+import { createFreshVirtualDb, exportCompressed, exportDb, fflateCodec, importDb, type Document, type GzipCodec, type VirtualDb } from "../src/core/db";
+import { printTable, pythonHas } from "./util";
+
+const SIZES = [1_000, 10_000, 100_000];
+
+/** A deterministic event store: one run, three branches, events of every type with realistic payloads. */
+export function buildDb(eventCount: number): VirtualDb {
+  let seed = 7;
+  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  let clockMs = Date.UTC(2025, 0, 1);
+  const db = createFreshVirtualDb({ clock: () => clockMs, random });
+  const runId = "wf_0123456789ab";
+  const branches = [0, 1, 2].map(() => `br_${db.newUuid7Hex()}`);
+  db.collection("workflow_runs").insertOne({
+    workflow_run_id: runId,
+    user_id: "virtual_user_001",
+    project_name: "bench",
+    workflow_template_name: "cc",
+    workflow_template_id: "tpl_0123456789ab",
+    current_workflow_version_id: `ver_${db.newUuid7Hex()}`,
+    current_branch_id: branches[2],
+    status: "awaiting_input",
+    created_at: db.now(),
+    updated_at: db.now(),
+  });
+  db.collection("branches").insertMany(
+    branches.map((branchId, i) => ({
+      branch_id: branchId,
+      workflow_run_id: runId,
+      lineage: branches.slice(0, i + 1).map((b, k) => ({ branch_id: b, cutoff_event_id: k < i ? null : null })),
+      created_at: db.now(),
+    })),
+  );
+  const words = ["forest", "river", "lantern", "copper", "meadow", "glass", "ember", "harbor", "violet", "summit"];
+  const sentence = (n: number) => Array.from({ length: n }, () => words[Math.floor(random() * words.length)]).join(" ");
+  const types = ["step_started", "module_started", "module_completed", "interaction_requested", "interaction_response", "module_completed", "step_completed"];
+  const events: Document[] = [];
+  for (let i = 0; i < eventCount; i++) {
+    clockMs += 1 + Math.floor(random() * 50);
+    const eventType = types[i % types.length];
+    const stepId = `step_${Math.floor(i / 70) % 10}`;
+    let data: Record<string, unknown> = {};
+    if (eventType === "module_started") data = { module_id: "user.select" };
+    if (eventType === "module_completed") {
+      data = {
+        selected_indices: [Math.floor(random() * 5)],
+        selected_data: { title: sentence(4), description: sentence(30), tags: [sentence(1), sentence(1), sentence(1)], score: random() },
+        _state_mapped: { [`scene_${i % 20}`]: { text: sentence(12), at: db.now() } },
+      };
+    }
+    if (eventType === "interaction_requested") {
+      data = {
+        interaction_id: `select_${db.newUuid7Hex()}`,
+        interaction_type: "select_from_structured",
+        title: sentence(5),
+        display_data: { data: Array.from({ length: 5 }, (_, k) => ({ index: k, title: sentence(3), body: sentence(25) })), schema: { type: "array" } },
+        _resolved_inputs: { prompt: sentence(40), options: Array.from({ length: 5 }, () => sentence(6)) },
+        module_id: "user.select",
+        _step_context: { step_id: stepId, step_name: "Pick a scene", module_name: "select_scene", module_index: 2 },
+      };
+    }
+    if (eventType === "interaction_response") {
+      data = { interaction_id: `select_${db.newUuid7Hex()}`, response: { selected_indices: [1], value: null, cancelled: false, retry_requested: false, feedback: null } };
+    }
+    const event: Document = {
+      event_id: `evt_${db.newUuid7Hex()}`,
+      workflow_run_id: runId,
+      branch_id: branches[Math.min(2, Math.floor((i / eventCount) * 3))],
+      workflow_version_id: "ver_0",
+      event_type: eventType,
+      timestamp: db.now(),
+      data,
+    };
+    if (eventType !== "workflow_created") {
+      event.step_id = stepId;
+      event.module_name = "select_scene";
+    }
+    events.push(event);
+  }
+  db.collection("events").insertMany(events);
+  return db;
+}
+
+function floorExport(snapshot: unknown, codec: GzipCodec): string {
+  const gz = codec.gzip(new TextEncoder().encode(JSON.stringify(snapshot)), 6);
+  return Buffer.from(gz.buffer, gz.byteOffset, gz.byteLength).toString("base64");
+}
+
+function floorImport(blob: string, codec: GzipCodec): unknown {
+  const bytes = Buffer.from(blob, "base64");
+  return JSON.parse(new TextDecoder().decode(codec.gunzip(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))));
+}
+
+const CODECS: Array<[string, GzipCodec]> = [
+  ["fflate (core default)", fflateCodec],
+  ["node:zlib (CLI)", nodeGzipCodec],
+];
+
+/** The original server's cycle, timed in Python (milliseconds, median of `runs`). */
+const PYTHON_CYCLE = String.raw`
+import base64, datetime, gzip, json, sys, time
+import mongomock
+try:
+    from bson import ObjectId
+except ImportError:
+    from mongomock import ObjectId
+
+def serialize(value):  # backend/db/virtual.py's export serialiser
+    if isinstance(value, ObjectId):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: serialize(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [serialize(v) for v in value]
+    return value
+
+text = open(sys.argv[1]).read()
+runs = int(sys.argv[2])
+times = []
+for _ in range(runs):
+    start = time.perf_counter()
+    state = json.loads(text)
+    db = mongomock.MongoClient()["virtual"]
+    for name, docs in state.items():
+        if docs:
+            db[name].insert_many(docs)
+    out = {name: [serialize(d) for d in db[name].find()] for name in db.list_collection_names()}
+    blob = base64.b64encode(gzip.compress(json.dumps(out).encode())).decode()
+    times.append((time.perf_counter() - start) * 1000)
+times.sort()
+print(json.dumps({"ms": times[len(times) // 2], "blob_chars": len(blob)}))
+`;
+
+function pythonCycleMs(jsonText: string, runs: number): number | undefined {
+  const dir = mkdtempSync(join(tmpdir(), "wfv-bench-"));
+  try {
+    const path = join(dir, "state.json");
+    writeFileSync(path, jsonText);
+    const result = spawnSync("/usr/bin/python3", ["-c", PYTHON_CYCLE, path, String(runs)], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (result.status !== 0) {
+      console.warn(`python cycle failed: ${result.stderr.slice(0, 500)}`);
+      return undefined;
+    }
+    return (JSON.parse(result.stdout) as { ms: number }).ms;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Times `subject` and `baseline` alternately, so a busy machine slows both alike; returns their median
+ * times and the median of the per-pair ratios.
+ */
+function pairedMs(subject: () => unknown, baseline: () => unknown, runs: number): { subject: number; baseline: number; ratio: number } {
+  subject();
+  baseline();
+  const time = (fn: () => unknown) => {
+    const start = process.hrtime.bigint();
+    fn();
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  const a: number[] = [];
+  const b: number[] = [];
+  const ratios: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    // Alternate which goes first, so neither always runs right after the other's garbage.
+    let x: number;
+    let y: number;
+    if (i % 2 === 0) {
+      x = time(subject);
+      y = time(baseline);
+    } else {
+      y = time(baseline);
+      x = time(subject);
+    }
+    a.push(x);
+    b.push(y);
+    ratios.push(x / y);
+  }
+  const median = (values: number[]) => values.slice().sort((p, q) => p - q)[Math.floor(values.length / 2)];
+  return { subject: median(a), baseline: median(b), ratio: median(ratios) };
+}
+
+const mb = (bytes: number) => bytes / (1024 * 1024);
+const fixed = (n: number, digits = 2) => Number(n.toFixed(digits));
+
+export function run(): void {
+  console.log(`Machine load average: ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} CPUs (ratios are measured in the same run).`);
+  const withPython = pythonHas("mongomock");
+  const rows: Array<Record<string, string | number>> = [];
+  const queryRows: Array<Record<string, string | number>> = [];
+  const pythonRows: Array<Record<string, string | number>> = [];
+  for (const size of SIZES) {
+    const runs = size >= 100_000 ? 3 : size >= 10_000 ? 7 : 21;
+    const db = buildDb(size);
+    const snapshot = exportDb(db);
+    const jsonText = JSON.stringify(snapshot);
+    const cycles: Record<string, number> = {};
+    for (const [codecName, codec] of CODECS) {
+      const blob = exportCompressed(db, { codec });
+      const floorBlob = floorExport(snapshot, codec);
+      const exporting = pairedMs(() => exportCompressed(db, { codec }), () => floorExport(snapshot, codec), runs);
+      const importing = pairedMs(() => importDb(blob, { codec }), () => floorImport(floorBlob, codec), runs);
+      cycles[codecName] = exporting.subject + importing.subject;
+      rows.push({
+        events: size,
+        gzip: codecName,
+        "JSON MB": fixed(mb(jsonText.length)),
+        "blob MB": fixed(mb(blob.length)),
+        "export ms": fixed(exporting.subject, 1),
+        "floor ms": fixed(exporting.baseline, 1),
+        "export / floor": fixed(exporting.ratio),
+        "import ms": fixed(importing.subject, 1),
+        "floor ms ": fixed(importing.baseline, 1),
+        "import / floor": fixed(importing.ratio),
+        "import MB/s": fixed(mb(jsonText.length) / (importing.subject / 1000), 1),
+      });
+    }
+    // mongomock needs about three minutes for 100k events, so that size runs only when asked for.
+    const pythonWanted = withPython && (size < 100_000 || process.env.WFV_BENCH_PYTHON_100K === "1");
+    const pythonMs = pythonWanted ? pythonCycleMs(jsonText, size >= 100_000 ? 1 : 3) : undefined;
+    pythonRows.push({
+      events: size,
+      "python cycle ms": pythonMs === undefined ? (withPython ? "set WFV_BENCH_PYTHON_100K=1" : "no mongomock") : fixed(pythonMs, 0),
+      ...Object.fromEntries(
+        Object.entries(cycles).flatMap(([name, ms]) => [
+          [`wfv ${name} ms`, fixed(ms, 1)],
+          [`python / wfv ${name}`, pythonMs === undefined ? "n/a" : fixed(pythonMs / ms, 1)],
+        ]),
+      ),
+    });
+
+    // The engine's hot path: lineage events of the run, ordered by event_id (engine.md 2.4).
+    const events = db.collection("events");
+    const branches = db.collection("branches").find({}, { sort: { created_at: 1 } }).map((b) => b.branch_id as string);
+    const cutoff = (events.find({ branch_id: branches[0] }, { sort: { event_id: -1 }, limit: 1 })[0]?.event_id as string) ?? "";
+    const lineageFilter = {
+      workflow_run_id: "wf_0123456789ab",
+      $or: [{ branch_id: branches[0], event_id: { $lte: cutoff } }, { branch_id: branches[1] }, { branch_id: branches[2] }],
+      event_type: { $in: ["module_completed", "sub_action_completed"] },
+    };
+    const stored = snapshot.events;
+    const handWritten = () =>
+      stored
+        .filter(
+          (e) =>
+            e.workflow_run_id === "wf_0123456789ab" &&
+            (e.event_type === "module_completed" || e.event_type === "sub_action_completed") &&
+            ((e.branch_id === branches[0] && (e.event_id as string) <= cutoff) || e.branch_id === branches[1] || e.branch_id === branches[2]),
+        )
+        .sort((a, b) => ((a.event_id as string) < (b.event_id as string) ? -1 : 1))
+        .map((e) => structuredClone(e));
+    const querying = pairedMs(() => events.find(lineageFilter, { sort: { event_id: 1 } }), handWritten, runs);
+    const [queryMs, baselineMs] = [querying.subject, querying.baseline];
+    queryRows.push({
+      events: size,
+      matched: events.countDocuments(lineageFilter),
+      "find ms": fixed(queryMs, 2),
+      "filter+sort+structuredClone ms": fixed(baselineMs, 2),
+      "find / hand-written": fixed(querying.ratio),
+    });
+  }
+  console.log("Export/import of the compressed blob (gzip level 6 + base64) vs floors on the same data (JSON.stringify + gzip + base64, and the reverse):");
+  printTable(rows);
+  console.log("A whole cycle (export + import) vs the original server's cycle on the same data (JSON → mongomock → export → gzip → base64):");
+  printTable(pythonRows);
+  console.log("Lineage query (find + sort by event_id, copies out) vs a hand-written filter + sort + structuredClone:");
+  printTable(queryRows);
+}
