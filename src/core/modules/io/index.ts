@@ -4,6 +4,7 @@ import { ClientWriteModule } from "./client-write";
 import { LoadJsonModule } from "./load-json";
 import { RenderTemplateModule } from "./render-template";
 import { SaveJsonModule } from "./save-json";
+import { ValidateModule } from "./validate";
 import { WeightedKeywordsModule } from "./weighted-keywords";
 import { WriteTextModule } from "./write-text";
 
@@ -12,6 +13,7 @@ export const IO_MODULES: readonly ModuleFactory[] = [
   () => new SaveJsonModule(),
   () => new WriteTextModule(),
   () => new RenderTemplateModule(),
+  () => new ValidateModule(),
   () => new WeightedKeywordsModule(),
   () => new ClientWriteModule(),
 ];
