@@ -127,7 +127,7 @@ const expressionPatterns = [
   "{S}|upper", "{S}|lower", "{S}|title", "{S}|capitalize", "{S}|trim", "{S}|trim('. ')", "{S}|length", "{S}|wordcount",
   "{S}|replace('a', 'o')", "{S}|replace('e', 'E', 1)", "{S}|replace(old='l', new='L', count=2)", "{S}|truncate(10)", "{S}|truncate(12, True)",
   "{S}|truncate(9, killwords=false, end='…')", "{S}|center(20)", "{S}|indent(2)", "{S}|indent(4, first=true)", "{S}|indent('> ', blank=true)",
-  "{S}|striptags", "{S}|escape", "{S}|e", "{S}|urlencode", "{D}|urlencode", "{S}|string", "{A}|string", "{S}|list", "{S}|reverse", "{S}|first", "{S}|last",
+  "{S}|wordwrap(10)", "{S}|wordwrap(5, break_long_words=false)", "{S}|wordwrap(7, wrapstring='|', break_on_hyphens=false)", "{S}|striptags", "{S}|escape", "{S}|e", "{S}|urlencode", "{D}|urlencode", "{S}|string", "{A}|string", "{S}|list", "{S}|reverse", "{S}|first", "{S}|last",
   "{SL}|format({A})", "'%s and %s'|format({A}, {A})", "'%d items'|format({X})", "'%.2f'|format({X})", "'%5.1f|%-6s|%x'|format({N}, {S}, {I})", "'%(a)s'|format(a={A})",
   "{A}|tojson", "{D}|tojson(indent=2)", "{L}|tojson", "{A}|pprint", "{S}|safe", "{A}|forceescape", "{A}|xmlattr",
   // numbers
@@ -180,6 +180,8 @@ const edgeTemplates = [
   "{{ 'abc'|center(8) }}|{{ 'abc'|center(9) }}|{{ 'ab'|center(7) }}|{{ 'ab'.center(7) }}|{{ 'abc'.center(8, '-') }}",
   "{{ 'x'|indent }}|{{ 'a\nb\n\nc'|indent(2) }}|{{ 'a\nb\n'|indent(2, true, true) }}", "{{ '  a  b  '.split() }}|{{ 'a,,b'.split(',') }}|{{ 'a b c d'.rsplit(None, 2) }}|{{ ''.split(',') }}",
   "{{ 'one two three four five six seven'|truncate(15) }}|{{ 'one two three four five six seven'|truncate(15, true) }}|{{ 'short'|truncate(3, leeway=0) }}|{{ 'abcdefghij'|truncate(5, true, '') }}",
+  "{{ 'The quick brown fox jumps over the lazy dog; well-known pangram--really.'|wordwrap(12) }}", "{{ 'aaaaaaaaaaaaaaaaaaaa bb-cc-dd-ee-ff-gg'|wordwrap(6) }}",
+  "{{ 'para one is long enough\n\npara two   with   spaces'|wordwrap(9) }}", "{{ 'x'|wordwrap(0) }}", "{{ 'a-b-c-d-e-f-g-h-i'|wordwrap(4) }}", "{{ 'self-contained multi-word-compound'|wordwrap(8) }}",
   "{{ 'Hello World Foo'|wordcount }}|{{ 'naïve café-au-lait x_y 42'|wordcount }}", "{{ 12|filesizeformat }}|{{ 1|filesizeformat }}|{{ 1500|filesizeformat }}|{{ 2048|filesizeformat(true) }}|{{ 1e15|filesizeformat }}|{{ '3000'|filesizeformat }}",
   "{{ 'a&b <c> \"d\" \\'e\\''|escape }}", "{{ '<p>Hi&amp;bye</p>  <br/>  x &lt; y'|striptags }}", "{{ 'a b/c?d=é&f'|urlencode }}", "{{ {'q': 'a b', 'n': 1}|urlencode }}", "{{ [('a', 1), ('b', 'x y')]|urlencode }}",
   "{{ {'b': 1, 'a': [1, 2, {'z': None, 'y': 'é<>&\\''}]}|tojson }}", "{{ {'b': 1, 'a': [1, 2]}|tojson(2) }}", "{{ [1.0, 2.5, 1e16, -0.0]|tojson }}", "{{ 'line\nbreak\ttab\u0001'|tojson }}",

@@ -8,6 +8,7 @@ import { jsonFilters } from "./filters/json";
 import { numberFilters } from "./filters/numbers";
 import { connectRegistry, sequenceFilters } from "./filters/sequences";
 import { stringFilters } from "./filters/strings";
+import { wordwrapFilters } from "./filters/wordwrap";
 
 export type { FilterFn };
 
@@ -16,6 +17,7 @@ export const filters: Record<string, FilterFn> = {
   ...numberFilters,
   ...sequenceFilters,
   ...jsonFilters,
+  ...wordwrapFilters,
 };
 
 connectRegistry(
