@@ -154,7 +154,7 @@ export function startServer(connection: Connection, session = new Session()): vo
       return at ? definition(session, at.path, at.offset) : [];
     }),
   );
-  connection.onCodeAction((params) => guard("code actions", [], () => codeActions(params.textDocument.uri, params.context.diagnostics)));
+  connection.onCodeAction((params) => guard("code actions", [], () => codeActions(session, params.textDocument.uri, params.context.diagnostics)));
 
   connection.onNotification(VirtualStateNotification.type, (params) => {
     session.setVirtualState(params.workflowUri, params.state, params.label);

@@ -80,7 +80,14 @@ export const DiagnosticCodes = {
 
 export type DiagnosticCode = (typeof DiagnosticCodes)[keyof typeof DiagnosticCodes];
 
-/** `Diagnostic.data` of an unknown-module diagnostic: the closest known ids, for the quick fix. */
-export interface UnknownModuleData {
-  closeMatches: string[];
+/**
+ * `Diagnostic.data` of the server's diagnostics, read by its quick fixes: replacements of the
+ * diagnostic's range (close matches of a module id, input, output or state key), or a property to add
+ * (a missing required input, at a JSON path of the file). Unknown-module diagnostics also list the
+ * closest known ids as `closeMatches`.
+ */
+export interface FixData {
+  closeMatches?: string[];
+  fixes?: Array<{ title: string; newText: string }>;
+  insert?: { path: Array<string | number>; value: unknown; title: string };
 }

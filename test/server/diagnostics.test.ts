@@ -74,6 +74,30 @@ describe("wfv lsp --stdio: diagnostics", { timeout: 60_000 }, () => {
     assert.match(String(unknown[0]!.message), /did you mean 'prompt'/);
   });
 
+  it("quick fixes: add a missing required input, rename to the closest input or output", async () => {
+    const [missing] = byCode(diagnostics, "missing-input");
+    const [add] = await client.codeActions(workflow, [missing!]);
+    assert.equal(add!.title, "Add required input 'data'");
+    const edits = add!.edit!.changes![uriOf(workflow)]!;
+    const lines = text.split("\n");
+    const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((sum, line) => sum + line.length + 1, 0) + p.character;
+    let fixed = text;
+    for (const e of [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start))) {
+      fixed = fixed.slice(0, offset(e.range.start)) + e.newText + fixed.slice(offset(e.range.end));
+    }
+    const nodata = (JSON.parse(fixed) as { steps: Array<{ modules?: Array<{ name: string; inputs: unknown }> }> }).steps[1]!.modules!.find((m) => m.name === "nodata")!;
+    assert.deepEqual(nodata.inputs, { schema: {}, data: {} });
+
+    const [unknownInput] = byCode(diagnostics, "unknown-input");
+    const [rename] = await client.codeActions(workflow, [unknownInput!]);
+    assert.equal(rename!.title, "Change to 'prompt'");
+    assert.deepEqual(rename!.edit!.changes![uriOf(workflow)], [{ range: unknownInput!.range, newText: '"prompt"' }]);
+
+    const [unknownOutput] = byCode(diagnostics, "unknown-output");
+    const [renameOutput] = await client.codeActions(workflow, [unknownOutput!]);
+    assert.deepEqual(renameOutput!.edit!.changes![uriOf(workflow)], [{ range: unknownOutput!.range, newText: '"selected_indices"' }]);
+  });
+
   it("$ref to a missing file, to invalid JSON, outside the workflow folder", () => {
     const missing = byCode(diagnostics, "ref-missing-file");
     assert.equal(missing.length, 1);
@@ -158,11 +182,18 @@ describe("wfv lsp --stdio: diagnostics", { timeout: 60_000 }, () => {
     assert.equal(diagnostics.length, expected.size + 0, JSON.stringify(diagnostics.map((d) => [d.code, d.message])));
   });
 
+  it("re-validates when a missing file appears on disk (watched-file notification)", async () => {
+    const created = ws.write("wf/steps/missing.json", JSON.stringify({ step_id: "found", modules: [] }));
+    await client.filesChanged([created], 1);
+    const after = await client.waitForDiagnostics(workflow, (list) => byCode(list, "ref-missing-file").length === 0);
+    assert.equal(byCode(after, "unknown-module").length, 1);
+  });
+
   it("re-validates after an edit: fixing the module_id clears its diagnostic", async () => {
     const fixed = text.replace('"user.selec"', '"user.select"');
     await client.change(workflow, fixed);
     const after = await client.waitForDiagnostics(workflow, (list) => byCode(list, "unknown-module").length === 0);
-    assert.ok(byCode(after, "ref-missing-file").length === 1);
+    assert.equal(byCode(after, "ref-outside-root").length, 1);
     await client.change(workflow, text);
     await client.waitForDiagnostics(workflow, (list) => byCode(list, "unknown-module").length === 1);
   });

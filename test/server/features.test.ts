@@ -163,6 +163,20 @@ describe("wfv lsp --stdio: completion, hover, definition", { timeout: 60_000 }, 
     assert.deepEqual(fromPrompt, []);
   });
 
+  it("wfv/stateKeys lists the keys a workflow produces, or those visible at a position", async () => {
+    const all = await client.stateKeys(ws.path("wf/workflow.json"));
+    assert.deepEqual(all.map((k) => `${k.key}:${k.via}:${k.module}:${k.stepId}`).sort(), [
+      "ask:module_name:ask:one",
+      "colors:outputs_to_state:ask:one",
+      "describe:module_name:describe:two",
+      "description:outputs_to_state:describe:two",
+      "pick:module_name:pick:two",
+      "picked:outputs_to_state:pick:two",
+    ]);
+    const atPick = await client.stateKeys(two, positionOf(twoText, '"name": "pick"'));
+    assert.deepEqual(atPick.map((k) => k.key).sort(), ["ask", "colors"]);
+  });
+
   it("a template in a $ref'd text file gets its producer as definition", async () => {
     const prompt = ws.path("wf/prompts/p.txt");
     const text = FEATURES_WORKSPACE["wf/prompts/p.txt"]!;

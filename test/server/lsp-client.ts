@@ -35,7 +35,7 @@ import {
   type MessageConnection,
   type Position,
 } from "vscode-languageserver-protocol/node";
-import { VirtualStateNotification } from "../../src/shared/lsp";
+import { StateKeysRequest, VirtualStateNotification, type StateKeyInfo } from "../../src/shared/lsp";
 import { cliPath } from "../helpers/paths";
 
 export function uriOf(path: string): string {
@@ -169,6 +169,10 @@ export class LspTestClient {
 
   async setVirtualState(workflowPath: string, state: Record<string, unknown> | null, label?: string): Promise<void> {
     await this.connection.sendNotification(VirtualStateNotification.type, { workflowUri: uriOf(workflowPath), state, label });
+  }
+
+  async stateKeys(path: string, position?: Position): Promise<StateKeyInfo[]> {
+    return this.connection.sendRequest(StateKeysRequest.type, { uri: uriOf(path), position });
   }
 
   async stop(): Promise<number | null> {

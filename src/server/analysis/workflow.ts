@@ -7,11 +7,12 @@
  * becomes a diagnostic at the ref and the rest of the workflow is still analysed.
  */
 import { dirname, join, relative, sep } from "node:path";
+import { getNodePath } from "jsonc-parser";
 import type { ModuleSummary } from "../../core/modules";
 import { normalizeRefPath, REF_TYPES } from "../../core/workflow/ref-resolver";
 import { stepSchema, workflowSchema } from "../../core/workflow/model";
 import { formatJsonPath } from "../../core/workflow/json-path";
-import { DiagnosticCodes, type DiagnosticCode } from "../../shared/lsp";
+import { DiagnosticCodes, type DiagnosticCode, type FixData } from "../../shared/lsp";
 import {
   findProperty,
   hasProperty,
@@ -556,7 +557,7 @@ class Analyzer {
         severity: Severity.Error,
         code: DiagnosticCodes.unknownModule,
         message: `Unknown module_id '${module.moduleId}'${hint}`,
-        data: { closeMatches: matches },
+        data: { closeMatches: matches, fixes: matches.map((m) => ({ title: `Change module_id to '${m}'`, newText: JSON.stringify(m) })) } satisfies FixData,
       });
       return;
     }
@@ -578,7 +579,13 @@ class Analyzer {
           severity: Severity.Error,
           code: DiagnosticCodes.missingInput,
           message: `Missing required input '${input.name}' of ${summary.module_id}${input.description ? ` (${input.description})` : ""}`,
-          data: { input: input.name },
+          data: {
+            insert: {
+              path: [...getNodePath(module.inputs?.node ?? module.node), ...(module.inputs ? [] : ["inputs"]), input.name],
+              value: input.default !== undefined && input.default !== null ? input.default : placeholderFor(input.type),
+              title: `Add required input '${input.name}'`,
+            },
+          } satisfies FixData,
         });
       }
     }
@@ -593,6 +600,7 @@ class Analyzer {
           severity: Severity.Warning,
           code: DiagnosticCodes.unknownInput,
           message: `Input '${key}' is not declared by ${summary.module_id}${hint}`,
+          data: renameFix(matches, (m) => JSON.stringify(m)),
         });
       }
     }
@@ -608,6 +616,7 @@ class Analyzer {
           severity: Severity.Warning,
           code: DiagnosticCodes.unknownOutput,
           message: `'${first}' is not an output of ${summary.module_id} (outputs: ${outputs.join(", ")})${hint}`,
+          data: renameFix(matches, (m) => JSON.stringify(m + mapping.outKey.slice(first.length))),
         });
       }
     }
@@ -822,6 +831,7 @@ class Analyzer {
       message: user
         ? `No module before ${where} produces state key '${key}' (through outputs_to_state or its name)${hint}`
         : `No module produces state key '${key}'${hint}`,
+      data: renameFix(matches.filter((m) => /^[A-Za-z_]\w*$/.test(m)), (m) => m),
     });
   }
 
@@ -845,6 +855,7 @@ class Analyzer {
       severity: Severity.Warning,
       code: DiagnosticCodes.unknownOutputField,
       message: `'${field}' is not an output of ${summary.module_id} (module '${producer.key}'); did you mean '${matches[0]}'? This renders empty.`,
+      data: renameFix(matches.slice(0, 1), (m) => m),
       related: [{ file: producer.file, start: producer.start, end: producer.end, message: `module '${producer.key}'` }],
     });
   }
@@ -867,6 +878,30 @@ function schemaIssues(schema: typeof stepSchema | typeof workflowSchema, value: 
   const result = schema.safeParse(value);
   if (result.success) return [];
   return result.error.issues.map((issue) => ({ segments: issue.path, message: issue.message }));
+}
+
+function renameFix(matches: readonly string[], newText: (match: string) => string): FixData | undefined {
+  if (matches.length === 0) return undefined;
+  return { fixes: matches.slice(0, 3).map((m) => ({ title: `Change to '${m}'`, newText: newText(m) })) };
+}
+
+/** A value to start a required input with, by its declared type. */
+function placeholderFor(type: string | null): unknown {
+  switch (type) {
+    case "string":
+      return "";
+    case "array":
+      return [];
+    case "object":
+      return {};
+    case "boolean":
+      return false;
+    case "number":
+    case "integer":
+      return 0;
+    default:
+      return null;
+  }
 }
 
 function pythonTypeName(value: unknown): string {

@@ -11,11 +11,12 @@ import {
   type Hover,
   type Location,
 } from "vscode-languageserver";
-import { DiagnosticCodes, type UnknownModuleData } from "../../shared/lsp";
+import { modify } from "jsonc-parser";
 import { inputMarkdown, moduleDetail, moduleMarkdown } from "../analysis/module-catalog";
 import { analyzeTemplate, filterNames, stateRefAt, templateCompletionAt } from "../analysis/templates";
+import type { FixData } from "../../shared/lsp";
 import { availableKeys, visibleProducers, type ModuleInfo, type Producer, type WorkflowAnalysis } from "../analysis/workflow";
-import type { Session } from "../session";
+import { uriToPath, type Session } from "../session";
 import { listFiles } from "../workspace";
 import { cursorAt, fileContext, type Cursor, type FileContext, type TemplateCursor } from "./cursor";
 import { rangeOf } from "./positions";
@@ -308,21 +309,38 @@ function refTarget(context: FileContext, ref: string): string | undefined {
 
 // ---- quick fixes ----------------------------------------------------------------------------
 
-export function codeActions(uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
+export function codeActions(session: Session, uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
-    if (diagnostic.source !== "wfv" || diagnostic.code !== DiagnosticCodes.unknownModule) continue;
-    const data = diagnostic.data as UnknownModuleData | undefined;
-    for (const [index, match] of (data?.closeMatches ?? []).entries()) {
+    if (diagnostic.source !== "wfv") continue;
+    const data = diagnostic.data as FixData | undefined;
+    for (const [index, fix] of (data?.fixes ?? []).entries()) {
       actions.push({
-        title: `Change module_id to '${match}'`,
+        title: fix.title,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
         isPreferred: index === 0,
-        edit: { changes: { [uri]: [{ range: diagnostic.range, newText: JSON.stringify(match) }] } },
+        edit: { changes: { [uri]: [{ range: diagnostic.range, newText: fix.newText }] } },
+      });
+    }
+    if (data?.insert) {
+      const path = uriToPath(uri);
+      const text = path ? session.source.read(path) : undefined;
+      if (!path || text === undefined) continue;
+      const edits = modify(text, data.insert.path, data.insert.value, { formattingOptions: { insertSpaces: true, tabSize: indentOf(text) } });
+      actions.push({
+        title: data.insert.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        edit: { changes: { [uri]: edits.map((e) => ({ range: rangeOf(path, text, e.offset, e.offset + e.length), newText: e.content })) } },
       });
     }
   }
   return actions;
 }
 
+/** The indentation width the file uses (2 when it cannot tell). */
+function indentOf(text: string): number {
+  const match = /\n( +)\S/.exec(text);
+  return match ? Math.min(match[1]!.length, 8) : 2;
+}
