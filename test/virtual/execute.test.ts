@@ -190,3 +190,38 @@ describe("execute on cc", () => {
     assert.deepEqual(answer.result.state?.pet_type_selection, (displayData.data as unknown[])[1]);
   });
 });
+
+describe("execute, up_to with default answers (headless mock runs)", () => {
+  test("text inputs take mock defaults instead of stopping; off by default", async () => {
+    const workflow = miniWorkflow();
+    const stopped = await execute({ workflow, target_step_id: SHAPE_STEP, target_module_name: "titles", mode: "up_to" });
+    assert.equal(stopped.progress?.current_module, "ask_topic");
+    const through = await execute({ workflow, target_step_id: SHAPE_STEP, target_module_name: "titles", mode: "up_to", default_answers: true });
+    assert.equal(through.status, "completed", through.error);
+    assert.equal(through.result.state?.topic, "mock input");
+  });
+
+  test("the whole cc workflow runs headless to its last module", async () => {
+    const workflow = loadCcWorkflow();
+    const target = { target_step_id: "workflow_summary", target_module_name: "write_summary_file" };
+    const asked = await execute({ workflow, ...target, mode: "up_to", default_answers: true });
+    assert.equal(asked.status, "awaiting_input", asked.error);
+    assert.equal(asked.progress?.current_module, "write_summary_file");
+    assert.equal(asked.interaction_request?.interaction_type, "file_download");
+    const lines = eventLines(sessionOf(asked));
+    for (const step of ["user_input", "scene_generation", "image_prompts", "image_analysis", "video_generation", "duration_selection", "music", "text_overlays", "titles_social"]) {
+      assert.ok(lines.includes(`step_completed ${step}`), `step ${step} completed`);
+    }
+    const written = await execute({ workflow, ...target, virtual_db: asked.result.virtual_db, mode: "up_to", response: { file_written: true, file_path: "summary.txt" } });
+    assert.equal(written.status, "completed", written.error);
+  });
+});
+
+describe("execute errors on a fresh DB", () => {
+  test("name no run: the run the failed call made was undone", async () => {
+    const failed = await execute({ workflow: miniWorkflow(), target_step_id: "nope", target_module_name: "x" });
+    assert.equal(failed.status, "error");
+    assert.equal(failed.workflow_run_id, "");
+    assert.equal(failed.result.virtual_db, null);
+  });
+});

@@ -23,6 +23,8 @@ Options:
   --mode <module|up_to>  module (default): only the target. up_to: from the run's position through
                          the target, answering earlier interactions from remembered answers or by
                          auto-selection.
+  --default-answers      up_to in mock mode: answer what cannot be remembered or auto-selected (text,
+                         forms, files, media) with mock defaults instead of stopping there.
   --no-mock              Allow real LLM/HTTP/media calls (mock mode is on by default).
   --print-db             Keep result.virtual_db in the printed response.
   --pretty               Indent the output.
@@ -85,6 +87,7 @@ export const runCommand: CliCommand = {
       response: { type: "string" },
       mode: { type: "string" },
       "no-mock": { type: "boolean" },
+      "default-answers": { type: "boolean" },
       "print-db": { type: "boolean" },
       pretty: { type: "boolean" },
     });
@@ -122,6 +125,7 @@ export const runCommand: CliCommand = {
       response,
       mode,
       mock: !values["no-mock"],
+      default_answers: values["default-answers"] ?? false,
       db_format: values.db || values["print-db"] ? "compressed" : "none",
     });
 

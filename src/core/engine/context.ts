@@ -20,6 +20,7 @@ export interface EngineEnv {
   providers: ProviderSettings;
   logger: ModuleLogger;
   moduleDb: ModuleDb;
+  signal?: AbortSignal;
   /** Fast lineage/state/position reads (see event-view.ts). */
   view: EventView;
 }
@@ -35,6 +36,7 @@ export function createEngineEnv(repos: Repositories, options: EngineOptions = {}
     registry: options.registry ?? builtinRegistry,
     providers: options.providers ?? {},
     logger: options.logger ?? silentLogger,
+    signal: options.signal,
     moduleDb: createModuleDb(repos.db, moduleDbRepositoryCalls(repos)),
     view: createEventView(repos),
   };
@@ -100,6 +102,7 @@ export function buildModuleContext(input: ModuleContextInput): ModuleContext {
     mockMode: services.mock_mode,
     state: createStateProxy(input.state, step as Record<string, unknown>),
     providers: env.providers,
+    ...(env.signal ? { signal: env.signal } : {}),
     newId: () => db.newUuid7Hex(),
     now: () => db.now(),
   };

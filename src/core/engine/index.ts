@@ -25,4 +25,5 @@ export {
   runUpTo,
   startFromPosition,
   type SubActionRequest,
+  type UpToOptions,
 } from "./processor";

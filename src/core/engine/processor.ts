@@ -8,6 +8,7 @@ import { WfvError } from "../errors";
 import { isPlainObject, isTruthy } from "../modules/python";
 import { EventType, type EventDocument, type WorkflowPosition } from "../repositories";
 import { moduleName, requireModule, requireStep, type Workflow } from "../workflow/model";
+import { defaultMockAnswer } from "../mock";
 import { autoSelectResponse } from "./auto-select";
 import { cloneValue } from "../db/clone";
 import { buildModuleContext } from "./context";
@@ -127,7 +128,16 @@ export function rememberedAnswer(scope: RunScope, stepId: string, name: string):
  * run would stop at (normally the target). A target that already ran on the lineage is run again on a
  * branch forked just before it.
  */
-export async function runUpTo(scope: RunScope, response: InteractionResponseData | null): Promise<WorkflowResponse> {
+export interface UpToOptions {
+  /**
+   * In mock mode, answer what neither a remembered answer nor auto-selection can (text, forms, files,
+   * media) with the mock defaults (`defaultMockAnswer`), so a headless run gets through. Off by
+   * default: the call then stops at that interaction, as virtual-execution.md says.
+   */
+  defaultAnswers?: boolean;
+}
+
+export async function runUpTo(scope: RunScope, response: InteractionResponseData | null, options: UpToOptions = {}): Promise<WorkflowResponse> {
   const target = scope.target as NonNullable<RunScope["target"]>;
   const step = requireStep(scope.workflow, target.step_id);
   requireModule(step, target.module_name);
@@ -165,6 +175,9 @@ export async function runUpTo(scope: RunScope, response: InteractionResponseData
     // The same module asked twice in one call (a retry loop) is left to the user.
     if (!isTarget(target, stepId, name) && !answeredAutomatically.has(key)) {
       answer = rememberedAnswer(scope, stepId, name) ?? autoSelectResponse(result.interaction_request);
+      if (answer === null && options.defaultAnswers && scope.services.mock_mode) {
+        answer = defaultMockAnswer(result.interaction_request, { newId: () => scope.env.repos.db.newUuid7Hex() }) as InteractionResponseData | null;
+      }
       if (answer !== null) answeredAutomatically.add(key);
     }
     if (answer === null && answerLeft) {

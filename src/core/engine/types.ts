@@ -107,6 +107,8 @@ export interface EngineOptions {
   providers?: ProviderSettings;
   /** Where module log lines go; silent when absent. */
   logger?: ModuleLogger;
+  /** Aborts long real-mode calls (handed to modules as `context.signal`). */
+  signal?: AbortSignal;
 }
 
 /** The run-level services (engine.md §4.1), carried explicitly so mock mode reaches every path (ruling 5). */

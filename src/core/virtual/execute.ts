@@ -34,6 +34,12 @@ export interface ExecuteRequest {
   mock?: boolean;
   /** Default: the form given (an object gives an object; a blob or nothing gives a blob). */
   db_format?: DbFormat;
+  /**
+   * up_to in mock mode only: answer interactions that neither a remembered answer nor auto-selection
+   * can answer with mock defaults (text default or "mock input", form defaults, mock media...), so a
+   * headless run reaches the target. Default false: the call stops there.
+   */
+  default_answers?: boolean;
 }
 
 export type ExecuteStatus = "awaiting_input" | "completed" | "error" | "validation_failed";
@@ -93,25 +99,21 @@ function publicStatus(status: SessionResponse["status"]): ExecuteStatus {
 /** Shapes a session response as virtual-execution.md's response; `db` supplies `result.virtual_db`. */
 export function toExecuteResponse(response: SessionResponse, db: () => DbSnapshot | string | null | undefined, givenDb: VirtualDbInput): ExecuteResponse {
   const status = publicStatus(response.status);
-  const out: ExecuteResponse = {
-    workflow_run_id: response.workflow_run_id,
-    status,
-    message: response.message,
-    result: {},
-    validation_errors: response.validation_errors,
-    validation_warnings: response.validation_warnings,
-  };
+  const out = { workflow_run_id: response.workflow_run_id, status, message: response.message } as ExecuteResponse;
   if (response.progress) out.progress = response.progress;
-  if (status === "error") {
-    out.error = response.error ?? response.message;
-    out.result = { error_type: response.error_type ?? "execution_failed", details: response.error_details ?? {}, virtual_db: givenDb ?? null };
-    return out;
-  }
   if (response.interaction_request && status === "awaiting_input") out.interaction_request = response.interaction_request;
-  const virtualDb = db();
-  if (status === "completed") out.result.module_outputs = response.target_outputs ?? null;
-  if (virtualDb !== undefined) out.result.virtual_db = virtualDb;
-  out.result.state = response.state;
+  if (status === "error") {
+    out.result = { error_type: response.error_type ?? "execution_failed", details: response.error_details ?? {}, virtual_db: givenDb ?? null };
+    out.error = response.error ?? response.message;
+  } else {
+    out.result = {};
+    if (status === "completed") out.result.module_outputs = response.target_outputs ?? null;
+    const virtualDb = db();
+    if (virtualDb !== undefined) out.result.virtual_db = virtualDb;
+    out.result.state = response.state;
+  }
+  out.validation_errors = response.validation_errors;
+  out.validation_warnings = response.validation_warnings;
   return out;
 }
 
@@ -140,7 +142,7 @@ export async function executeOnSession(session: VirtualSession, request: Execute
   const response = request.response ?? null;
   const result =
     request.mode === "up_to"
-      ? await session.runUpTo(request.workflow, target, response, options)
+      ? await session.runUpTo(request.workflow, target, response, { ...options, default_answers: request.default_answers })
       : await session.runModule(request.workflow, target, response, options);
   const format = request.db_format ?? "none";
   const db = () => (format === "object" ? session.exportSnapshot() : format === "compressed" ? session.exportBlob() : undefined);

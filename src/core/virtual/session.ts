@@ -215,13 +215,21 @@ export class VirtualSession {
   private call(workflow: unknown, target: ExecutionTarget | null, options: RunCallOptions, work: (scope: RunScope, prepared: PreparedRun) => Promise<WorkflowResponse>): Promise<SessionResponse> {
     return this.transact(
       async () => {
+        // The run as it was before the call: what an error reports, since the call is undone.
+        const runBefore = this.findRunId() ?? "";
+        let result: SessionResponse;
         try {
           const prepared = this.prepareRun(workflow);
           if (target) requireModule(requireStep(prepared.workflow, target.step_id), target.module_name);
-          return this.finish(await work(this.scope(prepared, target, options), prepared));
+          result = this.finish(await work(this.scope(prepared, target, options), prepared));
         } catch (error) {
-          return this.failure(error);
+          result = this.failure(error);
         }
+        if (result.status === "error") {
+          result.workflow_run_id = runBefore;
+          result.state = null;
+        }
+        return result;
       },
       (result) => result.status === "error",
     );
@@ -233,8 +241,13 @@ export class VirtualSession {
   }
 
   /** virtual-execution.md `execute`, mode `up_to`: from the run's position through the target. */
-  runUpTo(workflow: unknown, target: ExecutionTarget, response: InteractionResponseData | null, options: RunCallOptions = {}): Promise<SessionResponse> {
-    return this.call(workflow, target, options, (scope) => runUpTo(scope, response));
+  runUpTo(
+    workflow: unknown,
+    target: ExecutionTarget,
+    response: InteractionResponseData | null,
+    options: RunCallOptions & { default_answers?: boolean } = {},
+  ): Promise<SessionResponse> {
+    return this.call(workflow, target, options, (scope) => runUpTo(scope, response, { defaultAnswers: options.default_answers }));
   }
 
   /**
