@@ -101,7 +101,9 @@ const conditionalTypes = new Set(["if", "condexpr"]);
 const templateReference = new TemplateReference();
 
 /** Jinja's `nodes.Impossible`: the expression needs the render context, so it cannot be folded. */
-export class NotConstant extends Error {}
+export class NotConstant {}
+/** One shared instance: folding attempts fail often and need no stack trace. */
+const notConstant = new NotConstant();
 
 /** Filters Jinja never folds at compile time: they need the render context. */
 const contextFilters = new Set(["map", "select", "reject", "selectattr", "rejectattr"]);
@@ -406,7 +408,7 @@ export class Interpreter {
         // A folded list or dict is a fresh object on every evaluation, as Python's generated code is.
         return expr.folded ? cloneFolded(expr.value) : expr.value;
       case "name": {
-        if (this.constantFolding) throw new NotConstant();
+        if (this.constantFolding) throw notConstant;
         const found = scope.lookup(expr.name);
         if (found.found) return found.value;
         if (Object.hasOwn(this.globals, expr.name)) return this.globals[expr.name];
@@ -488,12 +490,12 @@ export class Interpreter {
         return expr.otherwise ? this.eval(expr.otherwise, scope) : new Undef("the inline if-expression on line evaluated to false and no else section was defined.");
       }
       case "call": {
-        if (this.constantFolding) throw new NotConstant();
+        if (this.constantFolding) throw notConstant;
         const callee = this.eval(expr.callee, scope);
         return this.invoke(callee, this.evalArgs(expr.signature, scope));
       }
       case "filter": {
-        if (this.constantFolding && contextFilters.has(expr.name)) throw new NotConstant();
+        if (this.constantFolding && contextFilters.has(expr.name)) throw notConstant;
         const value = expr.target ? this.eval(expr.target, scope) : new Undef("no filter input");
         return this.callFilter(expr.name, value, this.evalArgs(expr.signature, scope));
       }
@@ -551,7 +553,7 @@ function cloneFolded(value: unknown): unknown {
 }
 
 /** Gives a failure the position of the innermost node that saw it; host errors become runtime errors. */
-function positioned(error: unknown, line: number, column: number): Error {
+function positioned(error: unknown, line: number, column: number): Error | NotConstant {
   if (error instanceof TemplateError) return error.at(line, column);
   if (error instanceof NotConstant) return error;
   if (error instanceof RangeError) return new TemplateError("runtime", "maximum recursion depth exceeded", line, column);

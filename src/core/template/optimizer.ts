@@ -24,7 +24,34 @@ function hasSafeRepr(value: unknown): boolean {
 
 const folder = new Interpreter({ state: {} });
 
+/**
+ * A cheap structural pre-check: names and calls in eagerly evaluated positions make folding
+ * impossible. Conditional parts (`if`/`and`/`or` branches) may be skipped by as_const, so only
+ * their first operand counts here.
+ */
+function mayFold(expr: Expr | null | undefined): boolean {
+  if (!expr) return true;
+  switch (expr.type) {
+    case "const": return true;
+    case "name": case "call": case "nsref": return false;
+    case "list": case "tuple": return expr.items.every(mayFold);
+    case "dict": return expr.pairs.every((pair) => mayFold(pair.key) && mayFold(pair.value));
+    case "binary": return mayFold(expr.left) && mayFold(expr.right);
+    case "and": case "or": return mayFold(expr.left);
+    case "unary": return mayFold(expr.operand);
+    case "concat": return expr.parts.every(mayFold);
+    case "compare": return mayFold(expr.first);
+    case "condexpr": return mayFold(expr.test);
+    case "getattr": return mayFold(expr.target);
+    case "getitem": return mayFold(expr.target) && mayFold(expr.index);
+    case "slice": return mayFold(expr.start) && mayFold(expr.stop) && mayFold(expr.step);
+    case "filter": case "test":
+      return mayFold(expr.target) && expr.signature.args.every(mayFold) && expr.signature.kwargs.every((keyword) => mayFold(keyword.value));
+  }
+}
+
 function tryFold(expr: Expr): { ok: true; value: unknown } | { ok: false } {
+  if (!mayFold(expr)) return { ok: false };
   try {
     return { ok: true, value: folder.fold(expr) };
   } catch {
