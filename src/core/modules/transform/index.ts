@@ -6,6 +6,7 @@ import { ConditionalTextModule } from "./conditional-text";
 import { EnrichModule } from "./enrich";
 import { ExtractModule } from "./extract";
 import { QueryModule } from "./query";
+import { RenderTemplateArrayModule } from "./render-template-array";
 
 export const TRANSFORM_MODULES: readonly ModuleFactory[] = [
   () => new ExtractModule(),
@@ -14,4 +15,5 @@ export const TRANSFORM_MODULES: readonly ModuleFactory[] = [
   () => new ConcatArraysModule(),
   () => new ConditionalTextModule(),
   () => new EnrichModule(),
+  () => new RenderTemplateArrayModule(),
 ];
