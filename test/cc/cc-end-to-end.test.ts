@@ -104,6 +104,17 @@ describe("cc end to end (mock mode)", () => {
     assert.equal(completedOnLineage(done.result.virtual_db as DbSnapshot).length, moduleCount(workflow));
   });
 
+  test("headless: one up_to call with default answers reaches the target (media picked from mock generations)", async () => {
+    const workflow = ccWorkflow();
+    const result = await execute({ workflow, ...TARGET, mode: "up_to", default_answers: true, db_format: "object" });
+    assert.equal(result.status, "awaiting_input", `${result.message} ${result.error ?? ""}`);
+    assert.equal(result.progress?.current_module, TARGET.target_module_name);
+    assert.equal(completedOnLineage(result.result.virtual_db as DbSnapshot).length, moduleCount(workflow) - 1);
+    const state = result.result.state as Record<string, any>;
+    for (const key of ["selected_image_id", "selected_video_id", "selected_audio_id"]) assert.match(String(state[key]), /^mock-[0-9a-f]{32}$/);
+    assert.equal(new Set([state.selected_image_id, state.selected_video_id, state.selected_audio_id]).size, 3);
+  });
+
   test("wfv run --mode up_to: the same run over a DB file, media answered with --response", () => {
     const dir = mkdtempSync(join(tmpdir(), "wfv-cc-"));
     const workflowFile = join(dir, "cc.json");

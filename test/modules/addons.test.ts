@@ -247,3 +247,52 @@ describe("user.select with addons (modules.md 3.4)", () => {
     assert.equal(attachAddons(getModule("api.llm"), { addons: [{ addon_id: "addons.usage_history" }] }, context, (x) => x), false);
   });
 });
+
+describe("addons through the engine (execute)", () => {
+  test("usage_history on the virtual DB across calls: never used, picked, then shown as recent", async () => {
+    const { execute } = await import("../../src/core/virtual");
+    const { decodeDbBlob } = await import("../../src/core/db");
+    const workflow = {
+      workflow_id: "addon_demo",
+      steps: [
+        {
+          step_id: "pick",
+          modules: [
+            {
+              module_id: "user.select",
+              name: "pick_style",
+              inputs: { prompt: "Pick", data: [{ label: "Calm" }, { label: "Bold" }], schema: { type: "array", items: { type: "object", _ux: { selectable: true } } } },
+              addons: [{ addon_id: "addons.usage_history", priority: 10, inputs: { colors: COLORS } }],
+            },
+          ],
+        },
+      ],
+    };
+    const target = { target_step_id: "pick", target_module_name: "pick_style" };
+    const asked = await execute({ workflow, ...target });
+    assert.equal(asked.status, "awaiting_input", asked.error);
+    const shown = asked.interaction_request!.display_data.data as Record<string, any>[];
+    assert.deepEqual(shown.map((item) => item._metadata.addons), [
+      { last_used: null, color: "#old" },
+      { last_used: null, color: "#old" },
+    ]);
+
+    const answered = await execute({ workflow, ...target, virtual_db: asked.result.virtual_db, response: { selected_indices: [1] } });
+    assert.equal(answered.status, "completed", answered.error);
+    assert.deepEqual(answered.result.module_outputs?.selected_data, { label: "Bold" });
+    const blob = answered.result.virtual_db as string;
+    const stored = decodeDbBlob(blob).option_usage;
+    assert.equal(stored.length, 1);
+    assert.equal(stored[0].option, "Bold");
+    assert.ok(stored[0].updated_at instanceof Date);
+
+    // The next call imports the blob: the Date is still a Date, so the aggregate-equivalent read works.
+    const again = await execute({ workflow, ...target, virtual_db: blob });
+    assert.equal(again.status, "awaiting_input", again.error);
+    const next = again.interaction_request!.display_data.data as Record<string, any>[];
+    assert.equal(next[0]._metadata.addons.last_used, null);
+    assert.match(next[1]._metadata.addons.last_used, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    assert.equal(next[1]._metadata.addons.color, "#recent");
+    assert.deepEqual(next[1]._metadata.decorators.map((d: any) => d.type), ["border", "swatch", "badge"]);
+  });
+});
