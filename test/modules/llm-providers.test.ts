@@ -296,6 +296,26 @@ describe("api.llm real mode", () => {
     assert.match(local.reason, /Local image files are not readable in virtual runs: pics\/cat\.png/);
   });
 
+  test("cancellation: the caller's abort signal stops a call in flight", async () => {
+    const hanging = await startLoopback(() => ({ hang: true }));
+    try {
+      const { context, db } = createTestContext({ mockMode: false });
+      const controller = new AbortController();
+      context.providers = { openai: { apiKey: SECRET, baseUrl: hanging.url } };
+      context.signal = controller.signal;
+      const call = llm().execute({ input: "Hi", metadata: { step_id: "s" } }, context);
+      // Wait for the request to arrive, then cancel.
+      while (hanging.requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      controller.abort();
+      await assert.rejects(call, (error: unknown) => error instanceof ModuleExecutionError && error.reason === "LLM API call failed: Request cancelled by user");
+      // The request was logged before the call; no usage was stored.
+      assert.equal(db.collection("tokens").countDocuments({}), 0);
+      assert.equal(db.collection("workflow_files").countDocuments({ filename: "request.json" }), 1);
+    } finally {
+      await hanging.close();
+    }
+  });
+
   test("through execute with mock off: the key never lands in the exported DB or the error", async () => {
     const workflow = {
       workflow_id: "llm_only",
