@@ -75,6 +75,7 @@ export const DiagnosticCodes = {
   unknownOutputField: "unknown-output-field",
   duplicateModuleName: "duplicate-module-name",
   duplicateStepId: "duplicate-step-id",
+  unknownTarget: "unknown-target",
   unknownOutput: "unknown-output",
 } as const;
 

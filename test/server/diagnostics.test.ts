@@ -173,13 +173,21 @@ describe("wfv lsp --stdio: diagnostics", { timeout: 60_000 }, () => {
     assert.match(String(output[0]!.message), /did you mean 'selected_indices'/);
   });
 
+  it("retry/jump targets and sub-action refs that name no step or module", () => {
+    const targets = byCode(diagnostics, "unknown-target");
+    assert.deepEqual(targets.map((d) => rangeText(text, d)), ['"ask_topc"', '"mian"']);
+    assert.match(String(targets[0]!.message), /Module 'ask_topc' not found in step 'intro'; did you mean 'ask_topic'\?/);
+    assert.match(String(targets[1]!.message), /Step 'mian' not found in the workflow; did you mean 'main'\?/);
+  });
+
   it("nothing else: client-side templates and valid references stay quiet", () => {
     const expected = new Set([
+      "unknown-target",
       "schema", "unknown-module", "missing-input", "unknown-input", "ref-missing-file", "ref-invalid-json", "ref-outside-root",
       "template-syntax", "state-produced-later", "state-not-produced", "duplicate-module-name", "unknown-output",
     ]);
     assert.deepEqual(diagnostics.filter((d) => !expected.has(String(d.code))), []);
-    assert.equal(diagnostics.length, expected.size + 0, JSON.stringify(diagnostics.map((d) => [d.code, d.message])));
+    assert.equal(diagnostics.length, expected.size + 1, JSON.stringify(diagnostics.map((d) => [d.code, d.message]))); // two unknown targets
   });
 
   it("re-validates when a missing file appears on disk (watched-file notification)", async () => {

@@ -163,6 +163,21 @@ describe("wfv lsp --stdio: completion, hover, definition", { timeout: 60_000 }, 
     assert.deepEqual(fromPrompt, []);
   });
 
+  it("retry/jump targets: completion of step ids and module names, definition and hover", async () => {
+    const text = twoText.replace('"target_step": "one", "target_module": "ask"', '"target_step": "one", "target_module": "as"');
+    await client.change(two, text);
+    const modules = await client.completion(two, positionOf(text, '"target_module": "as"', 19));
+    assert.deepEqual(labels(modules), ["ask"]); // the modules of step one only
+    const steps = await client.completion(two, positionOf(text, '"target_step": "one"', 16));
+    assert.deepEqual(labels(steps), ["one", "two"]);
+    await client.change(two, twoText);
+    const [location] = await client.definition(two, positionOf(twoText, '"target_module": "ask"', 19));
+    assert.equal(location!.uri, uriOf(ws.path("wf/steps/one.json")));
+    assert.equal(rangeText(FEATURES_WORKSPACE["wf/steps/one.json"]!, location!), '"ask"');
+    const hover = await client.hover(two, positionOf(twoText, '"target_module": "ask"', 19));
+    assert.match(markdown(hover!.contents), /Module `ask` — `user\.text_input` in step `one`/);
+  });
+
   it("wfv/stateKeys lists the keys a workflow produces, or those visible at a position", async () => {
     const all = await client.stateKeys(ws.path("wf/workflow.json"));
     assert.deepEqual(all.map((k) => `${k.key}:${k.via}:${k.module}:${k.stepId}`).sort(), [

@@ -52,7 +52,9 @@ export const DIAGNOSTICS_WORKSPACE: Record<string, string> = {
             "promt": "x",
             "schema": {"display_format": "{{ value | join(', ') }}"}
           },
-          "outputs_to_state": {"selected_data": "choice", "selectd_indices": "idx"}
+          "outputs_to_state": {"selected_data": "choice", "selectd_indices": "idx"},
+          "retryable": {"options": [{"id": "back", "mode": "jump", "target_step": "intro", "target_module": "ask_topc"}]},
+          "sub_actions": [{"id": "more", "actions": [{"type": "target_sub_action", "ref": {"step_id": "mian", "module_name": "pick"}}]}]
         },
         {
           "module_id": "api.llm",
@@ -115,7 +117,8 @@ export const FEATURES_WORKSPACE: Record<string, string> = {
         "prompt": "Pick one of {{ state.ask.value }}",
         "schema": {"$ref": "../schemas/s.json", "type": "json"}
       },
-      "outputs_to_state": {"selected_data": "picked"}
+      "outputs_to_state": {"selected_data": "picked"},
+      "retryable": {"options": [{"id": "back", "mode": "jump", "target_step": "one", "target_module": "ask"}]}
     },
     {
       "module_id": "api.llm",

@@ -165,6 +165,16 @@ export interface TemplateSite {
   fromFile(offset: number): number;
 }
 
+/** A string naming a step or a module (`retryable` options, sub-action refs), and what it names. */
+export interface TargetRef {
+  file: string;
+  node: Node;
+  kind: "step" | "module";
+  target: StepInfo | ModuleInfo | undefined;
+  /** For a module name: the step it is looked up in (undefined: the whole workflow). */
+  step: StepInfo | undefined;
+}
+
 export interface WorkflowAnalysis {
   entry: string;
   root: string;
@@ -181,6 +191,8 @@ export interface WorkflowAnalysis {
   implicitKeys: Set<string>;
   refs: RefInfo[];
   sites: TemplateSite[];
+  /** Step ids and module names referenced by retry/jump options and sub-action refs. */
+  targets: TargetRef[];
 }
 
 const FAILED = Symbol("failed ref");
@@ -220,6 +232,7 @@ class Analyzer {
   readonly producers = new Map<string, Producer[]>();
   readonly implicitKeys = new Set<string>(ENGINE_KEYS);
   readonly sites: TemplateSite[] = [];
+  readonly targets: TargetRef[] = [];
 
   constructor(
     readonly entry: string,
@@ -245,6 +258,7 @@ class Analyzer {
       implicitKeys: this.implicitKeys,
       refs: this.refs,
       sites: this.sites,
+      targets: this.targets,
     });
     const parsed = this.parse(this.entry);
     if (!parsed?.root) return result();
@@ -258,6 +272,7 @@ class Analyzer {
 
     this.collectModel(rootLoc);
     this.checkNames();
+    this.checkTargets();
     for (const module of this.modules) this.checkModule(module);
     this.collectProducers();
     this.collectSites(rootLoc);
@@ -543,6 +558,58 @@ class Analyzer {
         message: `Duplicate step_id '${step.stepId}': step ids must be unique`,
         related: first.idNode ? [{ ...this.range(first.file, first.idNode), message: "first defined here" }] : undefined,
       });
+    }
+  }
+
+  /**
+   * Retry/jump options and sub-action refs name steps and modules; a name that is not there fails
+   * only when the option is used (engine.md §2.6, §4.6), so it is worth a warning now.
+   */
+  private checkTargets(): void {
+    const steps = new Map<string, StepInfo>();
+    for (const step of this.steps) if (step.stepId !== undefined && !steps.has(step.stepId)) steps.set(step.stepId, step);
+    const inStep = (step: StepInfo, name: string) =>
+      step.modules.find((m) => m.name === name) ?? step.modules.find((m) => !m.name && m.moduleId?.split(".").pop() === name);
+    const anywhere = (name: string) => this.modules.find((m) => m.name === name || m.moduleId === name);
+    const warn = (file: string, node: Node, message: string) =>
+      this.report({ ...this.range(file, node), severity: Severity.Warning, code: DiagnosticCodes.unknownTarget, message });
+    const check = (file: string, stepNode: Node | undefined, moduleNode: Node | undefined, lookup: "jump" | "retry") => {
+      let step: StepInfo | undefined;
+      const stepId = stringValue(stepNode);
+      if (stepNode && stepId !== undefined) {
+        step = steps.get(stepId);
+        this.targets.push({ file, node: stepNode, kind: "step", target: step, step: undefined });
+        if (!step) {
+          const hint = closeMatches(stepId, [...steps.keys()]);
+          warn(file, stepNode, `Step '${stepId}' not found in the workflow${hint.length > 0 ? `; did you mean '${hint[0]}'?` : ""}`);
+        }
+      }
+      const name = stringValue(moduleNode);
+      if (!moduleNode || name === undefined || (stepNode && !step)) return;
+      const module = step ? inStep(step, name) : lookup === "retry" ? anywhere(name) : undefined;
+      this.targets.push({ file, node: moduleNode, kind: "module", target: module, step });
+      if (module || (!step && lookup !== "retry")) return;
+      const names = (step ? step.modules : this.modules).map((m) => m.name).filter((n): n is string => n !== undefined);
+      const hint = closeMatches(name, names);
+      warn(file, moduleNode, `Module '${name}' not found ${step ? `in step '${step.stepId}'` : "in the workflow"}${hint.length > 0 ? `; did you mean '${hint[0]}'?` : ""}`);
+    };
+    for (const module of this.modules) {
+      const moduleLoc: Loc = { file: module.file, node: module.node, chain: [] };
+      const retryable = this.objectAt(moduleLoc, "retryable");
+      if (retryable) {
+        for (const option of this.arrayItems(retryable, "options")) {
+          const mode = stringValue(propertyValue(option.node, "mode"));
+          const stepNode = propertyValue(option.node, "target_step");
+          const lookup = mode === "jump" || stepNode ? "jump" : "retry";
+          check(option.file, stepNode, propertyValue(option.node, "target_module"), lookup);
+        }
+      }
+      for (const subAction of this.arrayItems(moduleLoc, "sub_actions")) {
+        for (const action of this.arrayItems(subAction, "actions")) {
+          const ref = this.objectAt(action, "ref");
+          if (ref) check(ref.file, propertyValue(ref.node, "step_id"), propertyValue(ref.node, "module_name"), "jump");
+        }
+      }
     }
   }
 

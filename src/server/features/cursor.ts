@@ -35,6 +35,7 @@ export type Cursor =
   | { kind: "inputKey"; moduleId: string | undefined; key: string | undefined; present: Set<string>; start: number; end: number; hasValue: boolean }
   | { kind: "ref"; value: string; refType: string; start: number; end: number }
   | { kind: "outputKey"; moduleId: string | undefined; key: string; start: number; end: number }
+  | { kind: "target"; field: "step" | "module"; value: string; stepId: string | undefined; nodeOffset: number; start: number; end: number }
   | TemplateCursor;
 
 export interface FileContext {
@@ -78,6 +79,17 @@ export function cursorAt(session: Session, context: FileContext, offset: number)
     const refObject = parent?.parent;
     const refType = stringValue(propertyValue(refObject, "type")) ?? "text";
     return { kind: "ref", value: node.value, refType, start: node.offset + 1, end: stringEnd(text, node) };
+  }
+  // a step id or module name in a retry/jump option or a sub-action ref
+  if (insideString && isValue && parent?.type === "property" && parentKey !== undefined) {
+    const holder = parent.parent;
+    const inRef = holder?.parent?.type === "property" && propertyKey(holder.parent) === "ref";
+    const field =
+      parentKey === "target_step" || (inRef && parentKey === "step_id") ? "step" : parentKey === "target_module" || (inRef && parentKey === "module_name") ? "module" : undefined;
+    if (field) {
+      const stepId = stringValue(propertyValue(holder, inRef ? "step_id" : "target_step"));
+      return { kind: "target", field, value: node.value, stepId, nodeOffset: node.offset, start: node.offset + 1, end: stringEnd(text, node) };
+    }
   }
   // a property name inside `inputs` or `outputs_to_state` of a module
   if (location.isAtPropertyKey && location.path.length >= 2) {

@@ -37,9 +37,31 @@ export function completions(session: Session, path: string, offset: number): Com
       return refCompletions(context, cursor);
     case "template":
       return templateCompletions(session, context, cursor);
+    case "target":
+      return targetCompletions(context, cursor);
     default:
       return [];
   }
+}
+
+function targetCompletions(context: FileContext, cursor: Extract<Cursor, { kind: "target" }>): CompletionItem[] {
+  const analysis = context.analysis;
+  if (!analysis) return [];
+  const range = rangeOf(context.path, context.text, cursor.start, cursor.end);
+  if (cursor.field === "step") {
+    return analysis.steps
+      .filter((step) => step.stepId !== undefined)
+      .map((step) => ({ label: step.stepId!, kind: CompletionItemKind.Folder, detail: `step ${step.index + 1}`, textEdit: { range, newText: step.stepId! } }));
+  }
+  const step = cursor.stepId === undefined ? undefined : analysis.steps.find((candidate) => candidate.stepId === cursor.stepId);
+  return (step ? step.modules : analysis.modules)
+    .filter((module) => module.name !== undefined)
+    .map((module) => ({
+      label: module.name!,
+      kind: CompletionItemKind.Module,
+      detail: `${module.moduleId ?? "?"} (step ${module.step.stepId ?? "?"})`,
+      textEdit: { range, newText: module.name! },
+    }));
 }
 
 function moduleIdCompletions(session: Session, context: FileContext, cursor: Extract<Cursor, { kind: "moduleId" }>): CompletionItem[] {
@@ -199,6 +221,16 @@ export function hover(session: Session, path: string, offset: number): Hover | n
       const last = hit.ref.spans[hit.depth]!.end;
       return markdown(stateMarkdown(path, producers, live, value, laterProducers(context.analysis, hit.ref.key, cursor.module)), cursor.toFile(first), cursor.toFile(last));
     }
+    case "target": {
+      const ref = context.analysis?.targets.find((t) => t.file === context.path && t.node.offset === cursor.nodeOffset);
+      const target = ref?.target;
+      if (!target) return null;
+      const text =
+        "modules" in target
+          ? `Step \`${target.stepId}\` — step ${target.index + 1}, ${target.modules.length} module(s)`
+          : `Module \`${target.name}\` — \`${target.moduleId ?? "?"}\` in step \`${target.step.stepId ?? "?"}\``;
+      return markdown(text, cursor.start, cursor.end);
+    }
   }
 }
 
@@ -277,6 +309,14 @@ export function definition(session: Session, path: string, offset: number): Loca
     const target = refTarget(context, cursor.value);
     if (!target || session.source.read(target) === undefined) return [];
     return [{ uri: session.uriOf(target), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }];
+  }
+  if (cursor.kind === "target" && context.analysis) {
+    const ref = context.analysis.targets.find((t) => t.file === context.path && t.node.offset === cursor.nodeOffset);
+    const target = ref?.target;
+    if (!target) return [];
+    const node = "modules" in target ? (target.idNode ?? target.node) : (target.nameNode ?? target.moduleIdNode ?? target.node);
+    const text = context.analysis.texts.get(target.file) ?? session.source.read(target.file) ?? "";
+    return [{ uri: session.uriOf(target.file), range: rangeOf(target.file, text, node.offset, node.offset + node.length) }];
   }
   if (cursor.kind === "template" && context.analysis) {
     const hit = stateRefAt(analyzeTemplate(cursor.source), cursor.index);
