@@ -7,6 +7,7 @@ import { EnrichModule } from "./enrich";
 import { ExtractModule } from "./extract";
 import { QueryModule } from "./query";
 import { RenderTemplateArrayModule } from "./render-template-array";
+import { ReshapeModule } from "./reshape";
 
 export const TRANSFORM_MODULES: readonly ModuleFactory[] = [
   () => new ExtractModule(),
@@ -16,4 +17,5 @@ export const TRANSFORM_MODULES: readonly ModuleFactory[] = [
   () => new ConditionalTextModule(),
   () => new EnrichModule(),
   () => new RenderTemplateArrayModule(),
+  () => new ReshapeModule(),
 ];
