@@ -62,6 +62,15 @@ export interface SessionResponse extends WorkflowResponse {
   state: Record<string, unknown> | null;
 }
 
+interface StoredDefinition {
+  sourceVersionId: string;
+  /** The version that runs (the source, or its best resolved variant). */
+  versionId: string;
+  templateId: string;
+  templateName: string;
+  workflow: Workflow;
+}
+
 interface PreparedRun {
   workflowRunId: string;
   workflow: Workflow;
@@ -79,7 +88,9 @@ export class VirtualSession {
   readonly repos: Repositories;
   private readonly env: EngineEnv;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly hashes = new WeakMap<object, string>();
+  private readonly definitions = new WeakMap<object, { workflow: Workflow; hash: string }>();
+  private readonly hashesByText = new Map<string, string>();
+  private readonly storedByHash = new Map<string, StoredDefinition>();
 
   constructor(db: VirtualDb, options: EngineOptions = {}) {
     this.db = db;
@@ -128,13 +139,52 @@ export class VirtualSession {
     return next;
   }
 
-  private contentHash(workflow: Workflow): string {
-    let hash = this.hashes.get(workflow);
+  /**
+   * The definition given, checked and hashed, remembered per workflow object and per JSON text:
+   * callers usually send the same definition again (often as a new object), and JSON.stringify costs a
+   * fraction of the schema check plus the Python-exact content hash.
+   */
+  private definition(input: unknown): { workflow: Workflow; hash: string } {
+    if (input !== null && typeof input === "object") {
+      const known = this.definitions.get(input);
+      if (known) return known;
+    }
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(input);
+    } catch {
+      text = undefined; // not JSON (a cycle): validation reports it
+    }
+    let hash = text === undefined ? undefined : this.hashesByText.get(text);
+    const workflow = hash === undefined ? validateWorkflow(input) : (input as Workflow);
     if (hash === undefined) {
       hash = computeContentHash(workflow);
-      this.hashes.set(workflow, hash);
+      if (text !== undefined) {
+        if (this.hashesByText.size >= 8) this.hashesByText.clear();
+        this.hashesByText.set(text, hash);
+      }
     }
-    return hash;
+    const definition = { workflow, hash };
+    if (input !== null && typeof input === "object") this.definitions.set(input, definition);
+    return definition;
+  }
+
+  /** The stored version for a definition: remembered per hash while its documents are still in the DB. */
+  private storedVersion(given: Workflow, hash: string): StoredDefinition {
+    const { repos } = this;
+    const known = this.storedByHash.get(hash);
+    if (known && this.db.collection("workflow_versions").countDocuments({ workflow_version_id: { $in: [known.sourceVersionId, known.versionId] } }) === (known.sourceVersionId === known.versionId ? 1 : 2)) {
+      return known;
+    }
+    const templateName = given.workflow_id || "virtual";
+    const stored = repos.versions.processAndStoreWorkflowVersions(given, hash, "json", templateName, VIRTUAL_USER_ID);
+    const version = repos.versions.getVersionForCapabilities(stored.workflowVersionId, []);
+    const versionId = version?.workflow_version_id ?? stored.workflowVersionId;
+    const workflow = version && version.workflow_version_id !== stored.workflowVersionId ? validateWorkflow(version.resolved_workflow) : given;
+    const definition: StoredDefinition = { sourceVersionId: stored.workflowVersionId, versionId, templateId: stored.workflowTemplateId, templateName, workflow };
+    if (this.storedByHash.size >= 8) this.storedByHash.clear();
+    this.storedByHash.set(hash, definition);
+    return definition;
   }
 
   /**
@@ -143,14 +193,10 @@ export class VirtualSession {
    * resolved variant, as the original's capability selection does.
    */
   private prepareRun(workflowInput: unknown): PreparedRun {
-    const given = validateWorkflow(workflowInput);
+    const { workflow: given, hash } = this.definition(workflowInput);
     const { repos } = this;
     repos.users.ensureVirtualUser();
-    const templateName = given.workflow_id || "virtual";
-    const stored = repos.versions.processAndStoreWorkflowVersions(given, this.contentHash(given), "json", templateName, VIRTUAL_USER_ID);
-    const version = repos.versions.getVersionForCapabilities(stored.workflowVersionId, []);
-    const versionId = version?.workflow_version_id ?? stored.workflowVersionId;
-    const workflow = version && version.workflow_version_id !== stored.workflowVersionId ? validateWorkflow(version.resolved_workflow) : given;
+    const { versionId, templateId, templateName, workflow } = this.storedVersion(given, hash);
 
     const existing = this.findRunId();
     if (existing !== null) {
@@ -166,14 +212,14 @@ export class VirtualSession {
       userId: VIRTUAL_USER_ID,
       projectName: VIRTUAL_PROJECT_NAME,
       workflowTemplateName: templateName,
-      workflowTemplateId: stored.workflowTemplateId,
+      workflowTemplateId: templateId,
       workflowVersionId: versionId,
       workflowRunId: newVirtualRunId(this.db),
     });
     repos.events.storeEvent({
       workflowRunId: created.workflowRunId,
       eventType: EventType.WORKFLOW_CREATED,
-      data: { project_name: VIRTUAL_PROJECT_NAME, workflow_template_name: templateName, workflow_template_id: stored.workflowTemplateId, version_id: versionId },
+      data: { project_name: VIRTUAL_PROJECT_NAME, workflow_template_name: templateName, workflow_template_id: templateId, version_id: versionId },
     });
     repos.runs.addVersionHistoryEntry(created.workflowRunId, versionId, { validate: true });
     repos.runs.updateAiConfig(created.workflowRunId, { ...VIRTUAL_AI_CONFIG });
