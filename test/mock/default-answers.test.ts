@@ -33,7 +33,7 @@ describe("defaultMockAnswer: what a headless mock run answers", () => {
     const { context } = createTestContext();
     const v2 = getModule("media.generateV2") as InteractiveModule;
     const request = await v2.getInteractionRequest(inputs, context);
-    const answer = defaultMockAnswer(request, { newId: context.newId }) as Record<string, any>;
+    const answer = defaultMockAnswer(request!, { newId: context.newId }) as Record<string, any>;
     assert.match(answer.selected_content_id, /^mock-[0-9a-f]{32}$/);
     assert.deepEqual(Object.keys(answer.generations), ["midjourney"]);
     assert.deepEqual(answer.generations.midjourney[0].urls, [MOCK_MEDIA_DATA_URL]);

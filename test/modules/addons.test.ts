@@ -20,6 +20,13 @@ import {
 import { getModule, type InteractiveModule } from "../../src/core/modules";
 import { createTestContext, FIXED_NOW, response } from "./helpers";
 
+/** The module's interaction request (never null for this module). */
+async function ask(module: InteractiveModule, inputs: Record<string, unknown>, context: Parameters<InteractiveModule["getInteractionRequest"]>[1]) {
+  const request = await module.getInteractionRequest(inputs, context);
+  assert.ok(request);
+  return request;
+}
+
 const HOUR = 3_600_000;
 const COLORS = [
   { max: 12, unit: "hour", color: "#recent" },
@@ -28,7 +35,7 @@ const COLORS = [
   { min: 2, unit: "day", color: "#old" },
 ];
 
-function options() {
+function options(): Record<string, unknown>[] {
   return [
     { label: "Calm", tags: { mood: [{ tag: "calm", value: 90 }, { tag: "fun", value: 10 }] } },
     { label: "Bold", tags: { style: [{ tag: "x", value: 20 }] } },
@@ -230,7 +237,7 @@ describe("user.select with addons (modules.md 3.4)", () => {
     assert.deepEqual(resolved, [{ colors: "{{ colors }}" }]);
 
     const inputs = { data: options(), schema };
-    const request = await select.getInteractionRequest(inputs, context);
+    const request = await ask(select, inputs, context);
     const shown = request.display_data.data as Record<string, any>[];
     assert.equal(shown[0]._metadata.addons.color, "#old");
     // The persisted inputs hold the same objects, so they carry the metadata too.

@@ -140,21 +140,29 @@ describe("api.llm real mode", () => {
     assert.match(group, /^scene_generation_openai_\d{8}_\d{6}_\d{6}$/);
     const byName = Object.fromEntries(files.map((file) => [file.filename, file]));
     assert.deepEqual(Object.keys(byName).sort(), [
-      "message_0_content.txt",
-      "message_1_content.txt",
-      "message_2_content.txt",
+      "input_0_content.txt",
+      "input_1_content.txt",
+      "input_2_content.txt",
       "metadata.json",
-      "output_0.json",
+      "output_1_content_0.json",
       "request.json",
       "response.json",
       "schema.json",
     ]);
-    assert.deepEqual((byName["request.json"].content as any).input[2], { role: "user", content: { $ref: "message_2_content.txt", type: "text" } });
-    assert.equal(byName["message_0_content.txt"].content, "You are a storyteller.");
-    assert.deepEqual((byName["message_0_content.txt"].metadata as any).file_role, "input");
+    assert.deepEqual((byName["request.json"].content as any).input[2], { role: "user", content: { $ref: "input_2_content.txt", type: "text" } });
+    assert.deepEqual(byName["request.json"].metadata, { step_id: "scene_generation", provider: "openai", model: "gpt-5.2", file_role: "request" });
+    assert.equal(byName["input_0_content.txt"].content, "You are a storyteller.");
+    assert.equal(byName["input_0_content.txt"].content_type, "text");
+    assert.deepEqual(byName["input_0_content.txt"].metadata, { step_id: "scene_generation", provider: "openai", file_role: "input" });
     assert.deepEqual(byName["schema.json"].content, SCHEMA);
-    assert.equal((byName["metadata.json"].content as any).step_id, "scene_generation");
-    assert.equal((byName["response.json"].content as any)._usage.total_tokens, 120);
+    const callMetadata = byName["metadata.json"].content as Record<string, unknown>;
+    assert.equal(callMetadata.step_id, "scene_generation");
+    assert.equal(`scene_generation_openai_${String(callMetadata.timestamp)}`, group);
+    const logged = byName["response.json"].content as any;
+    assert.equal(logged._usage.total_tokens, 120);
+    assert.deepEqual(logged.output[1].content[0].text, { $ref: "output_1_content_0.json", type: "text" });
+    assert.equal(byName["output_1_content_0.json"].content, '{"title": "ok", "n": 3}');
+    assert.equal((byName["output_1_content_0.json"].metadata as any).file_role, "output");
     assert.equal(exportJsonText(db).includes(SECRET), false);
   });
 
@@ -234,6 +242,20 @@ describe("api.llm real mode", () => {
     assert.deepEqual(body.output_config, { format: { type: "json_schema", schema: sanitizeSchemaForAnthropic(SCHEMA) } });
     const entry = (db.collection("tokens").findOne({})!.usage as Record<string, unknown>[])[0];
     assert.equal(entry.provider, "anthropic");
+    const names = db.collection("workflow_files").find({}).map((file) => file.filename);
+    assert.deepEqual(names.sort(), [
+      "message_0_content_0.txt",
+      "message_2_content.txt",
+      "metadata.json",
+      "request.json",
+      "response.json",
+      "response_content_1.json",
+      "schema.json",
+      "system_0.txt",
+      "system_1.txt",
+    ]);
+    const loggedRequest = db.collection("workflow_files").findOne({ filename: "request.json" })!.content as any;
+    assert.equal(loggedRequest.messages[1].content[0].source.data, PNG);
     assert.equal(entry.cache_read_tokens, 30);
     assert.equal(entry.cache_creation_tokens, 5);
   });

@@ -9,6 +9,13 @@ import { fixturesDir } from "../helpers/paths";
 import { startLoopback } from "../providers/loopback";
 import { ccModule, createTestContext, resolvedInputs, response } from "./helpers";
 
+/** The module's interaction request (never null for this module). */
+async function ask(module: InteractiveModule, inputs: Record<string, unknown>, context: Parameters<InteractiveModule["getInteractionRequest"]>[1]) {
+  const request = await module.getInteractionRequest(inputs, context);
+  assert.ok(request);
+  return request;
+}
+
 const STATIC = JSON.parse(readFileSync(resolve(fixturesDir, "media_provider_static_data.json"), "utf8")).providers;
 const CC_V2 = ["generate_and_select_images_v2", "generate_and_select_videos_v2", "generate_and_select_music_v2"];
 
@@ -81,7 +88,7 @@ describe("media.generateV2 (modules.md 2.27)", () => {
       const module = ccModule(name);
       const inputs = resolvedInputs(module);
       const { context } = createTestContext({ subActions: module.sub_actions as Record<string, unknown>[] });
-      const request = await v2().getInteractionRequest(inputs, context);
+      const request = await ask(v2(), inputs, context);
       assert.equal(request.interaction_type, "media_generation");
       assert.equal(request.title, inputs.title);
       const generated = inputs._generated_prompts as Record<string, any>;
@@ -144,7 +151,7 @@ describe("media.generateV2 (modules.md 2.27)", () => {
       const { context, db } = createTestContext({ mockMode: false });
       context.providers = { openai: { apiKey: "test-key", baseUrl: server.url } };
       const inputs = minimal({ prompt_config: { user: "Make prompts", shared_prompt: "Shared", system: "Be brief", metadata: { step_id: "image_prompts" } } });
-      const request = await v2().getInteractionRequest(inputs, context);
+      const request = await ask(v2(), inputs, context);
       assert.deepEqual(inputs._generated_prompts, answer);
       assert.equal((request.display_data.data as any).prompts.openai.prompt, "a cat napping");
       assert.equal(server.requests.length, 1);

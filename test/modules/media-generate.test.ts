@@ -7,6 +7,13 @@ import { getModule, ModuleExecutionError, type InteractiveModule, type SubAction
 import { fixturesDir } from "../helpers/paths";
 import { createTestContext, response } from "./helpers";
 
+/** The module's interaction request (never null for this module). */
+async function ask(module: InteractiveModule, inputs: Record<string, unknown>, context: Parameters<InteractiveModule["getInteractionRequest"]>[1]) {
+  const request = await module.getInteractionRequest(inputs, context);
+  assert.ok(request);
+  return request;
+}
+
 const STATIC = JSON.parse(readFileSync(resolve(fixturesDir, "media_provider_static_data.json"), "utf8")).providers;
 
 function media(): InteractiveModule {
@@ -50,7 +57,7 @@ describe("media.generate interaction request (modules.md 2.26)", () => {
   test("flat prompts: each provider entry gets _provider_metadata and _generations, its own keys last", async () => {
     const { context } = createTestContext({ subActions: [{ id: "image_generation" }], retryable: { options: [] } });
     const prompts = { midjourney: { prompt: "a cat", _generations: ["kept"] }, leonardo: { prompt: "a dog" }, note: "plain" };
-    const request = await media().getInteractionRequest({ prompts, schema: SCHEMA }, context);
+    const request = await ask(media(), { prompts, schema: SCHEMA }, context);
     assert.equal(request.interaction_type, "media_generation");
     assert.match(request.interaction_id, /^media_[0-9a-f]{32}$/);
     assert.equal(request.title, "Generate Media");
@@ -70,7 +77,7 @@ describe("media.generate interaction request (modules.md 2.26)", () => {
   test("nested prompts keep their top-level keys; action_type picks the metadata; source_image is added", async () => {
     const { context } = createTestContext();
     const prompts = { scene_title: "Nap", prompts: { openai: { prompt: "p" } } };
-    const request = await media().getInteractionRequest({ prompts, schema: SCHEMA, title: "Videos", action_type: "img2vid", source_image: { url: "u" } }, context);
+    const request = await ask(media(), { prompts, schema: SCHEMA, title: "Videos", action_type: "img2vid", source_image: { url: "u" } }, context);
     const data = request.display_data.data as Record<string, any>;
     assert.equal(request.title, "Videos");
     assert.equal(data.scene_title, "Nap");
@@ -80,7 +87,7 @@ describe("media.generate interaction request (modules.md 2.26)", () => {
 
   test("unknown providers and Stable Diffusion (no SD_FORGE_API_URL) get {} and a warning", async () => {
     const { context, logs } = createTestContext();
-    const request = await media().getInteractionRequest({ prompts: { stable_diffusion: { tag_prompt: "t" }, dalle9: { prompt: "x" } }, schema: SCHEMA }, context);
+    const request = await ask(media(), { prompts: { stable_diffusion: { tag_prompt: "t" }, dalle9: { prompt: "x" } }, schema: SCHEMA }, context);
     const data = request.display_data.data as Record<string, any>;
     assert.deepEqual(data.stable_diffusion._provider_metadata, {});
     assert.deepEqual(data.dalle9._provider_metadata, {});
@@ -89,14 +96,14 @@ describe("media.generate interaction request (modules.md 2.26)", () => {
 
   test("array prompts become an object by provider (last one wins); bad items fail", async () => {
     const { context } = createTestContext();
-    const request = await media().getInteractionRequest({ prompts: [{ provider: "openai", prompt: "1" }, { provider: "openai", prompt: "2" }], schema: SCHEMA }, context);
+    const request = await ask(media(), { prompts: [{ provider: "openai", prompt: "1" }, { provider: "openai", prompt: "2" }], schema: SCHEMA }, context);
     const data = request.display_data.data as Record<string, any>;
     assert.deepEqual(Object.keys(data), ["openai"]);
     assert.equal(data.openai.prompt, "2");
     assert.equal("provider" in data.openai, false);
     assert.equal(await reason(media().getInteractionRequest({ prompts: ["x"], schema: SCHEMA }, context)), "Prompts array item 0 is not a dict");
     assert.equal(await reason(media().getInteractionRequest({ prompts: [{ prompt: "p" }], schema: SCHEMA }, context)), "Prompts array item 0 is missing required 'provider' field");
-    const other = await media().getInteractionRequest({ prompts: "text", schema: SCHEMA }, context);
+    const other = await ask(media(), { prompts: "text", schema: SCHEMA }, context);
     assert.deepEqual(other.display_data.data, {});
   });
 });

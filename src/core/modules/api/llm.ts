@@ -149,7 +149,7 @@ function callLogSink(context: ModuleContext): CallLogSink | null {
   if (!context.db || !context.workflowRunId) return null;
   return {
     timestamp: () => callTimestamp(context.now()),
-    save: ({ groupId, filename, content, contentType, fileRole }) => {
+    save: ({ groupId, filename, content, contentType, metadata }) => {
       context.db.storeWorkflowFile({
         workflowRunId: context.workflowRunId,
         category: "api_calls",
@@ -157,7 +157,7 @@ function callLogSink(context: ModuleContext): CallLogSink | null {
         filename,
         content,
         contentType,
-        metadata: { file_role: fileRole },
+        metadata,
         branchId: context.branchId || null,
       });
     },

@@ -10,7 +10,6 @@ import { modelCapabilities, validateKwargs } from "./models";
 import {
   apiKeyMissing,
   CallLog,
-  extractAt,
   numberOr0,
   parseContent,
   postJson,
@@ -92,18 +91,6 @@ export function sanitizeSchemaForAnthropic(schema: unknown): unknown {
     }
   }
   return out;
-}
-
-function extractRequestTexts(copy: Json, log: CallLog): void {
-  if (typeof copy.system === "string") extractAt(copy, "system", log, "system");
-  else if (Array.isArray(copy.system)) (copy.system as Json[]).forEach((block, index) => extractAt(block, "text", log, `system_${index}_text`));
-  if (!Array.isArray(copy.messages)) return;
-  (copy.messages as Json[]).forEach((message, index) => {
-    if (typeof message.content === "string") extractAt(message, "content", log, `message_${index}_content`);
-    else if (Array.isArray(message.content)) {
-      (message.content as Json[]).forEach((part, partIndex) => extractAt(part, "text", log, `message_${index}_content_${partIndex}_text`));
-    }
-  });
 }
 
 function anthropicUsage(response: Json): LlmUsage {
@@ -210,8 +197,8 @@ export const anthropicProvider: LlmProvider = {
 
     env.logger.info(`[AI REQUEST] Anthropic messages - model=${model}`);
     const stepId = requireStepIdFromMetadata(request.metadata);
-    const log = env.callLog ? new CallLog(env.callLog, stepId, "anthropic", env.logger) : null;
-    log?.saveRequest(body, extractRequestTexts, request.outputSchema, { step_id: stepId, provider: "anthropic", model, timestamp: env.callLog!.timestamp(), ...(request.metadata ?? {}) });
+    const log = env.callLog ? new CallLog(env.callLog, stepId, "anthropic", model, env.logger) : null;
+    log?.saveRequest(body, request.outputSchema, request.metadata);
 
     const base = (env.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, "");
     const response = await postJson("Anthropic", `${base}/messages`, { "x-api-key": env.apiKey, "anthropic-version": ANTHROPIC_VERSION }, body, env);
@@ -220,7 +207,7 @@ export const anthropicProvider: LlmProvider = {
     const texts = blocks.filter((block) => block.type === "text" && typeof block.text === "string").map((block) => block.text as string);
     const contentText = stripMarkdownFences(texts.join(""));
     const usage = anthropicUsage(response);
-    log?.saveResponse(response, usage, texts);
+    log?.saveResponse(response, usage);
     env.storeUsage(costEntry(model, capabilities.display_name, capabilities.pricing ?? {}, usage));
     env.logger.info(`[AI RESPONSE] Anthropic - tokens=${usage.total_tokens} (input=${usage.prompt_tokens}, output=${usage.completion_tokens}, cache_read=${usage.cached_tokens})`);
 

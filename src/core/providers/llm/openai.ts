@@ -8,7 +8,6 @@ import { modelCapabilities, validateKwargs } from "./models";
 import {
   apiKeyMissing,
   CallLog,
-  extractAt,
   numberOr0,
   parseContent,
   postJson,
@@ -81,20 +80,6 @@ function completionsUsage(response: Json): LlmUsage {
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: numberOr0(usage.total_tokens) || prompt + completion, cached_tokens: numberOr0(details.cached_tokens) };
 }
 
-/** Texts of the request moved to their own log files: `messages[]`/`input[]` contents and text parts. */
-function extractRequestTexts(copy: Json, log: CallLog): void {
-  for (const listKey of ["messages", "input"]) {
-    const list = copy[listKey];
-    if (!Array.isArray(list)) continue;
-    list.forEach((message: Json, index: number) => {
-      if (typeof message.content === "string") extractAt(message, "content", log, `message_${index}_content`);
-      else if (Array.isArray(message.content)) {
-        (message.content as Json[]).forEach((part, partIndex) => extractAt(part, "text", log, `message_${index}_content_${partIndex}_text`));
-      }
-    });
-  }
-}
-
 export const openaiProvider: LlmProvider = {
   id: "openai",
   displayName: "OpenAI",
@@ -140,8 +125,8 @@ export const openaiProvider: LlmProvider = {
 
     env.logger.info(`[AI REQUEST] OpenAI ${endpoint} - model=${model}`);
     const stepId = requireStepIdFromMetadata(request.metadata);
-    const log = env.callLog ? new CallLog(env.callLog, stepId, "openai", env.logger) : null;
-    log?.saveRequest(body, extractRequestTexts, request.outputSchema, { step_id: stepId, provider: "openai", model, timestamp: env.callLog!.timestamp(), ...(request.metadata ?? {}) });
+    const log = env.callLog ? new CallLog(env.callLog, stepId, "openai", model, env.logger) : null;
+    log?.saveRequest(body, request.outputSchema, request.metadata);
 
     const base = (env.baseUrl ?? OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, "");
     const url = endpoint === "responses" ? `${base}/responses` : `${base}/chat/completions`;
@@ -159,7 +144,7 @@ export const openaiProvider: LlmProvider = {
       usage = completionsUsage(response);
     }
     const contentText = stripMarkdownFences(texts.join("\n"));
-    log?.saveResponse(response, usage, texts);
+    log?.saveResponse(response, usage);
     if (usage.total_tokens === 0) env.logger.warning(`[TOKEN_WARNING] API call completed but usage is 0! Model=${model}.`);
     env.storeUsage(costEntry(model, capabilities.display_name, capabilities.pricing ?? {}, usage));
     env.logger.info(`[AI RESPONSE] OpenAI - tokens=${usage.total_tokens} (prompt=${usage.prompt_tokens}, completion=${usage.completion_tokens}, cached=${usage.cached_tokens})`);

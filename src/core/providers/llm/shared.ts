@@ -31,21 +31,70 @@ export function parseContent(text: string, outputSchema: Json | undefined, env: 
   }
 }
 
-const DATA_URL = /^(data:[^;,]*;base64,)[A-Za-z0-9+/=\s]+$/;
+/**
+ * `data:image/…base64,…` values directly under `url`/`image_url`/`data` keys cut to
+ * `<prefix>base64,...[truncated]`, so logs stay readable.
+ */
+export function truncateImageData(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => (item !== null && typeof item === "object" ? truncateImageData(item) : item));
+  if (value === null || typeof value !== "object") return value;
+  const out: Json = {};
+  for (const [key, child] of Object.entries(value)) {
+    if ((key === "url" || key === "image_url" || key === "data") && typeof child === "string") {
+      out[key] = child.startsWith("data:image/") && child.includes("base64,") ? `${child.split("base64,")[0]}base64,...[truncated]` : child;
+    } else {
+      out[key] = child !== null && typeof child === "object" ? truncateImageData(child) : child;
+    }
+  }
+  return out;
+}
 
-/** Base64 data URLs under `url`/`image_url`/`data` keys cut to `<prefix>base64,...[truncated]`. */
-export function truncateImageData(value: unknown, key = ""): unknown {
-  if (typeof value === "string") {
-    const match = (key === "url" || key === "image_url" || key === "data") && DATA_URL.exec(value);
-    return match ? `${match[1]}...[truncated]` : value;
+type ExtractionRule = readonly [pattern: string, template: string];
+
+/** Where each provider's texts sit in its requests and responses, and the file names they get. */
+const EXTRACTION_RULES: Record<string, { request: readonly ExtractionRule[]; response: readonly ExtractionRule[] }> = {
+  openai: {
+    request: [
+      ["messages[].content", "message_{i}_content"],
+      ["messages[].content[].text", "message_{i}_content_{j}"],
+      ["input[].content", "input_{i}_content"],
+      ["input[].content[].text", "input_{i}_content_{j}"],
+    ],
+    response: [
+      ["choices[].message.content", "response_{i}"],
+      ["output[].content[].text", "output_{i}_content_{j}"],
+      ["output.content[].text", "output_content_{i}"],
+    ],
+  },
+  anthropic: {
+    request: [
+      ["system", "system"],
+      ["system[].text", "system_{i}"],
+      ["messages[].content", "message_{i}_content"],
+      ["messages[].content[].text", "message_{i}_content_{j}"],
+    ],
+    response: [["content[].text", "response_content_{i}"]],
+  },
+};
+
+interface Found {
+  indices: number[];
+  holder: Json;
+  key: string;
+}
+
+/** Every value at a path like `messages[].content[].text`, with the list indices on the way. */
+function findAll(data: unknown, parts: readonly string[], indices: number[], found: Found[]): void {
+  if (parts.length === 0 || data === null || typeof data !== "object" || Array.isArray(data)) return;
+  const [part, ...rest] = parts;
+  const record = data as Json;
+  if (part.endsWith("[]")) {
+    const list = record[part.slice(0, -2)];
+    if (Array.isArray(list)) list.forEach((item, index) => findAll(item, rest, [...indices, index], found));
+  } else if (Object.prototype.hasOwnProperty.call(record, part)) {
+    if (rest.length === 0) found.push({ indices, holder: record, key: part });
+    else findAll(record[part], rest, indices, found);
   }
-  if (Array.isArray(value)) return value.map((item) => truncateImageData(item, key));
-  if (value !== null && typeof value === "object") {
-    const out: Json = {};
-    for (const [childKey, child] of Object.entries(value)) out[childKey] = truncateImageData(child, childKey);
-    return out;
-  }
-  return value;
 }
 
 function looksLikeJson(text: string): boolean {
@@ -57,52 +106,78 @@ function looksLikeJson(text: string): boolean {
   }
 }
 
-/** A request/response log group: texts pulled out into their own files, then the JSON documents. */
+/** `message_{i}_content_{j}` with the indices filled in (missing ones as 0), `.json` or `.txt`. */
+function logFilename(template: string, indices: readonly number[], content: string): string {
+  let name = template;
+  ["{i}", "{j}", "{k}", "{l}"].forEach((placeholder, position) => {
+    name = name.split(placeholder).join(String(indices[position] ?? 0));
+  });
+  return `${name}${looksLikeJson(content) ? ".json" : ".txt"}`;
+}
+
+/**
+ * One API call's log group in `workflow_files` (category `api_calls`): `request.json` (image data
+ * truncated, every message text moved to its own file and replaced by `{"$ref", "type": "text"}`),
+ * `schema.json`, `metadata.json`, then `response.json` with `_usage` (its texts moved out too).
+ * Best effort, as the original: a failed write is only logged.
+ */
 export class CallLog {
   readonly groupId: string;
-  private readonly sink: CallLogSink;
-  private readonly logger: LlmCallEnvironment["logger"];
+  private readonly timestamp: string;
 
-  constructor(sink: CallLogSink, stepId: string, provider: string, logger: LlmCallEnvironment["logger"]) {
-    this.sink = sink;
-    this.logger = logger;
-    this.groupId = `${stepId}_${provider}_${sink.timestamp()}`;
+  constructor(
+    private readonly sink: CallLogSink,
+    private readonly stepId: string,
+    private readonly provider: string,
+    private readonly model: string,
+    private readonly logger: LlmCallEnvironment["logger"],
+  ) {
+    this.timestamp = sink.timestamp();
+    this.groupId = `${stepId}_${provider}_${this.timestamp}`;
   }
 
-  /** Best effort, as the original: a failed write is only a warning. */
-  private write(filename: string, content: unknown, contentType: "text" | "json", fileRole: string): void {
-    try {
-      this.sink.save({ groupId: this.groupId, filename, content, contentType, fileRole });
-    } catch (error) {
-      this.logger.warning(`Could not save API call log ${filename}: ${(error as Error).message}`);
+  private write(filename: string, content: unknown, contentType: "text" | "json", metadata: Json): void {
+    this.sink.save({ groupId: this.groupId, filename, content, contentType, metadata: { step_id: this.stepId, provider: this.provider, ...metadata } });
+  }
+
+  private extractTexts(data: Json, kind: "request" | "response"): void {
+    const rules = EXTRACTION_RULES[this.provider]?.[kind] ?? [];
+    for (const [pattern, template] of rules) {
+      const found: Found[] = [];
+      findAll(data, pattern.split("."), [], found);
+      for (const { indices, holder, key } of found) {
+        const value = holder[key];
+        if (typeof value !== "string") continue;
+        const filename = logFilename(template, indices, value);
+        this.write(filename, value, "text", { file_role: kind === "request" ? "input" : "output" });
+        holder[key] = { $ref: filename, type: "text" };
+      }
     }
   }
 
-  /** A text moved to its own file (`.json` when it parses as JSON); the `$ref` that replaces it. */
-  extractText(text: string, filename: string, fileRole: string): Json {
-    const name = looksLikeJson(text) ? `${filename}.json` : `${filename}.txt`;
-    this.write(name, text, "text", fileRole);
-    return { $ref: name, type: "text" };
+  saveRequest(request: Json, outputSchema: Json | undefined, metadata: Json | undefined): void {
+    try {
+      const copy = truncateImageData(structuredClone(request)) as Json;
+      this.extractTexts(copy, "request");
+      this.write("request.json", copy, "json", { model: this.model, file_role: "request" });
+      if (outputSchema) this.write("schema.json", outputSchema, "json", { file_role: "schema" });
+      const callMetadata = { step_id: this.stepId, provider: this.provider, model: this.model, timestamp: this.timestamp, ...(metadata ?? {}) };
+      this.write("metadata.json", callMetadata, "json", { file_role: "metadata" });
+    } catch (error) {
+      this.logger.debug(`Failed to save API request: ${(error as Error).message}`);
+    }
   }
 
-  saveRequest(request: Json, textPaths: (copy: Json, log: CallLog) => void, outputSchema: Json | undefined, metadata: Json): void {
-    const copy = truncateImageData(structuredClone(request)) as Json;
-    textPaths(copy, this);
-    this.write("request.json", copy, "json", "request");
-    if (outputSchema) this.write("schema.json", outputSchema, "json", "schema");
-    this.write("metadata.json", metadata, "json", "metadata");
+  saveResponse(response: Json, usage: Json | null): void {
+    try {
+      const copy = structuredClone(response);
+      if (usage && Object.keys(usage).length > 0) copy._usage = usage;
+      this.extractTexts(copy, "response");
+      this.write("response.json", copy, "json", { file_role: "response" });
+    } catch (error) {
+      this.logger.debug(`Failed to save API response: ${(error as Error).message}`);
+    }
   }
-
-  saveResponse(response: Json, usage: Json, texts: string[]): void {
-    this.write("response.json", { ...(truncateImageData(response) as Json), _usage: usage }, "json", "response");
-    texts.forEach((text, index) => this.extractText(text, `output_${index}`, "output"));
-  }
-}
-
-/** Replaces a text with its `$ref` when it is a non-empty string. */
-export function extractAt(holder: Json, key: string, log: CallLog, filename: string): void {
-  const value = holder[key];
-  if (typeof value === "string" && value !== "") holder[key] = log.extractText(value, filename, "input");
 }
 
 /** POST JSON; a non-2xx answer becomes `<Provider> API error (<status>): <message>` (never the key). */

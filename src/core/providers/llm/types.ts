@@ -37,7 +37,7 @@ export interface LlmCallResult {
 
 /** Where a call writes its request/response log (`workflow_files`, category `api_calls`). */
 export interface CallLogSink {
-  save(file: { groupId: string; filename: string; content: unknown; contentType: "text" | "json"; fileRole: string }): void;
+  save(file: { groupId: string; filename: string; content: unknown; contentType: "text" | "json"; metadata: Json }): void;
   /** `YYYYmmdd_HHMMSS_ffffff` for the group id. */
   timestamp(): string;
 }
