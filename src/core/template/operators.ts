@@ -119,7 +119,9 @@ function unsupported(op: ArithmeticOp, a: unknown, b: unknown): TemplateError {
 }
 
 function numeric(result: number, floatResult: boolean): number | PyFloat {
-  return floatResult ? makeFloat(result) : result;
+  if (floatResult) return makeFloat(result);
+  // Python ints have no negative zero (JS gives -0 for 0 * -1 or -1 % 1).
+  return result === 0 ? 0 : result;
 }
 
 /** Lists and tuples; ranges and dict views do not concatenate or repeat. */

@@ -326,10 +326,6 @@ export function percentFormat(format: string, values: unknown): string {
   };
   const out = format.replace(printfRe, (whole: string, key: string | undefined, flags: string, widthText: string | undefined, precisionText: string | undefined, conversion: string, offset: number) => {
     if (conversion === "") throw valueError("incomplete format");
-    if (!printfConversions.has(conversion)) {
-      const code = conversion.codePointAt(0) as number;
-      throw valueError(`unsupported format character '${conversion}' (0x${code.toString(16)}) at index ${offset + whole.length - 1}`);
-    }
     if (conversion === "%") return "%";
     const width = widthText === "*" ? Number(take()) : widthText ? Number(widthText) : 0;
     const precisionRaw = precisionText === "*" ? Number(take()) : precisionText !== undefined ? Number(precisionText) : undefined;
@@ -342,6 +338,11 @@ export function percentFormat(format: string, values: unknown): string {
       if (!Object.hasOwn(mapping, key)) throw new TemplateError("key", strRepr(key));
       value = mapping[key];
     } else value = take();
+    // CPython fetches the argument before it looks at the conversion character.
+    if (!printfConversions.has(conversion)) {
+      const code = conversion.codePointAt(0) as number;
+      throw valueError(`unsupported format character '${conversion}' (0x${code.toString(16)}) at index ${offset + whole.length - 1}`);
+    }
     let text: string;
     let numeric = false;
     switch (conversion) {

@@ -116,6 +116,12 @@ export const stringFilters: Record<string, FilterFn> = {
     if (leeway < 0) throw new TemplateError("assertion", `expected leeway >= 0, got ${leeway}`);
     if (v instanceof Undef) return v;
     if (pyLength(v) <= length + leeway) return v;
+    if (Array.isArray(v)) {
+      // Python slices the list, then `+ end` or `.rsplit` fails on it.
+      if (a.killwords) throw typeError(`can only concatenate ${pyTypeName(v)} (not "str") to ${pyTypeName(v)}`);
+      throw new TemplateError("attribute", `'${pyTypeName(v)}' object has no attribute 'rsplit'`);
+    }
+    if (isDict(v)) throw typeError("unhashable type: 'slice'");
     const chars = [...requireStr(v, "truncate")];
     if (a.killwords) return chars.slice(0, length - [...end].length).join("") + end;
     const head = chars.slice(0, length - [...end].length).join("");
