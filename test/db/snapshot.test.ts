@@ -71,6 +71,23 @@ describe("round trip", () => {
     assert.equal(exportCompressed(importDb(native, { codec: zlib }), { codec: zlib, level: 1 }), native);
   });
 
+  test("user data shaped like a wrapper ({$date}, {$regex, $options}) comes back as the same object; RegExps stay RegExps", () => {
+    const db = createVirtualDb();
+    const odd = {
+      _id: 1,
+      notADate: { $date: "not a date" },
+      looksLikeADate: { $date: "2024-01-01T00:00:00Z" },
+      escapedAlready: { $wfv_literal: { x: 1 } },
+      queryShaped: { $regex: "a", $options: "i" },
+      dateInside: { $date: new Date(0) },
+      pattern: /ab+c/gi,
+    };
+    db.collection("answers").insertOne(odd);
+    const back = importDb(exportCompressed(db));
+    assert.deepEqual(back.collection("answers").findOne({}), odd);
+    assert.equal(exportCompressed(back), exportCompressed(db));
+  });
+
   test("exportDb gives fresh copies with Date values; importDb accepts them, {$date} wrappers, or nothing", () => {
     const db = sampleDb();
     const snapshot = exportDb(db);
@@ -161,6 +178,11 @@ describe("unreadable input is db_invalid and says what is wrong", () => {
     dbInvalid(() => importDb(full.subarray(0, full.length - 30).toString("base64")), "bad_gzip", /gzip data is corrupt/);
   });
   test("gzip of something that is not JSON", () => dbInvalid(() => importDb(gz("{events: nope")), "bad_json", /not valid JSON/));
+  test("documents nested deeper than MongoDB allows", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 150; i++) deep = { n: deep };
+    dbInvalid(() => importDb(gz(JSON.stringify({ events: [{ deep }] }))), "too_deep", /document 0 of collection 'events' nests deeper than 100 levels/);
+  });
   test("wrong shapes", () => {
     dbInvalid(() => importDb(gz("[1, 2]")), "wrong_shape", /must be an object of collections.*got an array/);
     dbInvalid(() => importDb(gz('{"events": {"a": 1}}')), "wrong_shape", /collection 'events' must be an array/);

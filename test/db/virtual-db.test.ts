@@ -171,6 +171,21 @@ describe("updates", () => {
     assert.deepEqual(items.find({}).map((d) => d.n), [1, null]);
   });
 
+  test("documents nested deeper than MongoDB's 100 levels are refused on insert, update and replace", () => {
+    const db = createVirtualDb();
+    const items = seeded(db, "items", [{ _id: 1 }]);
+    const nest = (levels: number) => {
+      let value: unknown = "leaf";
+      for (let i = 0; i < levels; i++) value = { n: value };
+      return value;
+    };
+    items.insertOne({ _id: 2, ok: nest(98) });
+    assertWfvError(() => items.insertOne({ deep: nest(3000) }), "bad_request", /maximum nesting depth of 100 levels/);
+    assertWfvError(() => items.updateOne({ _id: 1 }, { $set: { deep: nest(200) } }), "bad_request", /maximum nesting depth/);
+    assertWfvError(() => items.replaceOne({ _id: 1 }, { deep: nest(200) }), "bad_request", /maximum nesting depth/);
+    assert.deepEqual(items.findOne({ _id: 1 }), { _id: 1 });
+  });
+
   test("an update must use $-operators; _id is immutable", () => {
     const db = createVirtualDb();
     const items = seeded(db, "items", [{ _id: 1 }]);

@@ -25,7 +25,7 @@ import type {
   UpdateSpec,
 } from "./types";
 import { toExtendedJson } from "../json/extended-json";
-import { getPath, isPlainObject, keyOf, setPath } from "./values";
+import { MAX_NESTING_DEPTH, getPath, isPlainObject, keyOf, setPath, withinNestingDepth } from "./values";
 
 /** What a collection needs from its database. */
 export interface CollectionHost {
@@ -286,9 +286,20 @@ export class MemoryCollection implements Collection {
 
   private prepareInsert(document: Document): Document {
     if (!isPlainObject(document)) throw badDbRequest(`a document must be an object, got ${JSON.stringify(toExtendedJson(document))}`, { collection: this.name });
+    this.requireDepth(document);
     const copy = cloneDocument(document);
     if (copy._id === undefined) return { _id: this.host.newObjectId(), ...copy };
     return copy;
+  }
+
+  /** MongoDB refuses documents nested deeper than its BSON limit; so do we (and deep data cannot break export). */
+  private requireDepth(document: Document): void {
+    if (!withinNestingDepth(document)) {
+      throw badDbRequest(`document exceeds the maximum nesting depth of ${MAX_NESTING_DEPTH} levels (MongoDB's BSON limit)`, {
+        collection: this.name,
+        limit: MAX_NESTING_DEPTH,
+      });
+    }
   }
 
   insertOne(document: Document): { insertedId: unknown } {
@@ -346,6 +357,7 @@ export class MemoryCollection implements Collection {
     if (!sameValue(before, document._id)) {
       throw badDbRequest("Performing an update on the path '_id' would modify the immutable field '_id'", { collection: this.name });
     }
+    if (changed.length > 0) this.requireDepth(document);
     return changed.length > 0;
   }
 
@@ -474,6 +486,7 @@ export class MemoryCollection implements Collection {
     if (target === undefined) {
       if (!options.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedCount: 0, upsertedId: null };
       const seededId = seedFromFilter(condition)._id;
+      this.requireDepth(replacement);
       const copy = cloneDocument(replacement);
       const id = copy._id ?? seededId ?? this.host.newObjectId();
       const inserted: Document = { _id: id, ...copy };
@@ -481,6 +494,7 @@ export class MemoryCollection implements Collection {
       this.documents.push(inserted);
       return { matchedCount: 0, modifiedCount: 0, upsertedCount: 1, upsertedId: cloneValue(id) };
     }
+    this.requireDepth(replacement);
     const copy = cloneDocument(replacement);
     if (copy._id !== undefined && !sameValue(copy._id, target._id)) {
       throw badDbRequest("the _id field cannot be changed by a replacement", { collection: this.name });

@@ -5,10 +5,10 @@
  * server has ISO strings instead; they import as strings, as the original did.
  */
 import { WfvError } from "../errors";
-import { toExtendedJson } from "../json/extended-json";
 import { cloneDocument } from "./clone";
 import { decodeBase64, encodeBase64, fflateCodec, type GzipCodec, type GzipLevel } from "./codec";
 import { uuid7HexOf } from "./ids";
+import { MAX_NESTING_DEPTH } from "./values";
 import { MemoryDb } from "./memory-db";
 import type { DbSnapshot, Document, VirtualDb, VirtualDbOptions } from "./types";
 
@@ -31,11 +31,54 @@ export function exportDb(db: VirtualDb): DbSnapshot {
   return snapshot;
 }
 
+/**
+ * User data shaped like a wrapper (an object whose only key is `$date`, or `$wfv_literal`) is written
+ * `{"$wfv_literal": {...}}`, so it reads back as the same object instead of becoming a Date.
+ */
+const LITERAL_KEY = "$wfv_literal";
+
+/** A stored value as the JSON the blob holds: Dates as `{"$date"}`, wrapper-shaped objects escaped. */
+function encodeForExport(value: unknown): unknown {
+  if (value === null || typeof value !== "object") {
+    if (typeof value === "number" && !Number.isFinite(value)) return null;
+    return value;
+  }
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      out[i] = v === undefined || typeof v === "function" ? null : encodeForExport(v);
+    }
+    return out;
+  }
+  if (value instanceof Date) return { $date: value.toISOString() };
+  if (value instanceof RegExp) return { $regex: value.source, $options: value.flags };
+  const out: Record<string, unknown> = {};
+  let count = 0;
+  let dollarKeys = 0;
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined || typeof v === "function") continue;
+    out[key] = encodeForExport(v);
+    count++;
+    if (key.charCodeAt(0) === 36 /* $ */) dollarKeys++;
+  }
+  if (dollarKeys > 0 && dollarKeys === count && looksLikeWrapper(out)) return { [LITERAL_KEY]: out };
+  return out;
+}
+
+/** The shapes the decoder reads as something other than a plain object. */
+function looksLikeWrapper(record: Record<string, unknown>): boolean {
+  const keys = Object.keys(record);
+  if (keys.length === 1) return keys[0] === "$date" || keys[0] === LITERAL_KEY;
+  return keys.length === 2 && "$regex" in record && "$options" in record;
+}
+
 /** The snapshot as extended JSON text (`{"$date"}` dates). */
 export function exportJsonText(db: VirtualDb): string {
   const out: Record<string, unknown> = {};
   for (const name of db.collectionNames()) {
-    out[name] = db instanceof MemoryDb ? toExtendedJson(db.storedDocuments(name)) : toExtendedJson(db.collection(name).find({}));
+    out[name] = encodeForExport(db instanceof MemoryDb ? db.storedDocuments(name) : db.collection(name).find({}));
   }
   return JSON.stringify(out);
 }
@@ -116,7 +159,10 @@ function isDateWrapper(value: Record<string, unknown>): boolean {
 
 /** Thrown inside the revive walk; turned into a db_invalid error that names the path. */
 class InvalidDate {
-  constructor(readonly raw: unknown) {}
+  constructor(
+    readonly raw: unknown,
+    readonly kind: "$date" | "$regex" = "$date",
+  ) {}
 }
 
 /** A `{"$date": ...}` wrapper turned into a Date, or undefined when `value` is not one. */
@@ -136,28 +182,41 @@ function dateFromWrapper(value: Record<string, unknown>): Date | undefined {
  * Replaces `{$date}` wrappers by Dates inside `value` (mutating it); returns the possibly replaced value.
  * Hot on import, so it builds no paths: only a failure looks for where it happened.
  */
-function reviveInPlace(value: unknown): unknown {
+function reviveInPlace(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== "object") return value;
+  if (depth > MAX_NESTING_DEPTH) throw new TooDeep();
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const v = value[i];
-      if (v !== null && typeof v === "object") value[i] = reviveInPlace(v);
+      if (v !== null && typeof v === "object") value[i] = reviveInPlace(v, depth + 1);
     }
     return value;
   }
   if (value instanceof Date) return value;
-  const record = value as Record<string, unknown>;
+  let record = value as Record<string, unknown>;
   if ("$date" in record) {
     const date = dateFromWrapper(record);
     if (date) return date;
+  } else if ("$regex" in record && typeof record.$regex === "string" && typeof record.$options === "string" && Object.keys(record).length === 2) {
+    try {
+      return new RegExp(record.$regex, record.$options);
+    } catch {
+      throw new InvalidDate(record.$regex, "$regex");
+    }
+  } else if (LITERAL_KEY in record && isPlainObject(record[LITERAL_KEY]) && Object.keys(record).length === 1) {
+    // An escaped user object: its own keys are data, its values are revived as usual.
+    record = record[LITERAL_KEY] as Record<string, unknown>;
   }
   const keys = Object.keys(record);
   for (let i = 0; i < keys.length; i++) {
     const v = record[keys[i]];
-    if (v !== null && typeof v === "object") record[keys[i]] = reviveInPlace(v);
+    if (v !== null && typeof v === "object") record[keys[i]] = reviveInPlace(v, depth + 1);
   }
   return record;
 }
+
+/** Thrown when a document nests deeper than MongoDB allows (it could not have been stored). */
+class TooDeep {}
 
 /** The path of the first unreadable `{$date}` inside `value`, for the error message. */
 function badDatePath(value: unknown, path: string): string | undefined {
@@ -208,11 +267,14 @@ function checkShape(value: unknown, owned: boolean): DbSnapshot {
       }
       const own = owned ? document : cloneDocument(document);
       try {
-        out[i] = reviveInPlace(own) as Document;
+        out[i] = reviveInPlace(own, 1) as Document;
       } catch (error) {
+        if (error instanceof TooDeep) {
+          throw invalid(`document ${i} of collection '${name}' nests deeper than ${MAX_NESTING_DEPTH} levels`, "too_deep", { collection: name, index: i });
+        }
         if (!(error instanceof InvalidDate)) throw error;
         const path = badDatePath(own, `${name}[${i}]`) ?? `${name}[${i}]`;
-        throw invalid(`invalid $date ${JSON.stringify(error.raw)} at ${path}`, "bad_date", { path });
+        throw invalid(`invalid ${error.kind} ${JSON.stringify(error.raw)} at ${path}`, error.kind === "$date" ? "bad_date" : "bad_regex", { path });
       }
     }
     snapshot[name] = out;

@@ -38,3 +38,18 @@ export function getPath(target: unknown, path: string): unknown {
   }
   return node;
 }
+
+/** MongoDB stores documents nested at most 100 levels deep (each object or array is a level). */
+export const MAX_NESTING_DEPTH = 100;
+
+/** Whether `value` nests no deeper than `limit` objects/arrays (the document itself is level 1). */
+export function withinNestingDepth(value: unknown, limit = MAX_NESTING_DEPTH): boolean {
+  if (value === null || typeof value !== "object" || value instanceof Date || value instanceof RegExp) return true;
+  if (limit <= 0) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!withinNestingDepth(value[i], limit - 1)) return false;
+    return true;
+  }
+  for (const key in value) if (!withinNestingDepth((value as Record<string, unknown>)[key], limit - 1)) return false;
+  return true;
+}
