@@ -2,6 +2,10 @@
  * One named collection: an array of stored documents (private copies), queried with mingo.
  * Every write is all-or-nothing: changes are computed on copies, checked against the unique indexes,
  * and only then swapped in, so a failing updateMany or insertMany leaves the collection as it was.
+ *
+ * Invariants other code relies on (engine/event-view.ts, virtual/rollback.ts): a stored document is
+ * never mutated in place (an update stores an updated copy at the same position), inserts append to
+ * the same array, and a delete replaces the array.
  */
 import { Aggregator } from "mingo/aggregator";
 import { Query } from "mingo/query";
