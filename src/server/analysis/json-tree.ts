@@ -46,10 +46,8 @@ export function reparseJson(previous: ParsedJson, text: string): ParsedJson {
   const old = previous.text;
   if (previous.errors.length > 0 || !previous.root || old === text) return previous.text === text ? previous : parseJson(text);
   const max = Math.min(old.length, text.length);
-  let prefix = 0;
-  while (prefix < max && old.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
-  let suffix = 0;
-  while (suffix < max - prefix && old.charCodeAt(old.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const prefix = commonPrefix(old, text, max);
+  const suffix = commonSuffix(old, text, max - prefix);
   const changeEnd = old.length - suffix;
   const delta = text.length - old.length;
 
@@ -74,16 +72,47 @@ export function reparseJson(previous: ParsedJson, text: string): ParsedJson {
     parent.children![parent.children!.indexOf(node as MutableNode)] = replacement;
     let refNodes = previous.refNodes.filter((ref) => ref.offset < node!.offset || ref.offset >= end + delta);
     refNodes.push(...parsed.refNodes);
+    for (let ancestor: MutableNode | undefined = parent; ancestor; ancestor = ancestor.parent) {
+      versions.set(ancestor as Node, (versions.get(ancestor as Node) ?? 0) + 1);
+    }
     if (isKey) {
       const object = parent.parent as Node;
       const hasRef = (object.children ?? []).some((p) => p.children?.[0]?.value === "$ref");
       refNodes = refNodes.filter((ref) => ref !== object);
       if (hasRef) refNodes.push(object);
+      else refObjects.delete(object);
     }
     refNodes.sort((a, b) => a.offset - b.offset);
     return finish(text, previous.root, [], refNodes);
   }
   return parseJson(text);
+}
+
+const versions = new WeakMap<Node, number>();
+
+/** Bumped on a node each time an incremental re-parse changes something below it (0: never). */
+export function nodeVersion(node: Node): number {
+  return versions.get(node) ?? 0;
+}
+
+const CHUNKS = [65536, 4096, 256, 16, 1];
+
+/** Length of the common prefix (compares slices, which V8 does natively, before single characters). */
+function commonPrefix(a: string, b: string, max: number): number {
+  let p = 0;
+  for (const size of CHUNKS) {
+    while (p + size <= max && a.slice(p, p + size) === b.slice(p, p + size)) p += size;
+  }
+  return p;
+}
+
+/** Length of the common suffix, at most `max`. */
+function commonSuffix(a: string, b: string, max: number): number {
+  let s = 0;
+  for (const size of CHUNKS) {
+    while (s + size <= max && a.slice(a.length - s - size, a.length - s) === b.slice(b.length - s - size, b.length - s)) s += size;
+  }
+  return s;
 }
 
 /** Moves every node after `end` by `delta` and grows the nodes that contain `target`. */
@@ -100,7 +129,11 @@ function shiftAfter(root: MutableNode, target: MutableNode, end: number, delta: 
   }
 }
 
+/** Every object node with a `$ref` key, of every tree parsed (a quick "is this a ref?" test). */
+export const refObjects = new WeakSet<Node>();
+
 function finish(text: string, root: Node | undefined, errors: ParsedJson["errors"], refNodes: Node[]): ParsedJson {
+  for (const ref of refNodes) refObjects.add(ref);
   const refAncestors = new Set<Node>();
   for (const ref of refNodes) {
     for (let node: Node | undefined = ref; node && !refAncestors.has(node); node = node.parent) refAncestors.add(node);
@@ -299,9 +332,13 @@ export function propertyKey(property: Node): string | undefined {
  * duplicated keys wins.
  */
 export function findProperty(node: Node | undefined, key: string): Node | undefined {
-  let found: Node | undefined;
-  for (const property of properties(node)) if (propertyKey(property) === key) found = property;
-  return found;
+  const children = node?.type === "object" ? node.children : undefined;
+  if (!children) return undefined;
+  for (let i = children.length - 1; i >= 0; i--) {
+    const property = children[i]!;
+    if (property.children?.[0]?.value === key) return property;
+  }
+  return undefined;
 }
 
 export function propertyValue(node: Node | undefined, key: string): Node | undefined {

@@ -10,6 +10,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { getNodePath } from "jsonc-parser";
 import type { ModuleSummary } from "../../core/modules";
 import { normalizeRefPath, REF_TYPES } from "../../core/workflow/ref-resolver";
+import { z } from "zod";
 import { stepSchema, workflowSchema } from "../../core/workflow/model";
 import { formatJsonPath } from "../../core/workflow/json-path";
 import { DiagnosticCodes, type DiagnosticCode, type FixData } from "../../shared/lsp";
@@ -24,6 +25,8 @@ import {
   hasTemplateMarker,
   parseJson,
   plainValue,
+  nodeVersion,
+  refObjects,
   reparseJson,
   properties,
   propertyKey,
@@ -266,9 +269,7 @@ class Analyzer {
     const rootLoc: Loc = { file: this.entry, node: parsed.root, chain: [] };
 
     // Schema (zod model) on the resolved value; the walk also resolves, and so checks, every $ref.
-    const value = this.resolveValue(rootLoc);
-    const issues = schemaIssues(this.standaloneStep ? stepSchema : workflowSchema, value);
-    for (const issue of issues) this.reportSchemaIssue(rootLoc, issue.segments, issue.message);
+    for (const issue of this.schemaCheck(rootLoc)) this.reportSchemaIssue(rootLoc, issue.segments, issue.message);
 
     this.collectModel(rootLoc);
     this.checkNames();
@@ -302,7 +303,7 @@ class Analyzer {
   deref(loc: Loc): Deref {
     let current = loc;
     for (let depth = 0; depth < 64; depth++) {
-      if (!isObjectNode(current.node) || !hasProperty(current.node, "$ref")) return { kind: "node", loc: current };
+      if (current.node.type !== "object" || !refObjects.has(current.node)) return { kind: "node", loc: current };
       const step = this.resolveRef(current);
       if (step.kind !== "node") return step;
       current = step.loc;
@@ -411,6 +412,57 @@ class Analyzer {
   }
 
   // ---- schema issues --------------------------------------------------------------------------
+
+  /**
+   * The zod model's issues. Steps are checked one by one (as the workflow schema would) so that a
+   * step an edit did not touch reuses its result.
+   */
+  private schemaCheck(rootLoc: Loc): SchemaIssue[] {
+    if (this.standaloneStep) return this.stepIssues(rootLoc);
+    const root = this.deref(rootLoc);
+    if (root.kind !== "node" || root.loc.node.type !== "object") return schemaIssues(workflowSchema, this.resolveValue(rootLoc));
+    const top: Record<string, unknown> = {};
+    let stepItems: Node[] | undefined;
+    let stepsLoc: Loc | undefined;
+    for (const property of properties(root.loc.node)) {
+      const key = propertyKey(property);
+      const child = property.children?.[1];
+      if (key === undefined || !child) continue;
+      const childLoc: Loc = { file: root.loc.file, node: child, chain: root.loc.chain };
+      if (key === "steps") {
+        const d = this.deref(childLoc);
+        if (d.kind === "node" && d.loc.node.type === "array") {
+          stepItems = d.loc.node.children ?? [];
+          stepsLoc = d.loc;
+          top.steps = stepItems.map(() => null);
+          continue;
+        }
+      }
+      const value = this.resolveValue(childLoc);
+      if (key === "__proto__") Object.defineProperty(top, key, { value, enumerable: true, writable: true, configurable: true });
+      else top[key] = value;
+    }
+    const issues = schemaIssues(topLevelSchema, top);
+    stepItems?.forEach((item, index) => {
+      for (const issue of this.stepIssues({ file: stepsLoc!.file, node: item, chain: stepsLoc!.chain })) {
+        issues.push({ segments: ["steps", index, ...issue.segments], message: issue.message });
+      }
+    });
+    return issues;
+  }
+
+  private stepIssues(loc: Loc): SchemaIssue[] {
+    const d = this.deref(loc);
+    if (d.kind === "failed") return [];
+    const parsed = d.kind === "node" ? this.parse(d.loc.file) : undefined;
+    // A step node with no refs below: its issues stand while the node is unchanged (same object, same version).
+    const node = d.kind === "node" && parsed !== undefined && parsed.errors.length === 0 && !parsed.refAncestors.has(d.loc.node) ? d.loc.node : undefined;
+    const hit = node ? stepIssueCache.get(node) : undefined;
+    if (hit && hit.version === nodeVersion(node!)) return hit.issues;
+    const issues = schemaIssues(stepSchema, this.resolveValue(loc));
+    if (node) stepIssueCache.set(node, { version: nodeVersion(node), issues });
+    return issues;
+  }
 
   private reportSchemaIssue(rootLoc: Loc, segments: PropertyKey[], message: string): void {
     let current = rootLoc;
@@ -628,7 +680,7 @@ class Analyzer {
       });
       return;
     }
-    const declared = new Map(summary.inputs.map((input) => [input.name, input]));
+    const declared = declaredInputs(summary);
     const present = new Map<string, Node>();
     for (const property of properties(module.inputs?.node)) {
       const key = propertyKey(property);
@@ -856,7 +908,7 @@ class Analyzer {
     if (this.implicitKeys.has(key)) return;
     const user = site.module;
     const span = ref.spans[0]!;
-    const at = { file: site.file, start: site.toFile(span.start), end: site.toFile(span.end) };
+    const at = () => ({ file: site.file, start: site.toFile(span.start), end: site.toFile(span.end) }); // only when reporting
     const where = user ? `module '${user.name ?? user.moduleId ?? "?"}'` : "status_display";
     const visible = producersVisibleTo(this.producers, key, user);
     if (visible.length > 0) return this.checkOutputField(site, ref, visible);
@@ -865,7 +917,7 @@ class Analyzer {
     if (before.length > 0) {
       const producer = before[before.length - 1]!;
       this.report({
-        ...at,
+        ...at(),
         severity: Severity.Warning,
         code: DiagnosticCodes.stateNotYetVisible,
         message:
@@ -880,7 +932,7 @@ class Analyzer {
       const producer = later[0]!;
       const stepId = producer.module.step.stepId ?? "?";
       this.report({
-        ...at,
+        ...at(),
         severity: Severity.Warning,
         code: DiagnosticCodes.stateProducedLater,
         message: `state.${key} is not produced before ${where}: '${producer.module.name ?? "?"}' (step '${stepId}') produces it later`,
@@ -892,7 +944,7 @@ class Analyzer {
     const matches = closeMatches(key, available);
     const hint = matches.length > 0 ? `; did you mean '${matches[0]}'?` : "";
     this.report({
-      ...at,
+      ...at(),
       severity: Severity.Warning,
       code: DiagnosticCodes.stateNotProduced,
       message: user
@@ -941,7 +993,16 @@ class Analyzer {
   }
 }
 
-function schemaIssues(schema: typeof stepSchema | typeof workflowSchema, value: unknown): Array<{ segments: PropertyKey[]; message: string }> {
+interface SchemaIssue {
+  segments: PropertyKey[];
+  message: string;
+}
+
+/** The workflow schema with steps left to {@link stepSchema}, one step at a time. */
+const topLevelSchema = workflowSchema.extend({ steps: z.array(z.unknown()).min(1) });
+const stepIssueCache = new WeakMap<Node, { version: number; issues: SchemaIssue[] }>();
+
+function schemaIssues(schema: z.ZodType, value: unknown): SchemaIssue[] {
   const result = schema.safeParse(value);
   if (result.success) return [];
   return result.error.issues.map((issue) => ({ segments: issue.path, message: issue.message }));
@@ -950,6 +1011,14 @@ function schemaIssues(schema: typeof stepSchema | typeof workflowSchema, value: 
 function renameFix(matches: readonly string[], newText: (match: string) => string): FixData | undefined {
   if (matches.length === 0) return undefined;
   return { fixes: matches.slice(0, 3).map((m) => ({ title: `Change to '${m}'`, newText: newText(m) })) };
+}
+
+const declaredCache = new WeakMap<ModuleSummary, Map<string, ModuleSummary["inputs"][number]>>();
+
+function declaredInputs(summary: ModuleSummary): Map<string, ModuleSummary["inputs"][number]> {
+  let map = declaredCache.get(summary);
+  if (!map) declaredCache.set(summary, (map = new Map(summary.inputs.map((input) => [input.name, input]))));
+  return map;
 }
 
 /** A value to start a required input with, by its declared type. */
