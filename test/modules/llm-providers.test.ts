@@ -113,9 +113,9 @@ describe("api.llm real mode", () => {
     assert.equal(request.headers.authorization, `Bearer ${SECRET}`);
     const body = request.json as Record<string, any>;
     assert.deepEqual(body.input, [
-      { role: "developer", content: "You are a storyteller." },
-      { role: "developer", content: "Shared rules" },
-      { role: "user", content: "Write a scene" },
+      { role: "developer", content: [{ type: "input_text", text: "You are a storyteller." }] },
+      { role: "developer", content: [{ type: "input_text", text: "Shared rules" }] },
+      { role: "user", content: [{ type: "input_text", text: "Write a scene" }] },
     ]);
     assert.deepEqual(body.text, { format: { type: "json_schema", name: "output_schema", schema: SCHEMA, strict: true } });
     // gpt-5 models take no temperature; the reasoning effort is allowed.
@@ -140,20 +140,20 @@ describe("api.llm real mode", () => {
     assert.match(group, /^scene_generation_openai_\d{8}_\d{6}_\d{6}$/);
     const byName = Object.fromEntries(files.map((file) => [file.filename, file]));
     assert.deepEqual(Object.keys(byName).sort(), [
-      "input_0_content.txt",
-      "input_1_content.txt",
-      "input_2_content.txt",
+      "input_0_content_0.txt",
+      "input_1_content_0.txt",
+      "input_2_content_0.txt",
       "metadata.json",
       "output_1_content_0.json",
       "request.json",
       "response.json",
       "schema.json",
     ]);
-    assert.deepEqual((byName["request.json"].content as any).input[2], { role: "user", content: { $ref: "input_2_content.txt", type: "text" } });
+    assert.deepEqual((byName["request.json"].content as any).input[2], { role: "user", content: [{ type: "input_text", text: { $ref: "input_2_content_0.txt", type: "text" } }] });
     assert.deepEqual(byName["request.json"].metadata, { step_id: "scene_generation", provider: "openai", model: "gpt-5.2", file_role: "request" });
-    assert.equal(byName["input_0_content.txt"].content, "You are a storyteller.");
-    assert.equal(byName["input_0_content.txt"].content_type, "text");
-    assert.deepEqual(byName["input_0_content.txt"].metadata, { step_id: "scene_generation", provider: "openai", file_role: "input" });
+    assert.equal(byName["input_0_content_0.txt"].content, "You are a storyteller.");
+    assert.equal(byName["input_0_content_0.txt"].content_type, "text");
+    assert.deepEqual(byName["input_0_content_0.txt"].metadata, { step_id: "scene_generation", provider: "openai", file_role: "input" });
     assert.deepEqual(byName["schema.json"].content, SCHEMA);
     const callMetadata = byName["metadata.json"].content as Record<string, unknown>;
     assert.equal(callMetadata.step_id, "scene_generation");
@@ -174,7 +174,7 @@ describe("api.llm real mode", () => {
     );
     assert.equal(out.response, "plain answer");
     const body = openai.requests.at(-1)!.json as Record<string, any>;
-    assert.deepEqual(body.input[0], { role: "user", content: [{ type: "input_image", image_url: `data:image/jpeg;base64,${PNG}`, detail: "auto" }] });
+    assert.deepEqual(body.input[0], { role: "user", content: [{ type: "input_image", image_url: `data:image/jpeg;base64,${PNG}` }] });
     // gpt-4o clamps the temperature to its maximum of 2.
     assert.equal(body.temperature, 2);
     const logged = db.collection("workflow_files").findOne({ filename: "request.json" })!.content as any;
@@ -193,8 +193,8 @@ describe("api.llm real mode", () => {
     assert.equal(request.path, "/v1/chat/completions");
     const body = request.json as Record<string, any>;
     assert.deepEqual(body.response_format, { type: "json_object" });
-    assert.match(body.messages[0].content, /^Go\n\nRespond ONLY with valid JSON/);
-    assert.equal(body.max_completion_tokens, 99);
+    assert.equal(body.messages[0].content, `Go\n\nPlease respond with JSON matching this schema:\n\`\`\`json\n${JSON.stringify(SCHEMA, null, 2)}\n\`\`\``);
+    assert.equal(body.max_tokens, 99);
   });
 
   test("the run-time ai_config wins over the module's and the inputs' provider and model", async () => {
@@ -222,7 +222,7 @@ describe("api.llm real mode", () => {
       context,
     );
     assert.deepEqual(out.response, { title: "claude", n: 1 });
-    assert.deepEqual(out.usage, { prompt_tokens: 50, completion_tokens: 10, total_tokens: 95, cached_tokens: 30, cache_creation_tokens: 5 });
+    assert.deepEqual(out.usage, { prompt_tokens: 50, completion_tokens: 10, total_tokens: 60, cached_tokens: 30, cache_creation_tokens: 5 });
     const request = anthropic.requests.at(-1)!;
     assert.equal(request.path, "/v1/messages");
     assert.equal(request.headers["x-api-key"], SECRET);
@@ -266,7 +266,10 @@ describe("api.llm real mode", () => {
     assert.deepEqual(out.response, { title: "claude", n: 1 });
     const body = anthropic.requests.at(-1)!.json as Record<string, any>;
     assert.equal(body.system, "Be exact");
-    assert.match(body.messages[0].content, /^Go\n\nRespond ONLY with valid JSON/);
+    assert.equal(
+      body.messages[0].content,
+      `Go\n\nPlease respond with JSON matching this schema:\n\`\`\`json\n${JSON.stringify(SCHEMA, null, 2)}\n\`\`\`\n\nRespond ONLY with valid JSON, no other text.`,
+    );
     assert.equal("output_config" in body, false);
     assert.equal(body.max_tokens, 32000);
   });
@@ -275,7 +278,12 @@ describe("api.llm real mode", () => {
     assert.deepEqual(sanitizeSchemaForAnthropic({ type: "object", properties: { a: { type: "array", minItems: 3, maxItems: 3, items: { type: "string", minLength: 1 } } } }), {
       type: "object",
       additionalProperties: false,
-      properties: { a: { type: "array", description: "(Minimum items: 3, Maximum items: 3)", items: { type: "string", description: "(Minimum length: 1)" } } },
+      properties: { a: { type: "array", description: "Minimum items: 3, Maximum items: 3", items: { type: "string", description: "Minimum length: 1" } } },
+    });
+    assert.deepEqual(sanitizeSchemaForAnthropic({ type: "integer", description: "Count", minimum: 1, exclusiveMaximum: 9, minItems: 1 }), {
+      type: "integer",
+      description: "Count (Minimum: 1, Must be less than 9)",
+      minItems: 1,
     });
     assert.equal(stripMarkdownFences("Here:\n```json\n {\"a\": 1} \n```\nbye"), '{"a": 1}');
   });

@@ -159,9 +159,9 @@ describe("media.generateV2 (modules.md 2.27)", () => {
       assert.equal(sent.model, "gpt-5.2");
       assert.deepEqual(sent.text.format.schema, buildV2OutputSchema(["openai"], "txt2img"));
       assert.equal(sent.input[0].role, "developer");
-      assert.equal(sent.input[0].content, "Be brief");
-      assert.match(sent.input[1].content, /^## Shared Provider Instructions\n\nShared/);
-      assert.deepEqual(sent.input[2], { role: "user", content: "Make prompts" });
+      assert.deepEqual(sent.input[0].content, [{ type: "input_text", text: "Be brief" }]);
+      assert.match(sent.input[1].content[0].text, /^## Shared Provider Instructions\n\nShared/);
+      assert.deepEqual(sent.input[2], { role: "user", content: [{ type: "input_text", text: "Make prompts" }] });
       assert.equal(db.collection("tokens").countDocuments({}), 1);
     } finally {
       await server.close();

@@ -6,6 +6,7 @@
  * `tokens` entry.
  */
 import type { LlmMessage } from "../../modules/api/llm-messages";
+import { pyStr } from "../../template/python-format";
 import { modelCapabilities, validateKwargs } from "./models";
 import {
   apiKeyMissing,
@@ -14,7 +15,6 @@ import {
   parseContent,
   postJson,
   requireStepIdFromMetadata,
-  schemaInstruction,
   stripMarkdownFences,
 } from "./shared";
 import type { Json, LlmCallEnvironment, LlmCallRequest, LlmCallResult, LlmProvider, LlmUsage } from "./types";
@@ -46,70 +46,70 @@ function contentBlock(part: LlmMessage["content"][number]): Json {
   }
 }
 
-const SANITISED = ["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "minItems", "maxItems"];
-const LABELS: Record<string, string> = {
-  minimum: "Minimum",
-  maximum: "Maximum",
-  exclusiveMinimum: "Exclusive minimum",
-  exclusiveMaximum: "Exclusive maximum",
-  multipleOf: "Multiple of",
-  minLength: "Minimum length",
-  maxLength: "Maximum length",
-  minItems: "Minimum items",
-  maxItems: "Maximum items",
+const CONSTRAINT_TEXT: Record<string, (value: unknown) => string> = {
+  minimum: (value) => `Minimum: ${pyStr(value)}`,
+  maximum: (value) => `Maximum: ${pyStr(value)}`,
+  exclusiveMinimum: (value) => `Must be greater than ${pyStr(value)}`,
+  exclusiveMaximum: (value) => `Must be less than ${pyStr(value)}`,
+  multipleOf: (value) => `Must be multiple of ${pyStr(value)}`,
+  minLength: (value) => `Minimum length: ${pyStr(value)}`,
+  maxLength: (value) => `Maximum length: ${pyStr(value)}`,
 };
 
 /**
- * The schema Anthropic's structured output accepts: numeric and length constraints removed (noted in
- * the description instead; `minItems` 0 or 1 is kept), `additionalProperties: false` on every object.
+ * The schema Anthropic's structured output accepts: numeric and length constraints (and `minItems`
+ * above 1, `maxItems`) removed and noted in the description, `additionalProperties: false` on every
+ * object, recursively through properties, items, anyOf/allOf/oneOf, `$defs` and definitions.
  */
 export function sanitizeSchemaForAnthropic(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(sanitizeSchemaForAnthropic);
-  if (schema === null || typeof schema !== "object") return schema;
-  const out: Json = { ...(schema as Json) };
+  if (schema === null || typeof schema !== "object" || Array.isArray(schema)) return schema;
+  const node: Json = { ...(schema as Json) };
   const notes: string[] = [];
-  for (const key of SANITISED) {
-    if (!(key in out)) continue;
-    if (key === "minItems" && typeof out.minItems === "number" && out.minItems <= 1) continue;
-    notes.push(`${LABELS[key]}: ${String(out[key])}`);
-    delete out[key];
+  for (const [key, describe] of Object.entries(CONSTRAINT_TEXT)) {
+    if (!(key in node)) continue;
+    notes.push(describe(node[key]));
+    delete node[key];
   }
-  if (notes.length > 0) out.description = `${typeof out.description === "string" ? out.description : ""} (${notes.join(", ")})`.trim();
-  if (out.type === "object" || (out.properties !== undefined && out.type === undefined)) out.additionalProperties = false;
-  if (out.properties && typeof out.properties === "object") {
-    const properties: Json = {};
-    for (const [name, child] of Object.entries(out.properties as Json)) properties[name] = sanitizeSchemaForAnthropic(child);
-    out.properties = properties;
+  if ("minItems" in node && Number(node.minItems) > 1) {
+    notes.push(`Minimum items: ${pyStr(node.minItems)}`);
+    delete node.minItems;
   }
-  if (out.items !== undefined) out.items = sanitizeSchemaForAnthropic(out.items);
-  for (const key of ["anyOf", "allOf", "oneOf"]) if (Array.isArray(out[key])) out[key] = sanitizeSchemaForAnthropic(out[key]);
-  for (const key of ["$defs", "definitions"]) {
-    if (out[key] && typeof out[key] === "object") {
-      const defs: Json = {};
-      for (const [name, child] of Object.entries(out[key] as Json)) defs[name] = sanitizeSchemaForAnthropic(child);
-      out[key] = defs;
-    }
+  if ("maxItems" in node) {
+    notes.push(`Maximum items: ${pyStr(node.maxItems)}`);
+    delete node.maxItems;
   }
-  return out;
+  if (notes.length > 0) {
+    const existing = typeof node.description === "string" ? node.description : "";
+    node.description = existing ? `${existing} (${notes.join(", ")})` : notes.join(", ");
+  }
+  if (node.type === "object") node.additionalProperties = false;
+  const mapValues = (value: unknown) => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+    const out: Json = {};
+    for (const [name, child] of Object.entries(value as Json)) out[name] = sanitizeSchemaForAnthropic(child);
+    return out;
+  };
+  if ("properties" in node) node.properties = mapValues(node.properties);
+  if ("items" in node) node.items = sanitizeSchemaForAnthropic(node.items);
+  for (const key of ["anyOf", "allOf", "oneOf"]) if (Array.isArray(node[key])) node[key] = (node[key] as unknown[]).map(sanitizeSchemaForAnthropic);
+  for (const key of ["$defs", "definitions"]) if (key in node) node[key] = mapValues(node[key]);
+  return node;
 }
 
+/** Input and output tokens (their sum is the total), cache reads as cached tokens, cache writes when reported. */
 function anthropicUsage(response: Json): LlmUsage {
   const usage = (response.usage ?? {}) as Json;
   const input = numberOr0(usage.input_tokens);
   const output = numberOr0(usage.output_tokens);
-  const cacheRead = numberOr0(usage.cache_read_input_tokens);
-  const cacheCreation = numberOr0(usage.cache_creation_input_tokens);
-  return {
-    prompt_tokens: input,
-    completion_tokens: output,
-    total_tokens: input + output + cacheRead + cacheCreation,
-    cached_tokens: cacheRead,
-    cache_creation_tokens: cacheCreation,
-  };
+  const out: LlmUsage = { prompt_tokens: input, completion_tokens: output, total_tokens: input + output, cached_tokens: 0 };
+  if ("cache_creation_input_tokens" in usage) out.cache_creation_tokens = numberOr0(usage.cache_creation_input_tokens);
+  if ("cache_read_input_tokens" in usage) out.cached_tokens = numberOr0(usage.cache_read_input_tokens);
+  return out;
 }
 
 function costEntry(model: string, displayName: string, pricing: Record<string, number>, usage: LlmUsage): Json {
-  const inputCost = usage.prompt_tokens * (pricing.input_token ?? 0);
+  // As the original: cache reads are taken out of the input tokens before pricing them.
+  const inputCost = (usage.prompt_tokens - usage.cached_tokens) * (pricing.input_token ?? 0);
   const outputCost = usage.completion_tokens * (pricing.output_token ?? 0);
   const readCost = usage.cached_tokens * (pricing.cache_read_token ?? 0);
   const creationCost = (usage.cache_creation_tokens ?? 0) * (pricing.cache_creation_token ?? 0);
@@ -173,14 +173,21 @@ export const anthropicProvider: LlmProvider = {
 
     const structured = Boolean(request.outputSchema) && supports.structured_output === true;
     if (request.outputSchema && !structured) {
+      // Older models: the schema goes into the last user message (its last text block).
+      const instruction =
+        `\n\nPlease respond with JSON matching this schema:\n\`\`\`json\n${JSON.stringify(request.outputSchema, null, 2)}\n\`\`\`` +
+        "\n\nRespond ONLY with valid JSON, no other text.";
       const lastUser = [...messages].reverse().find((message) => message.role === "user");
-      const instruction = schemaInstruction(request.outputSchema);
       if (lastUser && typeof lastUser.content === "string") lastUser.content += instruction;
-      else if (lastUser) (lastUser.content as Json[]).push({ type: "text", text: instruction });
+      else if (lastUser) {
+        const lastText = [...(lastUser.content as Json[])].reverse().find((block) => block.type === "text");
+        if (lastText) lastText.text = `${String(lastText.text)}${instruction}`;
+      }
     }
 
     const maxRule = supports.max_tokens as { max?: number } | undefined;
-    const body: Json = { model, max_tokens: validated.max_tokens ?? maxRule?.max ?? 4096, messages };
+    const maxTokens = validated.max_tokens ? Math.trunc(Number(validated.max_tokens)) : (maxRule?.max ?? 4096);
+    const body: Json = { model, max_tokens: maxTokens, messages };
     if (systemTexts.length > 0) {
       // One cache breakpoint on the last block caches the whole system prefix.
       body.system = request.cacheSystemMessage
@@ -205,7 +212,7 @@ export const anthropicProvider: LlmProvider = {
 
     const blocks = Array.isArray(response.content) ? (response.content as Json[]) : [];
     const texts = blocks.filter((block) => block.type === "text" && typeof block.text === "string").map((block) => block.text as string);
-    const contentText = stripMarkdownFences(texts.join(""));
+    const contentText = stripMarkdownFences(texts.join("\n"));
     const usage = anthropicUsage(response);
     log?.saveResponse(response, usage);
     env.storeUsage(costEntry(model, capabilities.display_name, capabilities.pricing ?? {}, usage));

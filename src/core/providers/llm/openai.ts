@@ -12,7 +12,6 @@ import {
   parseContent,
   postJson,
   requireStepIdFromMetadata,
-  schemaInstruction,
   stripMarkdownFences,
 } from "./shared";
 import type { Json, LlmCallEnvironment, LlmCallRequest, LlmCallResult, LlmProvider, LlmUsage } from "./types";
@@ -39,29 +38,32 @@ function chatMessage(message: LlmMessage): { role: string; content: string | Cha
   return { role: message.role, content: parts };
 }
 
-/** Responses-API input: `system` → `developer`; typed parts, `output_*` for assistant turns. */
+/** Responses-API input: `system` → `developer`; content always a list of typed parts (`output_*` for assistant turns). */
 function responsesInput(message: LlmMessage): Json {
-  const role = message.role === "system" ? "developer" : message.role;
-  const assistant = role === "assistant";
-  if (message.content.length === 1 && message.content[0].type === "text") return { role, content: message.content[0].text };
-  const content = message.content.map((part) =>
-    part.type === "text"
-      ? { type: assistant ? "output_text" : "input_text", text: part.text }
-      : { type: assistant ? "output_image" : "input_image", image_url: imageUrl(part), detail: "auto" },
-  );
+  const chat = chatMessage(message);
+  const role = chat.role === "system" ? "developer" : chat.role;
+  const textType = role === "assistant" ? "output_text" : "input_text";
+  const imageType = role === "assistant" ? "output_image" : "input_image";
+  const content =
+    typeof chat.content === "string"
+      ? [{ type: textType, text: chat.content }]
+      : chat.content.map((part) => (part.type === "text" ? { type: textType, text: part.text } : { type: imageType, image_url: part.image_url.url }));
   return { role, content };
 }
 
-function responsesText(response: Json): string[] {
-  const output = Array.isArray(response.output) ? (response.output as Json[]) : [];
-  const last = output[output.length - 1];
-  if (last && typeof last.arguments === "string") return [last.arguments];
+/** The last output item's `arguments` (a tool call), else its text parts joined by newlines. */
+function responsesText(response: Json): string {
+  const output = response.output;
+  if (!Array.isArray(output) || output.length === 0) return JSON.stringify(response);
+  const last = output[output.length - 1] as Json;
+  if (typeof last.arguments === "string" && last.arguments !== "" && last.arguments !== "{}") return last.arguments;
+  const items = Array.isArray(last.content) ? (last.content as Json[]) : last.content !== undefined ? [last.content as Json] : [];
   const texts: string[] = [];
-  for (const item of output) {
-    if (!Array.isArray(item.content)) continue;
-    for (const part of item.content as Json[]) if (part.type === "output_text" && typeof part.text === "string") texts.push(part.text);
+  for (const item of items) {
+    if (item && typeof item.arguments === "string" && item.arguments !== "") return item.arguments;
+    if (item && typeof item.text === "string") texts.push(item.text);
   }
-  return texts;
+  return texts.length > 0 ? texts.join("\n") : JSON.stringify(last);
 }
 
 function responsesUsage(response: Json): LlmUsage {
@@ -104,23 +106,26 @@ export const openaiProvider: LlmProvider = {
       body = { model, input: request.messages.map(responsesInput) };
       if (validated.temperature !== undefined && supports.temperature !== false) body.temperature = validated.temperature;
       // The original sends `max_completion_tokens`, which the Responses API rejects; this is its name there.
-      if (validated.max_tokens !== undefined) body.max_output_tokens = validated.max_tokens;
+      if (validated.max_tokens !== undefined) body.max_output_tokens = Math.trunc(Number(validated.max_tokens));
       if (validated.reasoning_effort !== undefined && supports.reasoning_effort) body.reasoning = { effort: validated.reasoning_effort };
       if (request.cacheSystemMessage || request.cacheUserPrefix) body.prompt_cache_retention = "24h";
       if (request.outputSchema) body.text = { format: { type: "json_schema", name: "output_schema", schema: request.outputSchema, strict: true } };
     } else {
       const messages = request.messages.map(chatMessage);
-      if (request.outputSchema) {
-        const lastUser = [...messages].reverse().find((message) => message.role === "user");
-        if (lastUser && typeof lastUser.content === "string") lastUser.content += schemaInstruction(request.outputSchema);
-        else if (lastUser) (lastUser.content as ChatPart[]).push({ type: "text", text: schemaInstruction(request.outputSchema) });
-        body = { model, messages, response_format: { type: "json_object" } };
-      } else {
-        body = { model, messages };
-      }
+      body = { model, messages };
       if (validated.temperature !== undefined && supports.temperature !== false) body.temperature = validated.temperature;
-      if (validated.max_tokens !== undefined) body.max_completion_tokens = validated.max_tokens;
-      if (validated.reasoning_effort !== undefined && supports.reasoning_effort) body.reasoning_effort = validated.reasoning_effort;
+      if (validated.max_tokens !== undefined) body.max_tokens = Math.trunc(Number(validated.max_tokens));
+      if (request.outputSchema) {
+        // The schema goes into the last user message (its first text part), and JSON mode is on.
+        const instruction = `\n\nPlease respond with JSON matching this schema:\n\`\`\`json\n${JSON.stringify(request.outputSchema, null, 2)}\n\`\`\``;
+        const lastUser = [...messages].reverse().find((message) => message.role === "user");
+        if (lastUser && typeof lastUser.content === "string") lastUser.content += instruction;
+        else if (lastUser) {
+          const firstText = (lastUser.content as ChatPart[]).find((part) => part.type === "text");
+          if (firstText && firstText.type === "text") firstText.text += instruction;
+        }
+        body.response_format = { type: "json_object" };
+      }
     }
 
     env.logger.info(`[AI REQUEST] OpenAI ${endpoint} - model=${model}`);
@@ -132,18 +137,18 @@ export const openaiProvider: LlmProvider = {
     const url = endpoint === "responses" ? `${base}/responses` : `${base}/chat/completions`;
     const response = await postJson("OpenAI", url, { Authorization: `Bearer ${env.apiKey}` }, body, env);
 
-    let texts: string[];
+    let text: string;
     let usage: LlmUsage;
     if (endpoint === "responses") {
-      texts = responsesText(response);
+      text = responsesText(response);
       usage = responsesUsage(response);
     } else {
       const choice = (Array.isArray(response.choices) ? response.choices[0] : undefined) as Json | undefined;
       const message = (choice?.message ?? {}) as Json;
-      texts = typeof message.content === "string" ? [message.content] : [];
+      text = typeof message.content === "string" ? message.content : "";
       usage = completionsUsage(response);
     }
-    const contentText = stripMarkdownFences(texts.join("\n"));
+    const contentText = stripMarkdownFences(text);
     log?.saveResponse(response, usage);
     if (usage.total_tokens === 0) env.logger.warning(`[TOKEN_WARNING] API call completed but usage is 0! Model=${model}.`);
     env.storeUsage(costEntry(model, capabilities.display_name, capabilities.pricing ?? {}, usage));

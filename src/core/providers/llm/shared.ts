@@ -17,7 +17,7 @@ export function requireStepIdFromMetadata(metadata: Json | undefined): string {
 
 /** The body of the first fenced block (three backticks, optional `json`), trimmed; else the text. */
 export function stripMarkdownFences(text: string): string {
-  const match = /```(?:json)?[ \t]*\n([\s\S]*?)\n```/.exec(text);
+  const match = /```(?:json)?\s*\n([\s\S]*?)\n```/.exec(text);
   return match ? match[1].trim() : text;
 }
 
@@ -220,6 +220,3 @@ export function numberOr0(value: unknown): number {
   return typeof value === "number" && Number.isFinite(value) ? value : 0;
 }
 
-export function schemaInstruction(schema: Json): string {
-  return `\n\nRespond ONLY with valid JSON matching this schema:\n${JSON.stringify(schema, null, 2)}`;
-}
