@@ -95,7 +95,8 @@ function runAll(options: Options): Promise<{ failures: Failure[]; done: number; 
     };
 
     const spawnWorker = (initial: ToWorker | null) => {
-      const worker = new Worker(WORKER_BOOTSTRAP, { eval: true });
+      // The main thread's stack (~1 MB; workers default to 4), so stack depth findings match in-process callers.
+      const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, resourceLimits: { stackSizeMb: 1 } });
       active.add(worker);
       let pending = initial;
       let ready = false;

@@ -123,11 +123,12 @@ function mutateWorkflow(rng: Rng, workflow: Workflow, notes: string[]): Workflow
   ] as const);
   notes.push(`mutate workflow: ${kind}`);
   const steps: any[] = Array.isArray(workflow.steps) ? workflow.steps.filter((s: unknown) => s !== null && typeof s === "object" && !Array.isArray(s)) : [];
+  const isObject = (value: unknown): value is Record<string, any> => value !== null && typeof value === "object" && !Array.isArray(value);
   const anyModule = () => {
-    const stepWithModules = steps.filter((s) => Array.isArray(s?.modules) && s.modules.length > 0);
+    const stepWithModules = steps.filter((s) => Array.isArray(s?.modules) && s.modules.some(isObject));
     if (stepWithModules.length === 0) return null;
     const s = rng.pick(stepWithModules);
-    return { step: s, module: rng.pick(s.modules as any[]) };
+    return { step: s, module: rng.pick((s.modules as unknown[]).filter(isObject)) };
   };
   switch (kind) {
     case "delete_key":
