@@ -5,6 +5,7 @@ import { ConcatArraysModule } from "./concat-arrays";
 import { ConditionalTextModule } from "./conditional-text";
 import { EnrichModule } from "./enrich";
 import { ExtractModule } from "./extract";
+import { ParsePatternModule } from "./parse-pattern";
 import { QueryModule } from "./query";
 import { RenderTemplateArrayModule } from "./render-template-array";
 import { ReshapeModule } from "./reshape";
@@ -18,4 +19,5 @@ export const TRANSFORM_MODULES: readonly ModuleFactory[] = [
   () => new EnrichModule(),
   () => new RenderTemplateArrayModule(),
   () => new ReshapeModule(),
+  () => new ParsePatternModule(),
 ];
