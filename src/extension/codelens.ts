@@ -25,7 +25,10 @@ export class ModuleLensProvider implements vscode.CodeLensProvider<ModuleLens> {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
 
-  constructor(private readonly ctx: Controller) {}
+  constructor(
+    private readonly ctx: Controller,
+    private readonly ensureIndexed: () => Promise<void>,
+  ) {}
 
   refresh(): void {
     this.emitter.fire();
@@ -35,11 +38,15 @@ export class ModuleLensProvider implements vscode.CodeLensProvider<ModuleLens> {
     this.emitter.dispose();
   }
 
-  provideCodeLenses(document: vscode.TextDocument): ModuleLens[] {
+  async provideCodeLenses(document: vscode.TextDocument): Promise<ModuleLens[]> {
     if (!vscode.workspace.getConfiguration("wfv").get<boolean>("codeLens.enabled", true)) return [];
+    const version = document.version;
     const text = document.getText();
     const shape = outline(text);
     if (shape.kind === "other") return [];
+    // The first time: wait for the workspace index, so a step file gets its lenses right away.
+    await this.ensureIndexed();
+    if (document.version !== version) return [];
     const file = document.uri.fsPath;
     if (shape.kind === "workflow" && !this.ctx.catalog.has(file)) this.ctx.indexFile(file);
     const workflowFile = this.ctx.workflowFor(file);
@@ -69,11 +76,14 @@ export class ModuleLensProvider implements vscode.CodeLensProvider<ModuleLens> {
           title,
           command: plan.kind === "run" ? RUN_COMMAND : RUN_UP_TO_COMMAND,
           arguments: [lens.document, anchor?.stepId, anchor?.moduleName],
-          tooltip: plan.kind === "run" ? "Run only this module, on the workflow's virtual DB" : "Run every module from the run's position through this one",
+          tooltip:
+            plan.kind === "run"
+              ? `Run only ${anchor?.moduleName} (step ${anchor?.stepId}) on the workflow's virtual DB`
+              : `Run every module from the run's position through ${anchor?.moduleName} (step ${anchor?.stepId})`,
         };
         break;
       case "status":
-        lens.command = { title, command: "wfv.showPanel", arguments: [lens.document], tooltip: "Show the last result" };
+        lens.command = { title, command: "wfv.showPanel", arguments: [lens.document], tooltip: `Last run of ${anchor?.moduleName} (step ${anchor?.stepId}): show the panel` };
         break;
       case "blocked":
         lens.command = { title, command: "workbench.trust.manage", tooltip: "Manage Workspace Trust" };

@@ -87,18 +87,19 @@ export class Controller implements vscode.Disposable {
   /** Finds the workflow files in the workspace (texts with `workflow_id` + `steps`) and indexes them. */
   async indexWorkspace(): Promise<void> {
     const uris = await vscode.workspace.findFiles("**/*.json", "{**/node_modules/**,**/.git/**}", 5000);
-    for (const uri of uris) this.indexFile(uri.fsPath);
+    for (const uri of uris) this.indexFile(uri.fsPath, false);
+    this.resolveCache.clear();
     logAt("info", `indexed ${this.catalog.workflows().length} workflow(s) in ${uris.length} JSON file(s)`);
   }
 
   /** (Re)indexes one file after it was opened, edited, created or deleted. */
-  indexFile(absolute: string): void {
+  indexFile(absolute: string, notify = true): void {
     const text = readText(absolute);
     if (text !== undefined && isWorkflowText(text)) this.catalog.update(absolute, readText);
     else this.catalog.remove(absolute);
     // a step file's edit may add or drop refs of the workflows that include it
     for (const workflow of this.catalog.workflowsFor(absolute)) if (workflow !== absolute) this.catalog.update(workflow, readText);
-    this.invalidate();
+    if (notify) this.invalidate();
   }
 
   invalidate(): void {
@@ -196,14 +197,14 @@ export class Controller implements vscode.Disposable {
   }
 
   /** Loads stored DBs of the given workflows into memory (so lenses can show statuses). */
-  async preload(workflowFiles: string[]): Promise<void> {
+  async preload(workflowFiles: string[], notify = true): Promise<void> {
     let loaded = false;
     for (const file of workflowFiles) {
       if (this.store.peek(this.relative(file))) continue;
       await this.store.get(this.relative(file));
       loaded = true;
     }
-    if (loaded) this.changed.fire();
+    if (loaded && notify) this.changed.fire();
   }
 
   fingerprint(workflowFile: string, stepId: string, moduleName: string): string | undefined {
@@ -273,29 +274,21 @@ export class Controller implements vscode.Disposable {
       const before = stored.virtualDb;
       let response_: VirtualResponse;
       try {
-        response_ = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `wfv: running ${moduleName}`, cancellable: true },
-          async (_progress, token) => {
-            const controller = new AbortController();
-            const sub = token.onCancellationRequested(() => controller.abort());
-            try {
-              return await this.engine.execute(
-                {
-                  workflow: resolved.source.workflow,
-                  virtual_db: before === "" ? null : before,
-                  target_step_id: stepId,
-                  target_module_name: moduleName,
-                  response,
-                  mode,
-                  mock: this.mockMode(),
-                },
-                { signal: controller.signal, providers: await this.providers() },
-              );
-            } finally {
-              sub.dispose();
-            }
+        const abort = new AbortController();
+        const work = this.engine.execute(
+          {
+            workflow: resolved.source.workflow,
+            virtual_db: before === "" ? null : before,
+            target_step_id: stepId,
+            target_module_name: moduleName,
+            response,
+            mode,
+            mock: this.mockMode(),
           },
+          { signal: abort.signal, providers: await this.providers() },
         );
+        this.progressIfSlow(`wfv: running ${moduleName}`, work, abort);
+        response_ = await work;
       } catch (error) {
         response_ = {
           status: "error",
@@ -334,6 +327,21 @@ export class Controller implements vscode.Disposable {
     this.panels?.post(workflowFile, view);
     this.changed.fire();
     return view;
+  }
+
+  /** A cancellable progress notification, only for runs that take longer than half a second. */
+  private progressIfSlow(title: string, work: Promise<unknown>, abort: AbortController): void {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    const timer = setTimeout(() => {
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, token) => {
+        const sub = token.onCancellationRequested(() => abort.abort());
+        return settled.finally(() => sub.dispose());
+      });
+    }, 500);
+    void settled.finally(() => clearTimeout(timer));
   }
 
   private async providers(): Promise<Record<string, { apiKey?: string }>> {

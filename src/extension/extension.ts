@@ -47,14 +47,13 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
   const ctx = new Controller(store, createEngine(), context.secrets);
   const panels = new PanelManager(context.extensionUri, ctx);
   ctx.panels = panels;
-  const lenses = new ModuleLensProvider(ctx);
-  context.subscriptions.push(ctx, panels, lenses);
-
   let indexing: Promise<void> | undefined;
   const indexed = (): Promise<void> => {
-    indexing ??= ctx.indexWorkspace().then(() => ctx.preload(ctx.catalog.workflows()));
+    indexing ??= ctx.indexWorkspace().then(() => ctx.preload(ctx.catalog.workflows(), false));
     return indexing;
   };
+  const lenses = new ModuleLensProvider(ctx, indexed);
+  context.subscriptions.push(ctx, panels, lenses);
 
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels.serializer()),

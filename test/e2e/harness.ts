@@ -4,7 +4,7 @@
  * always disables trust). One server at a time; `stop()` ends its whole process group.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
@@ -168,6 +168,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     await new Promise((r) => setTimeout(r, 250));
   }
   const artifacts = join(REPO, ".test-artifacts", "e2e", options.name);
+  rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });
   return {
     url,

@@ -14,8 +14,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { after, afterEach, before, describe, it } from "node:test";
 import * as esbuild from "esbuild";
+import { outline } from "../../src/extension/outline";
 import { makeWorkspace, REPO, startServer, unavailableReason, useServer, vscodeWeb, type Server } from "./harness";
 
 const skip = unavailableReason();
@@ -124,6 +125,9 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
       page.setDefaultTimeout(60000);
       await vs.openWorkbench(page);
     });
+    afterEach(async (t: { name: string }) => {
+      if (page) await vs.screenshot(page, `after-${t.name.slice(0, 40).replace(/[^\w]+/g, "-")}`).catch(() => undefined);
+    });
     after(async () => {
       if (page) await vs.screenshot(page, "99-final").catch(() => undefined);
       if (browser) await browser.close().catch(() => undefined);
@@ -135,10 +139,10 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
     });
 
     it("Run up to here on select_scene shows the scene selection", async () => {
-      await vs.openFile(page, "cc/steps/2_scene_generation/step.json");
-      const lenses = await vs.waitForCodeLenses(page, "Run up to here", 9);
+      await openFile(page, "cc/steps/2_scene_generation/step.json");
+      const lens = await moduleLens(page, "cc/steps/2_scene_generation/step.json", "select_scene", "Run up to here");
       await vs.screenshot(page, "04-scene-step-lenses");
-      await lenses.nth(5).click();
+      await lens.click();
       const wv = vs.webview(page);
       await wv.locator("#run-status", { hasText: "awaiting input" }).waitFor();
       await wv.locator(".run-header", { hasText: "select_scene" }).waitFor();
@@ -151,8 +155,8 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
       await vs.runCommand(page, "Developer: Reload Window");
       await page.locator(".monaco-workbench").waitFor();
       await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor();
-      await vs.openFile(page, "cc/steps/1_user_input/step.json");
-      await vs.waitForCodeLenses(page, "completed", 1);
+      await openFile(page, "cc/steps/1_user_input/step.json");
+      await moduleLens(page, "cc/steps/1_user_input/step.json", "select_pet_type", "completed");
       const wv = vs.webview(page);
       await wv.locator(".run-header", { hasText: "select_scene" }).waitFor();
       await vs.screenshot(page, "06-after-reload");
@@ -165,20 +169,20 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
       await page.keyboard.press("Enter");
       await input.waitFor({ state: "hidden" });
       await vs.waitForCodeLenses(page, "completed", 0);
+      assert.equal(await vs.codeLens(page, "Run module virtually").count() > 0, true);
       const wv = vs.webview(page);
       await wv.locator(".empty").waitFor();
       await vs.screenshot(page, "07-reset");
     });
 
     it("a broken template shows resolution_failed with a working Go to source link", async () => {
-      await vs.openFile(page, "broken/steps/step.json");
-      const lenses = await vs.waitForCodeLenses(page, "Run module virtually", 2);
-      await lenses.nth(1).click();
+      await openFile(page, "broken/steps/step.json");
+      await (await moduleLens(page, "broken/steps/step.json", "greet", "Run module virtually")).click();
       const wv = vs.webview(page);
       await wv.locator("#error-type", { hasText: "resolution_failed" }).waitFor();
       await vs.screenshot(page, "08-resolution-failed");
       await wv.locator("#go-to-source").click();
-      await page.locator(".tabs-container .tab.active", { hasText: "step.json" }).waitFor();
+      await activeTab(page, "step.json").waitFor();
       const expectedLine = readFileSync(join(server.workspace, "broken/steps/step.json"), "utf8").split("\n").findIndex((l) => l.includes("Hello {{")) + 1;
       await page.locator(".statusbar-item", { hasText: `Ln ${expectedLine},` }).first().waitFor();
       await vs.screenshot(page, "09-go-to-source");
@@ -208,13 +212,58 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
   });
 });
 
+/**
+ * Opens a workspace file in the first editor group (the panel lives beside it), like the shared
+ * openFile helper but robust to a second group with a tab of the same name.
+ */
+async function openFile(page: any, relPath: string): Promise<void> {
+  await vs.runCommand(page, "View: Focus First Editor Group");
+  await page.keyboard.press("Control+P");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(relPath);
+  const parts = relPath.split("/");
+  const base = parts.pop() as string;
+  // Recently opened files come first, so pick the row of this folder, not the first "step.json".
+  let row = page.locator(".quick-input-list .monaco-list-row", { hasText: base });
+  if (parts.length > 0) row = row.filter({ hasText: parts.join("/") });
+  await row.first().click();
+  await input.waitFor({ state: "hidden" });
+  await activeTab(page, base).waitFor();
+  if (parts.length > 0) await page.locator(".editor-group-container.active .breadcrumbs-control", { hasText: parts[parts.length - 1] }).first().waitFor();
+}
+
+function activeTab(page: any, name: string): any {
+  return page.locator(".editor-group-container.active .tabs-container .tab.active", { hasText: name }).first();
+}
+
+/**
+ * The lens `title` above module `moduleName` of the open file `relPath`. Only visible lines are
+ * rendered, so the module's line is revealed first (Go to Line); the lens's tooltip names the module.
+ */
+async function moduleLens(page: any, relPath: string, moduleName: string, title: string): Promise<any> {
+  const text = readFileSync(join(process.env.VSCODE_E2E_WORKSPACE as string, relPath), "utf8");
+  const anchor = outline(text).modules.find((m) => m.moduleName === moduleName);
+  assert.ok(anchor, `${moduleName} not in ${relPath}`);
+  const line = text.slice(0, anchor.offset).split("\n").length;
+  await page.keyboard.press("Control+G");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(`:${line}`);
+  await page.keyboard.press("Enter");
+  await input.waitFor({ state: "hidden" });
+  const lens = page.locator(`.editor-instance .codelens-decoration a[title*="${moduleName} "]`, { hasText: title }).first();
+  await lens.waitFor();
+  return lens;
+}
+
 /** The issue's first UI test: step 1 file → Run module virtually on select_pet_type → Dog → Submit → outputs. */
 async function firstUiTest(page: any, prefix: string): Promise<void> {
   await vs.screenshot(page, `${prefix}-workbench`);
-  await vs.openFile(page, "cc/steps/1_user_input/step.json");
-  const lenses = await vs.waitForCodeLenses(page, "Run module virtually", 2);
+  await openFile(page, "cc/steps/1_user_input/step.json");
+  const lens = await moduleLens(page, "cc/steps/1_user_input/step.json", "select_pet_type", "Run module virtually");
   await vs.screenshot(page, `${prefix}-lenses`);
-  await lenses.first().click();
+  await lens.click();
   const wv = vs.webview(page);
   const dog = wv.locator(".card", { hasText: "Dog" }).first();
   await dog.waitFor();
