@@ -1,7 +1,7 @@
 /**
  * Virtual DB export/import throughput on realistic event stores (engine.md §2.2/2.3) of 1k, 10k and
  * 100k events, next to floors measured in the same run on the same data:
- *   export floor = JSON.stringify + gzip (fflate, same level) + base64,
+ *   export floor = JSON.stringify + gzip (same codec and level) + base64,
  *   import floor = base64 decode + gunzip + JSON.parse,
  * and, when python3-mongomock is present, the original server's cycle on the same data (JSON → mongomock
  * insert_many → export with virtual.py's serialiser → json.dumps → gzip → base64), timed inside Python.
@@ -12,8 +12,8 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { nodeGzipCodec } from "../src/cli/commands/db";
-import { createFreshVirtualDb, exportCompressed, exportDb, fflateCodec, importDb, type Document, type GzipCodec, type VirtualDb } from "../src/core/db";
+import { CLI_GZIP_LEVEL, nodeGzipCodec } from "../src/cli/commands/db";
+import { createFreshVirtualDb, exportCompressed, exportDb, fflateCodec, importDb, type Document, type GzipCodec, type GzipLevel, type VirtualDb } from "../src/core/db";
 import { printTable, pythonHas } from "./util";
 
 const SIZES = [1_000, 10_000, 100_000];
@@ -96,8 +96,8 @@ export function buildDb(eventCount: number): VirtualDb {
   return db;
 }
 
-function floorExport(snapshot: unknown, codec: GzipCodec): string {
-  const gz = codec.gzip(new TextEncoder().encode(JSON.stringify(snapshot)), 6);
+function floorExport(snapshot: unknown, codec: GzipCodec, level: GzipLevel): string {
+  const gz = codec.gzip(new TextEncoder().encode(JSON.stringify(snapshot)), level);
   return Buffer.from(gz.buffer, gz.byteOffset, gz.byteLength).toString("base64");
 }
 
@@ -106,9 +106,9 @@ function floorImport(blob: string, codec: GzipCodec): unknown {
   return JSON.parse(new TextDecoder().decode(codec.gunzip(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength))));
 }
 
-const CODECS: Array<[string, GzipCodec]> = [
-  ["fflate (core default)", fflateCodec],
-  ["node:zlib (CLI)", nodeGzipCodec],
+const CODECS: Array<[string, GzipCodec, GzipLevel]> = [
+  ["fflate 6 (core default)", fflateCodec, 6],
+  [`node:zlib ${CLI_GZIP_LEVEL} (CLI)`, nodeGzipCodec, CLI_GZIP_LEVEL],
 ];
 
 /** The original server's cycle, timed in Python (milliseconds, median of `runs`). */
@@ -213,10 +213,10 @@ export function run(): void {
     const snapshot = exportDb(db);
     const jsonText = JSON.stringify(snapshot);
     const cycles: Record<string, number> = {};
-    for (const [codecName, codec] of CODECS) {
-      const blob = exportCompressed(db, { codec });
-      const floorBlob = floorExport(snapshot, codec);
-      const exporting = pairedMs(() => exportCompressed(db, { codec }), () => floorExport(snapshot, codec), runs);
+    for (const [codecName, codec, level] of CODECS) {
+      const blob = exportCompressed(db, { codec, level });
+      const floorBlob = floorExport(snapshot, codec, level);
+      const exporting = pairedMs(() => exportCompressed(db, { codec, level }), () => floorExport(snapshot, codec, level), runs);
       const importing = pairedMs(() => importDb(blob, { codec }), () => floorImport(floorBlob, codec), runs);
       cycles[codecName] = exporting.subject + importing.subject;
       rows.push({
@@ -277,7 +277,7 @@ export function run(): void {
       "find / hand-written": fixed(querying.ratio),
     });
   }
-  console.log("Export/import of the compressed blob (gzip level 6 + base64) vs floors on the same data (JSON.stringify + gzip + base64, and the reverse):");
+  console.log("Export/import of the compressed blob (gzip + base64) vs floors on the same data (JSON.stringify + gzip + base64, and the reverse):");
   printTable(rows);
   console.log("A whole cycle (export + import) vs the original server's cycle on the same data (JSON → mongomock → export → gzip → base64):");
   printTable(pythonRows);

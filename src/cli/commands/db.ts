@@ -50,6 +50,10 @@ export const nodeGzipCodec: GzipCodec = {
   gunzip: (data) => gunzipSync(data),
 };
 
+/** Level 1 compresses about 3x faster than 6 for blobs about a third larger: DB files favour speed. */
+export const CLI_GZIP_LEVEL = 1;
+const compressOptions = { codec: nodeGzipCodec, level: CLI_GZIP_LEVEL } as const;
+
 function loadDb(path: string): VirtualDb {
   if (!existsSync(path)) {
     throw new WfvError("bad_request", `no DB file at ${path}; create one with 'wfv db new ${path}'`, { path });
@@ -72,7 +76,7 @@ function loadDb(path: string): VirtualDb {
 function saveDb(path: string, db: VirtualDb): void {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    writeFileSync(temp, exportCompressed(db, { codec: nodeGzipCodec }) + "\n", "utf8");
+    writeFileSync(temp, exportCompressed(db, compressOptions) + "\n", "utf8");
     renameSync(temp, path);
   } catch (error) {
     try {
@@ -225,7 +229,7 @@ export const dbCommand: CliCommand = {
       case "export": {
         const db = loadDb(dbFile);
         if (values.json) printJson(exportDb(db), values.pretty);
-        else process.stdout.write(exportCompressed(db, { codec: nodeGzipCodec }) + "\n");
+        else process.stdout.write(exportCompressed(db, compressOptions) + "\n");
         return EXIT_OK;
       }
       case "import": {

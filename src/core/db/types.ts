@@ -71,6 +71,8 @@ export interface VirtualDb {
    * time-ordered ids (events, branches, ...) must sort in creation order (engine.md 2.1, ruling 4).
    */
   newUuid7Hex(): string;
+  /** A Mongo ObjectId-like 24-hex id, the kind `_id` gets when a document has none. */
+  newObjectId(): string;
   /** The clock the DB stamps documents with; injectable for tests. */
   now(): Date;
 }
