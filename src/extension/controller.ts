@@ -55,7 +55,8 @@ export class Controller implements vscode.Disposable {
   private readonly resolveCache = new Map<string, ResolvedForRun | ResolveFailure>();
   private readonly pending = new Map<number, PendingRun>();
   private readonly lastState = new Map<string, Record<string, unknown>>();
-  private nextRunId = 1;
+  /** Unique across window reloads, so a restored panel's run id never names a new run. */
+  private nextRunId = Date.now();
   private readonly changed = new vscode.EventEmitter<void>();
   /** Lenses refresh on this: a run finished, a DB was reset, files changed. */
   readonly onDidChange = this.changed.event;
@@ -241,8 +242,14 @@ export class Controller implements vscode.Disposable {
   }
 
   /** Answers the interaction shown for `runId`. */
-  async submit(runId: number, response: Record<string, unknown>): Promise<RunView | undefined> {
-    const pending = this.pending.get(runId);
+  async submit(
+    runId: number,
+    response: Record<string, unknown>,
+    fallback?: { workflowFile: string; stepId: string; moduleName: string; mode: RunMode },
+  ): Promise<RunView | undefined> {
+    // After a window reload the panel shows a restored interaction whose run id this host never
+    // issued; the DB still holds the pending interaction, so the answer goes to the module it names.
+    const pending = this.pending.get(runId) ?? (fallback ? { ...fallback, interactionId: undefined, interaction: null } : undefined);
     if (!pending) {
       logAt("warn", `answer for run ${runId}, which is not awaiting input any more`);
       return undefined;

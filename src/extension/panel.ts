@@ -163,7 +163,7 @@ export class PanelManager implements PanelSink, vscode.Disposable {
       }
       case "interaction/submit":
         if (!vscode.workspace.isTrusted) return;
-        await this.ctx.submit(message.runId, message.response);
+        await this.ctx.submit(message.runId, message.response, { workflowFile, ...message.target });
         return;
       case "file/pick":
         this.send(workflowFile, { type: "file/picked", requestId: message.requestId, file: await this.pickWorkspaceFile(message.accept) });

@@ -101,7 +101,13 @@ export const webviewMessageSchema = z.discriminatedUnion("type", [
   /** The webview listens now; the host may post. */
   z.object({ type: z.literal("ready") }),
   /** The user's answer to the interaction shown for `runId` (an `InteractionResponseData`). */
-  z.object({ type: z.literal("interaction/submit"), runId: z.number().int(), response: record }),
+  z.object({
+    type: z.literal("interaction/submit"),
+    runId: z.number().int(),
+    /** Which module asked, so an answer still reaches it after a window reload (new run ids). */
+    target: z.object({ stepId: z.string(), moduleName: z.string(), mode: runModeSchema }),
+    response: record,
+  }),
   /** Pick a workspace file for a file_input; answered with `file/picked`. */
   z.object({ type: z.literal("file/pick"), requestId: z.string(), accept: z.array(z.string()).default([]) }),
   /** file_download: save dialog, write the file, then answer the interaction saying so. */

@@ -75,7 +75,7 @@ function hostFor(view: RunView): InteractionHost {
     submit(response) {
       busy = { stepId: view.stepId, moduleName: view.moduleName };
       render();
-      post({ type: "interaction/submit", runId: view.runId, response });
+      post({ type: "interaction/submit", runId: view.runId, target: { stepId: view.stepId, moduleName: view.moduleName, mode: view.mode }, response });
     },
     pickFile(accept) {
       const requestId = `f${++requestSeq}`;
@@ -172,7 +172,7 @@ function runSection(view: RunView): HTMLElement {
   const isBusy = busy !== null;
   return h(
     "section",
-    { className: `run status-${view.status}`, dataset: { status: view.status } },
+    { className: `run run-${view.status}`, dataset: { status: view.status } },
     h(
       "div",
       { className: "run-header" },

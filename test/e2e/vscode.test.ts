@@ -160,6 +160,12 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
       const wv = vs.webview(page);
       await wv.locator(".run-header", { hasText: "select_scene" }).waitFor();
       await vs.screenshot(page, "06-after-reload");
+      // The restored interaction can still be answered.
+      await wv.locator(".card").first().click();
+      await wv.locator("vscode-button", { hasText: "Submit" }).click();
+      await wv.locator("#run-status", { hasText: "completed" }).waitFor();
+      await wv.locator(".view-outputs", { hasText: "selected_data" }).waitFor();
+      await vs.screenshot(page, "06b-answered-after-reload");
     });
 
     it("Virtual: Reset DB empties it", async () => {

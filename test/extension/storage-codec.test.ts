@@ -1,0 +1,33 @@
+import * as assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { createFreshVirtualDb, exportCompressed } from "../../src/core/db";
+import { asideFileName, decodeStored, emptyStored, encodeStored, storageFileName } from "../../src/extension/storage-codec";
+
+describe("storage codec (the per-workflow DB file)", () => {
+  it("round-trips the envelope with a compressed DB compatible with the CLI's blob", () => {
+    const blob = exportCompressed(createFreshVirtualDb());
+    const stored = { ...emptyStored("cc/workflow_v3.json"), virtualDb: blob, runs: { "s/m": { status: "completed" as const, fingerprint: "x", at: "t" } } };
+    const decoded = decodeStored(encodeStored(stored));
+    assert.ok(decoded.ok);
+    assert.deepEqual(decoded.value, stored);
+  });
+
+  it("says why a file cannot be read", () => {
+    const bad = (text: string) => {
+      const r = decodeStored(new TextEncoder().encode(text));
+      assert.equal(r.ok, false);
+      return r.ok ? "" : r.reason;
+    };
+    assert.match(bad("garbage"), /^not JSON/);
+    assert.match(bad('{"format":"other"}'), /^not a wfv DB file/);
+    assert.match(bad(JSON.stringify({ ...emptyStored("w.json"), virtualDb: "H4sIAAAA" })), /^the virtual DB cannot be read/);
+    assert.equal(decodeStored(new Uint8Array([0xff, 0xfe])).ok, false);
+  });
+
+  it("names files stably per workflow path, and asides never collide with them", () => {
+    assert.equal(storageFileName("a/b.json"), storageFileName("a/b.json"));
+    assert.notEqual(storageFileName("a/b.json"), storageFileName("a_b.json"));
+    assert.match(storageFileName("cc/workflow_v3.json"), /^cc_workflow_v3\.json\.\w+\.wfvdb\.json$/);
+    assert.doesNotMatch(asideFileName("x.wfvdb.json", new Date(0)), /\.wfvdb\.json$/);
+  });
+});
