@@ -19,6 +19,24 @@ describe("defaultMockAnswer: what a headless mock run answers", () => {
     assert.deepEqual(defaultMockAnswer({ interaction_type: "form_input", form_defaults: [{ w: 1 }, { w: 1 }] }, { newId }), { form_data: [{ w: 1 }, { w: 1 }] });
     assert.deepEqual(defaultMockAnswer({ interaction_type: "file_download", file_name: "summary.md" }, { newId }), { file_written: true, file_path: "summary.md" });
     assert.deepEqual(defaultMockAnswer({ interaction_type: "file_input" }, { newId }), { value: MOCK_PNG_DATA_URL });
+    assert.deepEqual(defaultMockAnswer({ interaction_type: "file_input", display_data: { extensions: [".PNG", ".jpg"] } }, { newId }), { value: MOCK_PNG_DATA_URL });
+    // Only other types allowed: a data URL of an unknown type, which user.file_input lets through.
+    assert.deepEqual(defaultMockAnswer({ interaction_type: "file_input", display_data: { extensions: [".pdf"] } }, { newId }), {
+      value: "data:application/octet-stream;base64,AA==",
+    });
+  });
+
+  test("the file answers pass user.file_input's extension check", async () => {
+    const fileInput = getModule("user.file_input") as InteractiveModule;
+    const { context } = createTestContext();
+    for (const extensions of [null, [".png"], [".pdf"]]) {
+      const inputs = { prompt: "Upload", extensions };
+      const request = await fileInput.getInteractionRequest(inputs, context);
+      const answer = defaultMockAnswer(request!, { newId }) as Record<string, unknown>;
+      const out = await fileInput.executeWithResponse(inputs, context, response(answer));
+      assert.equal(out.value, answer.value);
+      assert.equal(out.filename, "uploaded_file");
+    }
   });
 
   test("selections are left to the engine's auto-selection; unknown types have no default", () => {

@@ -52,6 +52,16 @@ export function mockGeneration(provider: string, promptId: string, options: Defa
   };
 }
 
+/**
+ * A PNG, unless the input only allows other extensions: then a data URL of an unknown type, which
+ * `user.file_input` accepts whatever its extension list says (as the original does).
+ */
+function fileAnswer(displayData: unknown): string {
+  const extensions = isObject(displayData) && Array.isArray(displayData.extensions) ? displayData.extensions : [];
+  const allowsPng = extensions.length === 0 || extensions.some((extension) => String(extension).toLowerCase() === ".png");
+  return allowsPng ? MOCK_PNG_DATA_URL : "data:application/octet-stream;base64,AA==";
+}
+
 function mediaAnswer(request: DefaultAnswerRequest, options: DefaultAnswerOptions): Json | null {
   const [promptKey] = mediaPromptKeys(request.display_data);
   if (promptKey === undefined) return null;
@@ -79,7 +89,7 @@ export function defaultMockAnswer(request: DefaultAnswerRequest, options: Defaul
     case "form_input":
       return { form_data: Array.isArray(request.form_defaults) ? request.form_defaults : [] };
     case "file_input":
-      return { value: MOCK_PNG_DATA_URL };
+      return { value: fileAnswer(request.display_data) };
     case "file_download":
       return { file_written: true, file_path: typeof request.file_name === "string" ? request.file_name : "" };
     case "media_generation":
