@@ -4,12 +4,26 @@
  * The server code is bundled by esbuild exactly as for dist/server.js, so what is timed is what runs.
  * Wall and CPU time are both shown: on a busy machine the wall time also counts waiting for a core.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildSync } from "esbuild";
+import {
+  createMessageConnection,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type PublishDiagnosticsParams,
+} from "vscode-languageserver-protocol/node";
 import { parseTree } from "jsonc-parser";
 import type * as Workflow from "../src/server/analysis/workflow";
 import type * as Catalog from "../src/server/analysis/module-catalog";
@@ -123,6 +137,74 @@ export function bigWorkflow(steps = STEPS, perStep = MODULES_PER_STEP): string {
   return JSON.stringify({ workflow_id: "big", name: "Big", steps: stepList }, null, 2);
 }
 
+/**
+ * End to end through the built server (`node dist/cli.js lsp --stdio`, diagnostics delay 0): the time
+ * from sending an incremental didChange to receiving the new publishDiagnostics. Every edit changes the
+ * findings (an unknown state key comes and goes), so every edit gets a notification.
+ */
+/** CPU milliseconds a process has used so far (Linux /proc; undefined elsewhere). */
+function processCpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in USER_HZ (100)
+  } catch {
+    return undefined;
+  }
+}
+
+async function protocolLatency(dir: string, file: string, text: string, marker: string, runs: number): Promise<{ times: number[]; serverCpuMs?: number }> {
+  const cli = resolve(__dirname, "..", "dist", "cli.js");
+  const child = spawn(process.execPath, [cli, "lsp", "--stdio"], { stdio: ["pipe", "pipe", "inherit"] });
+  const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const uri = pathToFileURL(file).href;
+  let waiting: ((params: PublishDiagnosticsParams) => void) | undefined;
+  connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+    if (params.uri === uri && waiting) waiting(params);
+  });
+  connection.listen();
+  const next = () => new Promise<PublishDiagnosticsParams>((done) => (waiting = done));
+  try {
+    await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToFileURL(dir).href,
+      capabilities: {},
+      initializationOptions: { diagnosticsDelayMs: 0 },
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    const first = next();
+    await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "json", version: 1, text } });
+    await first;
+    const offset = text.indexOf(marker);
+    const line = text.slice(0, offset).split("\n").length - 1;
+    const character = offset - (text.lastIndexOf("\n", offset - 1) + 1);
+    let current = marker;
+    const times: number[] = [];
+    const warmup = 10; // edits not timed: the server's code gets optimised first, as in a real session
+    let cpuBefore: number | undefined;
+    for (let i = 0; i < warmup + runs; i++) {
+      if (i === warmup) cpuBefore = processCpuMs(child.pid);
+      const replacement = i % 2 === 0 ? `Summary: {{ state.nope_${i} }}` : `Summary: {{ state.key_${i} }}`;
+      const published = next();
+      const start = process.hrtime.bigint();
+      await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version: i + 2 },
+        contentChanges: [{ range: { start: { line, character }, end: { line, character: character + current.length } }, text: replacement }],
+      });
+      const params = await published;
+      if (i >= warmup) times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      if ((params.diagnostics.length > 0) !== (i % 2 === 0)) throw new Error(`unexpected diagnostics after edit ${i}`);
+      current = replacement;
+    }
+    const cpuAfter = processCpuMs(child.pid);
+    return { times, serverCpuMs: cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / runs : undefined };
+  } finally {
+    await connection.sendRequest(ShutdownRequest.type).catch(() => undefined);
+    await connection.sendNotification(ExitNotification.type).catch(() => undefined);
+    connection.dispose();
+    child.kill();
+  }
+}
+
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "wfv-lsp-bench-"));
   try {
@@ -156,6 +238,9 @@ export async function run(): Promise<void> {
       }
     }, 21);
     const analysis = session.analysisOf(file)!;
+    const cliBuilt = existsSync(resolve(__dirname, "..", "dist", "cli.js"));
+    const protocol = cliBuilt ? await protocolLatency(dir, file, text, marker, 21) : undefined;
+    const e2e = protocol ? protocol.times.sort((a, b) => a - b) : [];
 
     const row = (measurement: string, m: { wall: number; cpu: number }) => ({
       measurement,
@@ -169,6 +254,14 @@ export async function run(): Promise<void> {
       row("full analysis, cold caches", cold),
       row("re-validation after an edit", revalidate),
     ]);
+    if (e2e.length > 0) {
+      const median = e2e[Math.floor(e2e.length / 2)]!;
+      console.log(
+        `didChange → publishDiagnostics through \`wfv lsp --stdio\` (no debounce): median ${median.toFixed(1)} ms, ` +
+          `min ${e2e[0]!.toFixed(1)}, max ${e2e[e2e.length - 1]!.toFixed(1)} over ${e2e.length} edits` +
+          (protocol?.serverCpuMs !== undefined ? `; server CPU ${protocol.serverCpuMs.toFixed(1)} ms per edit` : ""),
+      );
+    }
     console.log(
       `1,000-module workflow (${(text.length / 1024).toFixed(0)} KiB, ${analysis.modules.length} modules, ${analysis.sites.length} template sites, ` +
         `${analysis.diagnostics.length} findings): re-validation after an edit ${revalidate.wall.toFixed(1)} ms wall, ` +

@@ -14,13 +14,13 @@ import {
   type InitializeResult,
 } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { StateKeysRequest, VirtualStateNotification, type StateKeyInfo } from "../shared/lsp";
+import { StateKeysRequest, VirtualStateNotification, type StateKeyInfo, type WfvInitializationOptions } from "../shared/lsp";
 import { availableKeys, type FileDiagnostic, type WorkflowAnalysis } from "./analysis/workflow";
 import { codeActions, completions, definition, hover } from "./features/features";
 import { offsetAt, rangeOf } from "./features/positions";
 import { Session, uriToPath } from "./session";
 
-/** How long edits are collected before diagnostics are recomputed and pushed. */
+/** How long edits are collected before diagnostics are recomputed and pushed (unless the client says). */
 const DIAGNOSTICS_DELAY_MS = 40;
 
 export function startServer(connection: Connection, session = new Session()): void {
@@ -28,6 +28,7 @@ export function startServer(connection: Connection, session = new Session()): vo
   const published = new Map<string, { uri: string; key: string }>(); // file → where and what was last sent
   let timer: NodeJS.Timeout | undefined;
   let watchedFilesDynamic = false;
+  let delayMs = DIAGNOSTICS_DELAY_MS;
 
   const guard = <T>(what: string, fallback: T, fn: () => T): T => {
     try {
@@ -42,6 +43,8 @@ export function startServer(connection: Connection, session = new Session()): vo
     const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
     session.folders = folders.map(uriToPath).filter((path): path is string => path !== undefined);
     watchedFilesDynamic = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    const options = (params.initializationOptions ?? {}) as WfvInitializationOptions;
+    if (typeof options.diagnosticsDelayMs === "number" && options.diagnosticsDelayMs >= 0) delayMs = options.diagnosticsDelayMs;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -67,7 +70,7 @@ export function startServer(connection: Connection, session = new Session()): vo
   };
   const schedule = () => {
     if (timer) clearTimeout(timer);
-    timer = setTimeout(refresh, DIAGNOSTICS_DELAY_MS);
+    timer = setTimeout(refresh, delayMs);
   };
 
   const publish = () => {

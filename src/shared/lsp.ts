@@ -49,10 +49,10 @@ export const StateKeysRequest = {
   type: new RequestType<StateKeysParams, StateKeyInfo[], void>("wfv/stateKeys"),
 } as const;
 
-/** Server → client, in `initializationOptions`: nothing yet; kept typed so both ends agree. */
+/** Client → server, in `initializationOptions`. */
 export interface WfvInitializationOptions {
-  /** Extra glob-free folder names to skip when the server looks for workflows in the workspace. */
-  skipFolders?: string[];
+  /** How long edits are collected before diagnostics are recomputed and pushed (default 40 ms). */
+  diagnosticsDelayMs?: number;
 }
 
 /** `Diagnostic.code` values the server uses (the `source` is always `wfv`). */
