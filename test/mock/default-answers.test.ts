@@ -39,6 +39,25 @@ describe("defaultMockAnswer: what a headless mock run answers", () => {
     }
   });
 
+  test("pause, form and text input accept their default answers", async () => {
+    const { context } = createTestContext();
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ["user.pause", { message: "Check the state" }],
+      ["user.form", { data: [{ n: 1 }, { n: 2 }], schema: { input_schema: { properties: { w: { type: "integer", default: 3 } } } } }],
+      ["user.text_input", { prompt: "Topic?" }],
+    ];
+    for (const [moduleId, inputs] of cases) {
+      const module = getModule(moduleId) as InteractiveModule;
+      const request = await module.getInteractionRequest(inputs, context);
+      const answer = defaultMockAnswer(request!, { newId });
+      assert.ok(answer, moduleId);
+      const out = await module.executeWithResponse(inputs, context, response(answer));
+      if (moduleId === "user.pause") assert.equal(out.confirmed, true);
+      if (moduleId === "user.form") assert.deepEqual(out.form_data, [{ _item: { n: 1 }, _index: 0, w: 3 }, { _item: { n: 2 }, _index: 1, w: 3 }]);
+      if (moduleId === "user.text_input") assert.equal(out.value, "mock input");
+    }
+  });
+
   test("selections are left to the engine's auto-selection; unknown types have no default", () => {
     assert.equal(defaultMockAnswer({ interaction_type: "select_from_structured" }, { newId }), null);
     assert.equal(defaultMockAnswer({ interaction_type: "review_grouped" }, { newId }), null);
