@@ -14,7 +14,7 @@ import {
   type FileDiagnostic,
   type WorkflowAnalysis,
 } from "./analysis/workflow";
-import { FileSource, findWorkflowCandidates } from "./workspace";
+import { ancestorCandidates, FileSource, findWorkflowCandidates } from "./workspace";
 
 interface CachedAnalysis {
   analysis: WorkflowAnalysis;
@@ -94,6 +94,8 @@ export class Session {
   workflowFiles(near?: string): string[] {
     this.candidates ??= findWorkflowCandidates(this.folders, this.source);
     const all = new Set([...this.candidates, ...this.source.openPaths()]);
+    // No workspace folder (a single file opened): look in the folders above the file.
+    if (this.folders.length === 0 && near) for (const file of ancestorCandidates(near, this.source)) all.add(file);
     const workflows = [...all].filter((path) => this.kindOf(path) === "workflow").sort();
     if (!near) return workflows;
     const depth = (workflow: string) => {

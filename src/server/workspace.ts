@@ -3,7 +3,7 @@
  * by modification time, and the workflow files found in the workspace folders.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /** Folders never searched for workflows or offered as `$ref` targets. */
 const SKIPPED_FOLDERS = new Set(["node_modules", ".git", "dist", "out", ".vscode-test", ".test-artifacts"]);
@@ -111,6 +111,31 @@ export function findWorkflowCandidates(folders: readonly string[], source: FileS
       const text = source.read(file);
       if (text !== undefined && text.includes('"steps"')) found.push(file);
     }
+  }
+  return found;
+}
+
+/** JSON files mentioning `"steps"` directly in the folders above `file` (at most `levels` up). */
+export function ancestorCandidates(file: string, source: FileSource, levels = 4): string[] {
+  const found: string[] = [];
+  let dir = dirname(file);
+  for (let level = 0; level < levels; level++) {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      break;
+    }
+    for (const entry of entries) {
+      if (!entry.isFile() || !entry.name.endsWith(".json")) continue;
+      const path = join(dir, entry.name);
+      if (path === file) continue;
+      const text = source.read(path);
+      if (text !== undefined && text.length <= MAX_WORKFLOW_BYTES && text.includes('"steps"')) found.push(path);
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
   }
   return found;
 }

@@ -90,7 +90,8 @@ export class LspTestClient {
     });
   }
 
-  static async start(rootDir: string): Promise<LspTestClient> {
+  /** Starts the server with `rootDir` as the workspace folder (null: no folder, a single file). */
+  static async start(rootDir: string | null): Promise<LspTestClient> {
     const child = spawn(process.execPath, [cliPath, "lsp", "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspTestClient(child, connection);
@@ -98,8 +99,8 @@ export class LspTestClient {
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: uriOf(rootDir),
-      workspaceFolders: [{ uri: uriOf(rootDir), name: "ws" }],
+      rootUri: rootDir === null ? null : uriOf(rootDir),
+      workspaceFolders: rootDir === null ? null : [{ uri: uriOf(rootDir), name: "ws" }],
       capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true } } } },
     });
     await connection.sendNotification(InitializedNotification.type, {});

@@ -27,7 +27,16 @@ let registryCatalog: ModuleCatalog | undefined;
 
 /** The catalog of every module the engine registers. */
 export function defaultModuleCatalog(): ModuleCatalog {
-  registryCatalog ??= createModuleCatalog(listModules());
+  if (!registryCatalog) {
+    let summaries: ModuleSummary[] = [];
+    try {
+      summaries = listModules();
+    } catch (error) {
+      // A broken module must not take the editor features down with it.
+      console.error(`wfv: the module registry failed to load: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    registryCatalog = createModuleCatalog(summaries);
+  }
   return registryCatalog;
 }
 
