@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { spawnSync } from "node:child_process";
 import { createVirtualDb } from "../../src/core/db";
 import { getModule, ModuleExecutionError, type ExecutableModule } from "../../src/core/modules";
+import { pythonJsonLoads } from "../../src/core/modules/io/python-json-loads";
+import { execute, VirtualSession } from "../../src/core/virtual";
+import { debianPython } from "../helpers/oracle";
 import { createTestContext, FIXED_NOW } from "./helpers";
 
 function module(id: string): ExecutableModule {
@@ -96,5 +100,65 @@ describe("io.load_json (modules.md 2.9)", () => {
       module("io.load_json").execute({ file_path: ["x"] }, context),
       failsWith("Module 'io.load_json' failed: Unexpected error: expected str, bytes or os.PathLike object, not list"),
     );
+  });
+});
+
+describe("io.save_json / io.write_text / io.load_json through execute()", () => {
+  test("a step that writes, saves and loads: the files are in the returned DB and the loaded data in the state", async () => {
+    const workflow = {
+      workflow_id: "files",
+      name: "Files",
+      steps: [
+        {
+          step_id: "s1",
+          name: "S1",
+          modules: [
+            { module_id: "io.write_text", name: "write_notes", inputs: { content: "Über notes", file_path: "out/notes.txt", target_path: "drafts" } },
+            { module_id: "io.save_json", name: "save_summary", inputs: { data: { scenes: [1, 2] }, file_path: "summary.json" } },
+            { module_id: "io.load_json", name: "load_summary", inputs: { file_path: "summary.json" }, outputs_to_state: { data: "summary" } },
+          ],
+        },
+      ],
+    };
+    const done = await execute({ workflow, target_step_id: "s1", target_module_name: "load_summary", mode: "up_to" });
+    assert.equal(done.status, "completed", done.error);
+    assert.deepEqual(done.result.module_outputs?.data, { scenes: [1, 2] });
+    assert.deepEqual(done.result.state?.summary, { scenes: [1, 2] });
+    assert.equal((done.result.state?.write_notes as { bytes_written: number }).bytes_written, 11);
+    const session = VirtualSession.open(done.result.virtual_db as string);
+    const files = session.db.collection("workflow_files").find({}, { sort: { filename: 1 }, projection: { _id: 0, filename: 1, category: 1, group_id: 1, content_type: 1, content: 1, metadata: 1 } });
+    assert.deepEqual(files, [
+      { filename: "notes.txt", category: "outputs", group_id: "drafts", content_type: "text", content: "Über notes", metadata: { step_id: "s1", target_path: "drafts" } },
+      { filename: "summary.json", category: "outputs", group_id: null, content_type: "json", content: { scenes: [1, 2] }, metadata: { step_id: "s1", target_path: "outputs" } },
+    ]);
+  });
+});
+
+describe("Python json.loads parity", () => {
+  const hasPython = spawnSync(debianPython, ["-c", "import json"], { stdio: "ignore" }).status === 0;
+  test("same values and same decoder messages", { skip: hasPython ? false : "no python3" }, () => {
+    const cases = [
+      "", "{", '{"a" 1}', "[1,]", '{"a":1,}', '"a\u0001"', '"\\x"', "[1 2]", "1 2", "nul", '"abc', '{"a":}', '"\\u12"', "\n\n  [1,\n  2,,]",
+      "[", "[1", '{"a":1', "  ", "-", "01", "1.", "\ufeff[]", "{1:2}", '{"a":1 "b":2}', '[true, false, null, 1.5e3, "x\\ny", {"k": [ ]}]',
+      '{"__proto__": 1}', '"\\ud83d\\ude00"', " 3 ", '"é"', "NaN", "[-Infinity]",
+    ];
+    const run = spawnSync(
+      debianPython,
+      ["-c", "import json, sys\nout = []\nfor c in json.load(sys.stdin):\n    try: out.append({'value': json.loads(c)})\n    except ValueError as e: out.append({'error': str(e)})\nprint(json.dumps(out))"],
+      { input: JSON.stringify(cases), encoding: "utf8" },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const expected = JSON.parse(run.stdout.replace(/-Infinity|NaN/g, '"special"')) as unknown[];
+    cases.forEach((text, i) => {
+      let got: unknown;
+      try {
+        const value = pythonJsonLoads(text);
+        // JSON (the oracle's answer) has no NaN or infinities; Python's json.dumps writes them bare.
+        got = { value: typeof value === "number" && !Number.isFinite(value) ? "special" : Array.isArray(value) && value[0] === -Infinity ? ["special"] : value };
+      } catch (error) {
+        got = { error: (error as Error).message };
+      }
+      assert.deepEqual(got, expected[i], JSON.stringify(text));
+    });
   });
 });
