@@ -254,4 +254,27 @@ describe("transform.parse_pattern's Python parts against Python", () => {
       assert.deepEqual(got, expected[i], expression);
     });
   });
+
+  const numbers = ["3", " 42 ", "-7", "+5", "1_000", "1__0", "_1", "3.0", "٣٤", "１２", "0x10", "007", "1e3", "1.5", ".5", "5.", "-inf", "Infinity", "nan", "1_0.5", "1e-2", "e3", "\u00a012\u2003", "12\x1c"];
+  test("int() and float() of the cast", { skip: hasPython ? false : "no python3" }, async () => {
+    const expected = python(
+      [
+        "import json, sys",
+        "def cast(f, s):",
+        "    try:",
+        "        v = f(s)",
+        "        return repr(v) if isinstance(v, float) else v",
+        "    except ValueError: return 'error'",
+        "print(json.dumps([[cast(int, s), cast(float, s)] for s in json.load(sys.stdin)]))",
+      ].join("\n"),
+      numbers,
+    ) as Array<[unknown, unknown]>;
+    for (const [i, text] of numbers.entries()) {
+      const asInt = await parse({ input: text, pattern: { regex: "(?P<v>[\\s\\S]*)", trim: false }, field_types: { v: "int" } });
+      assert.deepEqual(asInt.errors.length > 0 ? "error" : asInt.items[0]!.v, expected[i]![0], `int(${JSON.stringify(text)})`);
+      const asFloat = await parse({ input: text, pattern: { regex: "(?P<v>[\\s\\S]*)", trim: false }, field_types: { v: "float" }, computed: [{ field: "r", expression: "v" }] });
+      const shown = asFloat.errors.length > 0 ? "error" : pyRepr(asFloat.items[0]!.v).replace(/^(-?\d+)$/, "$1.0").replace("Infinity", "inf").replace("NaN", "nan");
+      assert.equal(shown, expected[i]![1], `float(${JSON.stringify(text)})`);
+    }
+  });
 });

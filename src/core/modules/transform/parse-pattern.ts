@@ -23,6 +23,10 @@ function pyStrip(text: string): string {
   return text.replace(PY_STRIP, "");
 }
 
+/** What `int()` and `float()` strip: ASCII whitespace (not \x1c-\x1f) and non-ASCII Unicode spaces. */
+const NUMBER_SPACE = "[\\t\\n\\v\\f\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const NUMBER_STRIP = new RegExp(`^${NUMBER_SPACE}+|${NUMBER_SPACE}+$`, "g");
+
 /** Unicode decimal digits (`٣`, `３`) as ASCII, as `int()` and `float()` read them. */
 function asciiDigits(text: string): string {
   return text.replace(/\p{Nd}/gu, (digit) => {
@@ -51,7 +55,7 @@ function numberValue(value: unknown): number | null {
 /** `int(value)`. */
 function pythonInt(value: unknown): number {
   if (typeof value === "string") {
-    const text = asciiDigits(pyStrip(value));
+    const text = asciiDigits(value.replace(NUMBER_STRIP, ""));
     if (!/^[+-]?\d(?:_?\d)*$/.test(text)) throw new Error(`invalid literal for int() with base 10: ${pyRepr(value)}`);
     return Number(text.replace(/_/g, ""));
   }
@@ -68,7 +72,7 @@ function pythonInt(value: unknown): number {
 /** `float(value)`. */
 function pythonFloat(value: unknown): PyNumber {
   if (typeof value === "string") {
-    const text = asciiDigits(pyStrip(value));
+    const text = asciiDigits(value.replace(NUMBER_STRIP, ""));
     const special = /^([+-]?)(inf|infinity|nan)$/i.exec(text);
     if (special) return special[2]!.toLowerCase() === "nan" ? NaN : special[1] === "-" ? -Infinity : Infinity;
     const digits = "\\d(?:_?\\d)*";
