@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
 import { getModule, ModuleExecutionError, type InteractiveModule } from "../../src/core/modules";
 import { execute } from "../../src/core/virtual";
+import { debianPython, oracleAvailable } from "../helpers/oracle";
 import { createTestContext, response } from "./helpers";
 
 function pause(): InteractiveModule {
@@ -99,5 +101,48 @@ describe("user.pause through execute()", () => {
     const done = await execute({ workflow, virtual_db: first.result.virtual_db, target_step_id: "s1", target_module_name: "checkpoint", response: { value: "" } });
     assert.equal(done.status, "completed", done.error);
     assert.deepEqual(done.result.module_outputs, { confirmed: true });
+  });
+});
+
+describe("user.pause text against Python", () => {
+  const cases: Array<{ inputs: Record<string, unknown>; state: Record<string, unknown> }> = [
+    { inputs: { show_state: ["a", "b", "c", "zz"], message: "Go" }, state: { a: { "é": [1, 2.5, null, true, "ü"], n: {} }, b: "text", c: [] } },
+    // Not `state.items`: dot access reads the key in wfv, Python's dict method in Jinja2 (README).
+    { inputs: { jinja2_test: "{% for x in state.things %}{{ x }},{% endfor %}\n{{ state.name | upper }}\n", message: "m" }, state: { things: [1, "a", null], name: "ann" } },
+    { inputs: { jinja2_test: "{{ state.nope.deeper }}" }, state: {} },
+    { inputs: { jinja2_test: "{{ x }" }, state: {} },
+    { inputs: { jinja2_test: "{{ state.n + 1 }} {{ state.d }} {{ state.missing }}", show_state: ["n"] }, state: { n: 1, d: { k: [1, "x"] } } },
+  ];
+  test("the same notice text as the original's recipe", { skip: oracleAvailable("jinja2") ? false : "python3-jinja2 is not installed" }, async () => {
+    const script = [
+      "import json, sys",
+      "from jinja2 import Template",
+      "out = []",
+      "for case in json.load(sys.stdin):",
+      "    inputs, state = case['inputs'], case['state']",
+      "    parts = []",
+      "    keys = inputs.get('show_state') or []",
+      "    if keys:",
+      "        parts.append('=== State Debug ===')",
+      "        for key in keys:",
+      "            v = state.get(key, '<not set>')",
+      "            t = json.dumps(v, indent=2, ensure_ascii=False) if isinstance(v, (dict, list)) else str(v)",
+      "            if len(t) > 1000: t = t[:1000] + '\\n... (truncated)'",
+      "            parts += ['\\n[' + str(key) + ']:', t]",
+      "        parts.append('\\n===================\\n')",
+      "    test = inputs.get('jinja2_test')",
+      "    if test:",
+      "        parts += ['=== Jinja2 Template Test ===', 'Template: ' + test[:100] + ('...' if len(test) > 100 else ''), '\\nRendered output:', '-' * 40]",
+      "        try: parts.append(Template(test).render(state=state))",
+      "        except Exception as e: parts.append(f'ERROR: {e}')",
+      "        parts += ['-' * 40, '============================\\n']",
+      "    parts.append(inputs.get('message', 'Press Enter to continue...'))",
+      "    out.append('\\n'.join(parts))",
+      "print(json.dumps(out))",
+    ].join("\n");
+    const run = spawnSync(debianPython, ["-c", script], { input: JSON.stringify(cases), encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    const expected = JSON.parse(run.stdout) as string[];
+    for (const [i, { inputs, state }] of cases.entries()) assert.equal((await request(inputs, state)).default_value, expected[i], JSON.stringify(inputs));
   });
 });
