@@ -225,3 +225,26 @@ describe("execute errors on a fresh DB", () => {
     assert.equal(failed.result.virtual_db, null);
   });
 });
+
+describe("execute, up_to onto a module added to a step that already completed", () => {
+  test("the step is run again on a branch forked before it, through the new module", async () => {
+    const workflow = miniWorkflow();
+    const session = VirtualSession.open(null);
+    await session.runModule(workflow, { step_id: TOPIC_STEP, module_name: "ask_topic" }, { value: "t" });
+    const through = await session.runUpTo(workflow, { step_id: SHAPE_STEP, module_name: "titles" }, null);
+    assert.equal(through.status, "target_reached", through.error);
+    const edited = miniWorkflow();
+    edited.steps[0].modules.splice(2, 0, {
+      module_id: "transform.query",
+      name: "count_ideas",
+      inputs: { resolver_schema: { type: "object", properties: { data: { resolver: "server" } } }, data: "{{ state.ideas.ideas }}", pipeline: [{ $count: "n" }] },
+      outputs_to_state: { result: "idea_count" },
+    });
+    const added = await session.runUpTo(edited, { step_id: TOPIC_STEP, module_name: "count_ideas" }, null);
+    assert.equal(added.status, "target_reached", added.error);
+    assert.ok(Array.isArray(added.state?.idea_count));
+    const lineage = eventLines(session, true);
+    assert.equal(lineage.at(-1), `module_completed ${TOPIC_STEP}/count_ideas`);
+    assert.ok(!lineage.includes(`module_completed ${SHAPE_STEP}/titles`), "the later step is not on the new branch");
+  });
+});

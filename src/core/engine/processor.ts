@@ -143,11 +143,23 @@ export async function runUpTo(scope: RunScope, response: InteractionResponseData
   requireModule(step, target.module_name);
   const { repos } = scope.env;
 
-  const ranBefore = scope.env.view
-    .lineage(scope.workflowRunId)
-    .some((event) => event.event_type === EventType.MODULE_COMPLETED && event.step_id === target.step_id && event.module_name === target.module_name);
+  // A target behind the run's position is run again on a branch forked just before it: before its
+  // own first event when it ran, else before its step's first event (a module added to a step that
+  // already completed).
+  const lineage = scope.env.view.lineage(scope.workflowRunId);
+  const ranBefore = lineage.some(
+    (event) => event.event_type === EventType.MODULE_COMPLETED && event.step_id === target.step_id && event.module_name === target.module_name,
+  );
+  const stepDone = lineage.some((event) => event.event_type === EventType.STEP_COMPLETED && event.step_id === target.step_id);
+  let newBranchId: string | null = null;
   if (ranBefore) {
-    const newBranchId = repos.state.jumpToModule(scope.workflowRunId, target.step_id, target.module_name);
+    newBranchId = repos.state.jumpToModule(scope.workflowRunId, target.step_id, target.module_name);
+  } else if (stepDone) {
+    const first = lineage.findIndex((event) => event.step_id === target.step_id);
+    const parent = first > 0 ? lineage[first - 1] : null;
+    if (parent) newBranchId = repos.branches.createBranch(scope.workflowRunId, parent.branch_id as string, parent.event_id);
+  }
+  if (newBranchId !== null) {
     repos.events.storeEvent({
       workflowRunId: scope.workflowRunId,
       eventType: EventType.JUMP_REQUESTED,
