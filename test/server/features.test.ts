@@ -152,6 +152,13 @@ describe("wfv lsp --stdio: completion, hover, definition", { timeout: 60_000 }, 
     assert.match(markdown((await client.hover(two, at))!.contents), /No virtual state yet/);
   });
 
+  it("hover over a $ref shows the file and the start of its content", async () => {
+    const hover = await client.hover(two, positionOf(twoText, "../prompts/p.txt", 4));
+    const value = markdown(hover!.contents);
+    assert.match(value, /`jinja2` reference to `prompts\/p\.txt`/);
+    assert.match(value, /```jinja\nDescribe \{\{ state\./); // the open editor's text (an earlier test changed it)
+  });
+
   it("go to definition: $ref path → the file; state.x → the module that produces x", async () => {
     const refs = await client.definition(two, positionOf(twoText, "../schemas/s.json", 5));
     assert.deepEqual(refs, [{ uri: uriOf(ws.path("wf/schemas/s.json")), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }]);

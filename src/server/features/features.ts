@@ -208,7 +208,18 @@ export function hover(session: Session, path: string, offset: number): Hover | n
     }
     case "ref": {
       const target = refTarget(context, cursor.value);
-      return target ? markdown(`\`${cursor.refType}\` reference to \`${relative(context.analysis?.root ?? dirname(path), target)}\``, cursor.start, cursor.end) : null;
+      if (!target) return null;
+      const shown = relative(context.analysis?.root ?? dirname(path), target).split(sep).join("/");
+      const content = session.source.read(target);
+      const lines = [`\`${cursor.refType}\` reference to \`${shown}\``];
+      if (content === undefined) lines.push("", "_File not found._");
+      else {
+        const preview = content.split(/\r?\n/).slice(0, REF_PREVIEW_LINES);
+        const more = content.split(/\r?\n/).length - preview.length;
+        lines.push("", "```" + (cursor.refType === "json" ? "json" : "jinja"), ...preview.map((line) => line.slice(0, 160)), "```");
+        if (more > 0) lines.push(`… ${more} more line(s)`);
+      }
+      return markdown(lines.join("\n"), cursor.start, cursor.end);
     }
     case "template": {
       const hit = stateRefAt(analyzeTemplate(cursor.source), cursor.index);
@@ -240,6 +251,7 @@ function laterProducers(analysis: WorkflowAnalysis, key: string, user: ModuleInf
 }
 
 const MISSING = Symbol("missing");
+const REF_PREVIEW_LINES = 12;
 
 function valueAt(state: Record<string, unknown>, path: readonly string[]): unknown {
   let current: unknown = state;
