@@ -11,10 +11,9 @@ import { registerCommands } from "./commands";
 import { Controller } from "./controller";
 import { createEngine } from "./engine-core";
 import { createLog, logAt } from "./log";
-import { classify } from "./outline";
+import { outline } from "./outline";
 import { PANEL_VIEW_TYPE, PanelManager } from "./panel";
 import { WorkflowDbStore } from "./storage";
-import { parseTree } from "jsonc-parser";
 
 export interface WfvApi {
   controller: Controller;
@@ -31,7 +30,7 @@ function looksRelevant(document: vscode.TextDocument): boolean {
   if (document.uri.scheme !== "file" || !/\.json$/i.test(document.uri.fsPath)) return false;
   const text = document.getText();
   if (!text.includes("workflow_id") && !text.includes("step_id")) return false;
-  return classify(parseTree(text, [], { allowTrailingComma: true })) !== "other";
+  return outline(text).kind !== "other";
 }
 
 export function activate(context: vscode.ExtensionContext): WfvApi {

@@ -53,15 +53,17 @@ function asObject(value: unknown): Record<string, unknown> {
 export function moduleFingerprints(workflow: unknown): Map<string, string> {
   const out = new Map<string, string>();
   const { steps, ...top } = asObject(workflow);
-  let chain = hash53(canonicalJson(top));
+  // JSON.stringify, not canonicalJson: key order is observable in the engine (a dict's repr in a
+  // template, the content hash), so reordering keys is a change too.
+  let chain = hash53(JSON.stringify(top));
   for (const step of Array.isArray(steps) ? steps : []) {
     const { modules, ...stepFields } = asObject(step);
     const stepId = String(stepFields.step_id ?? "");
-    chain = hash53(chain + canonicalJson(stepFields));
+    chain = hash53(chain + JSON.stringify(stepFields));
     for (const module of Array.isArray(modules) ? modules : []) {
       const m = asObject(module);
       const name = String(m.name ?? m.module_id ?? "");
-      chain = hash53(chain + canonicalJson(m));
+      chain = hash53(chain + JSON.stringify(m));
       out.set(moduleKey(stepId, name), chain);
     }
   }

@@ -5,8 +5,7 @@
  */
 import { dirname, join, relative, sep } from "node:path";
 import { normalizeRefPath } from "../core/workflow/ref-resolver";
-import { classify, jsonRefs } from "./outline";
-import { parseTree } from "jsonc-parser";
+import { jsonRefs, outline } from "./outline";
 
 export type ReadText = (absolutePath: string) => string | undefined;
 
@@ -37,7 +36,7 @@ export function workflowFiles(workflowFile: string, read: ReadText): string[] {
 /** Cheap check on a text: is it a workflow file (`workflow_id` + `steps`)? */
 export function isWorkflowText(text: string): boolean {
   if (!text.includes("workflow_id")) return false;
-  return classify(parseTree(text, [], { allowTrailingComma: true })) === "workflow";
+  return outline(text).kind === "workflow";
 }
 
 /** Workflow files → the files each one includes; answers "which workflows run this step file?". */

@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import * as esbuild from "esbuild";
 
 export const REPO = resolve(__dirname, "..", "..");
 export const SHARED_E2E = resolve(process.env.WFV_SHARED_DIR ?? join(REPO, "..", "shared"), "vscode-e2e");
@@ -195,3 +196,56 @@ export function useServer(server: Server): void {
   Object.assign(process.env, server.env);
   if (!server.devPath) delete process.env.VSCODE_E2E_DEV_PATH;
 }
+
+/** Bundles the in-host test module (TypeScript) into a .js the extension host can require. */
+export async function bundleInHostTests(): Promise<string> {
+  // Inside the extension's folder: VS Code maps `require("vscode")` to an extension by path.
+  const outfile = join(REPO, ".test-artifacts", "e2e", "in-host-tests.js");
+  await esbuild.build({
+    entryPoints: [join(REPO, "test", "e2e", "in-host", "index.ts")],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    outfile,
+    external: ["vscode"],
+    mainFields: ["module", "main"],
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+/** Runs an extensionTestsPath module in the server's extension host (as run-ext-tests.js does). */
+export async function runInHost(server: Server, testsPath: string): Promise<{ code: number | string; lines: string[] }> {
+  const browser = await vscodeWeb().launchBrowser();
+  const lines: string[] = [];
+  try {
+    const page = await browser.newPage();
+    page.on("console", (m: { text(): string }) => {
+      const t = m.text().replace(/^%c\s*\w+\s+color:\s*#\w+\s*/, "");
+      if (process.env.WFV_E2E_VERBOSE) console.log(`    [console] ${t}`);
+      if (/^(ok\b|not ok\b|# )/.test(t)) {
+        lines.push(t);
+        console.log(`    [in-host] ${t.split("\n")[0]}`);
+      }
+    });
+    let resolveExit!: (code: number | string) => void;
+    const exited = new Promise<number | string>((r) => (resolveExit = r));
+    await page.exposeFunction("codeAutomationExit", (code: number) => resolveExit(code));
+    const u = new URL(server.url);
+    u.searchParams.set("folder", server.workspace);
+    u.searchParams.set(
+      "payload",
+      JSON.stringify([
+        ["extensionDevelopmentPath", `vscode-remote://${u.host}${server.devPath}`],
+        ["extensionTestsPath", `vscode-remote://${u.host}${testsPath}`],
+      ]),
+    );
+    await page.goto(u.toString());
+    const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r("timeout"), 240000).unref())]);
+    return { code, lines };
+  } finally {
+    await browser.close();
+  }
+}
+

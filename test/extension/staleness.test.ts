@@ -22,7 +22,7 @@ describe("staleness (chained module fingerprints)", () => {
     assert.notEqual(after.get("s2/c"), before.get("s2/c"));
   });
 
-  it("a top-level change (config) makes everything stale; key order does not count", () => {
+  it("a top-level change (config) makes everything stale; canonical JSON ignores key order (for DB diffs)", () => {
     const moved = wf();
     moved.config = { a: 2 };
     assert.notEqual(moduleFingerprints(moved).get("s1/a"), moduleFingerprints(wf()).get("s1/a"));
