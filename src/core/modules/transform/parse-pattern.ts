@@ -193,10 +193,15 @@ export class ParsePatternModule implements ExecutableModule {
 
       let pieces: Array<string | null>;
       if (isTruthy(separator)) {
-        if (typeof rawInput !== "string") throw new TypeError(`expected string or bytes-like object, got '${pythonTypeName(rawInput)}'`);
-        if (isTruthy(separatorIsRegex)) pieces = pythonSplit(this.compileOrThrow(separator), rawInput);
-        else if (typeof separator === "string") pieces = rawInput.split(separator);
-        else throw new TypeError(`must be str or None, not ${pythonTypeName(separator)}`);
+        if (isTruthy(separatorIsRegex)) {
+          const splitter = this.compileOrThrow(separator);
+          if (typeof rawInput !== "string") throw new TypeError(`expected string or bytes-like object, got '${pythonTypeName(rawInput)}'`);
+          pieces = pythonSplit(splitter, rawInput);
+        } else {
+          if (typeof rawInput !== "string") throw new TypeError(`'${pythonTypeName(rawInput)}' object has no attribute 'split'`);
+          if (typeof separator !== "string") throw new TypeError(`must be str or None, not ${pythonTypeName(separator)}`);
+          pieces = rawInput.split(separator);
+        }
       } else {
         pieces = [rawInput as string];
       }
