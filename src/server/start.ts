@@ -16,7 +16,7 @@ import {
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { StateKeysRequest, VirtualStateNotification, type StateKeyInfo, type WfvInitializationOptions } from "../shared/lsp";
 import { availableKeys, type FileDiagnostic, type WorkflowAnalysis } from "./analysis/workflow";
-import { codeActions, completions, definition, hover } from "./features/features";
+import { codeActions, completions, definition, hover, references } from "./features/features";
 import { offsetAt, rangeOf } from "./features/positions";
 import { Session, uriToPath } from "./session";
 
@@ -51,6 +51,7 @@ export function startServer(connection: Connection, session = new Session()): vo
         completionProvider: { triggerCharacters: ['"', ".", "|", "/", " "], resolveProvider: false },
         hoverProvider: true,
         definitionProvider: true,
+        referencesProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: false } },
       },
@@ -155,6 +156,12 @@ export function startServer(connection: Connection, session = new Session()): vo
     guard("definition", [], () => {
       const at = offsetIn(params.textDocument.uri, params.position);
       return at ? definition(session, at.path, at.offset) : [];
+    }),
+  );
+  connection.onReferences((params) =>
+    guard("references", [], () => {
+      const at = offsetIn(params.textDocument.uri, params.position);
+      return at ? references(session, at.path, at.offset, params.context.includeDeclaration) : [];
     }),
   );
   connection.onCodeAction((params) => guard("code actions", [], () => codeActions(session, params.textDocument.uri, params.context.diagnostics)));

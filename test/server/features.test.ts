@@ -207,4 +207,17 @@ describe("wfv lsp --stdio: completion, hover, definition", { timeout: 60_000 }, 
     assert.equal(producers[0]!.uri, uriOf(two));
     assert.equal(rangeText(twoText, producers[0]!), '"picked"');
   });
+
+  it("references of a state key: its producer and every rendered template that reads it", async () => {
+    const one = ws.path("wf/steps/one.json");
+    const oneText = FEATURES_WORKSPACE["wf/steps/one.json"]!;
+    await client.open(one);
+    const refs = await client.references(one, positionOf(oneText, '"colors"', 2));
+    const where = refs.map((r) => `${r.uri.slice(r.uri.indexOf("/wf/") + 4)}:${r.range.start.line}`).sort();
+    assert.deepEqual(where, ["prompts/p.txt:0", "steps/one.json:3", "steps/two.json:8"]);
+    const withoutDeclaration = await client.references(two, positionOf(twoText, "state.colors", 8), false);
+    assert.equal(withoutDeclaration.length, 2);
+    const hover = await client.hover(one, positionOf(oneText, '"colors"', 2));
+    assert.match(markdown(hover!.contents), /State key `colors` — read by 2 template reference\(s\)/);
+  });
 });

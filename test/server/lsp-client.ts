@@ -18,6 +18,7 @@ import {
   ExitNotification,
   FileChangeType,
   HoverRequest,
+  ReferencesRequest,
   InitializedNotification,
   InitializeRequest,
   PublishDiagnosticsNotification,
@@ -160,6 +161,10 @@ export class LspTestClient {
     if (!result) return [];
     const list = Array.isArray(result) ? result : [result];
     return list.map((item) => ("targetUri" in item ? { uri: item.targetUri, range: item.targetSelectionRange } : item));
+  }
+
+  async references(path: string, position: Position, includeDeclaration = true): Promise<Location[]> {
+    return (await this.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri: uriOf(path) }, position, context: { includeDeclaration } })) ?? [];
   }
 
   async codeActions(path: string, diagnostics: Diagnostic[]): Promise<CodeAction[]> {

@@ -178,6 +178,13 @@ export interface TargetRef {
   step: StepInfo | undefined;
 }
 
+/** One `state.<key>` reference in a rendered template. */
+export interface StateUse {
+  key: string;
+  site: TemplateSite;
+  ref: StateRef;
+}
+
 export interface WorkflowAnalysis {
   entry: string;
   root: string;
@@ -196,6 +203,8 @@ export interface WorkflowAnalysis {
   sites: TemplateSite[];
   /** Step ids and module names referenced by retry/jump options and sub-action refs. */
   targets: TargetRef[];
+  /** Every `state.<key>` in a template the engine renders. */
+  uses: StateUse[];
 }
 
 const FAILED = Symbol("failed ref");
@@ -236,6 +245,7 @@ class Analyzer {
   readonly implicitKeys = new Set<string>(ENGINE_KEYS);
   readonly sites: TemplateSite[] = [];
   readonly targets: TargetRef[] = [];
+  readonly uses: StateUse[] = [];
 
   constructor(
     readonly entry: string,
@@ -262,6 +272,7 @@ class Analyzer {
       refs: this.refs,
       sites: this.sites,
       targets: this.targets,
+      uses: this.uses,
     });
     const parsed = this.parse(this.entry);
     if (!parsed?.root) return result();
@@ -900,7 +911,10 @@ class Analyzer {
       });
     }
     if (!site.resolved) return;
-    for (const ref of info.stateRefs) this.checkStateRef(site, ref);
+    for (const ref of info.stateRefs) {
+      this.uses.push({ key: ref.key, site, ref });
+      this.checkStateRef(site, ref);
+    }
   }
 
   private checkStateRef(site: TemplateSite, ref: StateRef): void {

@@ -35,6 +35,7 @@ export type Cursor =
   | { kind: "inputKey"; moduleId: string | undefined; key: string | undefined; present: Set<string>; start: number; end: number; hasValue: boolean }
   | { kind: "ref"; value: string; refType: string; start: number; end: number }
   | { kind: "outputKey"; moduleId: string | undefined; key: string; start: number; end: number }
+  | { kind: "stateKey"; key: string; start: number; end: number }
   | { kind: "target"; field: "step" | "module"; value: string; stepId: string | undefined; nodeOffset: number; start: number; end: number }
   | TemplateCursor;
 
@@ -108,6 +109,10 @@ export function cursorAt(session: Session, context: FileContext, offset: number)
       }
       if (container === "outputs_to_state" && keyNode) return { kind: "outputKey", moduleId, key: keyNode.value, start, end };
     }
+  }
+  // a state key: the value side of `outputs_to_state`
+  if (insideString && isValue && parent?.type === "property" && parent.parent?.parent?.type === "property" && propertyKey(parent.parent.parent) === "outputs_to_state") {
+    return { kind: "stateKey", key: node.value, start: node.offset + 1, end: stringEnd(text, node) };
   }
   // any other string value: maybe a template
   if (insideString && isValue) {

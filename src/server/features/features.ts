@@ -232,6 +232,15 @@ export function hover(session: Session, path: string, offset: number): Hover | n
       const last = hit.ref.spans[hit.depth]!.end;
       return markdown(stateMarkdown(path, producers, live, value, laterProducers(context.analysis, hit.ref.key, cursor.module)), cursor.toFile(first), cursor.toFile(last));
     }
+    case "stateKey": {
+      if (!context.analysis) return null;
+      const uses = context.analysis.uses.filter((use) => use.key === cursor.key).length;
+      const live = session.virtualStateFor(context.path, context.analysis);
+      const value = live ? valueAt(live.state, [cursor.key]) : undefined;
+      const lines = [`State key \`${cursor.key}\` — read by ${uses} template reference(s)`];
+      if (live && value !== MISSING) lines.push("", `Current value${live.label ? ` (${live.label})` : ""}:`, "```json", previewValue(value), "```");
+      return markdown(lines.join("\n"), cursor.start, cursor.end);
+    }
     case "target": {
       const ref = context.analysis?.targets.find((t) => t.file === context.path && t.node.offset === cursor.nodeOffset);
       const target = ref?.target;
@@ -357,6 +366,32 @@ function refTarget(context: FileContext, ref: string): string | undefined {
     } else if (part && part !== ".") parts.push(part);
   }
   return [root, ...parts].join(sep);
+}
+
+// ---- references -----------------------------------------------------------------------------
+
+/** Where a state key is produced and every rendered template that reads it. */
+export function references(session: Session, path: string, offset: number, includeDeclaration: boolean): Location[] {
+  const context = fileContext(session, path);
+  const analysis = context?.analysis;
+  if (!context || !analysis) return [];
+  const cursor = cursorAt(session, context, offset);
+  let key: string | undefined;
+  if (cursor?.kind === "stateKey") key = cursor.key;
+  else if (cursor?.kind === "template") key = stateRefAt(analyzeTemplate(cursor.source), cursor.index)?.ref.key;
+  if (key === undefined) return [];
+  const locations: Location[] = [];
+  const at = (file: string, start: number, end: number): Location => {
+    const text = analysis.texts.get(file) ?? session.source.read(file) ?? "";
+    return { uri: session.uriOf(file), range: rangeOf(file, text, start, end) };
+  };
+  if (includeDeclaration) for (const producer of analysis.producers.get(key) ?? []) locations.push(at(producer.file, producer.start, producer.end));
+  for (const use of analysis.uses) {
+    if (use.key !== key) continue;
+    const span = use.ref.spans[0]!;
+    locations.push(at(use.site.file, use.site.toFile(span.start), use.site.toFile(span.end)));
+  }
+  return locations;
 }
 
 // ---- quick fixes ----------------------------------------------------------------------------
