@@ -343,9 +343,16 @@ const randomFilters = [
   "sort", "reverse|list", "unique|list", "join(',')", "sum", "min", "max", "default('D')", "default('D', true)", "tojson", "wordcount",
   "replace('a', 'b')", "truncate(8)", "center(9)", "indent(1)", "batch(2)|list", "slice(2)|list", "dictsort", "items|list", "map('string')|list",
   "select|list", "reject('none')|list", "escape", "urlencode", "format", "pprint", "count", "striptags", "filesizeformat", "map('length')|list",
+  "sort(attribute='name')", "map(attribute='name')|list", "selectattr('qty', 'gt', 2)|list", "groupby('category')|list", "dictsort(by='value')", "int(base=16)",
+  "round(2, 'floor')", "truncate(5, true, '..', 0)", "indent(2, true, true)", "batch(3, 'x')|list", "tojson(2)", "join(', ', attribute='name')", "sum(attribute='qty')",
+  "min(attribute='price')", "unique(attribute='category')|list", "wordwrap(5)", "center(3)", "format(1, 2)", "replace('', '-')", "xmlattr",
+  "filesizeformat(true)", "sort(reverse=true, case_sensitive=true)", "map('upper')|list", "select('string')|list", "reject('odd')|list", "slice(3, 0)|list",
 ];
-const randomTests = ["defined", "none", "number", "string", "mapping", "sequence", "iterable", "odd", "even", "divisibleby 2", "integer", "float", "lower", "upper", "true", "false", "boolean", "in [1, 'a', none]", "eq 1", "gt 0"];
-const binaryOps = ["+", "-", "*", "/", "//", "%", "~", "==", "!=", "<", ">=", "in", "not in", "and", "or"];
+const randomTests = [
+  "defined", "none", "number", "string", "mapping", "sequence", "iterable", "odd", "even", "divisibleby 2", "integer", "float", "lower", "upper", "true", "false",
+  "boolean", "in [1, 'a', none]", "eq 1", "gt 0", "sameas none", "callable", "filter", "test", "escaped", "le 'm'", "ne (1, 2)", "divisibleby(0.5)",
+];
+const binaryOps = ["+", "-", "*", "/", "//", "%", "~", "==", "!=", "<", ">=", "in", "not in", "and", "or", "**", "<=", ">"];
 
 /** A random expression of bounded depth from the grammar templates use. */
 function randomExpression(random: () => number, depth: number): string {

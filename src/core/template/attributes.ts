@@ -27,6 +27,7 @@ import {
   objectTypeRepr,
   PyCallable,
   PyFloat,
+  PyIterator,
   pyTypeName,
   setOwn,
   Undef,
@@ -158,6 +159,7 @@ export function getItem(obj: unknown, key: unknown): unknown {
       return isTuple(obj) ? makeTuple(picked) : picked;
     }
     // Jinja compiles slices to a plain `obj[a:b]`, bypassing environment.getitem's forgiveness.
+    if (obj instanceof PyIterator) throw typeError(`'${pyTypeName(obj)}' object is not subscriptable`);
     if (isDict(obj)) throw typeError("unhashable type: 'slice'");
     throw typeError(`'${pyTypeName(obj)}' object is not subscriptable`);
   }

@@ -16,6 +16,7 @@ import {
   Namespace,
   numberOf,
   PyFloat,
+  PyIterator,
   pyTypeName,
   sequenceKind,
   Undef,
@@ -272,6 +273,11 @@ export function pyContains(container: unknown, item: unknown): boolean {
     return container.includes(item);
   }
   if (Array.isArray(container)) return container.some((entry) => pyEquals(entry, item));
+  if (container instanceof PyIterator) {
+    // `in` consumes an iterator up to the first match.
+    for (let step = container.next(); !step.done; step = container.next()) if (pyEquals(step.value, item)) return true;
+    return false;
+  }
   if (isDict(container)) {
     if (Array.isArray(item) && !isTuple(item)) throw typeError("unhashable type: 'list'");
     if (isDict(item)) throw typeError("unhashable type: 'dict'");
@@ -291,13 +297,14 @@ export function pyIterate(value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
   if (typeof value === "string") return [...value];
   if (isDict(value)) return Object.keys(value);
+  if (value instanceof PyIterator) return value.rest();
   if (value instanceof Namespace) throw typeError("'Namespace' object is not iterable");
   throw typeError(`'${pyTypeName(value)}' object is not iterable`);
 }
 
 /** Python's `a, b = value`: exactly `count` items, with Python's errors. */
 export function pyUnpack(value: unknown, count: number): unknown[] {
-  if (!(value instanceof Undef) && typeof value !== "string" && !Array.isArray(value) && !isDict(value)) {
+  if (!(value instanceof Undef) && !(value instanceof PyIterator) && typeof value !== "string" && !Array.isArray(value) && !isDict(value)) {
     throw typeError(`cannot unpack non-iterable ${pyTypeName(value)} object`);
   }
   const items = pyIterate(value);

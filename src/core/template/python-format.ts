@@ -16,6 +16,7 @@ import {
   numberOf,
   PyCallable,
   PyFloat,
+  PyIterator,
   pyTypeName,
   TemplateReference,
   Undef,
@@ -112,6 +113,8 @@ export function pyRepr(value: unknown): string {
   if (isDate(value)) return datetimeRepr(asNaive(value));
   if (value instanceof PyCallable) return `<${value.kind} ${value.name}>`;
   if (value instanceof TemplateReference) return "<TemplateReference None>";
+  // The address is Python's object id; any fixed one will do.
+  if (value instanceof PyIterator) return value.functionName ? `<${value.typeName} object ${value.functionName} at 0x7f0000000000>` : `<${value.typeName} object at 0x7f0000000000>`;
   if (value instanceof Namespace) {
     const entries = [...value.attributes].map(([k, v]) => `${strRepr(k)}: ${pyRepr(v)}`);
     return `<Namespace {${entries.join(", ")}}>`;

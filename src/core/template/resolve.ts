@@ -8,7 +8,7 @@ import { Interpreter, validateNames, type TemplateContext } from "./interpreter"
 import { foldExpression, optimizeTemplate } from "./optimizer";
 import { parseExpressionSource, parseTemplate } from "./parser";
 import { TemplateError } from "./template-error";
-import { isDate, isDict, NaiveDateTime, Namespace, PyCallable, PyFloat, setOwn, Undef } from "./values";
+import { isDate, isDict, NaiveDateTime, Namespace, PyCallable, PyFloat, PyIterator, setOwn, Undef } from "./values";
 
 export type { TemplateContext };
 
@@ -77,6 +77,8 @@ export function toNative(value: unknown): unknown {
   if (typeof value === "bigint") return Number(value);
   if (typeof value !== "object") return value;
   if (value instanceof PyFloat) return value.value;
+  // Python would hand the module a generator object; a list of its items is what it would read.
+  if (value instanceof PyIterator) return value.rest().map(toNative);
   if (Array.isArray(value)) return value.map(toNative);
   if (value instanceof NaiveDateTime) return value.toUtcDate();
   if (isDate(value)) return new Date((value as Date).getTime());
@@ -125,9 +127,10 @@ export function resolveString(template: string, context: TemplateContext): unkno
   if (trimmed.startsWith("{{") && trimmed.endsWith("}}") && trimmed.length >= 4) {
     const inner = trimmed.slice(2, -2);
     if (!inner.includes("{{") && !inner.includes("}}")) {
+      let value: unknown;
       try {
         const expr = compileExpression(inner.replace(pyWhitespace, ""));
-        return toNative(new Interpreter(context).evaluate(expr));
+        value = new Interpreter(context).evaluate(expr);
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error;
         // The original falls back to rendering `{{ inner }}` outside its error wrapping.
@@ -140,6 +143,7 @@ export function resolveString(template: string, context: TemplateContext): unkno
           throw fallbackError;
         }
       }
+      return toNative(value);
     }
   }
   try {

@@ -3,7 +3,8 @@ import { bindArgs, required } from "./call-args";
 import { filters } from "./filters";
 import { pyArithmetic, pyCompare, pyContains, pyEquals } from "./operators";
 import { pyStr } from "./python-format";
-import { isFloat, isInt, isDict, PyCallable, PyFloat, Undef, type CallArgs } from "./values";
+import { typeError } from "./template-error";
+import { isFloat, isInt, isDict, isTuple, PyCallable, PyFloat, PyIterator, pyTypeName, Undef, type CallArgs } from "./values";
 import { isAttributeSource } from "./attributes";
 
 export type TestFn = (value: unknown, call: CallArgs) => boolean;
@@ -17,6 +18,12 @@ function noArgTest(name: string, fn: (value: unknown) => boolean): TestFn {
     bindArgs(name, call, []);
     return fn(value);
   };
+}
+
+/** `value in environment.filters`: a dict lookup, so unhashable values raise. */
+function isRegistered(value: unknown, registry: Record<string, unknown>): boolean {
+  if ((Array.isArray(value) && !isTuple(value)) || isDict(value)) throw typeError(`unhashable type: '${pyTypeName(value)}'`);
+  return typeof value === "string" && Object.hasOwn(registry, value);
 }
 
 const hasLowerRe = /\p{Ll}/u;
@@ -35,8 +42,8 @@ export const tests: Record<string, TestFn> = {
   divisibleby: (v, call) => pyEquals(pyArithmetic("mod", v, bindArgs("divisibleby", call, [["num", required]]).num), 0),
   defined: noArgTest("defined", (v) => !(v instanceof Undef)),
   undefined: noArgTest("undefined", (v) => v instanceof Undef),
-  filter: noArgTest("filter", (v) => typeof v === "string" && Object.hasOwn(filters, v)),
-  test: noArgTest("test", (v) => typeof v === "string" && Object.hasOwn(tests, v)),
+  filter: noArgTest("filter", (v) => isRegistered(v, filters)),
+  test: noArgTest("test", (v) => isRegistered(v, tests)),
   none: noArgTest("none", (v) => v === null),
   boolean: noArgTest("boolean", (v) => typeof v === "boolean"),
   false: noArgTest("false", (v) => v === false),
@@ -55,7 +62,7 @@ export const tests: Record<string, TestFn> = {
   mapping: noArgTest("mapping", (v) => isDict(v)),
   number: noArgTest("number", (v) => typeof v === "number" || v instanceof PyFloat || typeof v === "boolean"),
   sequence: noArgTest("sequence", (v) => typeof v === "string" || Array.isArray(v) || isDict(v) || v instanceof Undef),
-  iterable: noArgTest("iterable", (v) => typeof v === "string" || Array.isArray(v) || isDict(v) || v instanceof Undef),
+  iterable: noArgTest("iterable", (v) => typeof v === "string" || Array.isArray(v) || isDict(v) || v instanceof Undef || v instanceof PyIterator),
   callable: noArgTest("callable", (v) => v instanceof PyCallable || v instanceof Undef || (isAttributeSource(v) && "call" in (v as object))),
   sameas: oneArg("sameas", (a, b) => a === b),
   escaped: noArgTest("escaped", () => false),

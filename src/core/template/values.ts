@@ -179,6 +179,7 @@ export function pyTypeName(value: unknown): string {
   if (Array.isArray(value)) return sequenceKind(value);
   if (isDate(value)) return "datetime";
   if (value instanceof PyCallable) return value.kind;
+  if (value instanceof PyIterator) return value.typeName;
   if (value instanceof Namespace) return "Namespace";
   if (isDict(value)) return "dict";
   return "object";
@@ -259,5 +260,34 @@ export function sequenceKind(value: unknown[]): SequenceKind {
 export class TemplateReference {
   pyAttribute(name: string): unknown {
     return new Undef(`'TemplateReference object' has no attribute '${name}'`);
+  }
+}
+
+/**
+ * A Python generator or iterator (what Jinja's `map`, `select`, `unique`, `batch`, `items`, ...
+ * return): lazy, single-use, always true, without `len()`. Its work (and its errors) happen on
+ * first iteration, as in Python.
+ */
+export class PyIterator {
+  private iterator: Iterator<unknown> | undefined;
+
+  constructor(
+    /** Python's type name: "generator", "list_reverseiterator", ... */
+    readonly typeName: string,
+    /** For generators, the function's name as Python prints it (`sync_do_map`). */
+    readonly functionName: string | undefined,
+    private readonly source: () => Iterable<unknown>,
+  ) {}
+
+  next(): IteratorResult<unknown> {
+    this.iterator ??= this.source()[Symbol.iterator]();
+    return this.iterator.next();
+  }
+
+  /** Everything not consumed yet (and consumes it). */
+  rest(): unknown[] {
+    const out: unknown[] = [];
+    for (let step = this.next(); !step.done; step = this.next()) out.push(step.value);
+    return out;
   }
 }

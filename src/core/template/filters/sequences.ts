@@ -4,7 +4,7 @@ import { required } from "../call-args";
 import { pyArithmetic, pyEquals, pyIterate, pyLength, pyOrder, truthy } from "../operators";
 import { pyStr } from "../python-format";
 import { TemplateError, typeError } from "../template-error";
-import { type CallArgs, isDict, isNumberLike, isTuple, makeGroupTuple, makeTuple, numberOf, pyTypeName, Undef } from "../values";
+import { type CallArgs, isDict, isNumberLike, isTuple, makeGroupTuple, makeTuple, numberOf, PyIterator, pyTypeName, sequenceKind, Undef } from "../values";
 import { filter, ignoreCase, makeAttrGetter, makeMultiAttrGetter, pySorted, type FilterFn } from "./common";
 
 /** Python hash identity for `unique`: equal values (1, 1.0, True) share a key; lists and dicts are unhashable. */
@@ -23,25 +23,42 @@ function reversedItems(value: unknown): unknown[] {
   throw typeError(`'${pyTypeName(value)}' object is not reversible`);
 }
 
+/** What `reversed(value)` returns in Python: a lazy iterator of the matching type. */
+function reversedIterator(value: unknown): PyIterator {
+  const items = reversedItems(value);
+  const typeName = value instanceof Undef ? "reversed"
+    : isDict(value) ? "dict_reversekeyiterator"
+    : Array.isArray(value) ? ({ list: "list_reverseiterator", range: "range_iterator", tuple: "reversed" } as Record<string, string>)[sequenceKind(value)] ?? "reversed"
+    : "reversed";
+  return new PyIterator(typeName, undefined, () => items);
+}
+
+/** A Python generator function's result: nothing runs (or fails) until it is iterated. */
+function generator(functionName: string, body: () => Iterable<unknown>): PyIterator {
+  return new PyIterator("generator", functionName, body);
+}
+
 /** The callback of select/reject/selectattr/rejectattr (Jinja's `prepare_select_or_reject`). */
 function selectFilter(lookupAttribute: boolean, keep: boolean): FilterFn {
-  return (value, call) => {
-    if (!truthy(value)) return [];
-    let args = call.args;
-    let transform = (item: unknown) => item;
-    if (lookupAttribute) {
-      if (!args.length) throw new TemplateError("runtime", "Missing parameter for attribute name");
-      transform = makeAttrGetter(args[0]);
-      args = args.slice(1);
-    }
-    let check: (item: unknown) => boolean = truthy;
-    if (args.length) {
-      const [testName, ...testArgs] = args;
-      const testCall: CallArgs = { args: testArgs, kwargs: call.kwargs };
-      check = (item) => callTestByName(testName, item, testCall);
-    }
-    return pyIterate(value).filter((item) => check(transform(item)) === keep);
-  };
+  return (value, call) => generator("select_or_reject", () => selectItems(value, call, lookupAttribute, keep));
+}
+
+function selectItems(value: unknown, call: CallArgs, lookupAttribute: boolean, keep: boolean): unknown[] {
+  if (!truthy(value)) return [];
+  let args = call.args;
+  let transform = (item: unknown) => item;
+  if (lookupAttribute) {
+    if (!args.length) throw new TemplateError("runtime", "Missing parameter for attribute name");
+    transform = makeAttrGetter(args[0]);
+    args = args.slice(1);
+  }
+  let check: (item: unknown) => boolean = truthy;
+  if (args.length) {
+    const [testName, ...testArgs] = args;
+    const testCall: CallArgs = { args: testArgs, kwargs: call.kwargs };
+    check = (item) => callTestByName(testName, item, testCall);
+  }
+  return pyIterate(value).filter((item) => check(transform(item)) === keep);
 }
 
 let callTestByName: (name: unknown, value: unknown, call: CallArgs) => boolean = () => false;
@@ -75,6 +92,24 @@ function minOrMax(name: "min" | "max"): FilterFn {
   });
 }
 
+function mapItems(v: unknown, call: CallArgs): unknown[] {
+  if (!truthy(v)) return [];
+  const items = pyIterate(v);
+  if (call.args.length === 0 && call.kwargs.has("attribute")) {
+    const kwargs = new Map(call.kwargs);
+    const attribute = kwargs.get("attribute");
+    kwargs.delete("attribute");
+    const defaultValue = kwargs.has("default") ? kwargs.get("default") : null;
+    kwargs.delete("default");
+    if (kwargs.size) throw new TemplateError("runtime", `Unexpected keyword argument '${[...kwargs.keys()][0]}'`);
+    return items.map(makeAttrGetter(attribute, undefined, defaultValue));
+  }
+  if (!call.args.length) throw new TemplateError("runtime", "map requires a filter argument");
+  const [name, ...rest] = call.args;
+  const filterCall: CallArgs = { args: rest, kwargs: call.kwargs };
+  return items.map((item) => callFilterByName(name, item, filterCall));
+}
+
 export const sequenceFilters: Record<string, FilterFn> = {
   join: filter("join", [["d", ""], ["attribute", null]], (v, a) => {
     let items = pyIterate(v);
@@ -84,22 +119,25 @@ export const sequenceFilters: Record<string, FilterFn> = {
   length: filter("length", [], (v) => pyLength(v)),
   count: filter("count", [], (v) => pyLength(v)),
   first: filter("first", [], (v) => {
+    if (v instanceof PyIterator) {
+      const step = v.next();
+      return step.done ? new Undef("No first item, sequence was empty.") : step.value;
+    }
     const items = pyIterate(v);
     return items.length ? items[0] : new Undef("No first item, sequence was empty.");
   }),
   last: filter("last", [], (v) => {
+    if (v instanceof PyIterator) throw typeError(`'${v.typeName}' object is not reversible`);
     const items = reversedItems(v);
     return items.length ? items[0] : new Undef("No last item, sequence was empty.");
   }),
   list: filter("list", [], (v) => [...pyIterate(v)]),
   reverse: filter("reverse", [], (v) => {
     if (typeof v === "string") return [...v].reverse().join("");
-    if (v instanceof Undef) return [];
-    try {
-      return reversedItems(v);
-    } catch {
-      throw new TemplateError("runtime", "argument must be iterable");
-    }
+    // Sequences give Python's reversed() iterator; other iterables a reversed list.
+    if (v instanceof Undef || Array.isArray(v) || isDict(v)) return reversedIterator(v);
+    if (v instanceof PyIterator) return v.rest().reverse();
+    throw new TemplateError("runtime", "argument must be iterable");
   }),
   sum: filter("sum", [["attribute", null], ["start", 0]], (v, a) => {
     let items = pyIterate(v);
@@ -120,7 +158,7 @@ export const sequenceFilters: Record<string, FilterFn> = {
       return a.case_sensitive ? item : ignoreCase(item);
     }, truthy(a.reverse));
   }),
-  unique: filter("unique", [["case_sensitive", false], ["attribute", null]], (v, a) => {
+  unique: filter("unique", [["case_sensitive", false], ["attribute", null]], (v, a) => generator("do_unique", () => {
     const key = makeAttrGetter(a.attribute, a.case_sensitive ? undefined : ignoreCase);
     const seen = new Set<string>();
     const out: unknown[] = [];
@@ -132,26 +170,10 @@ export const sequenceFilters: Record<string, FilterFn> = {
       }
     }
     return out;
-  }),
+  })),
   min: minOrMax("min"),
   max: minOrMax("max"),
-  map: (v, call) => {
-    if (!truthy(v)) return [];
-    const items = pyIterate(v);
-    if (call.args.length === 0 && call.kwargs.has("attribute")) {
-      const kwargs = new Map(call.kwargs);
-      const attribute = kwargs.get("attribute");
-      kwargs.delete("attribute");
-      const defaultValue = kwargs.has("default") ? kwargs.get("default") : null;
-      kwargs.delete("default");
-      if (kwargs.size) throw new TemplateError("runtime", `Unexpected keyword argument '${[...kwargs.keys()][0]}'`);
-      return items.map(makeAttrGetter(attribute, undefined, defaultValue));
-    }
-    if (!call.args.length) throw new TemplateError("runtime", "map requires a filter argument");
-    const [name, ...rest] = call.args;
-    const filterCall: CallArgs = { args: rest, kwargs: call.kwargs };
-    return items.map((item) => callFilterByName(name, item, filterCall));
-  },
+  map: (v, call) => generator("sync_do_map", () => mapItems(v, call)),
   select: selectFilter(false, true),
   reject: selectFilter(false, false),
   selectattr: selectFilter(true, true),
@@ -169,7 +191,7 @@ export const sequenceFilters: Record<string, FilterFn> = {
     const outputKey = a.case_sensitive ? key : makeAttrGetter(a.attribute, undefined, a.default);
     return groups.map((group) => makeGroupTuple(a.case_sensitive ? group.key : outputKey(group.items[0]), group.items));
   }),
-  batch: filter("batch", [["linecount", required], ["fill_with", null]], (v, a) => {
+  batch: filter("batch", [["linecount", required], ["fill_with", null]], (v, a) => generator("do_batch", () => {
     const size = numberOf(a.linecount as number);
     const out: unknown[][] = [];
     let current: unknown[] = [];
@@ -185,8 +207,8 @@ export const sequenceFilters: Record<string, FilterFn> = {
       out.push(current);
     }
     return out;
-  }),
-  slice: filter("slice", [["slices", required], ["fill_with", null]], (v, a) => {
+  })),
+  slice: filter("slice", [["slices", required], ["fill_with", null]], (v, a) => generator("sync_do_slice", () => {
     const seq = [...pyIterate(v)];
     const slices = numberOf(a.slices as number);
     const perSlice = Math.floor(seq.length / slices);
@@ -202,12 +224,12 @@ export const sequenceFilters: Record<string, FilterFn> = {
       out.push(chunk);
     }
     return out;
-  }),
-  items: filter("items", [], (v) => {
+  })),
+  items: filter("items", [], (v) => generator("do_items", () => {
     if (v instanceof Undef) return [];
     if (!isDict(v)) throw typeError("Can only get item pairs from a mapping.");
     return Object.keys(v).map((key) => makeTuple([key, v[key]]));
-  }),
+  })),
   default: filter("default", [["default_value", ""], ["boolean", false]], (v, a) =>
     v instanceof Undef || (truthy(a.boolean) && !truthy(v)) ? a.default_value : v),
   d: filter("d", [["default_value", ""], ["boolean", false]], (v, a) =>
