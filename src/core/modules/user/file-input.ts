@@ -9,7 +9,7 @@
  */
 import { getInputValue, ModuleExecutionError, newInteractionId } from "../base";
 import { isPlainObject, isTruthy, pythonTypeName } from "../python";
-import { pythonGet } from "../transform/python-values";
+import { pythonGet, pythonIterate } from "../transform/python-values";
 import {
   makeInteractionRequest,
   type InteractionRequest,
@@ -61,12 +61,13 @@ export function posixExtension(path: string): string {
 
 /** `[e.lower() for e in extensions]` and `', '.join(extensions)`, failing where Python fails. */
 function allowedExtensions(extensions: unknown): { lower: string[]; joined: string } {
-  if (!Array.isArray(extensions)) throw new TypeError(`'${pythonTypeName(extensions)}' object is not iterable`);
-  const lower = extensions.map((ext) => {
+  // A string is iterated by characters, as Python would.
+  const list = pythonIterate(extensions);
+  const lower = list.map((ext) => {
     if (typeof ext !== "string") throw new TypeError(`'${pythonTypeName(ext)}' object has no attribute 'lower'`);
     return ext.toLowerCase();
   });
-  return { lower, joined: extensions.join(", ") };
+  return { lower, joined: (list as string[]).join(", ") };
 }
 
 const NO_JUMP = { jump_back_requested: false, jump_back_target: "" };
