@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -25,6 +25,11 @@ function skipReason(): string | undefined {
   if (!existsSync(join(E2E_HOME, "code-server", "node_modules", "code-server"))) return `code-server not installed in ${E2E_HOME} (run ${E2E}/install.sh)`;
   if (!existsSync(process.env.VSCODE_E2E_CHROMIUM ?? "/usr/bin/chromium")) return "chromium not installed";
   if (!existsSync(join(EXTENSION, "dist", "server.js"))) return "dist/server.js not built (npm run build)";
+  // The extension starts the client only once its activate() calls startLanguageClient (src/extension/extension.ts).
+  const main = join(EXTENSION, JSON.parse(readFileSync(join(EXTENSION, "package.json"), "utf8")).main ?? "dist/extension.js");
+  if (!existsSync(main) || !readFileSync(main, "utf8").includes("wfv/virtualState")) {
+    return "the extension does not start the language client yet (activate() must call startLanguageClient)";
+  }
   return undefined;
 }
 
