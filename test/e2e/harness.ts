@@ -45,6 +45,10 @@ export interface ServerOptions {
   /** Workspace Trust on (the folder then opens in Restricted Mode). Default: off, as start.sh. */
   trust?: boolean;
   name: string;
+  /** A state folder to reuse (user data, extensions, logs); default: a fresh temporary one. */
+  state?: string;
+  /** A fixed port; default: a free one. */
+  port?: number;
 }
 
 export interface Server {
@@ -91,7 +95,8 @@ export function makeWorkspace(parent: string): string {
 export async function startServer(options: ServerOptions): Promise<Server> {
   const node = nodeDir();
   if (!node) throw new Error(unavailableReason());
-  const state = mkdtempSync(join(tmpdir(), `wfv-e2e-${options.name}-`));
+  const state = options.state ?? mkdtempSync(join(tmpdir(), `wfv-e2e-${options.name}-`));
+  if (options.state) rmSync(join(state, "extensions"), { recursive: true, force: true });
   for (const d of ["user-data/User", "extensions", "xdg-config", "xdg-data", "artifacts"]) mkdirSync(join(state, d), { recursive: true });
   const settings = JSON.parse(readFileSync(join(SHARED_E2E, "settings.json"), "utf8")) as Record<string, unknown>;
   if (options.trust) {
@@ -119,7 +124,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     extra.push("--vscode-option", "enable-smoke-test-driver");
     devPath = options.extension;
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const logFd = openSync(join(state, "code-server.log"), "w");
   const child = spawn(
     nodeBin,
