@@ -182,6 +182,8 @@ const edgeTemplates = [
   "{{ 'one two three four five six seven'|truncate(15) }}|{{ 'one two three four five six seven'|truncate(15, true) }}|{{ 'short'|truncate(3, leeway=0) }}|{{ 'abcdefghij'|truncate(5, true, '') }}",
   "{{ 'The quick brown fox jumps over the lazy dog; well-known pangram--really.'|wordwrap(12) }}", "{{ 'aaaaaaaaaaaaaaaaaaaa bb-cc-dd-ee-ff-gg'|wordwrap(6) }}",
   "{{ 'para one is long enough\n\npara two   with   spaces'|wordwrap(9) }}", "{{ 'x'|wordwrap(0) }}", "{{ 'a-b-c-d-e-f-g-h-i'|wordwrap(4) }}", "{{ 'self-contained multi-word-compound'|wordwrap(8) }}",
+  "{{ 'see https://example.com/a?b=1, www.foo.org. (http://x.io/y) <me@mail.com> mailto:a@b.co foo.com 10.0.0.1 http://10.0.0.1:80/p x@y'|urlize }}",
+  "{{ 'go to www.example.com/long/path/here now'|urlize(15, true, target='_blank') }}", "{{ 'tel:123 and ftp://h/x'|urlize(extra_schemes=['tel:', 'ftp://']) }}", "{{ 'a <b> & \"c\"'|urlize }}",
   "{{ 'Hello World Foo'|wordcount }}|{{ 'naïve café-au-lait x_y 42'|wordcount }}", "{{ 12|filesizeformat }}|{{ 1|filesizeformat }}|{{ 1500|filesizeformat }}|{{ 2048|filesizeformat(true) }}|{{ 1e15|filesizeformat }}|{{ '3000'|filesizeformat }}",
   "{{ 'a&b <c> \"d\" \\'e\\''|escape }}", "{{ '<p>Hi&amp;bye</p>  <br/>  x &lt; y'|striptags }}", "{{ 'a b/c?d=é&f'|urlencode }}", "{{ {'q': 'a b', 'n': 1}|urlencode }}", "{{ [('a', 1), ('b', 'x y')]|urlencode }}",
   "{{ {'b': 1, 'a': [1, 2, {'z': None, 'y': 'é<>&\\''}]}|tojson }}", "{{ {'b': 1, 'a': [1, 2]}|tojson(2) }}", "{{ [1.0, 2.5, 1e16, -0.0]|tojson }}", "{{ 'line\nbreak\ttab\u0001'|tojson }}",

@@ -8,6 +8,7 @@ import { jsonFilters } from "./filters/json";
 import { numberFilters } from "./filters/numbers";
 import { connectRegistry, sequenceFilters } from "./filters/sequences";
 import { stringFilters } from "./filters/strings";
+import { urlizeFilters } from "./filters/urlize";
 import { wordwrapFilters } from "./filters/wordwrap";
 
 export type { FilterFn };
@@ -18,6 +19,7 @@ export const filters: Record<string, FilterFn> = {
   ...sequenceFilters,
   ...jsonFilters,
   ...wordwrapFilters,
+  ...urlizeFilters,
 };
 
 connectRegistry(
