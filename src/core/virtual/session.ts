@@ -113,11 +113,16 @@ export class VirtualSession {
     return exportCompressed(this.db);
   }
 
-  /** The virtual run (`virtual_…`, or the first main run of an imported DB), or null on a fresh DB. */
+  /**
+   * The virtual run: the first `virtual_…` run, else the first main run of an imported DB (the
+   * original's `/resume/confirm` takes the first run document), or null on a fresh DB.
+   */
   findRunId(): string | null {
-    const run = this.db
-      .collection("workflow_runs")
-      .findOne({ parent_workflow_id: { $exists: false } }, { sort: { created_at: 1 }, projection: { workflow_run_id: 1 } });
+    const runs = this.db.collection("workflow_runs");
+    const options = { sort: { created_at: 1 as const }, projection: { workflow_run_id: 1 } };
+    const run =
+      runs.findOne({ parent_workflow_id: { $exists: false }, workflow_run_id: { $regex: "^virtual_" } }, options) ??
+      runs.findOne({ parent_workflow_id: { $exists: false } }, options);
     return (run?.workflow_run_id as string | undefined) ?? null;
   }
 
