@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { WfvError } from "../../src/core/errors";
-import { DuplicateKeyError, createVirtualDb, type Document, type VirtualDb } from "../../src/core/db";
+import { DuplicateKeyError, createVirtualDb, uuid7HexOf, type Document, type VirtualDb } from "../../src/core/db";
 
 function fixedClock(start = Date.UTC(2025, 0, 2, 3, 4, 5, 678)) {
   let now = start;
@@ -382,6 +382,18 @@ describe("ids and clock", () => {
       assert.match(id, /^[0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15}$/);
     }
     assert.equal(parseInt(ids[0].slice(0, 12), 16), Date.UTC(2025, 0, 2, 3, 4, 5, 678), "the first 48 bits are the clock's milliseconds");
+  });
+
+  test("uuid7HexOf finds the uuid7 in `<prefix>_<32 hex>` ids and nothing else", () => {
+    const hex = "0193b1a2c3d47abc8def0123456789ab";
+    assert.equal(uuid7HexOf(`evt_${hex}`), hex);
+    assert.equal(uuid7HexOf(`select_${hex}`), hex);
+    assert.equal(uuid7HexOf(hex), hex);
+    assert.equal(uuid7HexOf(`x${hex}`), undefined, "no separator");
+    assert.equal(uuid7HexOf(`evt_${hex.replace("7abc", "4abc")}`), undefined, "not version 7");
+    assert.equal(uuid7HexOf(`evt_${hex.replace("8def", "cdef")}`), undefined, "wrong variant");
+    assert.equal(uuid7HexOf(`evt_${hex.toUpperCase()}`), undefined, "upper case");
+    assert.equal(uuid7HexOf("wf_0123456789ab"), undefined);
   });
 
   test("now() uses the injected clock; injected random makes ids reproducible", () => {

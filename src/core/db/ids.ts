@@ -73,14 +73,20 @@ export class Uuid7Generator {
   }
 }
 
-const UUID7_TAIL = /(?:^|_)([0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15})$/;
+function isLowerHex(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 97 && code <= 102);
+}
 
 /** The uuid7 hex inside an id like `evt_<32 hex>` or a bare 32-hex uuid7, or undefined. */
 export function uuid7HexOf(value: string): string | undefined {
-  // Cheap checks first (length, version nibble), the regex only for likely candidates.
-  if (value.length < 32 || value.charCodeAt(value.length - 20) !== 55 /* "7" */) return undefined;
-  const match = UUID7_TAIL.exec(value);
-  return match ? match[1] : undefined;
+  const length = value.length;
+  // Hot on import (every long top-level string is checked), so plain character tests, no regex.
+  if (length < 32 || value.charCodeAt(length - 20) !== 55 /* "7" */) return undefined;
+  if (length > 32 && value.charCodeAt(length - 33) !== 95 /* "_" */) return undefined;
+  const variant = value.charCodeAt(length - 16);
+  if (variant !== 56 && variant !== 57 && variant !== 97 && variant !== 98 /* 8 9 a b */) return undefined;
+  for (let i = length - 32; i < length; i++) if (!isLowerHex(value.charCodeAt(i))) return undefined;
+  return length === 32 ? value : value.slice(length - 32);
 }
 
 /** Mongo ObjectId-like 24-hex ids for `_id`: 4-byte seconds, 5 random bytes, 3-byte counter. */
