@@ -310,7 +310,14 @@ function stateMarkdown(
   later: readonly Producer[] = [],
 ): string {
   const lines = [`\`state.${path.join(".")}\``];
-  if (producers.length > 0) lines.push("", `Produced by ${producerText(producers[producers.length - 1]!)}`);
+  const producer = producers[producers.length - 1];
+  if (producer) {
+    lines.push("", `Produced by ${producerText(producer)}`);
+    const summary = producer.module.summary;
+    if (producer.via === "module_name" && path.length === 1 && summary && summary.outputs.length > 0) {
+      lines.push("", `Outputs of \`${summary.module_id}\`: ${summary.outputs.map((output) => `\`${output.name}\``).join(", ")}`);
+    }
+  }
   else if (later.length > 0) lines.push("", `Not produced yet here: ${producerText(later[0]!)} runs later`);
   else lines.push("", "No module produces this key before here");
   if (!live) lines.push("", "_No virtual state yet: run the workflow virtually to see its value._");
