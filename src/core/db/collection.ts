@@ -11,8 +11,9 @@ import { Aggregator } from "mingo/aggregator";
 import { Query } from "mingo/query";
 import { update as applyMingoUpdate } from "mingo/updater";
 import type { Options } from "mingo/types";
-import { cloneDocument, cloneValue } from "./clone";
+import { TooDeepToStore, cloneDocument, cloneValue, cloneWithinDepth } from "./clone";
 import { normalizeSort, resolvePathValues, sortDocuments } from "./compare";
+import { WfvError } from "../errors";
 import { asDbError, badDbRequest, DuplicateKeyError } from "./db-errors";
 import { REFUSED_OPERATORS } from "./mingo-context";
 import type {
@@ -290,20 +291,31 @@ export class MemoryCollection implements Collection {
 
   private prepareInsert(document: Document): Document {
     if (!isPlainObject(document)) throw badDbRequest(`a document must be an object, got ${JSON.stringify(toExtendedJson(document))}`, { collection: this.name });
-    this.requireDepth(document);
-    const copy = cloneDocument(document);
+    const copy = this.copyIn(document);
     if (copy._id === undefined) return { _id: this.host.newObjectId(), ...copy };
     return copy;
   }
 
+  /** The private copy a write stores, refused when deeper than MongoDB's limit. */
+  private copyIn(document: Document): Document {
+    try {
+      return cloneWithinDepth(document, MAX_NESTING_DEPTH);
+    } catch (error) {
+      if (error instanceof TooDeepToStore) throw this.tooDeep();
+      throw error;
+    }
+  }
+
+  private tooDeep(): WfvError {
+    return badDbRequest(`document exceeds the maximum nesting depth of ${MAX_NESTING_DEPTH} levels (MongoDB's BSON limit)`, {
+      collection: this.name,
+      limit: MAX_NESTING_DEPTH,
+    });
+  }
+
   /** MongoDB refuses documents nested deeper than its BSON limit; so do we (and deep data cannot break export). */
   private requireDepth(document: Document): void {
-    if (!withinNestingDepth(document)) {
-      throw badDbRequest(`document exceeds the maximum nesting depth of ${MAX_NESTING_DEPTH} levels (MongoDB's BSON limit)`, {
-        collection: this.name,
-        limit: MAX_NESTING_DEPTH,
-      });
-    }
+    if (!withinNestingDepth(document)) throw this.tooDeep();
   }
 
   insertOne(document: Document): { insertedId: unknown } {
@@ -490,16 +502,14 @@ export class MemoryCollection implements Collection {
     if (target === undefined) {
       if (!options.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedCount: 0, upsertedId: null };
       const seededId = seedFromFilter(condition)._id;
-      this.requireDepth(replacement);
-      const copy = cloneDocument(replacement);
+      const copy = this.copyIn(replacement);
       const id = copy._id ?? seededId ?? this.host.newObjectId();
       const inserted: Document = { _id: id, ...copy };
       this.commit([], [inserted]);
       this.documents.push(inserted);
       return { matchedCount: 0, modifiedCount: 0, upsertedCount: 1, upsertedId: cloneValue(id) };
     }
-    this.requireDepth(replacement);
-    const copy = cloneDocument(replacement);
+    const copy = this.copyIn(replacement);
     if (copy._id !== undefined && !sameValue(copy._id, target._id)) {
       throw badDbRequest("the _id field cannot be changed by a replacement", { collection: this.name });
     }
@@ -562,6 +572,13 @@ export class MemoryCollection implements Collection {
    * leaves every index as it was.
    */
   private commit(removed: Document[], added: Document[]): void {
+    if (removed.length === 0 && added.length === 1 && this.uniqueIndexes.length === 0) {
+      // The common case (one insert, no unique index besides _id) without the general bookkeeping.
+      const key = idKey(added[0]._id);
+      if (this.idIndex.has(key)) throw this.duplicate(null, added[0]);
+      this.idIndex.set(key, added[0]);
+      return;
+    }
     const all: Array<{ index: UniqueIndex | null; map: Map<unknown, Document>; keyFor: (d: Document) => unknown }> = [
       { index: null, map: this.idIndex, keyFor: (d) => idKey(d._id) },
       ...this.uniqueIndexes.map((index) => ({ index, map: index.entries, keyFor: (d: Document) => this.indexKey(index, d) })),
