@@ -20,15 +20,19 @@ function requireTrust(): boolean {
   return false;
 }
 
-/** The workflow of the active editor, or of the given document. */
-function workflowOf(ctx: Controller, uri?: vscode.Uri): string | undefined {
+/** The workflow of the given document, else of the focused wfv panel, else of the active editor. */
+function workflowOf(ctx: Controller, uri?: vscode.Uri, panels?: PanelManager): string | undefined {
+  if (!uri) {
+    const fromPanel = panels?.activeWorkflow();
+    if (fromPanel) return fromPanel;
+  }
   const target = uri ?? vscode.window.activeTextEditor?.document.uri;
   return target && target.scheme === "file" ? ctx.workflowFor(target.fsPath) : undefined;
 }
 
 /** The current workflow, else a pick among the workspace's workflows. */
-async function pickWorkflow(ctx: Controller, title: string, uri?: vscode.Uri): Promise<string | undefined> {
-  const current = workflowOf(ctx, uri);
+async function pickWorkflow(ctx: Controller, panels: PanelManager, title: string, uri?: vscode.Uri): Promise<string | undefined> {
+  const current = workflowOf(ctx, uri, panels);
   if (current) return current;
   const all = ctx.catalog.workflows();
   if (all.length === 1) return all[0];
@@ -58,7 +62,7 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: Controll
   const runPicked = async (mode: RunMode = "module") => {
     if (!requireTrust()) return;
     await ensureIndexed();
-    const workflowFile = await pickWorkflow(ctx, "Run a module of which workflow?");
+    const workflowFile = await pickWorkflow(ctx, panels, "Run a module of which workflow?");
     if (!workflowFile) return;
     const resolved = ctx.resolve(workflowFile);
     if (!resolved.ok) {
@@ -85,7 +89,7 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: Controll
 
   register("wfv.resetDb", async (uri?: vscode.Uri) => {
     await ensureIndexed();
-    const current = workflowOf(ctx, uri);
+    const current = workflowOf(ctx, uri, panels);
     const stored = (await ctx.store.storedWorkflows()).map((rel) => ctx.absolute(rel));
     const files = [...new Set([...(current ? [current] : []), ...ctx.catalog.workflows(), ...stored])];
     type Item = vscode.QuickPickItem & { file?: string; all?: boolean };
@@ -108,7 +112,7 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: Controll
 
   register("wfv.showState", async () => {
     await ensureIndexed();
-    const workflowFile = await pickWorkflow(ctx, "Show the state of which workflow?");
+    const workflowFile = await pickWorkflow(ctx, panels, "Show the state of which workflow?");
     if (!workflowFile) return;
     const state = (await ctx.stateOf(workflowFile)) ?? panels.lastView(workflowFile)?.state ?? null;
     if (!state) {
@@ -121,7 +125,7 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: Controll
 
   register("wfv.showPanel", async (uri?: vscode.Uri) => {
     await ensureIndexed();
-    const workflowFile = await pickWorkflow(ctx, "Show the panel of which workflow?", uri);
+    const workflowFile = await pickWorkflow(ctx, panels, "Show the panel of which workflow?", uri);
     if (!workflowFile) return;
     panels.show(workflowFile, ctx.workflowName(workflowFile));
     const last = panels.lastView(workflowFile);
@@ -130,7 +134,7 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: Controll
 
   register("wfv.exportDb", async (target?: vscode.Uri) => {
     await ensureIndexed();
-    const workflowFile = await pickWorkflow(ctx, "Export the DB of which workflow?");
+    const workflowFile = await pickWorkflow(ctx, panels, "Export the DB of which workflow?");
     if (!workflowFile) return;
     const blob = await ctx.exportDb(workflowFile);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -147,7 +151,7 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: Controll
 
   register("wfv.importDb", async (source?: vscode.Uri) => {
     await ensureIndexed();
-    const workflowFile = await pickWorkflow(ctx, "Import a DB into which workflow?");
+    const workflowFile = await pickWorkflow(ctx, panels, "Import a DB into which workflow?");
     if (!workflowFile) return;
     const uri = source ?? (await vscode.window.showOpenDialog({ title: "Virtual: Import DB", canSelectMany: false }))?.[0];
     if (!uri) return;

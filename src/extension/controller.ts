@@ -61,6 +61,8 @@ export class Controller implements vscode.Disposable {
   /** Lenses refresh on this: a run finished, a DB was reset, files changed. */
   readonly onDidChange = this.changed.event;
   panels: PanelSink | undefined;
+  /** Told the state after each run (null after a reset): the language server's hover uses it. */
+  stateSink: ((workflowFile: string, state: Record<string, unknown> | null, label?: string) => void) | undefined;
 
   constructor(
     readonly store: WorkflowDbStore,
@@ -226,7 +228,7 @@ export class Controller implements vscode.Disposable {
     const stored = await this.store.get(this.relative(workflowFile));
     if (stored.virtualDb !== "" && this.engine.state) {
       try {
-        return toJson(this.engine.state(stored.virtualDb)) as Record<string, unknown>;
+        return toJson(await this.engine.state(stored.virtualDb)) as Record<string, unknown>;
       } catch (error) {
         logAt("warn", `cannot rebuild the state: ${(error as Error).message}`);
       }
@@ -316,7 +318,10 @@ export class Controller implements vscode.Disposable {
       // A failed run keeps the last good DB.
       const keepDb = status === "error" || after === undefined;
       await this.store.put({ ...stored, virtualDb: keepDb ? stored.virtualDb : after, runs: { ...stored.runs, [moduleKey(stepId, moduleName)]: record } });
-      if (view.state) this.lastState.set(workflowFile, view.state);
+      if (view.state) {
+        this.lastState.set(workflowFile, view.state);
+        this.stateSink?.(workflowFile, view.state, `after ${stepId}/${moduleName}`);
+      }
       if (status === "awaiting_input") {
         const interaction = view.interaction;
         const asking = view.stoppedAt ?? { stepId, moduleName };
@@ -499,6 +504,7 @@ export class Controller implements vscode.Disposable {
   async resetDb(workflowFile: string): Promise<void> {
     await this.store.reset(this.relative(workflowFile));
     this.lastState.delete(workflowFile);
+    this.stateSink?.(workflowFile, null);
     for (const [id, p] of this.pending) if (p.workflowFile === workflowFile) this.pending.delete(id);
     this.panels?.reset(workflowFile);
     this.changed.fire();
@@ -506,6 +512,7 @@ export class Controller implements vscode.Disposable {
 
   async resetAll(): Promise<number> {
     const all = await this.store.resetAll();
+    for (const file of this.lastState.keys()) this.stateSink?.(file, null);
     this.lastState.clear();
     this.pending.clear();
     for (const rel of all) this.panels?.reset(this.absolute(rel));

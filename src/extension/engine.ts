@@ -55,7 +55,7 @@ export interface VirtualEngine {
   execute(request: ExecuteRequest, options?: ExecuteOptions): Promise<VirtualResponse>;
   subAction?(request: SubActionRequest, options?: ExecuteOptions): Promise<SubActionOutcome>;
   /** The run's hierarchical state (`steps`, `state_mapped`, `files`) held in a DB. */
-  state?(virtualDb: string | null): Record<string, unknown>;
+  state?(virtualDb: string | null): Promise<Record<string, unknown>> | Record<string, unknown>;
 }
 
 /** The compressed DB a response carries (`result.virtual_db`), if any. */

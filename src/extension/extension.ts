@@ -9,7 +9,8 @@ import * as vscode from "vscode";
 import { ModuleLensProvider } from "./codelens";
 import { registerCommands } from "./commands";
 import { Controller } from "./controller";
-import { createEngine } from "./engine-core";
+import { lazyEngine } from "./lazy-engine";
+import { pushVirtualState, startLanguageClient } from "./language-client";
 import { createLog, logAt } from "./log";
 import { outline } from "./outline";
 import { PANEL_VIEW_TYPE, PanelManager } from "./panel";
@@ -43,9 +44,18 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
       void vscode.window.showWarningMessage(`wfv: the stored virtual DB of ${workflowFile} could not be read (${reason}). It was moved aside to ${movedTo}; a fresh DB is used.`);
     },
   });
-  const ctx = new Controller(store, createEngine(), context.secrets);
+  const engine = lazyEngine((error) => logAt("error", `the engine failed to load: ${(error as Error)?.stack ?? error}`));
+  const ctx = new Controller(store, engine, context.secrets);
   const panels = new PanelManager(context.extensionUri, ctx);
   ctx.panels = panels;
+  // Hover over `{{ state.x }}` shows the live value: the server hears each run's state.
+  ctx.stateSink = (workflowFile, state, label) => {
+    try {
+      pushVirtualState(workflowFile, state, label);
+    } catch (error) {
+      logAt("warn", `cannot send the state to the language server: ${(error as Error)?.message ?? error}`);
+    }
+  };
   let indexing: Promise<void> | undefined;
   const indexed = (): Promise<void> => {
     indexing ??= ctx.indexWorkspace().then(() => ctx.preload(ctx.catalog.workflows(), false));
@@ -93,18 +103,14 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
   return { controller: ctx, panels, activationMs, activateOnlyMs, indexed };
 }
 
-/** The language server is another helper's; a missing or failing one never breaks our features. */
+/** The language server (diagnostics, completion, hover); a missing or failing one never breaks our features. */
 async function startLanguageClientGuarded(context: vscode.ExtensionContext): Promise<void> {
   try {
-    const start = LANGUAGE_CLIENT?.startLanguageClient;
-    if (typeof start === "function") await start(context);
+    await startLanguageClient(context);
   } catch (error) {
     logAt("warn", `the wfv language server did not start: ${(error as Error)?.message ?? error}`);
   }
 }
-
-// Filled in when src/extension/language-client.ts exists (see below).
-const LANGUAGE_CLIENT: { startLanguageClient?: (context: vscode.ExtensionContext) => unknown } | undefined = undefined;
 
 export function deactivate(): void {
   // everything is in context.subscriptions

@@ -56,6 +56,12 @@ export class PanelManager implements PanelSink, vscode.Disposable {
     };
   }
 
+  /** The workflow of the panel that is active (focused), if one is. */
+  activeWorkflow(): string | undefined {
+    for (const [file, entry] of this.panels) if (entry.panel.active) return file;
+    return undefined;
+  }
+
   has(workflowFile: string): boolean {
     return this.panels.has(workflowFile);
   }
