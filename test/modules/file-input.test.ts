@@ -152,6 +152,8 @@ describe("user.file_input through execute()", () => {
     assert.equal(first.status, "awaiting_input", first.error);
     assert.equal(first.interaction_request!.interaction_type, "file_input");
     assert.equal(first.interaction_request!.extra_options[0]!.id, "jump_ask");
+    // Every field of the request, the form ones included (ruling 7).
+    for (const field of ["form_schema", "form_type", "form_defaults", "allow_custom", "min_selections", "display_data"]) assert.ok(field in first.interaction_request!, field);
     const done = await execute({ workflow, virtual_db: first.result.virtual_db, target_step_id: "s1", target_module_name: "reference", response: { value: PNG } });
     assert.equal(done.status, "completed", done.error);
     assert.equal(done.result.state?.reference_image, PNG);
