@@ -46,9 +46,11 @@ async function start(context: vscode.ExtensionContext): Promise<LanguageClient |
     documentSelector: WORKFLOW_DOCUMENT_SELECTOR,
     diagnosticCollectionName: LANGUAGE_SERVER_ID,
   };
-  const created = new LanguageClient(LANGUAGE_SERVER_ID, LANGUAGE_SERVER_NAME, serverOptions, clientOptions);
-  context.subscriptions.push({ dispose: () => void stopLanguageClient() });
+  let created: LanguageClient;
   try {
+    // The constructor checks the VS Code version (vscode-languageclient 11 needs ^1.91).
+    created = new LanguageClient(LANGUAGE_SERVER_ID, LANGUAGE_SERVER_NAME, serverOptions, clientOptions);
+    context.subscriptions.push({ dispose: () => void stopLanguageClient() });
     await created.start();
   } catch (error) {
     void vscode.window.showErrorMessage(`The wfv language server did not start: ${(error as Error)?.message ?? String(error)}`);
