@@ -147,10 +147,13 @@ export async function runUpTo(scope: RunScope, response: InteractionResponseData
   // own first event when it ran, else before its step's first event (a module added to a step that
   // already completed).
   const lineage = scope.env.view.lineage(scope.workflowRunId);
-  const ranBefore = lineage.some(
-    (event) => event.event_type === EventType.MODULE_COMPLETED && event.step_id === target.step_id && event.module_name === target.module_name,
-  );
-  const stepDone = lineage.some((event) => event.event_type === EventType.STEP_COMPLETED && event.step_id === target.step_id);
+  let ranBefore = false;
+  let stepDone = false;
+  for (const event of lineage) {
+    if (event.step_id !== target.step_id) continue;
+    if (event.event_type === EventType.MODULE_COMPLETED && event.module_name === target.module_name) ranBefore = true;
+    else if (event.event_type === EventType.STEP_COMPLETED) stepDone = true;
+  }
   let newBranchId: string | null = null;
   if (ranBefore) {
     newBranchId = repos.state.jumpToModule(scope.workflowRunId, target.step_id, target.module_name);
