@@ -27,9 +27,13 @@ import {
   objectTypeRepr,
   PyCallable,
   PyFloat,
+  escapeHtml,
+  plain,
   PyIterator,
+  PyMarkup,
   pyTypeName,
   setOwn,
+  strOf,
   Undef,
 } from "./values";
 
@@ -80,6 +84,7 @@ export function getAttribute(obj: unknown, name: string): unknown {
   if (isForbiddenName(name)) throw refuse(name);
   if (obj instanceof Undef) return obj;
   if (typeof obj === "string") return stringMethod(obj, name) ?? missing(obj, name);
+  if (obj instanceof PyMarkup) return markupMethod(obj, name) ?? missing(obj, name);
   if (Array.isArray(obj)) {
     if (isGroupTuple(obj) && (name === "grouper" || name === "list")) return obj[name === "grouper" ? 0 : 1];
     return listMethod(obj, name) ?? missing(obj, name);
@@ -138,6 +143,12 @@ export class SliceValue {
 /** Jinja's `environment.getitem(obj, key)`: item, then attribute for str keys, else undefined. */
 export function getItem(obj: unknown, key: unknown): unknown {
   if (obj instanceof Undef) return obj;
+  key = plain(key);
+  if (obj instanceof PyMarkup) {
+    // Markup's __getitem__ keeps the result Markup.
+    const item = getItem(obj.text, key);
+    return typeof item === "string" ? new PyMarkup(item) : item;
+  }
   if (Array.isArray(obj) && dictViewKind(obj)) {
     // Dict views are not subscriptable: environment.getitem turns that into undefined, a slice raises.
     if (key instanceof SliceValue) throw typeError(`'${pyTypeName(obj)}' object is not subscriptable`);
@@ -188,8 +199,9 @@ function method(name: string, invoke: (call: CallArgs) => unknown): PyCallable {
 }
 
 function requireString(value: unknown, what: string): string {
-  if (typeof value !== "string") throw typeError(`${what} must be str, not ${pyTypeName(value)}`);
-  return value;
+  const text = strOf(value);
+  if (text === undefined) throw typeError(`${what} must be str, not ${pyTypeName(value)}`);
+  return text;
 }
 
 function optionalInt(value: unknown, what: string): number | null {
@@ -323,10 +335,10 @@ function prefixTest(text: string, prefix: unknown, start: unknown, end: unknown,
   const window = chars.slice(norm(from), norm(to)).join("");
   const candidates = isTuple(prefix) ? prefix : [prefix];
   return candidates.some((candidate) => {
-    if (typeof candidate !== "string") {
+    if (strOf(candidate) === undefined) {
       throw typeError(`${atEnd ? "endswith" : "startswith"} first arg must be str or a tuple of str, not ${pyTypeName(candidate)}`);
     }
-    return atEnd ? window.endsWith(candidate) : window.startsWith(candidate);
+    return atEnd ? window.endsWith(strOf(candidate) as string) : window.startsWith(strOf(candidate) as string);
   });
 }
 
@@ -434,8 +446,9 @@ function stringMethod(text: string, name: string): PyCallable | undefined {
     });
     case "join": return m([["iterable", required]], (a) =>
       pyIterate(a.iterable).map((item, i) => {
-        if (typeof item !== "string") throw typeError(`sequence item ${i}: expected str instance, ${pyTypeName(item)} found`);
-        return item;
+        const text = strOf(item);
+        if (text === undefined) throw typeError(`sequence item ${i}: expected str instance, ${pyTypeName(item)} found`);
+        return text;
       }).join(text));
     case "format": return method(name, (call) => stringFormat(text, call));
     case "isdigit": case "isdecimal": case "isnumeric": return m([], () => /^\p{Nd}+$/u.test(text));
@@ -461,6 +474,56 @@ function stringMethod(text: string, name: string): PyCallable | undefined {
     });
     default: return undefined;
   }
+}
+
+/** Markup methods that return Markup, escaping their str arguments (markupsafe's wrappers). */
+const markupReturning = new Set(["capitalize", "title", "lower", "upper", "replace", "ljust", "rjust", "lstrip", "rstrip", "center", "strip", "zfill", "swapcase", "casefold"]);
+const markupListReturning = new Set(["split", "rsplit", "splitlines", "partition", "rpartition"]);
+
+function escapeArgument(value: unknown): unknown {
+  if (value instanceof PyMarkup) return value.text;
+  return typeof value === "string" ? escapeHtml(value) : value;
+}
+
+function markupMethod(markup: PyMarkup, name: string): PyCallable | undefined {
+  if (name === "unescape" || name === "striptags") {
+    return method(name, () => {
+      const text = name === "striptags" ? markup.text.replace(/<!--.*?-->/gs, "").replace(/<.*?>/gs, "").split(/\s+/).filter(Boolean).join(" ") : markup.text;
+      return text.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+    });
+  }
+  if (name === "join") {
+    return method(name, (call) => {
+      const { iterable } = bindArgs(name, call, [["iterable", required]]);
+      return new PyMarkup(pyIterate(iterable).map((item) => {
+        const text = escapeArgument(item);
+        if (typeof text !== "string") throw typeError(`sequence item: expected str instance, ${pyTypeName(item)} found`);
+        return text;
+      }).join(markup.text));
+    });
+  }
+  if (name === "format") {
+    return method(name, (call) => new PyMarkup(stringFormat(markup.text, {
+      args: call.args.map((arg) => (typeof arg === "string" ? escapeHtml(arg) : arg)),
+      kwargs: new Map([...call.kwargs].map(([key, value]) => [key, typeof value === "string" ? escapeHtml(value) : value])),
+    })));
+  }
+  const inner = stringMethod(markup.text, name);
+  if (!inner) return undefined;
+  if (markupReturning.has(name)) {
+    return method(name, (call) => {
+      const result = inner.invoke({ args: call.args.map(escapeArgument), kwargs: new Map([...call.kwargs].map(([k, v]) => [k, escapeArgument(v)])) });
+      return typeof result === "string" ? new PyMarkup(result) : result;
+    });
+  }
+  if (markupListReturning.has(name)) {
+    return method(name, (call) => {
+      const result = inner.invoke({ args: call.args.map(escapeArgument), kwargs: call.kwargs }) as string[];
+      const wrapped = result.map((part) => new PyMarkup(part));
+      return isTuple(result) ? makeTuple(wrapped) : wrapped;
+    });
+  }
+  return inner;
 }
 
 function dictMethod(dict: Record<string, unknown>, name: string): PyCallable | undefined {

@@ -16,9 +16,13 @@ import {
   Namespace,
   numberOf,
   PyFloat,
+  escapeHtml,
+  plain,
   PyIterator,
+  PyMarkup,
   pyTypeName,
   sequenceKind,
+  strOf,
   Undef,
 } from "./values";
 
@@ -27,6 +31,7 @@ export function undefinedError(value: Undef): TemplateError {
 }
 
 export function truthy(value: unknown): boolean {
+  if (value instanceof PyMarkup) return value.text.length > 0;
   if (value === null || value === undefined || value === false) return false;
   if (value === true) return true;
   if (typeof value === "number") return value !== 0;
@@ -47,6 +52,8 @@ function dateKey(value: unknown): number {
 }
 
 export function pyEquals(a: unknown, b: unknown): boolean {
+  a = plain(a);
+  b = plain(b);
   if (a === b) return true;
   if (a instanceof Undef || b instanceof Undef) return a instanceof Undef && b instanceof Undef;
   if (a === null || b === null || a === undefined || b === undefined) return false;
@@ -83,6 +90,8 @@ function compareStrings(a: string, b: string): number {
 
 /** -1/0/1 as Python orders `a` and `b`, or a TypeError for unorderable types. */
 export function pyOrder(a: unknown, b: unknown, op: OrderOp): number {
+  a = plain(a);
+  b = plain(b);
   if (a instanceof Undef) throw undefinedError(a);
   if (b instanceof Undef) throw undefinedError(b);
   if (isNumberLike(a) && isNumberLike(b)) {
@@ -189,7 +198,29 @@ function exactIntResult(op: ArithmeticOp, x: number, y: number): boolean {
   }
 }
 
+/** markupsafe's Markup operators: the other operand is escaped and the result stays Markup. */
+function markupArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown {
+  const escapeOperand = (value: unknown): string | undefined =>
+    value instanceof PyMarkup ? value.text : typeof value === "string" ? escapeHtml(value) : undefined;
+  if (op === "add") {
+    const left = escapeOperand(a);
+    const right = escapeOperand(b);
+    if (left !== undefined && right !== undefined) return new PyMarkup(left + right);
+  }
+  if (op === "mul") {
+    const [markup, times] = a instanceof PyMarkup ? [a, b] : [b as PyMarkup, a];
+    if (isIntLike(times)) return new PyMarkup(markup.text.repeat(Math.max(0, numberOf(times))));
+  }
+  if (op === "mod" && a instanceof PyMarkup) return new PyMarkup(percentFormat(a.text, b, escapeHtml));
+  return pyArithmetic(op, plain(a), plain(b));
+}
+
 export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown {
+  if (a instanceof PyMarkup || b instanceof PyMarkup) {
+    // `str % Markup` is plain str formatting; everything else follows Markup's operators.
+    if (!(op === "mod" && typeof a === "string")) return markupArithmetic(op, a, b);
+    b = plain(b);
+  }
   // str's own `%` runs before the right operand's __rmod__, so `'x' % undefined` formats.
   if (op === "mod" && typeof a === "string") return percentFormat(a, b);
   if (a instanceof Undef) throw undefinedError(a);
@@ -252,6 +283,7 @@ export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown 
 }
 
 export function pyNegate(value: unknown, op: "neg" | "pos"): unknown {
+  value = plain(value);
   if (value instanceof Undef) throw undefinedError(value);
   if (typeof value === "bigint") return op === "neg" ? -value : value;
   if (isNumberLike(value)) {
@@ -264,6 +296,8 @@ export function pyNegate(value: unknown, op: "neg" | "pos"): unknown {
 
 /** Python's `item in container`. */
 export function pyContains(container: unknown, item: unknown): boolean {
+  container = plain(container);
+  item = plain(item);
   if (container instanceof Undef) return false;
   if (typeof container === "string") {
     if (typeof item !== "string") {
@@ -288,11 +322,12 @@ export function pyContains(container: unknown, item: unknown): boolean {
 
 /** The JS property name a Python dict key maps to, when it can be one (str keys only). */
 export function hashKey(key: unknown): string | undefined {
-  return typeof key === "string" ? key : undefined;
+  return strOf(key);
 }
 
 /** Python's `iter(value)` as an array. */
 export function pyIterate(value: unknown): unknown[] {
+  value = plain(value);
   if (value instanceof Undef) return [];
   if (Array.isArray(value)) return value;
   if (typeof value === "string") return [...value];
@@ -304,6 +339,7 @@ export function pyIterate(value: unknown): unknown[] {
 
 /** Python's `a, b = value`: exactly `count` items, with Python's errors. */
 export function pyUnpack(value: unknown, count: number): unknown[] {
+  value = plain(value);
   if (!(value instanceof Undef) && !(value instanceof PyIterator) && typeof value !== "string" && !Array.isArray(value) && !isDict(value)) {
     throw typeError(`cannot unpack non-iterable ${pyTypeName(value)} object`);
   }
@@ -315,6 +351,7 @@ export function pyUnpack(value: unknown, count: number): unknown[] {
 
 /** Python's `len(value)`. */
 export function pyLength(value: unknown): number {
+  value = plain(value);
   if (value instanceof Undef) return 0;
   if (typeof value === "string") {
     let count = 0;

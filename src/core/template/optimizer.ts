@@ -6,12 +6,12 @@
 import type { Expr, Stmt, TemplateAst } from "./ast";
 import { Interpreter } from "./interpreter";
 import { pyStr } from "./python-format";
-import { dictViewKind, isDict, isGroupTuple, PyFloat, rangeInfo } from "./values";
+import { dictViewKind, isDict, isGroupTuple, PyFloat, PyMarkup, rangeInfo } from "./values";
 
 /** Jinja's `has_safe_repr`: values the compiler can write back as literals. */
 function hasSafeRepr(value: unknown): boolean {
   if (value === null || typeof value === "boolean" || typeof value === "number" || typeof value === "string" || typeof value === "bigint") return true;
-  if (value instanceof PyFloat) return true;
+  if (value instanceof PyFloat || value instanceof PyMarkup) return true;
   if (Array.isArray(value)) {
     // groupby's namedtuples and dict views are not plain tuples or lists for has_safe_repr.
     if (isGroupTuple(value) || dictViewKind(value)) return false;

@@ -17,7 +17,10 @@ import {
   PyCallable,
   PyFloat,
   PyIterator,
+  plain,
+  PyMarkup,
   pyTypeName,
+  strOf,
   TemplateReference,
   Undef,
 } from "./values";
@@ -96,6 +99,7 @@ function datetimeRepr(value: NaiveDateTime): string {
 /** Python's `repr()`. */
 export function pyRepr(value: unknown): string {
   if (typeof value === "string") return strRepr(value);
+  if (value instanceof PyMarkup) return `Markup(${strRepr(value.text)})`;
   if (value === null || value === undefined) return "None";
   if (value instanceof Undef) return "Undefined";
   if (typeof value === "boolean") return value ? "True" : "False";
@@ -129,6 +133,7 @@ export function pyRepr(value: unknown): string {
 /** Python's `str()`; undefined prints as the empty string (Jinja's Undefined). */
 export function pyStr(value: unknown): string {
   if (typeof value === "string") return value;
+  if (value instanceof PyMarkup) return value.text;
   if (value instanceof Undef) return "";
   if (isDate(value)) return datetimeStr(asNaive(value));
   return pyRepr(value);
@@ -318,7 +323,7 @@ function signed(text: string, flags: string, negative: boolean): string {
 }
 
 /** Python's `format % values`. */
-export function percentFormat(format: string, values: unknown): string {
+export function percentFormat(format: string, values: unknown, escapeArgument?: (text: string) => string): string {
   const positional = isTuple(values) ? values : [values];
   const mapping = isDict(values) ? values : undefined;
   let index = 0;
@@ -349,9 +354,10 @@ export function percentFormat(format: string, values: unknown): string {
     let text: string;
     let numeric = false;
     switch (conversion) {
-      case "s": text = pyStr(value); if (precisionRaw !== undefined) text = text.slice(0, precisionRaw); break;
-      case "r": case "a": text = pyRepr(value); if (precisionRaw !== undefined) text = text.slice(0, precisionRaw); break;
-      case "c": text = typeof value === "string" ? value : String.fromCodePoint(toInteger(value, "c")); break;
+      // Markup % args escapes what %s and %r insert (markupsafe's _MarkupEscapeHelper).
+      case "s": text = escapeArgument && !(value instanceof PyMarkup) ? escapeArgument(pyStr(value)) : pyStr(value); if (precisionRaw !== undefined) text = text.slice(0, precisionRaw); break;
+      case "r": case "a": text = escapeArgument ? escapeArgument(pyRepr(value)) : pyRepr(value); if (precisionRaw !== undefined) text = text.slice(0, precisionRaw); break;
+      case "c": text = strOf(value) ?? String.fromCodePoint(toInteger(value, "c")); break;
       case "d": case "i": case "u": {
         const n = toInteger(value, conversion);
         numeric = true;
@@ -408,6 +414,7 @@ function groupThousands(digits: string, separator: string): string {
 
 /** Python's `format(value, spec)` for the spec mini-language. */
 export function formatWithSpec(value: unknown, spec: string): string {
+  value = plain(value);
   if (value instanceof NaiveDateTime || value instanceof Date) return spec ? strftime(asNaive(value), spec) : pyStr(value);
   const match = formatSpecRe.exec(spec);
   if (!match) throw valueError(`Invalid format specifier '${spec}' for object of type '${pyTypeName(value)}'`);

@@ -8,7 +8,7 @@ import { Interpreter, validateNames, type TemplateContext } from "./interpreter"
 import { foldExpression, optimizeTemplate } from "./optimizer";
 import { parseExpressionSource, parseTemplate } from "./parser";
 import { TemplateError } from "./template-error";
-import { isDate, isDict, NaiveDateTime, Namespace, PyCallable, PyFloat, PyIterator, setOwn, Undef } from "./values";
+import { isDate, isDict, NaiveDateTime, Namespace, PyCallable, PyFloat, PyIterator, PyMarkup, setOwn, Undef } from "./values";
 
 export type { TemplateContext };
 
@@ -77,6 +77,7 @@ export function toNative(value: unknown): unknown {
   if (typeof value === "bigint") return Number(value);
   if (typeof value !== "object") return value;
   if (value instanceof PyFloat) return value.value;
+  if (value instanceof PyMarkup) return value.text;
   // Python would hand the module a generator object; a list of its items is what it would read.
   if (value instanceof PyIterator) return value.rest().map(toNative);
   if (Array.isArray(value)) return value.map(toNative);

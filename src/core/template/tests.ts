@@ -4,7 +4,7 @@ import { filters } from "./filters";
 import { pyArithmetic, pyCompare, pyContains, pyEquals } from "./operators";
 import { pyStr } from "./python-format";
 import { typeError } from "./template-error";
-import { isFloat, isInt, isDict, isTuple, PyCallable, PyFloat, PyIterator, pyTypeName, Undef, type CallArgs } from "./values";
+import { isFloat, isInt, isDict, isTuple, PyCallable, PyFloat, PyIterator, PyMarkup, pyTypeName, strOf, Undef, type CallArgs } from "./values";
 import { isAttributeSource } from "./attributes";
 
 export type TestFn = (value: unknown, call: CallArgs) => boolean;
@@ -23,7 +23,8 @@ function noArgTest(name: string, fn: (value: unknown) => boolean): TestFn {
 /** `value in environment.filters`: a dict lookup, so unhashable values raise. */
 function isRegistered(value: unknown, registry: Record<string, unknown>): boolean {
   if ((Array.isArray(value) && !isTuple(value)) || isDict(value)) throw typeError(`unhashable type: '${pyTypeName(value)}'`);
-  return typeof value === "string" && Object.hasOwn(registry, value);
+  const name = strOf(value);
+  return name !== undefined && Object.hasOwn(registry, name);
 }
 
 const hasLowerRe = /\p{Ll}/u;
@@ -58,14 +59,14 @@ export const tests: Record<string, TestFn> = {
     const text = pyStr(v);
     return hasUpperRe.test(text) && !hasLowerRe.test(text);
   }),
-  string: noArgTest("string", (v) => typeof v === "string"),
+  string: noArgTest("string", (v) => strOf(v) !== undefined),
   mapping: noArgTest("mapping", (v) => isDict(v)),
   number: noArgTest("number", (v) => typeof v === "number" || v instanceof PyFloat || typeof v === "boolean"),
-  sequence: noArgTest("sequence", (v) => typeof v === "string" || Array.isArray(v) || isDict(v) || v instanceof Undef),
-  iterable: noArgTest("iterable", (v) => typeof v === "string" || Array.isArray(v) || isDict(v) || v instanceof Undef || v instanceof PyIterator),
+  sequence: noArgTest("sequence", (v) => strOf(v) !== undefined || Array.isArray(v) || isDict(v) || v instanceof Undef),
+  iterable: noArgTest("iterable", (v) => strOf(v) !== undefined || Array.isArray(v) || isDict(v) || v instanceof Undef || v instanceof PyIterator),
   callable: noArgTest("callable", (v) => v instanceof PyCallable || v instanceof Undef || (isAttributeSource(v) && "call" in (v as object))),
   sameas: oneArg("sameas", (a, b) => a === b),
-  escaped: noArgTest("escaped", () => false),
+  escaped: noArgTest("escaped", (v) => v instanceof PyMarkup),
   in: (v, call) => pyContains(bindArgs("in", call, [["seq", required]]).seq, v),
   "==": eq,
   eq,

@@ -180,6 +180,7 @@ export function pyTypeName(value: unknown): string {
   if (isDate(value)) return "datetime";
   if (value instanceof PyCallable) return value.kind;
   if (value instanceof PyIterator) return value.typeName;
+  if (value instanceof PyMarkup) return "Markup";
   if (value instanceof Namespace) return "Namespace";
   if (isDict(value)) return "dict";
   return "object";
@@ -290,4 +291,31 @@ export class PyIterator {
     for (let step = this.next(); !step.done; step = this.next()) out.push(step.value);
     return out;
   }
+}
+
+/**
+ * markupsafe's `Markup`: a str that is already safe HTML. Jinja's `escape`, `safe`, `tojson` and
+ * friends return it; it is a str everywhere, except that `escape` leaves it alone, the `escaped`
+ * test sees it, and `+`, `%`, `*`, slicing and str methods keep it Markup and escape their other
+ * operands.
+ */
+export class PyMarkup {
+  constructor(readonly text: string) {}
+}
+
+/** The text of a str or Markup, or undefined for anything else. */
+export function strOf(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (value instanceof PyMarkup) return value.text;
+  return undefined;
+}
+
+/** A Markup is a str for every consumer that does not care about markup. */
+export function plain(value: unknown): unknown {
+  return value instanceof PyMarkup ? value.text : value;
+}
+
+/** markupsafe.escape for text: `& < > " '`. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&#34;").replace(/'/g, "&#39;");
 }

@@ -4,13 +4,21 @@ import { bindArgs, type ParamSpec } from "../call-args";
 import { pyOrder, pyIterate } from "../operators";
 import { pyStr } from "../python-format";
 import type { CallArgs } from "../values";
-import { Undef } from "../values";
+import { PyMarkup, Undef } from "../values";
 
 export type FilterFn = (value: unknown, call: CallArgs) => unknown;
 
 /** A filter with Jinja's signature: `params` after the value, bound Python-style. */
 export function filter(name: string, params: ParamSpec, fn: (value: unknown, args: Record<string, unknown> & { varargs: unknown[] }) => unknown): FilterFn {
   return (value, call) => fn(value, bindArgs(name, call, params));
+}
+
+/** Markup in, Markup out: filters that call Markup's own str methods in Jinja. */
+export function keepMarkup(fn: FilterFn): FilterFn {
+  return (value, call) => {
+    const result = fn(value, call);
+    return value instanceof PyMarkup && typeof result === "string" ? new PyMarkup(result) : result;
+  };
 }
 
 /** Jinja's `soft_str`. */

@@ -1,7 +1,7 @@
 /** `tojson`: Python's `json.dumps(sort_keys=True)` plus Jinja's HTML-safe escaping of `<>&'`. */
 import { floatRepr } from "../python-format";
 import { typeError } from "../template-error";
-import { isDict, isFloat, numberOf, PyFloat, pyTypeName, sequenceKind } from "../values";
+import { isDict, isFloat, numberOf, PyFloat, PyMarkup, pyTypeName, sequenceKind, strOf } from "../values";
 import { filter, type FilterFn } from "./common";
 
 function jsonString(text: string): string {
@@ -37,7 +37,8 @@ export function pythonJsonDumps(value: unknown, indent: string | null, level = 0
   if (value === true) return "true";
   if (value === false) return "false";
   if (typeof value === "number" || value instanceof PyFloat || typeof value === "bigint") return jsonNumber(value);
-  if (typeof value === "string") return jsonString(value);
+  const text = strOf(value);
+  if (text !== undefined) return jsonString(text);
   const nested = (items: string[], open: string, close: string): string => {
     if (!items.length) return open + close;
     if (indent === null) return open + items.join(", ") + close;
@@ -55,10 +56,10 @@ export function pythonJsonDumps(value: unknown, indent: string | null, level = 0
 export const jsonFilters: Record<string, FilterFn> = {
   tojson: filter("tojson", [["indent", null]], (v, a) => {
     const indent = a.indent === null ? null : typeof a.indent === "string" ? a.indent : " ".repeat(numberOf(a.indent as number));
-    return pythonJsonDumps(v, indent)
+    return new PyMarkup(pythonJsonDumps(v, indent)
       .replace(/</g, "\\u003c")
       .replace(/>/g, "\\u003e")
       .replace(/&/g, "\\u0026")
-      .replace(/'/g, "\\u0027");
+      .replace(/'/g, "\\u0027"));
   }),
 };

@@ -2,7 +2,7 @@
 import { undefinedError } from "../operators";
 import { roundHalfEven } from "../python-format";
 import { TemplateError, typeError, valueError } from "../template-error";
-import { isFloat, isNumberLike, makeFloat, numberOf, PyFloat, pyTypeName, Undef } from "../values";
+import { isFloat, isNumberLike, makeFloat, numberOf, plain, PyFloat, pyTypeName, Undef } from "../values";
 import { filter, type FilterFn } from "./common";
 
 const pyWhitespace = /^[\s\u001c-\u001f\u0085]+|[\s\u001c-\u001f\u0085]+$/g;
@@ -10,6 +10,7 @@ const floatTextRe = /^[+-]?(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[e
 
 /** Python's `float(value)` as a number; ValueError/TypeError as Python raises them. */
 export function pyFloatValue(value: unknown): number {
+  value = plain(value);
   if (value instanceof Undef) throw undefinedError(value);
   if (isNumberLike(value)) return numberOf(value);
   if (typeof value === "string") {
@@ -25,6 +26,7 @@ export function pyFloatValue(value: unknown): number {
 
 /** Python's `int(value, base)`. */
 export function pyIntValue(value: unknown, base = 10): number {
+  value = plain(value);
   if (value instanceof Undef) throw undefinedError(value);
   if (typeof value === "string") {
     let text = value.replace(pyWhitespace, "").toLowerCase();
@@ -61,7 +63,8 @@ function isConversionError(error: unknown): boolean {
 }
 
 export const numberFilters: Record<string, FilterFn> = {
-  int: filter("int", [["default", 0], ["base", 10]], (v, a) => {
+  int: filter("int", [["default", 0], ["base", 10]], (input, a) => {
+    const v = plain(input);
     const base = a.base as number;
     try {
       return typeof v === "string" ? pyIntValue(v, base) : pyIntValue(v);
@@ -113,7 +116,8 @@ export const numberFilters: Record<string, FilterFn> = {
     const scaled = numberOf(v) * scale;
     return makeFloat((method === "ceil" ? Math.ceil(scaled) : Math.floor(scaled)) / scale);
   }),
-  random: filter("random", [], (v) => {
+  random: filter("random", [], (input) => {
+    const v = plain(input);
     if (!Array.isArray(v) && typeof v !== "string") throw typeError(`object of type '${pyTypeName(v)}' has no len()`);
     const items = typeof v === "string" ? [...v] : v;
     if (!items.length) throw new TemplateError("index", "Cannot choose from an empty sequence");

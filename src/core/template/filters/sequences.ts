@@ -4,11 +4,12 @@ import { required } from "../call-args";
 import { pyArithmetic, pyEquals, pyIterate, pyLength, pyOrder, truthy } from "../operators";
 import { pyStr } from "../python-format";
 import { TemplateError, typeError } from "../template-error";
-import { type CallArgs, isDict, isNumberLike, isTuple, makeGroupTuple, makeTuple, numberOf, PyIterator, pyTypeName, sequenceKind, Undef } from "../values";
+import { type CallArgs, isDict, isNumberLike, isTuple, makeGroupTuple, makeTuple, numberOf, plain, PyIterator, PyMarkup, pyTypeName, sequenceKind, Undef } from "../values";
 import { filter, ignoreCase, makeAttrGetter, makeMultiAttrGetter, pySorted, type FilterFn } from "./common";
 
 /** Python hash identity for `unique`: equal values (1, 1.0, True) share a key; lists and dicts are unhashable. */
-function hashKey(value: unknown): string {
+function hashKey(input: unknown): string {
+  const value = plain(input);
   if (value === null) return "None";
   if (value instanceof Undef) return "Undefined";
   if (isNumberLike(value)) return `n:${numberOf(value)}`;
@@ -17,7 +18,8 @@ function hashKey(value: unknown): string {
   throw typeError(`unhashable type: '${pyTypeName(value)}'`);
 }
 
-function reversedItems(value: unknown): unknown[] {
+function reversedItems(input: unknown): unknown[] {
+  const value = plain(input);
   if (value instanceof Undef) return [];
   if (typeof value === "string" || Array.isArray(value) || isDict(value)) return [...pyIterate(value)].reverse();
   throw typeError(`'${pyTypeName(value)}' object is not reversible`);
@@ -134,6 +136,7 @@ export const sequenceFilters: Record<string, FilterFn> = {
   list: filter("list", [], (v) => [...pyIterate(v)]),
   reverse: filter("reverse", [], (v) => {
     if (typeof v === "string") return [...v].reverse().join("");
+    if (v instanceof PyMarkup) return new PyMarkup([...v.text].reverse().join(""));
     // Sequences give Python's reversed() iterator; other iterables a reversed list.
     if (v instanceof Undef || Array.isArray(v) || isDict(v)) return reversedIterator(v);
     if (v instanceof PyIterator) return v.rest().reverse();

@@ -2,17 +2,19 @@
 import { pyCapitalize, pyReplace } from "../attributes";
 import { required } from "../call-args";
 import { pyArithmetic, pyIterate, pyLength, pyUnpack, undefinedError } from "../operators";
-import { formatWithSpec, percentFormat, pyRepr } from "../python-format";
+import { formatWithSpec, percentFormat, pyRepr, pyStr } from "../python-format";
 import { TemplateError, typeError } from "../template-error";
-import { isDict, isTuple, makeTuple, pyTypeName, Undef } from "../values";
+import { escapeHtml, isDict, isTuple, makeTuple, PyMarkup, pyTypeName, strOf, Undef } from "../values";
 import { pyFloatValue } from "./numbers";
 import { pformat } from "./pprint";
-import { filter, softStr, type FilterFn } from "./common";
+import { filter, keepMarkup, softStr, type FilterFn } from "./common";
 
 const titleSplitRe = /([-\s({[<]+)/u;
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&#34;").replace(/'/g, "&#39;");
+/** markupsafe.escape: Markup stays as it is, anything else becomes escaped Markup. */
+function markupEscape(value: unknown): PyMarkup {
+  if (value instanceof PyMarkup) return value;
+  return new PyMarkup(value instanceof Undef ? "" : escapeHtml(softStr(value)));
 }
 
 function splitLines(text: string): string[] {
@@ -38,8 +40,9 @@ function asInt(value: unknown, what: string): number {
 
 function requireStr(value: unknown, fn: string): string {
   if (value instanceof Undef) throw undefinedError(value);
-  if (typeof value !== "string") throw typeError(`${fn}: expected str, got ${pyTypeName(value)}`);
-  return value;
+  const text = strOf(value);
+  if (text === undefined) throw typeError(`${fn}: expected str, got ${pyTypeName(value)}`);
+  return text;
 }
 
 function urlQuote(value: unknown, forQuery: boolean): string {
@@ -66,9 +69,9 @@ function decodeEntities(text: string): string {
 }
 
 export const stringFilters: Record<string, FilterFn> = {
-  upper: filter("upper", [], (v) => softStr(v).toUpperCase()),
-  lower: filter("lower", [], (v) => softStr(v).toLowerCase()),
-  capitalize: filter("capitalize", [], (v) => pyCapitalize(softStr(v))),
+  upper: keepMarkup(filter("upper", [], (v) => softStr(v).toUpperCase())),
+  lower: keepMarkup(filter("lower", [], (v) => softStr(v).toLowerCase())),
+  capitalize: keepMarkup(filter("capitalize", [], (v) => pyCapitalize(softStr(v)))),
   title: filter("title", [], (v) =>
     softStr(v)
       .split(titleSplitRe)
@@ -78,7 +81,7 @@ export const stringFilters: Record<string, FilterFn> = {
         return first.toUpperCase() + rest.join("").toLowerCase();
       })
       .join("")),
-  trim: filter("trim", [["chars", null]], (v, a) => {
+  trim: keepMarkup(filter("trim", [["chars", null]], (v, a) => {
     const text = softStr(v);
     if (a.chars === null) return text.replace(/^[\s\u001c-\u001f\u0085]+|[\s\u001c-\u001f\u0085]+$/g, "");
     const set = new Set(softStr(a.chars));
@@ -88,17 +91,17 @@ export const stringFilters: Record<string, FilterFn> = {
     while (start < end && set.has(chars[start])) start++;
     while (end > start && set.has(chars[end - 1])) end--;
     return chars.slice(start, end).join("");
-  }),
-  string: filter("string", [], (v) => softStr(v)),
+  })),
+  string: keepMarkup(filter("string", [], (v) => softStr(v))),
   replace: filter("replace", [["old", required], ["new", required], ["count", null]], (v, a) =>
     pyReplace(softStr(v), softStr(a.old), softStr(a.new), a.count === null ? -1 : asInt(a.count, "count"))),
-  center: filter("center", [["width", 80]], (v, a) => center(softStr(v), asInt(a.width, "width"))),
-  indent: filter("indent", [["width", 4], ["first", false], ["blank", false]], (v, a) => {
+  center: keepMarkup(filter("center", [["width", 80]], (v, a) => center(softStr(v), asInt(a.width, "width")))),
+  indent: keepMarkup(filter("indent", [["width", 4], ["first", false], ["blank", false]], (v, a) => {
     const indention = typeof a.width === "string" ? a.width : " ".repeat(asInt(a.width, "width"));
     // Jinja appends "\n" with `+=`, so a non-string input fails as Python does: a list takes the
     // "\n" as an item and then has no splitlines().
     if (Array.isArray(v) && !isTuple(v)) throw new TemplateError("attribute", "'list' object has no attribute 'splitlines'");
-    const text = pyArithmetic("add", v, "\n") as string;
+    const text = pyStr(pyArithmetic("add", v, "\n"));
     let result: string;
     if (a.blank) result = splitLines(text).join("\n" + indention);
     else {
@@ -107,8 +110,8 @@ export const stringFilters: Record<string, FilterFn> = {
       if (lines.length) result += "\n" + lines.map((line) => (line ? indention + line : line)).join("\n");
     }
     return a.first ? indention + result : result;
-  }),
-  truncate: filter("truncate", [["length", 255], ["killwords", false], ["end", "..."], ["leeway", null]], (v, a) => {
+  })),
+  truncate: keepMarkup(filter("truncate", [["length", 255], ["killwords", false], ["end", "..."], ["leeway", null]], (v, a) => {
     const length = asInt(a.length, "length");
     const end = softStr(a.end);
     const leeway = a.leeway === null ? 5 : asInt(a.leeway, "leeway");
@@ -127,23 +130,25 @@ export const stringFilters: Record<string, FilterFn> = {
     const head = chars.slice(0, length - [...end].length).join("");
     const space = head.lastIndexOf(" ");
     return (space >= 0 ? head.slice(0, space) : head) + end;
-  }),
+  })),
   wordcount: filter("wordcount", [], (v) => (softStr(v).match(/[\p{L}\p{N}_]+/gu) ?? []).length),
   format: (v, call) => {
     if (call.args.length && call.kwargs.size) throw new TemplateError("runtime", "can't handle positional and keyword arguments at the same time");
     const values = call.kwargs.size ? Object.fromEntries(call.kwargs) : makeTuple([...call.args]);
+    // Markup % args escapes the arguments and stays Markup.
+    if (v instanceof PyMarkup) return new PyMarkup(percentFormat(v.text, values, escapeHtml));
     return percentFormat(softStr(v), values);
   },
-  escape: filter("escape", [], (v) => (v instanceof Undef ? "" : escapeHtml(softStr(v)))),
-  e: filter("e", [], (v) => (v instanceof Undef ? "" : escapeHtml(softStr(v)))),
-  forceescape: filter("forceescape", [], (v) => escapeHtml(softStr(v))),
-  safe: filter("safe", [], (v) => softStr(v)),
+  escape: filter("escape", [], (v) => markupEscape(v)),
+  e: filter("e", [], (v) => markupEscape(v)),
+  forceescape: filter("forceescape", [], (v) => new PyMarkup(escapeHtml(softStr(v)))),
+  safe: filter("safe", [], (v) => (v instanceof PyMarkup ? v : new PyMarkup(softStr(v)))),
   striptags: filter("striptags", [], (v) => {
     const stripped = softStr(v).replace(/<!--.*?-->/gs, "").replace(/<.*?>/gs, "");
     return decodeEntities(stripped.split(/\s+/).filter(Boolean).join(" "));
   }),
   urlencode: filter("urlencode", [], (v) => {
-    if (typeof v === "string" || !(Array.isArray(v) || isDict(v))) return urlQuote(v, false);
+    if (strOf(v) !== undefined || !(Array.isArray(v) || isDict(v))) return urlQuote(v, false);
     const pairs = isDict(v) ? Object.keys(v).map((key) => [key, v[key]]) : pyIterate(v).map((pair) => pyUnpack(pair, 2));
     return pairs.map(([key, value]) => `${urlQuote(key, true)}=${urlQuote(value, true)}`).join("&");
   }),

@@ -2,7 +2,7 @@
 import { truthy, undefinedError } from "../operators";
 import { pyStr } from "../python-format";
 import { TemplateError, valueError } from "../template-error";
-import { pyTypeName, Undef } from "../values";
+import { pyTypeName, strOf, Undef } from "../values";
 import { filter, type FilterFn } from "./common";
 
 const ws = "[\\t\\n\\x0b\\x0c\\r ]";
@@ -67,10 +67,11 @@ export const wordwrapFilters: Record<string, FilterFn> = {
     [["width", 79], ["break_long_words", true], ["wrapstring", null], ["break_on_hyphens", true]],
     (v, a) => {
       if (v instanceof Undef) throw undefinedError(v);
-      if (typeof v !== "string") throw new TemplateError("attribute", `'${pyTypeName(v)}' object has no attribute 'splitlines'`);
+      const text = strOf(v);
+      if (text === undefined) throw new TemplateError("attribute", `'${pyTypeName(v)}' object has no attribute 'splitlines'`);
       const wrapString = a.wrapstring === null ? "\n" : pyStr(a.wrapstring);
       const width = typeof a.width === "number" ? a.width : Number(a.width);
-      const paragraphs = v.split(/\r\n|[\n\r\v\f\u001c-\u001e\u0085\u2028\u2029]/);
+      const paragraphs = text.split(/\r\n|[\n\r\v\f\u001c-\u001e\u0085\u2028\u2029]/);
       if (paragraphs.length && paragraphs[paragraphs.length - 1] === "") paragraphs.pop();
       return paragraphs
         .map((line) => wrap(line, width, truthy(a.break_long_words), truthy(a.break_on_hyphens)).join(wrapString))
