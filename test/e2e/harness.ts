@@ -92,9 +92,60 @@ export function makeWorkspace(parent: string): string {
   return ws;
 }
 
+/**
+ * One real VS Code at a time on this machine (2 cores; `npm test` runs test files two at a time): a
+ * lock folder created atomically, holding the owner's pid. A lock whose owner is gone is taken over.
+ * Other test files that start code-server can share it through `acquireVscodeLock()`.
+ */
+export const VSCODE_LOCK = join(tmpdir(), "wfv-vscode-e2e.lock");
+
+export async function acquireVscodeLock(): Promise<() => void> {
+  for (;;) {
+    try {
+      mkdirSync(VSCODE_LOCK);
+      writeFileSync(join(VSCODE_LOCK, "pid"), String(process.pid));
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        rmSync(VSCODE_LOCK, { recursive: true, force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    let owner = NaN;
+    try {
+      owner = Number(readFileSync(join(VSCODE_LOCK, "pid"), "utf8"));
+    } catch {
+      // being created or removed right now
+    }
+    if (Number.isInteger(owner) && owner > 0 && !isAlive(owner)) rmSync(VSCODE_LOCK, { recursive: true, force: true });
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 export async function startServer(options: ServerOptions): Promise<Server> {
   const node = nodeDir();
   if (!node) throw new Error(unavailableReason());
+  const release = await acquireVscodeLock();
+  try {
+    return await launch(options, node, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function launch(options: ServerOptions, node: string, release: () => void): Promise<Server> {
   const state = options.state ?? mkdtempSync(join(tmpdir(), `wfv-e2e-${options.name}-`));
   if (options.state) rmSync(join(state, "extensions"), { recursive: true, force: true });
   for (const d of ["user-data/User", "extensions", "xdg-config", "xdg-data", "artifacts"]) mkdirSync(join(state, d), { recursive: true });
@@ -152,19 +203,23 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   child.once("exit", () => (alive = false));
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (!alive || child.pid === undefined) return;
     try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      return;
-    }
-    const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10000).unref())]);
-    if (!killed) {
+      if (!alive || child.pid === undefined) return;
       try {
-        process.kill(-child.pid, "SIGKILL");
+        process.kill(-child.pid, "SIGTERM");
       } catch {
-        // gone
+        return;
       }
+      const killed = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10000).unref())]);
+      if (!killed) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // gone
+        }
+      }
+    } finally {
+      release();
     }
   };
   // Wait for /healthz (or for the server to die).
@@ -173,6 +228,17 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     if (!alive) throw new Error(`code-server died:\n${readFileSync(join(state, "code-server.log"), "utf8")}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+  process.once("exit", () => {
+    // a test runner killed mid-run: never leave a code-server behind
+    if (alive && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // gone
+      }
+      release();
+    }
+  });
   const artifacts = join(REPO, ".test-artifacts", "e2e", options.name);
   rmSync(artifacts, { recursive: true, force: true });
   mkdirSync(artifacts, { recursive: true });

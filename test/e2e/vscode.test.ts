@@ -118,8 +118,7 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
     it("Virtual: Reset DB empties it", async () => {
       await vs.runCommand(page, "Virtual: Reset DB");
       const input = page.locator(".quick-input-widget input");
-      await page.locator(".quick-input-list .monaco-list-row", { hasText: "Current workflow" }).first().waitFor();
-      await page.keyboard.press("Enter");
+      await page.locator(".quick-input-list .monaco-list-row", { hasText: "Current workflow" }).first().click();
       await input.waitFor({ state: "hidden" });
       await vs.waitForCodeLenses(page, "completed", 0);
       assert.equal(await vs.codeLens(page, "Run module virtually").count() > 0, true);
