@@ -1,5 +1,5 @@
 // Installs what the tests need beyond npm packages, idempotently and quickly when already there:
-// - from Debian: Python Jinja2 and mongomock, the oracles that run the original behaviour;
+// - from Debian: Python Jinja2, mongomock, jsonschema and simpleeval, the oracles that run the original behaviour;
 // - the real VS Code harness (code-server, Debian Chromium, playwright-core) from ../shared/vscode-e2e.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -9,6 +9,9 @@ const python = "/usr/bin/python3";
 const wanted = [
   { module: "jinja2", pkg: "python3-jinja2" },
   { module: "mongomock", pkg: "python3-mongomock" },
+  // Oracles for modules that copy Python libraries' behaviour (io.validate, transform.parse_pattern).
+  { module: "jsonschema", pkg: "python3-jsonschema" },
+  { module: "simpleeval", pkg: "python3-simpleeval" },
 ];
 const isRoot = process.getuid?.() === 0;
 const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };

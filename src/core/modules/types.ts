@@ -173,7 +173,7 @@ export interface ModuleDb {
   storeWorkflowFile(args: {
     workflowRunId: string;
     category: string;
-    groupId: string;
+    groupId: string | null;
     filename: string;
     content: unknown;
     contentType?: string;

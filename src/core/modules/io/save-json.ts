@@ -42,7 +42,7 @@ export class SaveJsonModule implements ExecutableModule {
         workflowRunId: context.workflowRunId,
         category,
         // The original stores None here for `root` and `outputs`; the repository takes null.
-        groupId: groupId as string,
+        groupId,
         filename,
         content: data,
         contentType: "json",

@@ -46,7 +46,7 @@ export class WriteTextModule implements ExecutableModule {
         workflowRunId: context.workflowRunId,
         category,
         // The original stores None here for `root` and `outputs`; the repository takes null.
-        groupId: groupId as string,
+        groupId,
         filename,
         content,
         contentType: "text",
