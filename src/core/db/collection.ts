@@ -60,7 +60,7 @@ interface UniqueIndex {
   name: string;
   fields: string[];
   /** Index key → the stored document holding it. */
-  entries: Map<string, Document>;
+  entries: Map<unknown, Document>;
 }
 
 interface IndexInfo {
@@ -336,6 +336,20 @@ export class MemoryCollection implements Collection {
   /** Loads already-copied documents (import): same checks as insertMany, no `_id` copies. */
   loadDocuments(documents: Document[]): void {
     const prepared = documents.map((document) => (document._id === undefined ? { _id: this.host.newObjectId(), ...document } : document));
+    if (this.documents.length === 0 && this.uniqueIndexes.length === 0) {
+      // Import into an empty collection: only _id to check, and undoing means forgetting what was added.
+      for (let i = 0; i < prepared.length; i++) {
+        const key = idKey(prepared[i]._id);
+        if (this.idIndex.has(key)) {
+          const duplicate = this.duplicate(null, prepared[i]);
+          this.idIndex.clear();
+          throw duplicate;
+        }
+        this.idIndex.set(key, prepared[i]);
+      }
+      this.documents = prepared;
+      return;
+    }
     this.commit([], prepared);
     for (const document of prepared) this.documents.push(document);
   }
@@ -579,29 +593,38 @@ export class MemoryCollection implements Collection {
       this.idIndex.set(key, added[0]);
       return;
     }
-    const all: Array<{ index: UniqueIndex | null; map: Map<unknown, Document>; keyFor: (d: Document) => unknown }> = [
-      { index: null, map: this.idIndex, keyFor: (d) => idKey(d._id) },
-      ...this.uniqueIndexes.map((index) => ({ index, map: index.entries, keyFor: (d: Document) => this.indexKey(index, d) })),
-    ];
-    const undo: Array<() => void> = [];
+    const indexes: Array<UniqueIndex | null> = [null, ...this.uniqueIndexes];
+    // Flat undo logs (map, key, document) instead of a closure per document: bulk loads go through here.
+    const undoMaps: Array<Map<unknown, Document>> = [];
+    const undoKeys: unknown[] = [];
+    const undoDocuments: Array<Document | undefined> = [];
     try {
-      for (const { index, map, keyFor } of all) {
+      for (const index of indexes) {
+        const map: Map<unknown, Document> = index === null ? this.idIndex : index.entries;
         for (const document of removed) {
-          const key = keyFor(document);
+          const key = index === null ? idKey(document._id) : this.indexKey(index, document);
           if (map.get(key) === document) {
             map.delete(key);
-            undo.push(() => map.set(key, document));
+            undoMaps.push(map);
+            undoKeys.push(key);
+            undoDocuments.push(document);
           }
         }
         for (const document of added) {
-          const key = keyFor(document);
+          const key = index === null ? idKey(document._id) : this.indexKey(index, document);
           if (map.has(key)) throw this.duplicate(index, document);
           map.set(key, document);
-          undo.push(() => map.delete(key));
+          undoMaps.push(map);
+          undoKeys.push(key);
+          undoDocuments.push(undefined);
         }
       }
     } catch (error) {
-      for (let i = undo.length - 1; i >= 0; i--) undo[i]();
+      for (let i = undoMaps.length - 1; i >= 0; i--) {
+        const previous = undoDocuments[i];
+        if (previous === undefined) undoMaps[i].delete(undoKeys[i]);
+        else undoMaps[i].set(undoKeys[i], previous);
+      }
       throw error;
     }
   }

@@ -102,10 +102,10 @@ export function compressText(text: string, options: CompressOptions = {}): strin
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Decodes a compressed blob (or plain JSON text) into a snapshot; throws db_invalid saying what is wrong. */
-export function decodeDbBlob(text: string, codec: GzipCodec = fflateCodec): DbSnapshot {
+export function decodeDbBlob(text: string, codec: GzipCodec = fflateCodec, observeId?: (hex: string) => void): DbSnapshot {
   if (typeof text !== "string") throw invalid("the DB blob must be a string", "not_a_string");
   const trimmed = text.trim();
-  if (trimmed.startsWith("{") || trimmed.startsWith("[")) return parseSnapshotJson(trimmed);
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) return parseSnapshotJson(trimmed, observeId);
   // Line breaks are tolerated (wrapped base64); any other character outside the alphabet is an error.
   const compact = trimmed.includes("\n") ? trimmed.replace(/\r?\n/g, "") : trimmed;
   if (compact.length === 0) throw invalid("the DB blob is empty", "empty");
@@ -135,10 +135,10 @@ export function decodeDbBlob(text: string, codec: GzipCodec = fflateCodec): DbSn
   } catch {
     throw invalid("the DB blob's content is not UTF-8 text", "bad_json");
   }
-  return parseSnapshotJson(json);
+  return parseSnapshotJson(json, observeId);
 }
 
-function parseSnapshotJson(json: string): DbSnapshot {
+function parseSnapshotJson(json: string, observeId?: (hex: string) => void): DbSnapshot {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
@@ -146,7 +146,7 @@ function parseSnapshotJson(json: string): DbSnapshot {
     throw invalid(`the DB blob's content is not valid JSON: ${(error as Error).message}`, "bad_json");
   }
   // The parsed tree is ours alone, so `{$date}` wrappers are replaced in place rather than copied.
-  return checkShape(parsed, true);
+  return checkShape(parsed, true, observeId);
 }
 
 function isDateWrapper(value: Record<string, unknown>): boolean {
@@ -171,7 +171,11 @@ function dateFromWrapper(value: Record<string, unknown>): Date | undefined {
   let keys = 0;
   for (const _ in value) keys++;
   if (keys !== 1) return undefined;
-  const raw = value.$date;
+  return dateOf(value.$date);
+}
+
+/** The Date a `$date` value stands for; undefined when it is not a string or number (then it is data). */
+function dateOf(raw: unknown): Date | undefined {
   if (typeof raw !== "string" && typeof raw !== "number") return undefined;
   const date = new Date(raw);
   if (Number.isNaN(date.getTime())) throw new InvalidDate(raw);
@@ -194,25 +198,47 @@ function reviveInPlace(value: unknown, depth: number): unknown {
   }
   if (value instanceof Date) return value;
   let record = value as Record<string, unknown>;
-  if ("$date" in record) {
-    const date = dateFromWrapper(record);
-    if (date) return date;
-  } else if ("$regex" in record && typeof record.$regex === "string" && typeof record.$options === "string" && Object.keys(record).length === 2) {
-    try {
-      return new RegExp(record.$regex, record.$options);
-    } catch {
-      throw new InvalidDate(record.$regex, "$regex");
+  let keys = Object.keys(record);
+  // Wrappers have one or two $-keys; checking the key list first keeps plain objects cheap.
+  if (keys.length > 0 && keys.length <= 2 && keys[0].charCodeAt(0) === 36 /* $ */) {
+    if (keys.length === 1 && keys[0] === "$date") {
+      const date = dateOf(record.$date);
+      if (date) return date;
+    } else if (keys.length === 2 && typeof record.$regex === "string" && typeof record.$options === "string") {
+      try {
+        return new RegExp(record.$regex, record.$options);
+      } catch {
+        throw new InvalidDate(record.$regex, "$regex");
+      }
+    } else if (keys.length === 1 && keys[0] === LITERAL_KEY && isPlainObject(record[LITERAL_KEY])) {
+      // An escaped user object: its own keys are data, its values are revived as usual.
+      record = record[LITERAL_KEY] as Record<string, unknown>;
+      keys = Object.keys(record);
     }
-  } else if (LITERAL_KEY in record && isPlainObject(record[LITERAL_KEY]) && Object.keys(record).length === 1) {
-    // An escaped user object: its own keys are data, its values are revived as usual.
-    record = record[LITERAL_KEY] as Record<string, unknown>;
   }
-  const keys = Object.keys(record);
   for (let i = 0; i < keys.length; i++) {
     const v = record[keys[i]];
     if (v !== null && typeof v === "object") record[keys[i]] = reviveInPlace(v, depth + 1);
   }
   return record;
+}
+
+/**
+ * Revives a document's values and reports every top-level uuid7-style id (event_id, branch_id, ...)
+ * to `observeId`, in the same pass.
+ */
+function reviveDocument(document: Record<string, unknown>, observeId: (hex: string) => void): Document {
+  const keys = Object.keys(document);
+  for (let i = 0; i < keys.length; i++) {
+    const v = document[keys[i]];
+    if (typeof v === "string") {
+      if (v.length >= 32) {
+        const hex = uuid7HexOf(v);
+        if (hex !== undefined) observeId(hex);
+      }
+    } else if (v !== null && typeof v === "object") document[keys[i]] = reviveInPlace(v, 2);
+  }
+  return document;
 }
 
 /** Thrown when a document nests deeper than MongoDB allows (it could not have been stored). */
@@ -245,7 +271,7 @@ function badDatePath(value: unknown, path: string): string | undefined {
  * Checks `{collection: [documents]}` and turns `{$date}` wrappers into Dates. With `owned`, the input is
  * revived in place; otherwise documents are copied first.
  */
-function checkShape(value: unknown, owned: boolean): DbSnapshot {
+function checkShape(value: unknown, owned: boolean, observeId: (hex: string) => void = () => {}): DbSnapshot {
   if (!isPlainObject(value)) {
     const kind = Array.isArray(value) ? "an array" : value === null ? "null" : typeof value;
     throw invalid(`a DB snapshot must be an object of collections ({"name": [documents]}), got ${kind}`, "wrong_shape");
@@ -267,7 +293,7 @@ function checkShape(value: unknown, owned: boolean): DbSnapshot {
       }
       const own = owned ? document : cloneDocument(document);
       try {
-        out[i] = reviveInPlace(own, 1) as Document;
+        out[i] = reviveDocument(own, observeId);
       } catch (error) {
         if (error instanceof TooDeep) {
           throw invalid(`document ${i} of collection '${name}' nests deeper than ${MAX_NESTING_DEPTH} levels`, "too_deep", { collection: name, index: i });
@@ -294,8 +320,15 @@ export interface ImportOptions extends VirtualDbOptions {
  * nothing (an empty DB). Unreadable input throws db_invalid; nothing is half-imported.
  */
 export function importDb(input: DbSnapshot | string | null | undefined, options: ImportOptions = {}): VirtualDb {
-  const snapshot = input === null || input === undefined ? {} : typeof input === "string" ? decodeDbBlob(input, options.codec) : checkShape(input, false);
+  // Time-ordered ids continue above the largest uuid7 found in a top-level field (event_id, branch_id, ...).
+  let largestId = "";
+  const observeId = (hex: string) => {
+    if (hex > largestId) largestId = hex;
+  };
+  const snapshot =
+    input === null || input === undefined ? {} : typeof input === "string" ? decodeDbBlob(input, options.codec, observeId) : checkShape(input, false, observeId);
   const db = new MemoryDb(options);
+  if (largestId !== "") db.observeUuid7(largestId);
   for (const name of Object.keys(snapshot)) {
     const documents = snapshot[name];
     if (documents.length === 0) continue;
@@ -304,23 +337,9 @@ export function importDb(input: DbSnapshot | string | null | undefined, options:
     } catch (error) {
       throw invalid(`collection '${name}' cannot be loaded: ${(error as Error).message}`, "duplicate_id", { collection: name });
     }
-    observeIds(db, documents);
   }
   if (options.ensureVirtualUser) ensureVirtualUser(db);
   return db;
-}
-
-/** Continue time-ordered ids above every uuid7-style id held in a top-level field (event_id, branch_id, ...). */
-function observeIds(db: MemoryDb, documents: readonly Document[]): void {
-  for (const document of documents) {
-    for (const key in document) {
-      const value = document[key];
-      if (typeof value === "string" && value.length >= 32) {
-        const hex = uuid7HexOf(value);
-        if (hex !== undefined) db.observeUuid7(hex);
-      }
-    }
-  }
 }
 
 /** Inserts the virtual user (virtual-execution.md) unless it is there. */
