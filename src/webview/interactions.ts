@@ -174,7 +174,7 @@ function reviewControls(request: Request, host: InteractionHost, groupIds: strin
 /** The module's sub-actions (display_data.sub_actions) as buttons; results appear below them. */
 function subActionButtons(request: Request, host: InteractionHost): HTMLElement | null {
   const display = isObject(request.display_data) ? request.display_data : {};
-  const actions = Array.isArray(display.sub_actions) ? display.sub_actions.filter(isObject) : [];
+  const actions = Array.isArray(display.sub_actions) ? display.sub_actions.filter(isObject).filter((a) => a.hidden !== true) : [];
   if (actions.length === 0) return null;
   const out = h("div", { className: "subaction-result" });
   return h(
@@ -368,7 +368,7 @@ function renderMedia(request: Request, host: InteractionHost): HTMLElement {
         "div",
         { className: "card", role: "radio", tabindex: "0", "aria-checked": "false", dataset: { key: id } },
         h("div", { className: "card-title" }, `${key} · ${id.slice(0, 12)}`),
-        url.startsWith("data:image") ? h("img", { src: url, alt: id }) : h("div", { className: "card-subtitle" }, url),
+        url.startsWith("data:image/") ? h("img", { src: url, alt: id }) : h("div", { className: "card-subtitle" }, url),
       );
       const pick = () => {
         list.querySelectorAll(".card").forEach((x) => x.setAttribute("aria-checked", "false"));
@@ -380,20 +380,32 @@ function renderMedia(request: Request, host: InteractionHost): HTMLElement {
       list.append(card);
     }
   };
+  // The module's own generate action: the sub-action of type self_sub_action (cc: image_generation).
+  const subActions = Array.isArray(display.sub_actions) ? display.sub_actions.filter(isObject) : [];
+  const generateAction =
+    subActions.find((a) => Array.isArray(a.actions) && isObject(a.actions[0]) && a.actions[0].type === "self_sub_action") ?? subActions[0];
   const promptRows = Object.entries(prompts).map(([provider, p]) => {
     const prompt = isObject(p) ? String(p.prompt ?? "") : String(p);
     const area = h("vscode-text-area", { rows: "3", value: prompt, resize: "vertical" }, `${provider} prompt`);
     const generate = async () => {
-      problem.textContent = `Generating with ${provider}…`;
-      const r = await host.runSubAction("generate", { provider, prompt_key: provider, prompt: valueOf(area) });
+      if (!generateAction) {
+        problem.textContent = "This module has no generate sub-action.";
+        return;
+      }
+      problem.textContent = `${String(generateAction.loading_label ?? "Generating…")} (${provider})`;
+      const r = await host.runSubAction(String(generateAction.id), {
+        provider,
+        action_type: String(data.action_type ?? display.action_type ?? ""),
+        prompt_id: provider,
+        params: { prompt: valueOf(area) },
+      });
       if (!r.ok) {
         problem.textContent = `Generate failed: ${r.error ?? ""}`;
         return;
       }
       problem.textContent = "";
-      const result = r.result ?? {};
-      const gens = (Array.isArray(result.generations) ? result.generations : [result]) as Record<string, unknown>[];
-      generations[provider] = [...(generations[provider] ?? []), ...gens];
+      const result = (isObject(r.result?.sub_action_result) ? r.result.sub_action_result : (r.result ?? {})) as Record<string, unknown>;
+      generations[provider] = [...(generations[provider] ?? []), { ...result, provider }];
       redraw();
     };
     return h("div", { className: "prompt" }, area, h("vscode-button", { appearance: "secondary", onclick: generate }, `Generate (${provider})`));
@@ -409,7 +421,12 @@ function renderMedia(request: Request, host: InteractionHost): HTMLElement {
   return withShortcut(h("div", { className: "media-form" }, promptRows, list, problem, h("div", { className: "actions" }, submitButton(submit))), submit);
 }
 
+/** The pickable items of a generation: `{content_ids, urls}` pairs (the media modules' shape), or nested contents. */
 function contentsOf(generation: Record<string, unknown>): Record<string, unknown>[] {
+  if (Array.isArray(generation.content_ids)) {
+    const urls = Array.isArray(generation.urls) ? generation.urls : [];
+    return generation.content_ids.map((id, i) => ({ id: String(id), content_id: String(id), url: String(urls[i] ?? ""), metadata_id: generation.metadata_id, provider: generation.provider }));
+  }
   const inner = generation.content ?? generation.contents ?? generation.results;
   if (Array.isArray(inner)) return inner.filter(isObject);
   return [generation];

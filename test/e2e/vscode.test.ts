@@ -118,7 +118,12 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
     it("Virtual: Reset DB empties it", async () => {
       await vs.runCommand(page, "Virtual: Reset DB");
       const input = page.locator(".quick-input-widget input");
-      await page.locator(".quick-input-list .monaco-list-row", { hasText: "Current workflow" }).first().click();
+      await page.locator(".quick-input-list .monaco-list-row", { hasText: "Current workflow" }).first().waitFor();
+      // Focus may still be in the panel's iframe: click into the picker, narrow it, accept.
+      await input.click();
+      await input.fill("Current workflow");
+      await page.locator(".quick-input-list .monaco-list-row").first().filter({ hasText: "Current workflow" }).waitFor();
+      await input.press("Enter");
       await input.waitFor({ state: "hidden" });
       await vs.waitForCodeLenses(page, "completed", 0);
       assert.equal(await vs.codeLens(page, "Run module virtually").count() > 0, true);

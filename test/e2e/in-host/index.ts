@@ -204,5 +204,25 @@ export async function run(): Promise<void> {
     assert.equal((await api.controller.store.get("cc/workflow_v3.json")).virtualDb, blob);
   });
 
+  await test("media: Run up to here on the image step, the generate sub-action, pick a generation, Submit", async () => {
+    const stepThree = vscode.Uri.joinPath(ws, "cc/steps/3_image_prompts/step.json");
+    await open(ws, "cc/steps/3_image_prompts/step.json");
+    const first = (await vscode.commands.executeCommand("wfv.runUpToHere", stepThree, "image_prompts", "generate_and_select_images_v2")) as any;
+    assert.equal(first.status, "awaiting_input", JSON.stringify(first.error));
+    assert.equal(first.interaction.interaction_type, "media_generation");
+    const provider = Object.keys(first.interaction.display_data.data.prompts)[0];
+    const generated = await api.controller.subAction(first.runId, "image_generation", { provider, prompt_id: provider, params: {} });
+    assert.equal(generated.ok, true, generated.error ?? "");
+    const result = generated.result?.sub_action_result as { content_ids: string[]; urls: string[] };
+    assert.match(result.urls[0], /^data:image\/svg\+xml;base64,/);
+    const answer = await api.controller.submit(first.runId, {
+      selected_content_id: result.content_ids[0],
+      selected_content: { content_id: result.content_ids[0], url: result.urls[0] },
+      generations: { [provider]: [{ ...result, provider }] },
+    });
+    assert.equal(answer?.status, "completed", JSON.stringify(answer?.error));
+    assert.equal((answer?.outputs as { selected_content_id?: string }).selected_content_id, result.content_ids[0]);
+  });
+
   if (failures > 0) throw new Error(`${failures} in-host test(s) failed`);
 }
