@@ -6,6 +6,7 @@
  * Self-contained: starts code-server with ../shared/vscode-e2e/start.sh (the repository folder as the
  * extension, built by pretest), stops it in `finally`. Needs ../shared/vscode-e2e/install.sh to have run.
  * WFV_E2E_EXTENSION_DIR points it at another extension folder (to try the client on its own).
+ * Holds the shared "one real VS Code at a time" lock of ./harness while code-server runs.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -14,6 +15,7 @@ import { createRequire } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
+import { acquireVscodeLock } from "./harness";
 
 const REPO = resolve(__dirname, "..", "..");
 const E2E = resolve(process.env.WFV_SHARED_DIR ?? join(REPO, "..", "shared"), "vscode-e2e");
@@ -69,6 +71,7 @@ describe("language server in VS Code (code-server)", { skip: skipReason(), timeo
     const state = join(work, "state");
     const artifacts = join(REPO, ".test-artifacts", "e2e", "lsp");
     mkdirSync(artifacts, { recursive: true });
+    const release = await acquireVscodeLock();
     const started = spawnSync("bash", [join(E2E, "start.sh"), ws, EXTENSION], {
       encoding: "utf8",
       env: { ...process.env, VSCODE_E2E_STATE: state, VSCODE_E2E_LOAD: "link" },
@@ -125,6 +128,7 @@ describe("language server in VS Code (code-server)", { skip: skipReason(), timeo
     } finally {
       if (browser) await browser.close().catch(() => {});
       spawnSync("bash", [join(E2E, "stop.sh"), state], { stdio: "ignore" });
+      release();
       rmSync(work, { recursive: true, force: true });
     }
   });
