@@ -219,6 +219,11 @@ describe("updates", () => {
     assert.deepEqual(after.created_at, inserted.created_at, "$setOnInsert is ignored on update");
     assert.deepEqual(after.updated_at, new Date(clock.clock()));
     assert.equal(usage.updateOne({ option: "red" }, { $setOnInsert: { x: 1 } }, { upsert: true }).modifiedCount, 0);
+    assertWfvError(
+      () => usage.updateOne({ option: "new" }, { $set: { "meta.a": 1 }, $setOnInsert: { meta: {} } }, { upsert: true }),
+      "bad_request",
+      /Updating the path 'meta' would create a conflict at 'meta.a'/,
+    );
   });
 
   test("findOneAndUpdate returns the document before (default) or after; replaceOne keeps _id", () => {

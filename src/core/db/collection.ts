@@ -369,7 +369,20 @@ export class MemoryCollection implements Collection {
       else if (Object.keys(operand).length > 0) modifier[key] = operand;
     }
     refuseScripts(update, "the update");
+    if (setOnInsert) this.refuseOverlap(Object.keys(setOnInsert), modifier);
     return { modifier, setOnInsert };
+  }
+
+  /** MongoDB refuses an update that names one path (or a path and its parent) in two operators. */
+  private refuseOverlap(paths: string[], modifier: Record<string, unknown>): void {
+    const others = Object.entries(modifier).flatMap(([op, operand]) => [
+      ...Object.keys(operand as object),
+      ...(op === "$rename" ? Object.values(operand as object).map(String) : []),
+    ]);
+    for (const path of paths) {
+      const clash = others.find((other) => other === path || other.startsWith(path + ".") || path.startsWith(other + "."));
+      if (clash !== undefined) throw badDbRequest(`Updating the path '${path}' would create a conflict at '${clash}'`, { collection: this.name });
+    }
   }
 
   /** Applies mingo's update operators to `document` in place; true when something changed. */
@@ -418,16 +431,12 @@ export class MemoryCollection implements Collection {
     const spec = modifier.$addToSet as Record<string, unknown>;
     const paths = Object.keys(spec);
     if (paths.some((path) => path.includes("$"))) return modifier;
-    const otherPaths = Object.entries(modifier)
-      .filter(([op]) => op !== "$addToSet")
-      .flatMap(([op, operand]) => [...Object.keys(operand as object), ...(op === "$rename" ? Object.values(operand as object).map(String) : [])]);
     const rest: Record<string, unknown> = { ...modifier };
     delete rest.$addToSet;
+    this.refuseOverlap(paths, rest);
     const set: Record<string, unknown> = { ...((rest.$set as Record<string, unknown>) ?? {}) };
     let changed = false;
     for (const path of paths) {
-      const clash = otherPaths.find((other) => other === path || other.startsWith(path + ".") || path.startsWith(other + "."));
-      if (clash !== undefined) throw badDbRequest(`Updating the path '${path}' would create a conflict at '${clash}'`, { collection: this.name });
       const value = spec[path];
       const additions = isPlainObject(value) && "$each" in value ? value.$each : [value];
       if (!Array.isArray(additions)) throw badDbRequest("The argument to $each in $addToSet must be an array", { collection: this.name });
