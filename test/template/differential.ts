@@ -31,7 +31,7 @@ function oracleErrorKind(error: string, exception: string): string {
     TemplateRuntimeError: "runtime",
     FilterArgumentError: "runtime",
     TemplateNotFound: "runtime",
-    OverflowError: "runtime",
+    OverflowError: "overflow",
     RecursionError: "runtime",
     StopIteration: "runtime",
   };

@@ -250,9 +250,13 @@ export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown 
         if (r === 0 && anyFloat) r = y < 0 || Object.is(y, -0) ? -0 : 0;
         return numeric(r, anyFloat);
       }
-      case "pow":
+      case "pow": {
         if (x === 0 && y < 0) throw new TemplateError("zero_division", "0.0 cannot be raised to a negative power");
-        return numeric(x ** y, anyFloat || y < 0);
+        const power = x ** y;
+        // Python's float power raises instead of giving inf.
+        if (!Number.isFinite(power) && Number.isFinite(x) && Number.isFinite(y)) throw new TemplateError("overflow", "(34, 'Numerical result out of range')");
+        return numeric(power, anyFloat || y < 0);
+      }
     }
   }
   if (op === "add") {

@@ -15,6 +15,7 @@ export type TemplateErrorKind =
   | "security"
   | "assertion"
   | "memory"
+  | "overflow"
   | "runtime";
 
 const exceptionByKind: Record<TemplateErrorKind, string> = {
@@ -29,6 +30,7 @@ const exceptionByKind: Record<TemplateErrorKind, string> = {
   security: "SecurityError",
   assertion: "AssertionError",
   memory: "MemoryError",
+  overflow: "OverflowError",
   runtime: "TemplateRuntimeError",
 };
 

@@ -51,7 +51,7 @@ export function pyIntValue(value: unknown, base = 10): number {
   if (isNumberLike(value)) {
     const n = numberOf(value);
     if (!Number.isFinite(n)) {
-      throw new TemplateError(Number.isNaN(n) ? "value" : "runtime", Number.isNaN(n) ? "cannot convert float NaN to integer" : "cannot convert float infinity to integer");
+      throw new TemplateError(Number.isNaN(n) ? "value" : "overflow", Number.isNaN(n) ? "cannot convert float NaN to integer" : "cannot convert float infinity to integer");
     }
     return Math.trunc(n) || 0;
   }
@@ -114,6 +114,8 @@ export const numberFilters: Record<string, FilterFn> = {
     if (!isNumberLike(v)) throw typeError(`unsupported operand type(s) for *: '${pyTypeName(v)}' and 'int'`);
     const scale = 10 ** digits;
     const scaled = numberOf(v) * scale;
+    if (Number.isNaN(scaled)) throw new TemplateError("value", "cannot convert float NaN to integer");
+    if (!Number.isFinite(scaled)) throw new TemplateError("overflow", "cannot convert float infinity to integer");
     return makeFloat((method === "ceil" ? Math.ceil(scaled) : Math.floor(scaled)) / scale);
   }),
   random: filter("random", [], (input) => {
