@@ -208,7 +208,8 @@ export function run(): void {
   const queryRows: Array<Record<string, string | number>> = [];
   const pythonRows: Array<Record<string, string | number>> = [];
   for (const size of SIZES) {
-    const runs = size >= 100_000 ? 3 : size >= 10_000 ? 7 : 21;
+    // Small sizes need many runs for a stable median (JIT warm-up, a busy machine).
+    const runs = size >= 100_000 ? 3 : size >= 10_000 ? 11 : 61;
     const db = buildDb(size);
     const snapshot = exportDb(db);
     const jsonText = JSON.stringify(snapshot);
