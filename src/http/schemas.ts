@@ -30,7 +30,11 @@ const optionalId = z
 const answer = z.custom<InteractionResponseData>(isPlainObject, { message: "expected an object" });
 const aiConfig = plainObject.nullable().optional();
 
-export const executeBody = z.object({
+/**
+ * Bodies are loose: fields this file does not list pass through to the core unchanged, so a request
+ * field the core gains works over HTTP without a change here (the core ignores what it does not know).
+ */
+export const executeBody = z.looseObject({
   workflow,
   virtual_db: virtualDb,
   target_step_id: z.string().min(1),
@@ -39,9 +43,13 @@ export const executeBody = z.object({
   mode: z.enum(["module", "up_to"]).optional(),
   mock: z.boolean().optional(),
   db_format: z.enum(["object", "compressed", "none"]).optional(),
+  /** up_to in mock mode: answer what nothing else can answer with mock defaults. */
+  default_answers: z.boolean().optional(),
+  /** up_to: scripted answers keyed `step_id/module_name`. */
+  answers: z.custom<Record<string, InteractionResponseData>>(isPlainObject, { message: "expected an object of answers by step_id/module_name" }).optional(),
 });
 
-export const startBody = z.object({
+export const startBody = z.looseObject({
   workflow,
   virtual_db: virtualDb,
   target_step_id: optionalText,
@@ -51,7 +59,7 @@ export const startBody = z.object({
   ai_config: aiConfig,
 });
 
-export const respondBody = z.object({
+export const respondBody = z.looseObject({
   workflow,
   virtual_db: virtualDb,
   virtual_run_id: optionalId,
@@ -63,7 +71,7 @@ export const respondBody = z.object({
   ai_config: aiConfig,
 });
 
-export const resumeConfirmBody = z.object({
+export const resumeConfirmBody = z.looseObject({
   workflow,
   virtual_db: virtualDb,
   target_step_id: optionalText,
@@ -77,7 +85,7 @@ export const runReadBody = z.object({
   virtual_run_id: optionalId,
 });
 
-export const subActionBody = z.object({
+export const subActionBody = z.looseObject({
   workflow,
   virtual_db: virtualDb,
   virtual_run_id: optionalId,
@@ -88,7 +96,7 @@ export const subActionBody = z.object({
   ai_config: aiConfig,
 });
 
-export const interactionDataBody = z.object({
+export const interactionDataBody = z.looseObject({
   workflow,
   virtual_db: virtualDb,
   virtual_run_id: optionalId,

@@ -71,7 +71,13 @@ describe("POST /workflow/virtual/execute", () => {
 
   test("no DB given: the blob comes back, and goes on in up_to mode", async () => {
     const workflow = miniWorkflow();
-    const first = await post(base, "/workflow/virtual/execute", { workflow, target_step_id: SHAPE_STEP, target_module_name: "titles", mode: "up_to" });
+    const first = await post(base, "/workflow/virtual/execute", {
+      workflow,
+      target_step_id: SHAPE_STEP,
+      target_module_name: "titles",
+      mode: "up_to",
+      default_answers: false,
+    });
     assert.equal(first.json.status, "awaiting_input");
     assert.equal(first.json.progress.current_module, "ask_topic");
     assert.equal(typeof first.json.result.virtual_db, "string");
@@ -81,10 +87,24 @@ describe("POST /workflow/virtual/execute", () => {
       target_step_id: SHAPE_STEP,
       target_module_name: "titles",
       mode: "up_to",
+      default_answers: false,
       response: { value: "cats" },
     });
     assert.equal(second.json.status, "completed", second.json.error);
     assert.ok(Array.isArray(second.json.result.module_outputs.result));
+  });
+
+  test("request fields of the core pass through: default answers take a headless up_to run to the target", async () => {
+    const workflow = miniWorkflow();
+    const reply = await post(base, "/workflow/virtual/execute", {
+      workflow,
+      target_step_id: SHAPE_STEP,
+      target_module_name: "titles",
+      mode: "up_to",
+      default_answers: true,
+    });
+    assert.equal(reply.json.status, "completed", reply.json.error);
+    assert.equal(typeof reply.json.result.state.topic, "string", "ask_topic answered with its mock default");
   });
 
   test("engine failures are HTTP 200 with status error, a structured error_type and the DB exactly as given", async () => {
