@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { outline } from "../../src/extension/outline";
-import { bundleInHostTests, makeWorkspace, REPO, runInHost, startServer, unavailableReason, useServer, vscodeWeb, type Server } from "./harness";
+import { acquireVscodeLock, bundleInHostTests, makeWorkspace, REPO, runInHost, startServer, unavailableReason, useServer, vscodeWeb, type Server } from "./harness";
 
 const skip = unavailableReason();
 const vs = skip ? undefined : vscodeWeb();
@@ -116,14 +116,18 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
     });
 
     it("Virtual: Reset DB empties it", async () => {
-      await vs.runCommand(page, "Virtual: Reset DB");
+      // The shared runCommand waits for the palette to close; this command opens its own picker at once.
+      await page.keyboard.press("F1");
       const input = page.locator(".quick-input-widget input");
-      await page.locator(".quick-input-list .monaco-list-row", { hasText: "Current workflow" }).first().waitFor();
-      // Focus may still be in the panel's iframe: click into the picker, narrow it, accept.
-      await input.click();
-      await input.fill("Current workflow");
-      await page.locator(".quick-input-list .monaco-list-row").first().filter({ hasText: "Current workflow" }).waitFor();
+      await input.waitFor({ state: "visible" });
+      await input.fill(">Virtual: Reset DB");
+      await page.locator(".quick-input-list .monaco-list-row", { hasText: "Virtual: Reset DB" }).first().waitFor();
       await input.press("Enter");
+      const picker = page.locator('.quick-input-widget input[aria-label="Virtual: Reset DB"]');
+      await picker.waitFor();
+      await page.locator(".quick-input-list .monaco-list-row", { hasText: "Current workflow" }).first().waitFor();
+      await picker.fill("Current workflow");
+      await picker.press("Enter");
       await input.waitFor({ state: "hidden" });
       await vs.waitForCodeLenses(page, "completed", 0);
       assert.equal(await vs.codeLens(page, "Run module virtually").count() > 0, true);
@@ -149,7 +153,14 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
   describe("the packaged .vsix", () => {
     it("npm run package builds a .vsix that installs into code-server; the first UI test passes against it", async () => {
       const vsix = join(REPO, "wfv.vsix");
-      const built = spawnSync("npm", ["run", "package", "--silent"], { cwd: REPO, encoding: "utf8" });
+      // Packaging rebuilds dist/ (minified): not while another test file's VS Code runs from it.
+      const release = await acquireVscodeLock();
+      let built;
+      try {
+        built = spawnSync("npm", ["run", "package", "--silent"], { cwd: REPO, encoding: "utf8" });
+      } finally {
+        release();
+      }
       assert.equal(built.status, 0, `${built.stdout}\n${built.stderr}`);
       assert.ok(existsSync(vsix));
       const server = await startServer({ workspace: makeWorkspace(join(scratch, "vsix")), extension: vsix, load: "vsix", name: "vsix" });
