@@ -14,8 +14,7 @@ const node = {
   sourcesContent: false,
   minify: production,
   logLevel: "warning",
-  // nunjucks lazily requires chokidar for file watching, which we never use.
-  external: ["chokidar", "fsevents"],
+  external: [],
   // jsonc-parser's default entry is a UMD build that esbuild cannot follow; its ESM build bundles cleanly.
   mainFields: ["module", "main"],
 };

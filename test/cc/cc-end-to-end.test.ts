@@ -38,14 +38,15 @@ function completedOnLineage(db: DbSnapshot): string[] {
 }
 
 describe("cc end to end (mock mode)", () => {
-  test("execute up_to reaches write_summary_file after every other module completed; answering it completes it", async () => {
+  test("execute up_to (media answered by hand) reaches write_summary_file after every other module completed; answering it completes it", async () => {
     const workflow = ccWorkflow();
     let db: DbSnapshot | null = null;
     let answer: Record<string, unknown> | null = null;
     const stops: string[] = [];
     let result: ExecuteResponse;
     for (;;) {
-      result = await execute({ workflow, virtual_db: db, ...TARGET, mode: "up_to", response: answer, db_format: "object" });
+      // Without default answers the run stops at each media module, which cannot auto-select.
+      result = await execute({ workflow, virtual_db: db, ...TARGET, mode: "up_to", response: answer, db_format: "object", default_answers: false });
       assert.notEqual(result.status, "error", `${result.error} ${JSON.stringify(result.result.details)}`);
       assert.equal(result.status, "awaiting_input");
       db = result.result.virtual_db as DbSnapshot;
@@ -120,7 +121,10 @@ describe("cc end to end (mock mode)", () => {
     const workflowFile = join(dir, "cc.json");
     writeFileSync(workflowFile, JSON.stringify(ccWorkflow()));
     const dbFile = join(dir, "cc.db");
-    const base = ["run", workflowFile, "--step", TARGET.target_step_id, "--module", TARGET.target_module_name, "--mode", "up_to", "--db", dbFile];
+    const base = [
+      "run", workflowFile, "--step", TARGET.target_step_id, "--module", TARGET.target_module_name, "--mode", "up_to", "--db", dbFile,
+      "--no-default-answers",
+    ];
     let extra: string[] = [];
     const stops: string[] = [];
     for (let call = 0; call < 6; call++) {
@@ -139,5 +143,28 @@ describe("cc end to end (mock mode)", () => {
     const done = finish.json as ExecuteResponse;
     assert.equal(done.status, "completed");
     assert.equal((done.result.module_outputs as Record<string, unknown>).success, true);
+  });
+
+  test("wfv run --mode up_to reaches the last module in one call; --answers scripts earlier interactions", () => {
+    const dir = mkdtempSync(join(tmpdir(), "wfv-cc-"));
+    const workflowFile = join(dir, "cc.json");
+    writeFileSync(workflowFile, JSON.stringify(ccWorkflow()));
+    const answers = join(dir, "answers.json");
+    writeFileSync(answers, JSON.stringify({ "user_input/select_pet_type": { selected_indices: [1] } }));
+    const run = runCli([
+      "run", workflowFile, "--step", TARGET.target_step_id, "--module", TARGET.target_module_name, "--mode", "up_to",
+      "--answers", `@${answers}`,
+    ]);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    const out = run.json as ExecuteResponse;
+    assert.equal(out.status, "awaiting_input", out.message);
+    assert.equal(out.progress?.current_module, TARGET.target_module_name);
+    const state = out.result.state as Record<string, any>;
+    assert.deepEqual(state.pet_type_indices, [1]);
+    assert.equal(state.pet_type_selection.label, "Dog");
+
+    const bad = runCli(["run", workflowFile, "--step", "user_input", "--module", "select_pet_type", "--mode", "up_to", "--answers", '{"nokey": {}}']);
+    assert.equal(bad.status, 1);
+    assert.equal((bad.json as ExecuteResponse).result.error_type, "bad_request");
   });
 });

@@ -83,9 +83,9 @@ describe("mock mode everywhere (ruling 5)", () => {
     const pick = { step_id: TOPIC_STEP, module_name: "pick_idea" };
 
     // up_to: the answer to ask_topic continues into the LLM and the spy.
-    const first = await session.runUpTo(workflow, pick, null);
+    const first = await session.runUpTo(workflow, pick, null, { default_answers: false });
     assert.equal(first.progress?.current_module, "ask_topic");
-    const asked = await session.runUpTo(workflow, pick, { value: "t" });
+    const asked = await session.runUpTo(workflow, pick, { value: "t" }, { default_answers: false });
     assert.equal(asked.status, "awaiting_input", asked.error);
     assert.equal((asked.state?.generate_ideas as Record<string, unknown>).model, "mock-preview");
 
@@ -105,9 +105,9 @@ describe("mock mode everywhere (ruling 5)", () => {
 
     // The gallery: asked, refreshed, self sub-action, answered.
     const toGallery = { step_id: "media", module_name: "gallery" };
-    const confirm = await session.runUpTo(workflow, toGallery, null);
+    const confirm = await session.runUpTo(workflow, toGallery, null, { default_answers: false });
     assert.equal(confirm.progress?.current_module, "confirm", "the text input cannot be auto-selected");
-    const gallery = await session.runUpTo(workflow, toGallery, { value: "yes" });
+    const gallery = await session.runUpTo(workflow, toGallery, { value: "yes" }, { default_answers: false });
     assert.equal(gallery.status, "awaiting_input", gallery.error);
     assert.equal(gallery.progress?.current_module, "gallery");
     const galleryId = gallery.interaction_request!.interaction_id;

@@ -92,7 +92,7 @@ describe("execute, module mode", () => {
 describe("execute, up_to mode", () => {
   test("stops at an earlier interaction that has no remembered answer and cannot be auto-selected, and says which", async () => {
     const workflow = miniWorkflow();
-    const first = await execute({ workflow, target_step_id: SHAPE_STEP, target_module_name: "titles", mode: "up_to" });
+    const first = await execute({ workflow, target_step_id: SHAPE_STEP, target_module_name: "titles", mode: "up_to", default_answers: false });
     assert.equal(first.status, "awaiting_input");
     assert.equal(first.progress?.current_module, "ask_topic");
     assert.match(first.message, /Stopped at ideas\/ask_topic before reaching the target finish\/titles/);
@@ -192,13 +192,41 @@ describe("execute on cc", () => {
 });
 
 describe("execute, up_to with default answers (headless mock runs)", () => {
-  test("text inputs take mock defaults instead of stopping; off by default", async () => {
+  test("text inputs take mock defaults instead of stopping (on by default in mock mode; default_answers: false stops)", async () => {
     const workflow = miniWorkflow();
-    const stopped = await execute({ workflow, target_step_id: SHAPE_STEP, target_module_name: "titles", mode: "up_to" });
+    const stopped = await execute({ workflow, target_step_id: SHAPE_STEP, target_module_name: "titles", mode: "up_to", default_answers: false });
     assert.equal(stopped.progress?.current_module, "ask_topic");
-    const through = await execute({ workflow, target_step_id: SHAPE_STEP, target_module_name: "titles", mode: "up_to", default_answers: true });
+    const through = await execute({ workflow, target_step_id: SHAPE_STEP, target_module_name: "titles", mode: "up_to" });
     assert.equal(through.status, "completed", through.error);
     assert.equal(through.result.state?.topic, "mock input");
+    // Real mode never invents answers: the call stops at the text input.
+    const real = await execute({ workflow, target_step_id: SHAPE_STEP, target_module_name: "titles", mode: "up_to", mock: false });
+    assert.equal(real.status, "awaiting_input", real.error);
+    assert.equal(real.progress?.current_module, "ask_topic");
+  });
+
+  test("scripted answers keyed step_id/module_name come before remembered answers and defaults", async () => {
+    const workflow = miniWorkflow();
+    const first = await execute({
+      workflow,
+      target_step_id: SHAPE_STEP,
+      target_module_name: "titles",
+      mode: "up_to",
+      answers: { [`${TOPIC_STEP}/ask_topic`]: { value: "scripted topic" } },
+    });
+    assert.equal(first.status, "completed", first.error);
+    assert.equal(first.result.state?.topic, "scripted topic");
+    // The next run forks before the target; the remembered answer would be "scripted topic", the script wins.
+    const again = await execute({
+      workflow,
+      virtual_db: first.result.virtual_db,
+      target_step_id: TOPIC_STEP,
+      target_module_name: "ask_topic",
+      mode: "up_to",
+      answers: { [`${TOPIC_STEP}/ask_topic`]: { value: "ignored: the target is answered by the user" } },
+    });
+    assert.equal(again.status, "awaiting_input", again.error);
+    assert.equal(again.progress?.current_module, "ask_topic");
   });
 
   test("the whole cc workflow runs headless to its last module", async () => {

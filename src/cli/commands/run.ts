@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { WfvError } from "../../core/errors";
+import type { InteractionResponseData } from "../../core/engine/types";
 import { execute, type ExecuteResponse } from "../../core/virtual";
 import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs, printJson, readJsonArg, type CliCommand } from "../io";
 import { resolveWorkflowFile } from "../workspace-files";
@@ -23,8 +24,11 @@ Options:
   --mode <module|up_to>  module (default): only the target. up_to: from the run's position through
                          the target, answering earlier interactions from remembered answers or by
                          auto-selection.
-  --default-answers      up_to in mock mode: answer what cannot be remembered or auto-selected (text,
-                         forms, files, media) with mock defaults instead of stopping there.
+  --answers <json|@f>    up_to: scripted answers keyed "step_id/module_name" (InteractionResponseData
+                         each); they come before remembered answers.
+  --no-default-answers   up_to in mock mode: stop at an interaction that no scripted or remembered
+                         answer and no auto-selection can answer, instead of answering it with mock
+                         defaults (text default, form defaults, first mock media, pause acknowledged).
   --no-mock              Allow real LLM/HTTP/media calls (mock mode is on by default).
   --print-db             Keep result.virtual_db in the printed response.
   --pretty               Indent the output.
@@ -64,6 +68,23 @@ export function writeDbFile(path: string, blob: string): void {
   }
 }
 
+/** `--answers`: an object keyed `step_id/module_name`, each value an answer object. */
+function readAnswers(argument: string): Record<string, InteractionResponseData> {
+  const parsed = readJsonArg(argument, "--answers");
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    value !== null && typeof value === "object" && !Array.isArray(value);
+  if (!isObject(parsed)) throw new WfvError("bad_request", "--answers must be a JSON object", { argument: "--answers" });
+  for (const [key, answer] of Object.entries(parsed)) {
+    if (!/^[^/]+\/[^/]+$/.test(key) || !isObject(answer)) {
+      throw new WfvError("bad_request", `--answers: '${key}' must be "step_id/module_name" with an answer object`, {
+        argument: "--answers",
+        key,
+      });
+    }
+  }
+  return parsed as Record<string, InteractionResponseData>;
+}
+
 function errorShape(error: WfvError): ExecuteResponse {
   return {
     workflow_run_id: "",
@@ -87,7 +108,8 @@ export const runCommand: CliCommand = {
       response: { type: "string" },
       mode: { type: "string" },
       "no-mock": { type: "boolean" },
-      "default-answers": { type: "boolean" },
+      answers: { type: "string" },
+      "no-default-answers": { type: "boolean" },
       "print-db": { type: "boolean" },
       pretty: { type: "boolean" },
     });
@@ -101,6 +123,7 @@ export const runCommand: CliCommand = {
     let workflow: unknown;
     let response: Record<string, unknown> | null = null;
     let blob: string | null = null;
+    let answers: Record<string, InteractionResponseData> | undefined;
     try {
       workflow = resolveWorkflowFile(positionals[0]!).workflow;
       if (values.response !== undefined) {
@@ -110,6 +133,7 @@ export const runCommand: CliCommand = {
         }
         response = parsed as Record<string, unknown> | null;
       }
+      if (values.answers !== undefined) answers = readAnswers(values.answers);
       if (values.db) blob = readDbFile(values.db);
     } catch (error) {
       if (!(error instanceof WfvError)) throw error;
@@ -125,7 +149,8 @@ export const runCommand: CliCommand = {
       response,
       mode,
       mock: !values["no-mock"],
-      default_answers: values["default-answers"] ?? false,
+      default_answers: !values["no-default-answers"],
+      answers,
       db_format: values.db || values["print-db"] ? "compressed" : "none",
     });
 

@@ -130,11 +130,14 @@ export function rememberedAnswer(scope: RunScope, stepId: string, name: string):
  */
 export interface UpToOptions {
   /**
-   * In mock mode, answer what neither a remembered answer nor auto-selection can (text, forms, files,
-   * media) with the mock defaults (`defaultMockAnswer`), so a headless run gets through. Off by
-   * default: the call then stops at that interaction, as virtual-execution.md says.
+   * In mock mode, answer what neither a scripted, a remembered answer nor auto-selection can (text,
+   * forms, files, media, pauses) with the mock defaults (`defaultMockAnswer`), so a headless run gets
+   * through (the modules issue asks for this in mock mode). False: the call stops at that interaction,
+   * as virtual-execution.md describes for up_to.
    */
   defaultAnswers?: boolean;
+  /** Scripted answers keyed `step_id/module_name`; they come before remembered answers. */
+  answers?: Readonly<Record<string, InteractionResponseData>>;
 }
 
 export async function runUpTo(scope: RunScope, response: InteractionResponseData | null, options: UpToOptions = {}): Promise<WorkflowResponse> {
@@ -189,7 +192,8 @@ export async function runUpTo(scope: RunScope, response: InteractionResponseData
     let answer: InteractionResponseData | null = null;
     // The same module asked twice in one call (a retry loop) is left to the user.
     if (!isTarget(target, stepId, name) && !answeredAutomatically.has(key)) {
-      answer = rememberedAnswer(scope, stepId, name) ?? autoSelectResponse(result.interaction_request);
+      const scripted = options.answers?.[key];
+      answer = scripted ? cloneValue(scripted) : (rememberedAnswer(scope, stepId, name) ?? autoSelectResponse(result.interaction_request));
       if (answer === null && options.defaultAnswers && scope.services.mock_mode) {
         answer = defaultMockAnswer(result.interaction_request, { newId: () => scope.env.repos.db.newUuid7Hex() }) as InteractionResponseData | null;
       }

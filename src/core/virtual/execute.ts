@@ -35,11 +35,14 @@ export interface ExecuteRequest {
   /** Default: the form given (an object gives an object; a blob or nothing gives a blob). */
   db_format?: DbFormat;
   /**
-   * up_to in mock mode only: answer interactions that neither a remembered answer nor auto-selection
-   * can answer with mock defaults (text default or "mock input", form defaults, mock media...), so a
-   * headless run reaches the target. Default false: the call stops there.
+   * up_to in mock mode only: answer interactions that neither a scripted or remembered answer nor
+   * auto-selection can answer with mock defaults (text default or "mock input", form defaults, mock
+   * media, pause acknowledged), so a headless run reaches the target. Default true in mock mode; false
+   * makes the call stop at such an interaction and say which module it is.
    */
   default_answers?: boolean;
+  /** up_to: scripted answers keyed `step_id/module_name`, used before remembered answers. */
+  answers?: Record<string, InteractionResponseData>;
 }
 
 export type ExecuteStatus = "awaiting_input" | "completed" | "error" | "validation_failed";
@@ -142,7 +145,11 @@ export async function executeOnSession(session: VirtualSession, request: Execute
   const response = request.response ?? null;
   const result =
     request.mode === "up_to"
-      ? await session.runUpTo(request.workflow, target, response, { ...options, default_answers: request.default_answers })
+      ? await session.runUpTo(request.workflow, target, response, {
+          ...options,
+          default_answers: request.default_answers,
+          answers: request.answers,
+        })
       : await session.runModule(request.workflow, target, response, options);
   const format = request.db_format ?? "none";
   const db = () => (format === "object" ? session.exportSnapshot() : format === "compressed" ? session.exportBlob() : undefined);

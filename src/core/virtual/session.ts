@@ -296,9 +296,11 @@ export class VirtualSession {
     workflow: unknown,
     target: ExecutionTarget,
     response: InteractionResponseData | null,
-    options: RunCallOptions & { default_answers?: boolean } = {},
+    options: RunCallOptions & { default_answers?: boolean; answers?: Record<string, InteractionResponseData> } = {},
   ): Promise<SessionResponse> {
-    return this.call(workflow, target, options, (scope) => runUpTo(scope, response, { defaultAnswers: options.default_answers }));
+    return this.call(workflow, target, options, (scope) =>
+      runUpTo(scope, response, { defaultAnswers: options.default_answers ?? true, answers: options.answers }),
+    );
   }
 
   /**
