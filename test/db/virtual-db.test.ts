@@ -339,6 +339,32 @@ describe("aggregate", () => {
     );
   });
 
+  test("$bucketAuto, $facet, $unionWith and $graphLookup (the last two resolve other collections)", () => {
+    const db = createVirtualDb();
+    const parts = seeded(db, "parts", [
+      { _id: 1, w: 1, parent: null },
+      { _id: 2, w: 5, parent: 1 },
+      { _id: 3, w: 9, parent: 2 },
+    ]);
+    seeded(db, "extra", [{ _id: 10, w: 100 }]);
+    assert.deepEqual(parts.aggregate([{ $bucketAuto: { groupBy: "$w", buckets: 2 } }]), [
+      { _id: { min: 1, max: 9 }, count: 2 },
+      { _id: { min: 9, max: 9 }, count: 1 },
+    ]);
+    assert.deepEqual(parts.aggregate([{ $facet: { n: [{ $count: "n" }], heavy: [{ $match: { w: { $gt: 4 } } }, { $project: { _id: 1 } }] } }]), [
+      { n: [{ n: 3 }], heavy: [{ _id: 2 }, { _id: 3 }] },
+    ]);
+    assert.deepEqual(parts.aggregate([{ $unionWith: "extra" }, { $project: { _id: 1 } }]).map((d) => d._id), [1, 2, 3, 10]);
+    assert.deepEqual(
+      parts.aggregate([
+        { $match: { _id: 3 } },
+        { $graphLookup: { from: "parts", startWith: "$parent", connectFromField: "parent", connectToField: "_id", as: "ancestors" } },
+        { $project: { n: { $size: "$ancestors" } } },
+      ]),
+      [{ _id: 3, n: 2 }],
+    );
+  });
+
   test("$lookup sees the other collections and keeps the foreign order", () => {
     const db = createVirtualDb();
     seeded(db, "colors", [
