@@ -192,9 +192,11 @@ async function openFile(page: any, relPath: string): Promise<void> {
   await input.fill(relPath);
   const parts = relPath.split("/");
   const base = parts.pop() as string;
-  // Recently opened files come first, so pick the row of this folder, not the first "step.json".
-  let row = page.locator(".quick-input-list .monaco-list-row", { hasText: base });
-  if (parts.length > 0) row = row.filter({ hasText: parts.join("/") });
+  // Recently opened files come first and the list refilters as it goes: pick the row whose name and
+  // folder are exactly these.
+  const exact = (text: string) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
+  let row = page.locator(".quick-input-list .monaco-list-row").filter({ has: page.locator(".label-name", { hasText: exact(base) }) });
+  if (parts.length > 0) row = row.filter({ has: page.locator(".label-description", { hasText: exact(parts.join("/")) }) });
   await row.first().click();
   await input.waitFor({ state: "hidden" });
   await activeTab(page, base).waitFor();
