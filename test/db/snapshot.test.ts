@@ -116,6 +116,19 @@ describe("round trip", () => {
     assert.ok(`evt_${next}` > lastEvent && next > branch.slice(3), `${next} must sort after ${branch}`);
   });
 
+  test("a DB imported with the same injected clock and random source never reuses a generated _id", () => {
+    const options = () => {
+      let seed = 3;
+      return { clock: () => CLOCK, random: () => ((seed = (seed * 16807) % 2147483647) / 2147483647) };
+    };
+    const first = createVirtualDb(options());
+    first.collection("events").insertMany([{ n: 1 }, { n: 2 }]);
+    const second = importDb(exportCompressed(first), options());
+    const { insertedId } = second.collection("events").insertOne({ n: 3 });
+    assert.equal(second.collection("events").countDocuments({ _id: insertedId }), 1);
+    assert.equal(second.collection("events").countDocuments(), 3);
+  });
+
   test("the virtual user is there in a fresh DB and ensureVirtualUser does not duplicate it", () => {
     const db = createFreshVirtualDb({ clock: () => CLOCK });
     ensureVirtualUser(db);

@@ -145,6 +145,16 @@ export class MemoryCollection implements Collection {
     private readonly host: CollectionHost,
   ) {}
 
+  /**
+   * A generated `_id` not used in this collection. Ids from an injected clock and random source repeat
+   * across DBs made the same way (a test importing its own export), so a taken one is skipped.
+   */
+  private freshId(): string {
+    let id = this.host.newObjectId();
+    while (this.idIndex.has(id)) id = this.host.newObjectId();
+    return id;
+  }
+
   // ----- reading ---------------------------------------------------------------------------------
 
   private compile(filter: Filter | undefined, operation: string): Query | null {
@@ -292,7 +302,7 @@ export class MemoryCollection implements Collection {
   private prepareInsert(document: Document): Document {
     if (!isPlainObject(document)) throw badDbRequest(`a document must be an object, got ${JSON.stringify(toExtendedJson(document))}`, { collection: this.name });
     const copy = this.copyIn(document);
-    if (copy._id === undefined) return { _id: this.host.newObjectId(), ...copy };
+    if (copy._id === undefined) return { _id: this.freshId(), ...copy };
     return copy;
   }
 
@@ -335,7 +345,7 @@ export class MemoryCollection implements Collection {
 
   /** Loads already-copied documents (import): same checks as insertMany, no `_id` copies. */
   loadDocuments(documents: Document[]): void {
-    const prepared = documents.map((document) => (document._id === undefined ? { _id: this.host.newObjectId(), ...document } : document));
+    const prepared = documents.map((document) => (document._id === undefined ? { _id: this.freshId(), ...document } : document));
     if (this.documents.length === 0 && this.uniqueIndexes.length === 0) {
       // Import into an empty collection: only _id to check, and undoing means forgetting what was added.
       for (let i = 0; i < prepared.length; i++) {
@@ -465,7 +475,7 @@ export class MemoryCollection implements Collection {
 
   private upsertDocument(filter: Filter, modifier: Record<string, unknown>, setOnInsert: Record<string, unknown> | null): Document {
     const seeded = seedFromFilter(filter);
-    const document: Document = seeded._id === undefined ? { _id: this.host.newObjectId(), ...seeded } : { _id: seeded._id, ...seeded };
+    const document: Document = seeded._id === undefined ? { _id: this.freshId(), ...seeded } : { _id: seeded._id, ...seeded };
     this.applyModifier(document, modifier, {});
     if (setOnInsert && Object.keys(setOnInsert).length > 0) this.applyModifier(document, { $set: setOnInsert }, {});
     return document;
@@ -526,7 +536,7 @@ export class MemoryCollection implements Collection {
       if (!options.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedCount: 0, upsertedId: null };
       const seededId = seedFromFilter(condition)._id;
       const copy = this.copyIn(replacement);
-      const id = copy._id ?? seededId ?? this.host.newObjectId();
+      const id = copy._id ?? seededId ?? this.freshId();
       const inserted: Document = { _id: id, ...copy };
       this.commit([], [inserted]);
       this.documents.push(inserted);
