@@ -106,10 +106,13 @@ describe("io.weighted_keywords save (modules.md 2.14)", () => {
     );
   });
 
-  test("an extra workflow_template_id field: $setOnInsert wins on insert, as in mongomock", async () => {
-    // Real Mongo refuses the conflicting paths; mongomock (the original virtual DB) and ours do not.
-    const { db } = await run({ mode: "save", weighted_keywords: [{ keyword: "nap", weight: 1, workflow_template_id: "x" }] });
-    assert.equal(stored(db)[0].workflow_template_id, TEMPLATE_ID);
+  test("an extra workflow_template_id field is refused as conflicting update paths, as MongoDB refuses it", async () => {
+    // The original's virtual server ran on a real MongoDB, which rejects $set and $setOnInsert naming
+    // the same path; the module wraps that in its save error.
+    await assert.rejects(
+      run({ mode: "save", weighted_keywords: [{ keyword: "nap", weight: 1, workflow_template_id: "x" }] }),
+      /Failed to save keywords: Updating the path 'workflow_template_id' would create a conflict/,
+    );
   });
 });
 

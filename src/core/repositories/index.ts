@@ -53,7 +53,7 @@ export { formatTreeDate, type TreeNode, type TreeNodeMeta } from "./file-tree";
 export type { FileFilters, FileRepository, StoreWorkflowFileInput } from "./files";
 export { moduleDbRepositoryCalls } from "./module-db-calls";
 export { newPrefixedId, newShortTemplateId, newVirtualRunId, newWorkflowRunId } from "./ids";
-export { pythonJsonIndent, pythonStr } from "./python-json";
+export { pythonStr } from "./python-json";
 export type {
   GetOrCreateRunInput,
   GetOrCreateRunResult,

@@ -8,7 +8,8 @@ import type { BranchRepository } from "./branches";
 import type { EventRepository } from "./events";
 import { buildFileTree, buildMediaTree, type TreeNode } from "./file-tree";
 import { isTruthy } from "../modules/python";
-import { pythonJsonIndent, pythonStr } from "./python-json";
+import { pythonJsonDumps } from "../python/json-dumps";
+import { pythonStr } from "./python-json";
 import { Collections, EventType, type EventData, type EventDocument, type Timestamp } from "./types";
 
 type Json = Record<string, unknown>;
@@ -133,7 +134,7 @@ const stateMappedOf = (data: EventData | undefined): Json => {
 
 function retryContent(value: unknown): string {
   return Array.isArray(value) || (value !== null && typeof value === "object" && !(value instanceof Date))
-    ? pythonJsonIndent(value, 2)
+    ? pythonJsonDumps(value, { indent: 2, dates: "iso" })
     : pythonStr(value);
 }
 

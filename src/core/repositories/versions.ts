@@ -7,7 +7,7 @@ import type { VirtualDb } from "../db/types";
 import { WfvError } from "../errors";
 import { expandExecutionGroups } from "./execution-groups";
 import { newPrefixedId, newShortTemplateId } from "./ids";
-import { pythonJsonDumps } from "../workflow/content-hash";
+import { pythonJsonDumps } from "../python/json-dumps";
 import {
   Collections,
   type CapabilityRequirement,

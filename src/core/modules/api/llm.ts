@@ -9,7 +9,7 @@
  * failure is reported as the original does, `LLM API call failed: <reason>`.
  */
 import { DEFAULT_MOCK_SEED, generateLoremText, generateMockFromSchema, seededRandom } from "../../mock";
-import { pythonJsonIndent } from "../../repositories/python-json";
+import { pythonJsonDumps } from "../../python/json-dumps";
 import { errorText, getInputValue, ModuleExecutionError } from "../base";
 import { isPlainObject, isTruthy } from "../python";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
@@ -54,7 +54,7 @@ export class LlmCallModule implements ExecutableModule {
       : generateLoremText(seededRandom(DEFAULT_MOCK_SEED), 3);
     return {
       response,
-      response_text: typeof response === "string" ? response : pythonJsonIndent(response, 2),
+      response_text: typeof response === "string" ? response : pythonJsonDumps(response, { indent: 2, dates: "iso" }),
       model: MOCK_MODEL,
       usage: {},
       token_usage: 0,

@@ -7,7 +7,7 @@
  */
 import { resolveString } from "../../template";
 import { Undef } from "../../template/values";
-import { pythonNumber } from "../../workflow/content-hash";
+import { pythonNumber } from "../../python/json-dumps";
 import { errorText, getInputValue, ModuleExecutionError } from "../base";
 import { isPlainObject, isTruthy, pythonTypeName } from "../python";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";

@@ -5,7 +5,7 @@
  */
 import { renderTemplate } from "../../template";
 import { pyStr } from "../../template/python-format";
-import { pythonNumber } from "../../workflow/content-hash";
+import { pythonJsonDumps } from "../../python/json-dumps";
 import { errorText, getInputValue, ModuleExecutionError, newInteractionId } from "../base";
 import { isPlainObject, isTruthy, pythonTypeName } from "../python";
 import { pythonIterate, pythonLen } from "../transform/python-values";
@@ -19,37 +19,11 @@ import {
   type ModuleOutputDecl,
 } from "../types";
 
-const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-
-/** `json.dumps(value, indent=2, ensure_ascii=False)`: only quotes, backslashes and controls escaped. */
-export function jsonDumpsIndent2Unicode(value: unknown): string {
-  const text = (s: string) => `"${s.replace(/["\\\u0000-\u001f]/g, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
-  const encode = (node: unknown, level: number): string => {
-    if (node === null || node === undefined) return "null";
-    if (typeof node === "boolean") return node ? "true" : "false";
-    if (typeof node === "number") return pythonNumber(node);
-    if (typeof node === "string") return text(node);
-    const inner = "\n" + "  ".repeat(level + 1);
-    const outer = "\n" + "  ".repeat(level);
-    if (Array.isArray(node)) {
-      if (node.length === 0) return "[]";
-      return "[" + inner + node.map((item) => encode(item, level + 1)).join("," + inner) + outer + "]";
-    }
-    if (isPlainObject(node)) {
-      const keys = Object.keys(node);
-      if (keys.length === 0) return "{}";
-      return "{" + inner + keys.map((key) => `${text(key)}: ${encode(node[key], level + 1)}`).join("," + inner) + outer + "}";
-    }
-    // Python's json.dumps refuses anything else (a datetime, say); the module then falls back to str().
-    throw new TypeError("not JSON serializable");
-  };
-  return encode(value, 0);
-}
-
 function valueText(value: unknown): string {
   if (Array.isArray(value) || isPlainObject(value)) {
     try {
-      return jsonDumpsIndent2Unicode(value);
+      // json.dumps(value, indent=2, ensure_ascii=False); Python refuses a datetime, then str() it is.
+      return pythonJsonDumps(value, { indent: 2, ensureAscii: false });
     } catch {
       return pyStr(value);
     }
