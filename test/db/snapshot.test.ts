@@ -88,6 +88,24 @@ describe("round trip", () => {
     assert.equal(exportCompressed(back), exportCompressed(db));
   });
 
+  test("{$date} values read exactly as the Date parser reads them (the fast path for toISOString's form included)", () => {
+    const texts = [
+      "2025-01-02T03:04:05.678Z",
+      "2024-02-29T23:59:59.999Z",
+      "0001-01-01T00:00:00.000Z",
+      "0099-06-15T12:00:00.000Z",
+      "9999-12-31T23:59:59.999Z",
+      "2025-01-02T03:04:05+01:00",
+      "2025-01-02",
+      "2023-02-30T00:00:00.000Z",
+    ];
+    const db = importDb({ dates: texts.map((text, i) => ({ _id: i, at: { $date: text } })) });
+    assert.deepEqual(
+      db.collection("dates").find({}).map((d) => (d.at as Date).getTime()),
+      texts.map((text) => new Date(text).getTime()),
+    );
+  });
+
   test("exportDb gives fresh copies with Date values; importDb accepts them, {$date} wrappers, or nothing", () => {
     const db = sampleDb();
     const snapshot = exportDb(db);
