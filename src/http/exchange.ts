@@ -75,8 +75,9 @@ export async function readJsonBody(request: IncomingMessage, maxBytes: number): 
   }
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = stringifyWire(body);
+/** `verbatim`: the caller's DB object, written back exactly as received (see stringifyWire). */
+export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, verbatim?: unknown): void {
+  const text = stringifyWire(body, verbatim);
   response.writeHead(status, {
     ...headers,
     "Content-Type": "application/json; charset=utf-8",
@@ -119,7 +120,8 @@ export function preflightHeaders(policy: CorsPolicy, request: IncomingMessage, m
 
 /** A server-sent events writer: `event: <type>\ndata: <json>\n\n` per event (engine.md §3.5). */
 export interface SseWriter {
-  send(type: string, data: unknown): void;
+  /** `verbatim`: the caller's DB object, written back exactly as received. */
+  send(type: string, data: unknown, verbatim?: unknown): void;
   end(): void;
   /** True once the client went away; the producer should stop. */
   readonly closed: boolean;
@@ -138,8 +140,8 @@ export function openSse(response: ServerResponse, headers: Record<string, string
     closed = true;
   });
   return {
-    send(type, data) {
-      if (!closed) response.write(`event: ${type}\ndata: ${stringifyWire(data)}\n\n`);
+    send(type, data, verbatim) {
+      if (!closed) response.write(`event: ${type}\ndata: ${stringifyWire(data, verbatim)}\n\n`);
     },
     end() {
       if (!closed) response.end();

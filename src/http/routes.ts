@@ -88,13 +88,15 @@ function engineRoute<T extends z.ZodType>(schema: T, call: (body: z.infer<T>, en
     method: "POST",
     async handle({ body, response, headers, engine }) {
       const parsed = parseBody(schema, body);
+      const givenDb = (parsed as { virtual_db?: VirtualDbInput }).virtual_db;
       let answer: unknown;
       try {
         answer = await call(parsed, engine);
       } catch (error) {
-        answer = uncaughtFailure(error, (parsed as { virtual_db?: VirtualDbInput }).virtual_db);
+        answer = uncaughtFailure(error, givenDb);
       }
-      sendJson(response, 200, answer, headers);
+      // A failed call hands the caller's DB back; it goes out exactly as it came in.
+      sendJson(response, 200, answer, headers, givenDb);
     },
   };
 }
@@ -139,13 +141,13 @@ const subActionRoute: Route = {
     const sse = openSse(response, headers);
     try {
       for await (const event of subAction(parsed, engine)) {
-        sse.send(event.type, event.data);
+        sse.send(event.type, event.data, parsed.virtual_db);
         // The client left: stop reading; the session finishes its (all-or-nothing) call on its own.
         if (sse.closed) break;
       }
     } catch (error) {
       const failure = uncaughtFailure(error, parsed.virtual_db);
-      sse.send("error", { message: failure.error, error_type: (failure.result as Record<string, unknown>).error_type, virtual_db: parsed.virtual_db ?? null });
+      sse.send("error", { message: failure.error, error_type: (failure.result as Record<string, unknown>).error_type, virtual_db: parsed.virtual_db ?? null }, parsed.virtual_db);
     }
     sse.end();
   },

@@ -69,6 +69,32 @@ describe("POST /workflow/virtual/execute", () => {
     assert.deepEqual(answer.json.result.virtual_db.users, db.users, "dates survive the round trip unchanged");
   });
 
+  test("a DB object keeps user data that looks like a date wrapper: escaped on the wire, the same after a round trip", async () => {
+    const workflow = miniWorkflow();
+    const answer = await post(base, "/workflow/virtual/execute", {
+      workflow,
+      virtual_db: {},
+      target_step_id: TOPIC_STEP,
+      target_module_name: "ask_topic",
+      response: { value: "otters", form_data: [{ $date: "" }, { $date: "2020-01-01T00:00:00Z" }] },
+    });
+    assert.equal(answer.json.status, "completed", answer.json.error);
+    const responseEvent = (db: { events: Array<{ event_type: string; data: { response: { form_data: unknown } } }> }) =>
+      db.events.find((event) => event.event_type === "interaction_response")!.data.response.form_data;
+    const escaped = [{ $wfv_literal: { $date: "" } }, { $wfv_literal: { $date: "2020-01-01T00:00:00Z" } }];
+    assert.deepEqual(responseEvent(answer.json.result.virtual_db), escaped);
+
+    // Sent back as it came, the DB opens and the data is unchanged (not read as dates).
+    const next = await post(base, "/workflow/virtual/execute", {
+      workflow,
+      virtual_db: answer.json.result.virtual_db,
+      target_step_id: TOPIC_STEP,
+      target_module_name: "generate_ideas",
+    });
+    assert.equal(next.json.status, "completed", next.json.error);
+    assert.deepEqual(responseEvent(next.json.result.virtual_db), escaped);
+  });
+
   test("no DB given: the blob comes back, and goes on in up_to mode", async () => {
     const workflow = miniWorkflow();
     const first = await post(base, "/workflow/virtual/execute", {
