@@ -226,6 +226,8 @@ async function main(): Promise<number> {
   for (const [id, group] of groups) {
     if (id === "unexplained") continue;
     console.log(`\nknown issue ${id}: ${group.length} case(s), seeds ${group.map((failure) => failure.seed).join(", ")}`);
+    const example = group[0]!.problems.find((problem) => knownIssueOf(problem)?.id === id) ?? "";
+    console.log(`  e.g. seed ${group[0]!.seed}: ${example.split("\n").slice(0, 4).join(" | ")}`);
   }
   console.log(`\n${done - failures.length} passed, ${failures.length} failed (${unexplained.length} unexplained)${failures.length > 0 ? "; replay one with: npm run fuzz -- --replay <seed>" : ""}`);
   return failures.length > 0 ? 1 : 0;

@@ -65,24 +65,20 @@ export async function buildPool(): Promise<PoolEntry[]> {
 
 type Container = Record<string, unknown> | unknown[];
 
-/** Every (container, key) inside `root`, for picking a place to mutate. */
+/** Every (container, key) inside `root`, for picking a place to mutate (iterative: inputs may be nested deep). */
 function slotsOf(root: unknown, limit = 4000): Array<[Container, string | number]> {
   const slots: Array<[Container, string | number]> = [];
-  const walk = (value: unknown) => {
-    if (slots.length >= limit || value === null || typeof value !== "object") return;
-    if (Array.isArray(value)) {
-      value.forEach((item, index) => {
-        slots.push([value, index]);
-        walk(item);
-      });
-    } else {
-      for (const key of Object.keys(value)) {
-        slots.push([value as Record<string, unknown>, key]);
-        walk((value as Record<string, unknown>)[key]);
-      }
+  const pending: unknown[] = [root];
+  while (pending.length > 0 && slots.length < limit) {
+    const value = pending.pop();
+    if (value === null || typeof value !== "object") continue;
+    const container = value as Container;
+    const keys: Array<string | number> = Array.isArray(container) ? container.map((_, index) => index) : Object.keys(container);
+    for (const key of keys) {
+      slots.push([container, key]);
+      pending.push((container as Record<string | number, unknown>)[key]);
     }
-  };
-  walk(root);
+  }
   return slots;
 }
 

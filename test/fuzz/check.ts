@@ -8,7 +8,6 @@
  * - a successful call returns a DB that opens again, and the whole response serialises;
  * - no network call is attempted (mock mode reaches every path).
  */
-import { isDeepStrictEqual } from "node:util";
 import { stringifyExtended } from "../../src/core/json/extended-json";
 import { execute, VirtualSession, type ExecuteResponse } from "../../src/core/virtual";
 import type { FuzzCase } from "./cases";
@@ -49,6 +48,33 @@ export function disableNetwork(): void {
     networkCalls++;
     throw new Error(`fuzz: network disabled (fetch ${String(input)})`);
   }) as typeof fetch;
+}
+
+/**
+ * Deep equality of JSON-like values (plain objects, arrays, Dates, primitives), iterative so inputs
+ * nested thousands of levels deep compare without exhausting the stack. Own keys only (`__proto__`
+ * included), same prototype, same key sets.
+ */
+export function sameJsonValue(left: unknown, right: unknown): boolean {
+  const pending: Array<[unknown, unknown]> = [[left, right]];
+  while (pending.length > 0) {
+    const [a, b] = pending.pop()!;
+    if (Object.is(a, b)) continue;
+    if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+    if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+    if (a instanceof Date) {
+      if (a.getTime() !== (b as Date).getTime()) return false;
+      continue;
+    }
+    const keysA = Object.keys(a);
+    const keysB = Object.keys(b);
+    if (keysA.length !== keysB.length) return false;
+    for (const key of keysA) {
+      if (!Object.prototype.hasOwnProperty.call(b, key)) return false;
+      pending.push([(a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]]);
+    }
+  }
+  return true;
 }
 
 type Settled<T> = { kind: "value"; value: T } | { kind: "error"; error: unknown } | { kind: "pending" };
@@ -92,7 +118,7 @@ function checkResponse(response: ExecuteResponse, givenDb: unknown, givenDbCopy:
     const expected = givenDb ?? null;
     if (typeof expected === "string") {
       if (returned !== expected) problems.push("error: the blob given did not come back byte-identical");
-    } else if (!isDeepStrictEqual(returned, givenDbCopy ?? null)) {
+    } else if (!sameJsonValue(returned, givenDbCopy ?? null)) {
       problems.push("error: the DB object given did not come back deep-equal");
     }
     return;
@@ -144,9 +170,9 @@ export async function runCase(fuzzCase: FuzzCase, maxTurns = MAX_EVENT_LOOP_TURN
       problems.push(`the response does not serialise: ${(error as Error).message}`);
     }
   }
-  if (!isDeepStrictEqual(request.workflow, before.workflow)) problems.push("the caller's workflow was mutated");
-  if (!isDeepStrictEqual(request.virtual_db, before.virtual_db)) problems.push("the caller's virtual_db was mutated");
-  if (!isDeepStrictEqual(request.response, before.response)) problems.push("the caller's response was mutated");
+  if (!sameJsonValue(request.workflow, before.workflow)) problems.push("the caller's workflow was mutated");
+  if (!sameJsonValue(request.virtual_db, before.virtual_db)) problems.push("the caller's virtual_db was mutated");
+  if (!sameJsonValue(request.response, before.response)) problems.push("the caller's response was mutated");
   if (networkCalls > networkBefore) problems.push(`${networkCalls - networkBefore} network call(s) attempted with mock mode on`);
   return { seed: fuzzCase.seed, problems, status, errorType, ms };
 }
