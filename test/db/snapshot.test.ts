@@ -106,6 +106,18 @@ describe("round trip", () => {
     );
   });
 
+  test("exportDb's object goes back through importDb unchanged, user data shaped like {$date} included", () => {
+    const db = createVirtualDb();
+    const answer = { _id: "a", form_data: [{ $date: "" }, { $date: "2025-01-01T00:00:00Z" }], at: new Date(7) };
+    db.collection("events").insertOne(answer);
+    const snapshot = exportDb(db);
+    assert.deepEqual(snapshot.events, [answer]);
+    assert.deepEqual(exportDb(importDb(snapshot)).events, [answer]);
+    // Through plain JSON the object is extended JSON again: {$date} wrappers are read as dates.
+    const viaJson = JSON.parse(JSON.stringify({ things: [{ _id: 1, at: { $date: "2025-01-01T00:00:00.000Z" } }] }));
+    assert.ok(importDb(viaJson).collection("things").findOne({})!.at instanceof Date);
+  });
+
   test("exportDb gives fresh copies with Date values; importDb accepts them, {$date} wrappers, or nothing", () => {
     const db = sampleDb();
     const snapshot = exportDb(db);

@@ -5,7 +5,7 @@
  * server has ISO strings instead; they import as strings, as the original did.
  */
 import { WfvError } from "../errors";
-import { cloneDocument } from "./clone";
+import { TooDeepToStore, cloneDocument, cloneWithinDepth } from "./clone";
 import { decodeBase64, encodeBase64, fflateCodec, type GzipCodec, type GzipLevel } from "./codec";
 import { uuid7HexOf } from "./ids";
 import { MAX_NESTING_DEPTH } from "./values";
@@ -28,7 +28,17 @@ export function exportDb(db: VirtualDb): DbSnapshot {
   for (const name of db.collectionNames()) {
     snapshot[name] = db instanceof MemoryDb ? db.storedDocuments(name).map(cloneDocument) : db.collection(name).find({});
   }
+  // Marks the object as live data (real Dates, user objects as they are): importDb then reads it
+  // without wrapper interpretation, so user data shaped like {"$date": ...} comes back unchanged.
+  // Non-enumerable, so JSON (the wire) drops it and a parsed snapshot is read as extended JSON.
+  Object.defineProperty(snapshot, LIVE_SNAPSHOT, { value: true, enumerable: false });
   return snapshot;
+}
+
+const LIVE_SNAPSHOT = Symbol.for("wfv.db.liveSnapshot");
+
+function isLiveSnapshot(value: unknown): boolean {
+  return value !== null && typeof value === "object" && (value as Record<symbol, unknown>)[LIVE_SNAPSHOT] === true;
 }
 
 /**
@@ -303,6 +313,7 @@ function badDatePath(value: unknown, path: string): string | undefined {
  * revived in place; otherwise documents are copied first.
  */
 function checkShape(value: unknown, owned: boolean, observeId: (hex: string) => void = () => {}): DbSnapshot {
+  const live = !owned && isLiveSnapshot(value);
   if (!isPlainObject(value)) {
     const kind = Array.isArray(value) ? "an array" : value === null ? "null" : typeof value;
     throw invalid(`a DB snapshot must be an object of collections ({"name": [documents]}), got ${kind}`, "wrong_shape");
@@ -322,6 +333,10 @@ function checkShape(value: unknown, owned: boolean, observeId: (hex: string) => 
       if (!isPlainObject(document) || isDateWrapper(document)) {
         throw invalid(`document ${i} of collection '${name}' is not an object`, "wrong_shape", { collection: name, index: i });
       }
+      if (live) {
+        out[i] = copyLiveDocument(document, observeId, name, i);
+        continue;
+      }
       const own = owned ? document : cloneDocument(document);
       try {
         out[i] = reviveDocument(own, observeId);
@@ -337,6 +352,27 @@ function checkShape(value: unknown, owned: boolean, observeId: (hex: string) => 
     snapshot[name] = out;
   }
   return snapshot;
+}
+
+/** A document of a live snapshot (exportDb's output): copied as it is, with its ids noted. */
+function copyLiveDocument(document: Record<string, unknown>, observeId: (hex: string) => void, name: string, index: number): Document {
+  let copy: Document;
+  try {
+    copy = cloneWithinDepth(document, MAX_NESTING_DEPTH);
+  } catch (error) {
+    if (error instanceof TooDeepToStore) {
+      throw invalid(`document ${index} of collection '${name}' nests deeper than ${MAX_NESTING_DEPTH} levels`, "too_deep", { collection: name, index });
+    }
+    throw error;
+  }
+  for (const key in copy) {
+    const v = copy[key];
+    if (typeof v === "string" && v.length >= 32) {
+      const hex = uuid7HexOf(v);
+      if (hex !== undefined) observeId(hex);
+    }
+  }
+  return copy;
 }
 
 export interface ImportOptions extends VirtualDbOptions {
