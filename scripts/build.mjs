@@ -17,13 +17,18 @@ const node = {
   external: [],
   // jsonc-parser's default entry is a UMD build that esbuild cannot follow; its ESM build bundles cleanly.
   mainFields: ["module", "main"],
+  // json-schema-faker's ESM entry pulls in a UMD vendor file that overwrites the bundle's
+  // module.exports; its CommonJS build bundles cleanly.
+  alias: { "json-schema-faker": "./node_modules/json-schema-faker/dist/main.cjs" },
 };
 
 const builds = [
   // The CLI: `wfv`.
   { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
-  // The VS Code extension host side; `vscode` is provided by the host.
+  // The VS Code extension host side; `vscode` is provided by the host. The engine is a bundle of its
+  // own, required on the first run (src/extension/lazy-engine.ts), so activation loads little.
   { ...node, entryPoints: { extension: "src/extension/extension.ts" }, outdir: "dist", external: [...node.external, "vscode"] },
+  { ...node, entryPoints: { engine: "src/extension/engine-core.ts" }, outdir: "dist" },
   // The language server (runs in its own Node process; never imports vscode).
   { ...node, entryPoints: { server: "src/server/server.ts" }, outdir: "dist" },
   // The webview panel UI: a browser bundle.

@@ -115,8 +115,3 @@ async function startLanguageClientGuarded(context: vscode.ExtensionContext): Pro
 export function deactivate(): void {
   // everything is in context.subscriptions
 }
-
-// json-schema-faker's vendor file (reached through src/core/mock) is a UMD bundle; bundled as part of an
-// ES module it assigns the bundle's own `module.exports`, replacing our entry points. Put them back.
-// (Evaluated after every import, so it runs last.)
-if (typeof module === "object" && module !== null) module.exports = { activate, deactivate };

@@ -1,22 +1,27 @@
 /**
  * The engine, loaded on the first run: activation then evaluates only the adapter and the workflow
  * model, and an engine that fails to load shows up as a failed run (with its message) instead of an
- * extension that does not activate. esbuild turns the dynamic import into a lazy module initialiser
- * inside the one bundle.
+ * extension that does not activate. The engine is its own bundle (dist/engine.js, built from
+ * ./engine-core.ts), required at run time beside dist/extension.js, so the activation bundle stays small.
  */
 import type { VirtualEngine } from "./engine";
+
+type EngineCore = typeof import("./engine-core");
+
+// A name esbuild cannot follow, so the engine is not bundled into the extension.
+const ENGINE_BUNDLE = "./engine.js";
 
 export function lazyEngine(onLoadError: (error: unknown) => void): VirtualEngine {
   let loading: Promise<VirtualEngine> | undefined;
   const load = (): Promise<VirtualEngine> => {
-    loading ??= import("./engine-core").then(
-      (m) => m.createEngine(),
-      (error: unknown) => {
+    loading ??= Promise.resolve()
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a run-time load by design
+      .then(() => (require(ENGINE_BUNDLE) as EngineCore).createEngine())
+      .catch((error: unknown) => {
         loading = undefined;
         onLoadError(error);
         throw error;
-      },
-    );
+      });
     return loading;
   };
   return {
