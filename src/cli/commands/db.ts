@@ -2,11 +2,11 @@
  * `wfv db`: a small shell over a virtual DB file (the compressed blob). Reads answer with JSON; writes
  * replace the file atomically (temp file + rename) and only when the whole command succeeded.
  */
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { WfvError } from "../../core/errors";
 import { parseExtended, toExtendedJson } from "../../core/json/extended-json";
+import { requireDbText, writeDbText } from "../db-file";
 import {
   createFreshVirtualDb,
   exportCompressed,
@@ -55,15 +55,7 @@ export const CLI_GZIP_LEVEL = 1;
 const compressOptions = { codec: nodeGzipCodec, level: CLI_GZIP_LEVEL } as const;
 
 function loadDb(path: string): VirtualDb {
-  if (!existsSync(path)) {
-    throw new WfvError("bad_request", `no DB file at ${path}; create one with 'wfv db new ${path}'`, { path });
-  }
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new WfvError("bad_request", `cannot read ${path}: ${(error as Error).message}`, { path });
-  }
+  const text = requireDbText(path, `; create one with 'wfv db new ${path}'`);
   try {
     return importDb(text, { codec: nodeGzipCodec });
   } catch (error) {
@@ -72,20 +64,8 @@ function loadDb(path: string): VirtualDb {
   }
 }
 
-/** Writes next to the target and renames over it, so a reader never sees half a file. */
 function saveDb(path: string, db: VirtualDb): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(temp, exportCompressed(db, compressOptions) + "\n", "utf8");
-    renameSync(temp, path);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // the temp file may never have been created
-    }
-    throw new WfvError("bad_request", `cannot write ${path}: ${(error as Error).message}`, { path });
-  }
+  writeDbText(path, exportCompressed(db, compressOptions));
 }
 
 function positional(positionals: string[], index: number, name: string): string {

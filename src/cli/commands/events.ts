@@ -2,7 +2,7 @@
 import type { EventTypeName } from "../../core/repositories";
 import { VirtualSession } from "../../core/virtual";
 import { EXIT_OK, UsageError, parseCommandArgs, printJson, type CliCommand } from "../io";
-import { requireDbFile } from "./run";
+import { requireDbText } from "../db-file";
 
 const usage = `Usage: wfv events <dbfile> [--lineage] [--type <t>] [--step <id>] [--module <name>] [--run <id>] [--jsonl] [--pretty]
 
@@ -31,7 +31,7 @@ export const eventsCommand: CliCommand = {
       pretty: { type: "boolean" },
     });
     if (positionals.length !== 1) throw new UsageError("events takes exactly one DB file");
-    const session = VirtualSession.open(requireDbFile(positionals[0]!));
+    const session = VirtualSession.open(requireDbText(positionals[0]!));
     const runId = values.run ?? session.findRunId();
     let events = runId
       ? values.lineage

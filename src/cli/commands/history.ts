@@ -1,7 +1,7 @@
 /** `wfv history <dbfile>`: answered interactions and the pending one (the virtual interaction-history route). */
 import { VirtualSession } from "../../core/virtual";
 import { EXIT_OK, UsageError, parseCommandArgs, printJson, type CliCommand } from "../io";
-import { requireDbFile } from "./run";
+import { requireDbText } from "../db-file";
 
 const usage = `Usage: wfv history <dbfile> [--run <id>] [--pretty]
 
@@ -15,7 +15,7 @@ export const historyCommand: CliCommand = {
   run(args) {
     const { values, positionals } = parseCommandArgs(args, { run: { type: "string" }, pretty: { type: "boolean" } });
     if (positionals.length !== 1) throw new UsageError("history takes exactly one DB file");
-    const session = VirtualSession.open(requireDbFile(positionals[0]!));
+    const session = VirtualSession.open(requireDbText(positionals[0]!));
     const runId = values.run ?? session.findRunId();
     printJson({ workflow_run_id: runId, ...session.interactionHistory(runId) }, values.pretty ?? false);
     return EXIT_OK;

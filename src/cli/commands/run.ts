@@ -3,12 +3,11 @@
  * `$ref`s; the DB lives in a file (the compressed blob), read before the call and replaced atomically
  * after it — only when the call did not fail, so a failure never touches the file.
  */
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
 import { WfvError } from "../../core/errors";
 import type { InteractionResponseData } from "../../core/engine/types";
 import { execute, type ExecuteResponse } from "../../core/virtual";
 import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs, printJson, readJsonArg, type CliCommand } from "../io";
+import { readDbText, writeDbText } from "../db-file";
 import { resolveWorkflowFile } from "../workspace-files";
 
 const usage = `Usage: wfv run <workflow.json> --step <step_id> --module <name> [options]
@@ -34,39 +33,6 @@ Options:
   --pretty               Indent the output.
 
 Exit status: 0, or 1 when the response's status is "error" (error_type and details in result).`;
-
-/** The DB file's text (the compressed blob), or null when there is no file yet. */
-export function readDbFile(path: string): string | null {
-  if (!existsSync(path)) return null;
-  try {
-    return readFileSync(path, "utf8");
-  } catch (error) {
-    throw new WfvError("bad_request", `cannot read ${path}: ${(error as Error).message}`, { path });
-  }
-}
-
-/** The DB file's text; a missing file is an error (for the commands that only read). */
-export function requireDbFile(path: string): string {
-  const text = readDbFile(path);
-  if (text === null) throw new WfvError("bad_request", `no DB file at ${path}`, { path });
-  return text;
-}
-
-/** Writes next to the target and renames over it, so a reader never sees half a file. */
-export function writeDbFile(path: string, blob: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(temp, blob + "\n", "utf8");
-    renameSync(temp, path);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // the temp file may never have been created
-    }
-    throw new WfvError("bad_request", `cannot write ${path}: ${(error as Error).message}`, { path });
-  }
-}
 
 /** `--answers`: an object keyed `step_id/module_name`, each value an answer object. */
 function readAnswers(argument: string): Record<string, InteractionResponseData> {
@@ -134,7 +100,7 @@ export const runCommand: CliCommand = {
         response = parsed as Record<string, unknown> | null;
       }
       if (values.answers !== undefined) answers = readAnswers(values.answers);
-      if (values.db) blob = readDbFile(values.db);
+      if (values.db) blob = readDbText(values.db);
     } catch (error) {
       if (!(error instanceof WfvError)) throw error;
       printJson(errorShape(error), pretty);
@@ -155,7 +121,7 @@ export const runCommand: CliCommand = {
     });
 
     if (result.status !== "error" && values.db && typeof result.result.virtual_db === "string") {
-      writeDbFile(values.db, result.result.virtual_db);
+      writeDbText(values.db, result.result.virtual_db);
     }
     if (!values["print-db"]) delete result.result.virtual_db;
     printJson(result, pretty);

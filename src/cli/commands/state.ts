@@ -1,7 +1,7 @@
 /** `wfv state <dbfile>`: the virtual run's state, rebuilt from the DB's events. */
 import { VirtualSession } from "../../core/virtual";
 import { EXIT_OK, UsageError, parseCommandArgs, printJson, type CliCommand } from "../io";
-import { requireDbFile } from "./run";
+import { requireDbText } from "../db-file";
 
 const usage = `Usage: wfv state <dbfile> [--full] [--run <id>] [--pretty]
 
@@ -23,7 +23,7 @@ export const stateCommand: CliCommand = {
       pretty: { type: "boolean" },
     });
     if (positionals.length !== 1) throw new UsageError("state takes exactly one DB file");
-    const session = VirtualSession.open(requireDbFile(positionals[0]!));
+    const session = VirtualSession.open(requireDbText(positionals[0]!));
     const runId = values.run ?? session.findRunId();
     if (values.full) {
       printJson({ workflow_run_id: runId, ...session.state(runId) }, values.pretty ?? false);
