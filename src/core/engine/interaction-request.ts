@@ -94,7 +94,8 @@ export function convertInteractionRequest(data: Record<string, unknown>): ApiInt
       continue;
     }
     const value = data[key];
-    out[key] = value === undefined || value === null ? (fallback === null ? value ?? null : fallback) : value;
+    // Defaults are copied: a caller may change the request it gets without changing the next one's.
+    out[key] = value === undefined || value === null ? (fallback === null ? value ?? null : structuredClone(fallback)) : value;
   }
   // Python's model keeps an explicit null for the nullable fields.
   for (const nullable of ["default_selection", "default_confirm", "file_content"]) {
