@@ -20,7 +20,7 @@ export function createEngine(): VirtualEngine {
           mock: request.mock,
           db_format: "compressed",
         },
-        { providers: options.providers },
+        { providers: options.providers, signal: options.signal },
       );
       return response as unknown as VirtualResponse;
     },
@@ -38,7 +38,7 @@ export function createEngine(): VirtualEngine {
           params: request.params,
           mock: request.mock,
         },
-        { providers: options.providers },
+        { providers: options.providers, signal: options.signal },
       )) {
         if (event.type === "progress" || event.type === "started") progress.push(event.data);
         else if (event.type === "complete") {
