@@ -220,6 +220,13 @@ describe("unreadable input is db_invalid and says what is wrong", () => {
     const full = gzipSync(Buffer.from(JSON.stringify({ events })));
     dbInvalid(() => importDb(full.subarray(0, full.length - 30).toString("base64")), "bad_gzip", /gzip data is corrupt/);
   });
+  test("a gzip trailer that claims more than its data can hold is refused before inflating", () => {
+    // Found by the fuzz test: fflate sizes its buffer from the trailer, so this 35-byte blob asked for 2.6 GB.
+    dbInvalid(() => importDb("H4sI8K2J7uqykJSoB5KCmW2mHdL28J8hzi4AsYDitqh4pJo="), "bad_gzip", /corrupt: it claims 2594470056 bytes from 35/);
+    const small = gzipSync(Buffer.from(JSON.stringify({ events: [] })));
+    small.writeUInt32LE(100 * 1024 * 1024, small.length - 4); // 100 MiB from a few dozen bytes
+    dbInvalid(() => importDb(small.toString("base64")), "bad_gzip", /claims 104857600 bytes from \d+ compressed bytes/);
+  });
   test("gzip of something that is not JSON", () => dbInvalid(() => importDb(gz("{events: nope")), "bad_json", /not valid JSON/));
   test("documents nested deeper than MongoDB allows", () => {
     let deep: unknown = 1;

@@ -112,6 +112,11 @@ export function compressText(text: string, options: CompressOptions = {}): strin
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Decodes a compressed blob (or plain JSON text) into a snapshot; throws db_invalid saying what is wrong. */
+/** Deflate's largest possible expansion (258-byte matches coded in about two bits each). */
+const MAX_DEFLATE_RATIO = 1032;
+/** About V8's longest string: a DB whose JSON text is longer cannot be read in one piece. */
+export const MAX_INFLATED_BYTES = 512 * 1024 * 1024;
+
 export function decodeDbBlob(text: string, codec: GzipCodec = fflateCodec, observeId?: (hex: string) => void): DbSnapshot {
   if (typeof text !== "string") throw invalid("the DB blob must be a string", "not_a_string");
   const trimmed = text.trim();
@@ -132,6 +137,16 @@ export function decodeDbBlob(text: string, codec: GzipCodec = fflateCodec, obser
   }
   if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) {
     throw invalid("the DB blob is base64 but not gzip data (no gzip header)", "bad_gzip");
+  }
+  // The trailer's size is trusted by the inflater to size its buffer, so a 35-byte blob claiming 4 GB
+  // would allocate 4 GB. Deflate cannot expand more than 1032:1, and a text over V8's string limit
+  // could not be read anyway: a claim beyond either is corrupt (or hostile) data, refused before inflating.
+  const claimed = (bytes[bytes.length - 4] | (bytes[bytes.length - 3] << 8) | (bytes[bytes.length - 2] << 16) | (bytes[bytes.length - 1] << 24)) >>> 0;
+  if (claimed > bytes.length * MAX_DEFLATE_RATIO) {
+    throw invalid(`the DB blob's gzip data is corrupt: it claims ${claimed} bytes from ${bytes.length} compressed bytes`, "bad_gzip");
+  }
+  if (claimed > MAX_INFLATED_BYTES) {
+    throw invalid(`the DB blob claims ${claimed} bytes of content, more than the ${MAX_INFLATED_BYTES} a virtual DB may hold`, "too_large");
   }
   let inflated: Uint8Array;
   try {
