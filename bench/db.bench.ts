@@ -8,12 +8,10 @@
  * Also the engine's hot query (lineage events of a run, sorted by event_id) against a hand-written
  * filter+sort over the same array.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { cpus, loadavg } from "node:os";
 import { CLI_GZIP_LEVEL, nodeGzipCodec } from "../src/cli/commands/db";
 import { createFreshVirtualDb, createVirtualDb, exportCompressed, exportDb, fflateCodec, importDb, type Document, type GzipCodec, type GzipLevel, type VirtualDb } from "../src/core/db";
+import { originalCycleMs } from "./original-cycle";
 import { printTable, pythonHas } from "./util";
 
 const SIZES = [1_000, 10_000, 100_000];
@@ -111,59 +109,6 @@ const CODECS: Array<[string, GzipCodec, GzipLevel]> = [
   [`node:zlib ${CLI_GZIP_LEVEL} (CLI)`, nodeGzipCodec, CLI_GZIP_LEVEL],
 ];
 
-/** The original server's cycle, timed in Python (milliseconds, median of `runs`). */
-const PYTHON_CYCLE = String.raw`
-import base64, datetime, gzip, json, sys, time
-import mongomock
-try:
-    from bson import ObjectId
-except ImportError:
-    from mongomock import ObjectId
-
-def serialize(value):  # backend/db/virtual.py's export serialiser
-    if isinstance(value, ObjectId):
-        return str(value)
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: serialize(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [serialize(v) for v in value]
-    return value
-
-text = open(sys.argv[1]).read()
-runs = int(sys.argv[2])
-times = []
-for _ in range(runs):
-    start = time.perf_counter()
-    state = json.loads(text)
-    db = mongomock.MongoClient()["virtual"]
-    for name, docs in state.items():
-        if docs:
-            db[name].insert_many(docs)
-    out = {name: [serialize(d) for d in db[name].find()] for name in db.list_collection_names()}
-    blob = base64.b64encode(gzip.compress(json.dumps(out).encode())).decode()
-    times.append((time.perf_counter() - start) * 1000)
-times.sort()
-print(json.dumps({"ms": times[len(times) // 2], "blob_chars": len(blob)}))
-`;
-
-function pythonCycleMs(jsonText: string, runs: number): number | undefined {
-  const dir = mkdtempSync(join(tmpdir(), "wfv-bench-"));
-  try {
-    const path = join(dir, "state.json");
-    writeFileSync(path, jsonText);
-    const result = spawnSync("/usr/bin/python3", ["-c", PYTHON_CYCLE, path, String(runs)], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    if (result.status !== 0) {
-      console.warn(`python cycle failed: ${result.stderr.slice(0, 500)}`);
-      return undefined;
-    }
-    return (JSON.parse(result.stdout) as { ms: number }).ms;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /**
  * Times `subject` and `baseline` alternately, so a busy machine slows both alike; returns their median
  * times and the median of the per-pair ratios.
@@ -236,7 +181,7 @@ export function run(): void {
     }
     // mongomock needs about three minutes for 100k events, so that size runs only when asked for.
     const pythonWanted = withPython && (size < 100_000 || process.env.WFV_BENCH_PYTHON_100K === "1");
-    const pythonMs = pythonWanted ? pythonCycleMs(jsonText, size >= 100_000 ? 1 : 3) : undefined;
+    const pythonMs = pythonWanted ? originalCycleMs(jsonText, size >= 100_000 ? 1 : 3, { input: "json", ids: "keep" }) : undefined;
     pythonRows.push({
       events: size,
       "python cycle ms": pythonMs === undefined ? (withPython ? "set WFV_BENCH_PYTHON_100K=1" : "no mongomock") : fixed(pythonMs, 0),

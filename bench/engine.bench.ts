@@ -18,13 +18,12 @@
  *
  * Goal (issue 4): ≤ 15 ms at 10k events, and ≥ 20× faster than the original's cycle.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { compressText, createFreshVirtualDb, exportJsonText, type DbSnapshot, type Document } from "../src/core/db";
 import { execute, executeOnSession, VirtualSession, type ExecuteRequest } from "../src/core/virtual";
 import { fixturesDir } from "../test/helpers/paths";
+import { originalCycleMs } from "./original-cycle";
 import { printTable, pythonHas } from "./util";
 
 const SIZES = [100, 10_000, 100_000];
@@ -132,59 +131,6 @@ function pythonBlob(snapshot: DbSnapshot): string {
   return compressText(text);
 }
 
-/** The original server's per-request cycle, timed inside Python (median ms of `runs`). */
-const PYTHON_CYCLE = String.raw`
-import base64, datetime, gzip, json, sys, time
-import mongomock
-try:
-    from bson import ObjectId
-except ImportError:
-    from mongomock import ObjectId
-
-def serialize(value):  # backend/db/virtual.py's export serialiser
-    if isinstance(value, ObjectId):
-        return str(value)
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: serialize(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [serialize(v) for v in value]
-    return value
-
-blob = open(sys.argv[1]).read()
-runs = int(sys.argv[2])
-times = []
-for _ in range(runs):
-    start = time.perf_counter()
-    state = json.loads(gzip.decompress(base64.b64decode(blob)))
-    db = mongomock.MongoClient()["virtual"]
-    for name, docs in state.items():
-        if docs:
-            db[name].insert_many(docs)
-    out = {name: [serialize(d) for d in db[name].find({}, {"_id": 0})] for name in db.list_collection_names()}
-    result = base64.b64encode(gzip.compress(json.dumps(out).encode())).decode()
-    times.append((time.perf_counter() - start) * 1000)
-times.sort()
-print(json.dumps({"ms": times[len(times) // 2]}))
-`;
-
-function pythonCycleMs(blob: string, runs: number): number | undefined {
-  const dir = mkdtempSync(join(tmpdir(), "wfv-engine-bench-"));
-  try {
-    const path = join(dir, "blob.txt");
-    writeFileSync(path, blob);
-    const result = spawnSync("/usr/bin/python3", ["-c", PYTHON_CYCLE, path, String(runs)], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    if (result.status !== 0) {
-      console.warn(`python cycle failed: ${result.stderr.slice(0, 500)}`);
-      return undefined;
-    }
-    return (JSON.parse(result.stdout) as { ms: number }).ms;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 const fixed = (n: number, digits = 1) => Number(n.toFixed(digits));
 const ratio = (baseline: number | undefined, ms: number) => (baseline === undefined ? "n/a" : `${fixed(baseline / ms, 1)}×`);
 
@@ -229,7 +175,7 @@ export async function run(): Promise<void> {
     const exportMs = median(() => exportJsonText(session.db), runs.blob);
     const jsonText = exportJsonText(session.db);
     const compressMs = median(() => compressText(jsonText), runs.blob);
-    const pythonMs = withPython ? pythonCycleMs(pythonBlob(snapshot), runs.python) : undefined;
+    const pythonMs = withPython ? originalCycleMs(pythonBlob(snapshot), runs.python, { input: "blob", ids: "drop" }) : undefined;
 
     latency.push({
       events: eventCount,

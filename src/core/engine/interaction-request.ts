@@ -3,9 +3,14 @@
  * `interaction_requested` event (every field, including the form fields, ruling 7) and the API shape
  * built back from stored event data (`convert_interaction_request`).
  */
-import type { InteractionRequest } from "../modules/types";
+import type { InteractionRequest, SelectOption } from "../modules/types";
 import { makeInteractionRequest } from "../modules/types";
 import type { ApiInteractionRequest } from "./types";
+
+/** A SelectOption with its defaults (`description: ""`, `metadata: {}`), as the original serialises it. */
+function serializeOption(option: SelectOption): Record<string, unknown> {
+  return { id: option.id, label: option.label, description: option.description ?? "", metadata: option.metadata ?? {} };
+}
 
 /** `serialize_interaction_request`, keeping `form_schema`, `form_type` and `form_defaults` (ruling 7). */
 export function serializeInteractionRequest(request: InteractionRequest): Record<string, unknown> {
@@ -14,12 +19,7 @@ export function serializeInteractionRequest(request: InteractionRequest): Record
     interaction_id: full.interaction_id,
     interaction_type: full.interaction_type,
     title: full.title,
-    options: full.options.map((option) => ({
-      id: option.id,
-      label: option.label,
-      description: option.description ?? "",
-      metadata: option.metadata ?? {},
-    })),
+    options: full.options.map(serializeOption),
     min_selections: full.min_selections,
     max_selections: full.max_selections,
     allow_custom: full.allow_custom,
@@ -31,12 +31,7 @@ export function serializeInteractionRequest(request: InteractionRequest): Record
     default_value: full.default_value,
     allow_empty: full.allow_empty,
     context: full.context,
-    extra_options: full.extra_options.map((option) => ({
-      id: option.id,
-      label: option.label,
-      description: option.description ?? "",
-      metadata: option.metadata ?? {},
-    })),
+    extra_options: full.extra_options.map(serializeOption),
     file_content: full.file_content,
     file_name: full.file_name,
     file_content_type: full.file_content_type,

@@ -1,0 +1,72 @@
+/**
+ * The original virtual server's per-request DB cycle (backend/db/virtual.py), timed inside Python with
+ * Debian's mongomock: read the state, import every collection, export it with the original's serialiser,
+ * gzip + base64. The baseline the DB and engine benchmarks compare against.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const SCRIPT = String.raw`
+import base64, datetime, gzip, json, sys, time
+import mongomock
+try:
+    from bson import ObjectId
+except ImportError:
+    from mongomock import ObjectId
+
+def serialize(value):  # backend/db/virtual.py's export serialiser
+    if isinstance(value, ObjectId):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: serialize(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [serialize(v) for v in value]
+    return value
+
+text = open(sys.argv[1]).read()
+runs = int(sys.argv[2])
+from_blob = sys.argv[3] == "blob"
+projection = {"_id": 0} if sys.argv[4] == "drop-id" else None
+times = []
+for _ in range(runs):
+    start = time.perf_counter()
+    state = json.loads(gzip.decompress(base64.b64decode(text)) if from_blob else text)
+    db = mongomock.MongoClient()["virtual"]
+    for name, docs in state.items():
+        if docs:
+            db[name].insert_many(docs)
+    out = {name: [serialize(d) for d in db[name].find({}, projection)] for name in db.list_collection_names()}
+    blob = base64.b64encode(gzip.compress(json.dumps(out).encode())).decode()
+    times.append((time.perf_counter() - start) * 1000)
+times.sort()
+print(json.dumps({"ms": times[len(times) // 2]}))
+`;
+
+export interface OriginalCycleOptions {
+  /** What the request carries: the JSON text of the state, or the original's gzip + base64 blob. */
+  input: "json" | "blob";
+  /** Export without `_id` (what the engine round trip compares), or with it as the original stores it. */
+  ids: "keep" | "drop";
+}
+
+/** Median milliseconds of `runs` cycles over `state`, or undefined (with a warning) when Python fails. */
+export function originalCycleMs(state: string, runs: number, options: OriginalCycleOptions): number | undefined {
+  const dir = mkdtempSync(join(tmpdir(), "wfv-bench-"));
+  try {
+    const path = join(dir, "state.txt");
+    writeFileSync(path, state);
+    const args = ["-c", SCRIPT, path, String(runs), options.input, options.ids === "drop" ? "drop-id" : "keep-id"];
+    const result = spawnSync("/usr/bin/python3", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (result.status !== 0) {
+      console.warn(`the original's cycle failed in Python: ${result.stderr.slice(0, 500)}`);
+      return undefined;
+    }
+    return (JSON.parse(result.stdout) as { ms: number }).ms;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
