@@ -7,13 +7,12 @@
  */
 import type { LlmMessage } from "../../modules/api/llm-messages";
 import { pyStr } from "../../template/python-format";
-import { modelCapabilities, validateKwargs } from "./models";
 import {
-  apiKeyMissing,
   CallLog,
   numberOr0,
   parseContent,
   postJson,
+  prepareCall,
   requireStepIdFromMetadata,
   stripMarkdownFences,
 } from "./shared";
@@ -136,17 +135,7 @@ export const anthropicProvider: LlmProvider = {
 
   async call(request: LlmCallRequest, env: LlmCallEnvironment): Promise<LlmCallResult> {
     const { model } = request;
-    const kwargs: Json = {};
-    if (request.temperature !== undefined && request.temperature !== null) kwargs.temperature = request.temperature;
-    if (request.maxTokens !== undefined && request.maxTokens !== null) kwargs.max_tokens = request.maxTokens;
-    if (request.reasoningEffort !== undefined && request.reasoningEffort !== null) kwargs.reasoning_effort = request.reasoningEffort;
-    const capabilities = modelCapabilities("anthropic", model);
-    const validated = validateKwargs(kwargs, capabilities, env.logger);
-    const supports = capabilities.supports;
-
-    const hasImages = request.messages.some((message) => message.content.some((part) => part.type !== "text"));
-    if (hasImages && !supports.vision) throw new Error(`Model '${model}' does not support vision/image inputs.`);
-    if (!env.apiKey) throw apiKeyMissing("Anthropic", "ANTHROPIC_API_KEY");
+    const { capabilities, validated, supports, apiKey } = prepareCall("anthropic", "Anthropic", "ANTHROPIC_API_KEY", request, env);
 
     const systemTexts: string[] = [];
     const messages: Json[] = [];
@@ -208,7 +197,7 @@ export const anthropicProvider: LlmProvider = {
     log?.saveRequest(body, request.outputSchema, request.metadata);
 
     const base = (env.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, "");
-    const response = await postJson("Anthropic", `${base}/messages`, { "x-api-key": env.apiKey, "anthropic-version": ANTHROPIC_VERSION }, body, env);
+    const response = await postJson("Anthropic", `${base}/messages`, { "x-api-key": apiKey, "anthropic-version": ANTHROPIC_VERSION }, body, env);
 
     const blocks = Array.isArray(response.content) ? (response.content as Json[]) : [];
     const texts = blocks.filter((block) => block.type === "text" && typeof block.text === "string").map((block) => block.text as string);

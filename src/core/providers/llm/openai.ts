@@ -4,13 +4,12 @@
  * retention, usage with cached tokens, and a costed `tokens` entry.
  */
 import type { LlmMessage } from "../../modules/api/llm-messages";
-import { modelCapabilities, validateKwargs } from "./models";
 import {
-  apiKeyMissing,
   CallLog,
   numberOr0,
   parseContent,
   postJson,
+  prepareCall,
   requireStepIdFromMetadata,
   stripMarkdownFences,
 } from "./shared";
@@ -88,17 +87,7 @@ export const openaiProvider: LlmProvider = {
 
   async call(request: LlmCallRequest, env: LlmCallEnvironment): Promise<LlmCallResult> {
     const { model } = request;
-    const kwargs: Json = {};
-    if (request.temperature !== undefined && request.temperature !== null) kwargs.temperature = request.temperature;
-    if (request.maxTokens !== undefined && request.maxTokens !== null) kwargs.max_tokens = request.maxTokens;
-    if (request.reasoningEffort !== undefined && request.reasoningEffort !== null) kwargs.reasoning_effort = request.reasoningEffort;
-    const capabilities = modelCapabilities("openai", model);
-    const validated = validateKwargs(kwargs, capabilities, env.logger);
-    const supports = capabilities.supports;
-
-    const hasImages = request.messages.some((message) => message.content.some((part) => part.type !== "text"));
-    if (hasImages && !supports.vision) throw new Error(`Model '${model}' does not support vision/image inputs.`);
-    if (!env.apiKey) throw apiKeyMissing("OpenAI", "OPENAI_API_KEY");
+    const { capabilities, validated, supports, apiKey } = prepareCall("openai", "OpenAI", "OPENAI_API_KEY", request, env);
 
     const endpoint = request.apiEndpoint || capabilities.api_endpoint || "responses";
     let body: Json;
@@ -135,7 +124,7 @@ export const openaiProvider: LlmProvider = {
 
     const base = (env.baseUrl ?? OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, "");
     const url = endpoint === "responses" ? `${base}/responses` : `${base}/chat/completions`;
-    const response = await postJson("OpenAI", url, { Authorization: `Bearer ${env.apiKey}` }, body, env);
+    const response = await postJson("OpenAI", url, { Authorization: `Bearer ${apiKey}` }, body, env);
 
     let text: string;
     let usage: LlmUsage;

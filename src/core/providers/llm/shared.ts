@@ -4,7 +4,8 @@
  * that never carries the key.
  */
 import { httpRequest, HttpRequestError } from "../http";
-import type { CallLogSink, Json, LlmCallEnvironment } from "./types";
+import { modelCapabilities, validateKwargs, type ModelCapabilities } from "./models";
+import type { CallLogSink, Json, LlmCallEnvironment, LlmCallRequest } from "./types";
 
 /** `require_step_id_from_metadata`: real calls need `metadata.step_id`. */
 export function requireStepIdFromMetadata(metadata: Json | undefined): string {
@@ -220,3 +221,27 @@ export function numberOr0(value: unknown): number {
   return typeof value === "number" && Number.isFinite(value) ? value : 0;
 }
 
+
+/**
+ * What every provider checks before a call, as the original's providers do: the sampling kwargs the
+ * model accepts, vision support when images are sent, and a key.
+ */
+export function prepareCall(
+  provider: string,
+  displayName: string,
+  keyVariable: string,
+  request: LlmCallRequest,
+  env: LlmCallEnvironment,
+): { capabilities: ModelCapabilities; validated: ReturnType<typeof validateKwargs>; supports: ModelCapabilities["supports"]; apiKey: string } {
+  const kwargs: Json = {};
+  if (request.temperature !== undefined && request.temperature !== null) kwargs.temperature = request.temperature;
+  if (request.maxTokens !== undefined && request.maxTokens !== null) kwargs.max_tokens = request.maxTokens;
+  if (request.reasoningEffort !== undefined && request.reasoningEffort !== null) kwargs.reasoning_effort = request.reasoningEffort;
+  const capabilities = modelCapabilities(provider, request.model);
+  const validated = validateKwargs(kwargs, capabilities, env.logger);
+  const supports = capabilities.supports;
+  const hasImages = request.messages.some((message) => message.content.some((part) => part.type !== "text"));
+  if (hasImages && !supports.vision) throw new Error(`Model '${request.model}' does not support vision/image inputs.`);
+  if (!env.apiKey) throw apiKeyMissing(displayName, keyVariable);
+  return { capabilities, validated, supports, apiKey: env.apiKey };
+}
