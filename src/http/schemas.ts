@@ -49,35 +49,34 @@ export const executeBody = z.looseObject({
   answers: z.custom<Record<string, InteractionResponseData>>(isPlainObject, { message: "expected an object of answers by step_id/module_name" }).optional(),
 });
 
-export const startBody = z.looseObject({
+/** What every call that runs the workflow carries; the routes below add their own fields. */
+const workflowCall = {
   workflow,
   virtual_db: virtualDb,
+  mock: z.boolean().optional(),
+  ai_config: aiConfig,
+};
+
+export const startBody = z.looseObject({
+  ...workflowCall,
   target_step_id: optionalText,
   target_module_name: optionalText,
-  mock: z.boolean().optional(),
   force_new: z.boolean().optional(),
-  ai_config: aiConfig,
 });
 
 export const respondBody = z.looseObject({
-  workflow,
-  virtual_db: virtualDb,
+  ...workflowCall,
   virtual_run_id: optionalId,
   target_step_id: optionalText,
   target_module_name: optionalText,
   interaction_id: optionalText,
   response: answer,
-  mock: z.boolean().optional(),
-  ai_config: aiConfig,
 });
 
 export const resumeConfirmBody = z.looseObject({
-  workflow,
-  virtual_db: virtualDb,
+  ...workflowCall,
   target_step_id: optionalText,
   target_module_name: optionalText,
-  mock: z.boolean().optional(),
-  ai_config: aiConfig,
 });
 
 export const runReadBody = z.object({
@@ -86,23 +85,17 @@ export const runReadBody = z.object({
 });
 
 export const subActionBody = z.looseObject({
-  workflow,
-  virtual_db: virtualDb,
+  ...workflowCall,
   virtual_run_id: optionalId,
   interaction_id: z.string().min(1),
   sub_action_id: z.string().min(1),
   params: plainObject.optional(),
-  mock: z.boolean().optional(),
-  ai_config: aiConfig,
 });
 
 export const interactionDataBody = z.looseObject({
-  workflow,
-  virtual_db: virtualDb,
+  ...workflowCall,
   virtual_run_id: optionalId,
   interaction_id: optionalText,
-  mock: z.boolean().optional(),
-  ai_config: aiConfig,
 });
 
 /** Upper bound on generated items per call: mock data is for previews, and one call must stay small. */
