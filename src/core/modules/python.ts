@@ -1,6 +1,6 @@
 /**
  * The few Python behaviours modules must copy (modules.md §1.9): truthiness, `type(x).__name__`,
- * `isinstance(x, int)`, `str(datetime)` and `re.match` / `re.split` on Python patterns.
+ * `isinstance(x, int)`, `str(datetime)` and compiling Python regex patterns.
  */
 
 /** Python truthiness: `None`, `False`, `0`, `""`, `[]` and `{}` are false (JS thinks `[]`/`{}` true). */
@@ -68,10 +68,4 @@ export function compilePythonRegex(pattern: string, flags = ""): RegExp | null {
   } catch {
     return null;
   }
-}
-
-/** `re.match`: anchored at the start only, never at the end. */
-export function pythonReMatch(pattern: string, text: string): boolean {
-  const anchored = compilePythonRegex(`^(?:${pattern})`);
-  return anchored !== null && anchored.test(text);
 }

@@ -270,8 +270,6 @@ export interface InteractiveModule extends ModuleCommon {
   ): Promise<Record<string, unknown>>;
   /** `self_sub_action` support (media.generate*): yields progress, then one result. */
   subAction?(context: SubActionContext): AsyncIterable<SubActionEvent>;
-  /** Addons (user.select only): the resolved addon configs of the module instance. */
-  setAddons?(addons: ReadonlyArray<Record<string, unknown>>): void;
   /**
    * Addons (user.select only), as the original wires them (`set_addon_processor`): the engine builds
    * the processor from the resolved addon configs and hands it over before calling the module.
