@@ -16,7 +16,7 @@
 import { cloneValue } from "../db/clone";
 import { MemoryDb } from "../db/memory-db";
 import type { Document } from "../db/types";
-import { EventType, type EventDocument, type Repositories, type WorkflowPosition } from "../repositories";
+import { EventType, LineageReplay, type EventDocument, type Repositories, type WorkflowPosition } from "../repositories";
 
 export interface EventView {
   /** The lineage's events in `event_id` order (stored documents: read them, never change them). */
@@ -43,11 +43,6 @@ export function latestLineageEvent(view: EventView, workflowRunId: string, event
   for (let i = events.length - 1; i >= 0; i--) if (events[i].event_type === eventType) return events[i];
   return null;
 }
-
-const stateMappedOf = (data: Record<string, unknown> | undefined): Record<string, unknown> => {
-  const mapped = data?._state_mapped;
-  return mapped !== null && typeof mapped === "object" && !Array.isArray(mapped) ? (mapped as Record<string, unknown>) : {};
-};
 
 /** Stored events indexed per run, kept up to date by scanning only what was appended. */
 class MemoryEventIndex {
@@ -97,19 +92,13 @@ class MemoryEventIndex {
 }
 
 /**
- * One lineage's events and what is derived from them (the flat state as references, the position's
- * running values), extended event by event as the run's log grows.
+ * One lineage's events and what is derived from them (the repositories' LineageReplay: the flat state
+ * as references, the position's running values), extended event by event as the run's log grows.
  */
 class LineageState {
   readonly events: EventDocument[] = [];
   private consumed = 0;
-  readonly outputs: Record<string, unknown> = {};
-  readonly completedSteps: string[] = [];
-  lastStepStarted: EventDocument | null = null;
-  /** `module_completed` events of the latest started step since it started. */
-  stepCompletions = 0;
-  lastRequest: EventDocument | null = null;
-  lastResponse: EventDocument | null = null;
+  readonly replay = new LineageReplay();
 
   constructor(
     readonly generation: number,
@@ -126,58 +115,17 @@ class LineageState {
       const cutoff = this.cutoffs.get(branchOf);
       if (cutoff && event.event_id > cutoff) continue;
       this.events.push(event);
-      this.apply(event);
+      this.replay.apply(event);
     }
     this.consumed = list.length;
   }
 
-  private apply(event: EventDocument): void {
-    switch (event.event_type) {
-      case EventType.MODULE_COMPLETED:
-        if (event.module_name) this.outputs[event.module_name] = event.data ?? {};
-        Object.assign(this.outputs, stateMappedOf(event.data));
-        if (this.lastStepStarted && event.step_id === this.lastStepStarted.step_id) this.stepCompletions++;
-        break;
-      case EventType.SUB_ACTION_COMPLETED:
-        Object.assign(this.outputs, stateMappedOf(event.data));
-        break;
-      case EventType.STEP_COMPLETED:
-        if (event.step_id) this.completedSteps.push(event.step_id);
-        break;
-      case EventType.STEP_STARTED:
-        this.lastStepStarted = event;
-        this.stepCompletions = 0;
-        break;
-      case EventType.INTERACTION_REQUESTED:
-        this.lastRequest = event;
-        break;
-      case EventType.INTERACTION_RESPONSE:
-        this.lastResponse = event;
-        break;
-    }
-  }
-
   moduleOutputs(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(this.outputs)) out[key] = cloneValue(this.outputs[key]);
-    return out;
+    return this.replay.copyOutputs(cloneValue);
   }
 
   position(): WorkflowPosition {
-    let currentStep: string | null = null;
-    let currentModuleIndex = 0;
-    const started = this.lastStepStarted;
-    if (started) {
-      const stepId = started.step_id ?? null;
-      if (!this.completedSteps.includes(stepId as string)) {
-        currentStep = stepId;
-        currentModuleIndex = this.stepCompletions;
-      }
-    }
-    const request = this.lastRequest;
-    const response = this.lastResponse;
-    const pending = request && (!response || response.event_id < request.event_id) ? cloneValue(request.data ?? null) : null;
-    return { current_step: currentStep, current_module_index: currentModuleIndex, completed_steps: [...this.completedSteps], pending_interaction: pending };
+    return this.replay.position(cloneValue);
   }
 }
 

@@ -64,6 +64,7 @@ export type {
 } from "./runs";
 export {
   getNestedValue,
+  LineageReplay,
   mapOutputsToState,
   type CompletedInteraction,
   type ConversationMessage,

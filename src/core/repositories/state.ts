@@ -138,25 +138,102 @@ function retryContent(value: unknown): string {
     : pythonStr(value);
 }
 
+/**
+ * The flat state (`get_module_outputs`) and the position's running values (`get_workflow_position`),
+ * built by applying a lineage's events one at a time in `event_id` order. The one implementation of
+ * both: the repository replays a queried lineage through it, and the engine's event view extends one
+ * incrementally as the log grows. `outputs` holds the events' own values (no copies).
+ */
+export class LineageReplay {
+  readonly outputs: ModuleOutputs = {};
+  private readonly completedSteps: string[] = [];
+  private lastStepStarted: EventDocument | null = null;
+  /** `module_completed` events of the latest started step since it started. */
+  private stepCompletions = 0;
+  private lastRequest: EventDocument | null = null;
+  private lastResponse: EventDocument | null = null;
+
+  apply(event: EventDocument): void {
+    switch (event.event_type) {
+      case EventType.MODULE_COMPLETED:
+        if (event.module_name) setOwn(this.outputs, event.module_name, event.data ?? {});
+        this.applyStateMapped(event.data);
+        if (this.lastStepStarted && event.step_id === this.lastStepStarted.step_id) this.stepCompletions++;
+        break;
+      case EventType.SUB_ACTION_COMPLETED:
+        // Sub-action completions only contribute their mapped keys, never a module entry.
+        this.applyStateMapped(event.data);
+        break;
+      case EventType.STEP_COMPLETED:
+        if (event.step_id) this.completedSteps.push(event.step_id);
+        break;
+      case EventType.STEP_STARTED:
+        this.lastStepStarted = event;
+        this.stepCompletions = 0;
+        break;
+      case EventType.INTERACTION_REQUESTED:
+        this.lastRequest = event;
+        break;
+      case EventType.INTERACTION_RESPONSE:
+        this.lastResponse = event;
+        break;
+    }
+  }
+
+  private applyStateMapped(data: EventData | undefined): void {
+    const mapped = stateMappedOf(data);
+    for (const key of Object.keys(mapped)) setOwn(this.outputs, key, mapped[key]);
+  }
+
+  /** A fresh flat state, `copy` applied to each value. */
+  copyOutputs(copy: <T>(value: T) => T): ModuleOutputs {
+    const out: ModuleOutputs = {};
+    for (const key of Object.keys(this.outputs)) setOwn(out, key, copy(this.outputs[key]));
+    return out;
+  }
+
+  /** The position; `copy` is applied to the pending interaction's data (identity by default). */
+  position(copy: <T>(value: T) => T = (value) => value): WorkflowPosition {
+    let currentStep: string | null = null;
+    let currentModuleIndex = 0;
+    const started = this.lastStepStarted;
+    if (started) {
+      const stepId = started.step_id ?? null;
+      if (!this.completedSteps.includes(stepId as string)) {
+        currentStep = stepId;
+        currentModuleIndex = this.stepCompletions;
+      }
+    }
+    // Pairing is by recency only: the latest request is pending unless a later response exists.
+    const request = this.lastRequest;
+    const response = this.lastResponse;
+    const pending = request && (!response || response.event_id < request.event_id) ? copy(request.data ?? null) : null;
+    return {
+      current_step: currentStep,
+      current_module_index: currentModuleIndex,
+      completed_steps: [...this.completedSteps],
+      pending_interaction: pending,
+    };
+  }
+}
+
+const replayLineage = (lineage: readonly EventDocument[]): LineageReplay => {
+  const replay = new LineageReplay();
+  for (const event of lineage) replay.apply(event);
+  return replay;
+};
+
 export function createStateRepository(db: VirtualDb, branches: BranchRepository, events: EventRepository): StateRepository {
   const lineageEvents = (workflowRunId: string, branchId?: string | null) =>
     events.getLineageEvents(workflowRunId, { branchId });
 
-  const getModuleOutputs = (workflowRunId: string, branchId?: string | null): ModuleOutputs => {
-    const replay = events.getLineageEvents(workflowRunId, {
-      branchId,
-      eventType: [EventType.MODULE_COMPLETED, EventType.SUB_ACTION_COMPLETED],
-    });
-    const outputs: ModuleOutputs = {};
-    for (const event of replay) {
-      const data = event.data ?? {};
-      // Sub-action completions only contribute their mapped keys, never a module entry.
-      if (event.event_type === EventType.MODULE_COMPLETED && event.module_name) setOwn(outputs, event.module_name, data);
-      const mapped = stateMappedOf(data);
-      for (const key of Object.keys(mapped)) setOwn(outputs, key, mapped[key]);
-    }
-    return outputs;
-  };
+  const getModuleOutputs = (workflowRunId: string, branchId?: string | null): ModuleOutputs =>
+    replayLineage(
+      events.getLineageEvents(workflowRunId, {
+        branchId,
+        eventType: [EventType.MODULE_COMPLETED, EventType.SUB_ACTION_COMPLETED],
+      }),
+    ).outputs;
 
   const getModuleOutputsHierarchical = (workflowRunId: string, branchId?: string | null): HierarchicalState => {
     const steps: Json = { _metadata: { node_type: "steps_container" } };
@@ -204,53 +281,7 @@ export function createStateRepository(db: VirtualDb, branches: BranchRepository,
     },
 
     getWorkflowPosition(workflowRunId, branchId) {
-      const all = lineageEvents(workflowRunId, branchId);
-      const completedSteps: string[] = [];
-      let lastStepStarted: EventDocument | null = null;
-      let lastRequest: EventDocument | null = null;
-      let lastResponse: EventDocument | null = null;
-      for (const event of all) {
-        switch (event.event_type) {
-          case EventType.STEP_COMPLETED:
-            if (event.step_id) completedSteps.push(event.step_id);
-            break;
-          case EventType.STEP_STARTED:
-            lastStepStarted = event;
-            break;
-          case EventType.INTERACTION_REQUESTED:
-            lastRequest = event;
-            break;
-          case EventType.INTERACTION_RESPONSE:
-            lastResponse = event;
-            break;
-        }
-      }
-
-      let currentStep: string | null = null;
-      let currentModuleIndex = 0;
-      if (lastStepStarted) {
-        const stepId = lastStepStarted.step_id ?? null;
-        if (!completedSteps.includes(stepId as string)) {
-          currentStep = stepId;
-          const startedId = lastStepStarted.event_id;
-          for (const event of all) {
-            if (event.event_id > startedId && event.event_type === EventType.MODULE_COMPLETED && event.step_id === stepId) {
-              currentModuleIndex++;
-            }
-          }
-        }
-      }
-
-      // Pairing is by recency only: the latest request is pending unless a later response exists.
-      const pending =
-        lastRequest && (!lastResponse || lastResponse.event_id < lastRequest.event_id) ? (lastRequest.data ?? null) : null;
-
-      return {
-        current_step: currentStep,
-        current_module_index: currentModuleIndex,
-        completed_steps: completedSteps,
-        pending_interaction: pending,
-      };
+      return replayLineage(lineageEvents(workflowRunId, branchId)).position();
     },
 
     getOpenStepProgress(workflowRunId, branchId) {
