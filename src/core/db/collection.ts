@@ -3,7 +3,7 @@
  * Every write is all-or-nothing: changes are computed on copies, checked against the unique indexes,
  * and only then swapped in, so a failing updateMany or insertMany leaves the collection as it was.
  *
- * Invariants other code relies on (engine/event-view.ts, virtual/rollback.ts): a stored document is
+ * Invariants other code relies on (engine/event-view.ts, MemoryDb.checkpoint): a stored document is
  * never mutated in place (an update stores an updated copy at the same position), inserts append to
  * the same array, and a delete replaces the array.
  */
