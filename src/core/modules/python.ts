@@ -3,10 +3,10 @@
  * `isinstance(x, int)`, `str(datetime)` and compiling Python regex patterns.
  */
 
-/** Python truthiness: `None`, `False`, `0`, `""`, `[]` and `{}` are false (JS thinks `[]`/`{}` true). */
+/** Python truthiness: `None`, `False`, `0`, `""`, `[]` and `{}` are false (JS thinks `[]`/`{}` true); NaN is true. */
 export function isTruthy(value: unknown): boolean {
   if (value === null || value === undefined || value === false) return false;
-  if (typeof value === "number") return value !== 0 && !Number.isNaN(value);
+  if (typeof value === "number") return value !== 0;
   if (typeof value === "string") return value.length > 0;
   if (Array.isArray(value)) return value.length > 0;
   if (value instanceof Date) return true;
