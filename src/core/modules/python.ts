@@ -3,6 +3,9 @@
  * `isinstance(x, int)`, `str(datetime)` and compiling Python regex patterns.
  */
 
+import { datetimeStr } from "../template/python-format";
+import { NaiveDateTime } from "../template/values";
+
 /** Python truthiness: `None`, `False`, `0`, `""`, `[]` and `{}` are false (JS thinks `[]`/`{}` true); NaN is true. */
 export function isTruthy(value: unknown): boolean {
   if (value === null || value === undefined || value === false) return false;
@@ -40,20 +43,12 @@ export function pythonIntValue(value: number | boolean): number {
   return typeof value === "boolean" ? (value ? 1 : 0) : value;
 }
 
-function pad(value: number, width: number): string {
-  return String(value).padStart(width, "0");
-}
-
 /**
  * Python `str(datetime)` of a naive UTC datetime: `2026-02-15 10:03:11`, with `.ffffff` microseconds
  * only when they are not zero (JS dates hold milliseconds, so the last three digits are zeros).
  */
 export function pythonDatetimeString(date: Date): string {
-  const base =
-    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)} ` +
-    `${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}`;
-  const millis = date.getUTCMilliseconds();
-  return millis === 0 ? base : `${base}.${pad(millis, 3)}000`;
+  return datetimeStr(NaiveDateTime.fromUtcDate(date));
 }
 
 /** Python-only regex syntax translated to JS: named groups `(?P<n>…)` and back-references `(?P=n)`. */
