@@ -1,6 +1,6 @@
 /**
  * The few Python behaviours modules must copy (modules.md §1.9): truthiness, `type(x).__name__`,
- * `isinstance(x, int)`, `str(datetime)` and compiling Python regex patterns.
+ * `isinstance(x, int)`, `str(datetime)` and Python-only regex syntax (full `re` translation: transform/python-regex.ts).
  */
 
 import { datetimeStr } from "../template/python-format";
@@ -54,13 +54,4 @@ export function pythonDatetimeString(date: Date): string {
 /** Python-only regex syntax translated to JS: named groups `(?P<n>…)` and back-references `(?P=n)`. */
 export function pythonPatternToJs(pattern: string): string {
   return pattern.replace(/\(\?P<([A-Za-z_][A-Za-z0-9_]*)>/g, "(?<$1>").replace(/\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)/g, "\\k<$1>");
-}
-
-/** `re.compile(pattern)`, or null when the pattern does not compile. */
-export function compilePythonRegex(pattern: string, flags = ""): RegExp | null {
-  try {
-    return new RegExp(pythonPatternToJs(pattern), flags);
-  } catch {
-    return null;
-  }
 }

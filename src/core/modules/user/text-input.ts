@@ -4,7 +4,8 @@
  * which the engine turns into a retry of the module's configured retry target.
  */
 import { getInputValue, ModuleExecutionError, newInteractionId } from "../base";
-import { compilePythonRegex, isPlainObject, isTruthy, pythonTypeName } from "../python";
+import { isPlainObject, isTruthy, pythonTypeName } from "../python";
+import { compilePythonPattern, type CompiledPythonRegex, pythonMatch, pythonSplit } from "../transform/python-regex";
 import {
   makeInteractionRequest,
   type InteractionRequest,
@@ -124,18 +125,16 @@ export class TextInputModule implements InteractiveModule {
     if (!isTruthy(pattern)) return valid;
 
     // An invalid pattern skips validation, as in the original.
-    const compiled = compilePythonRegex(String(pattern));
+    const compiled = compileOrNull(String(pattern));
     if (compiled === null) return valid;
-    const anchored = new RegExp(`^(?:${compiled.source})`, compiled.flags);
 
     let segments: string[];
     if (isTruthy(separator)) {
-      let pieces: Array<string | undefined>;
+      let pieces: Array<string | null>;
       if (isTruthy(this.input(inputs, "validation_separator_is_regex"))) {
-        const splitter = compilePythonRegex(String(separator));
+        const splitter = compileOrNull(String(separator));
         if (splitter === null) throw new Error(`invalid separator pattern: ${String(separator)}`);
-        // JS `split` returns captured separators like Python's `re.split`.
-        pieces = answer.split(new RegExp(splitter.source, `${splitter.flags}g`));
+        pieces = pythonSplit(splitter, answer);
       } else {
         pieces = answer.split(String(separator));
       }
@@ -149,11 +148,20 @@ export class TextInputModule implements InteractiveModule {
     let validCount = 0;
     const invalidSegments: string[] = [];
     for (const segment of segments) {
-      if (anchored.test(segment)) validCount++;
+      if (pythonMatch(compiled, segment) !== null) validCount++;
       else invalidSegments.push(`'${segment}'`);
     }
     if (invalidSegments.length > 0) return { valid: false, error, invalidSegments };
     if (isTruthy(this.input(inputs, "require_at_least_one_match")) && validCount === 0) return { valid: false, error, invalidSegments: [] };
     return valid;
+  }
+}
+
+/** `re.compile(pattern)`, or null where Python raises `re.error`. */
+function compileOrNull(pattern: string): CompiledPythonRegex | null {
+  try {
+    return compilePythonPattern(pattern);
+  } catch {
+    return null;
   }
 }
