@@ -6,6 +6,7 @@
  */
 import { WfvError } from "../errors";
 import type { Document, Filter, PipelineStage, Projection, SortSpec, UpdateSpec, VirtualDb } from "./types";
+import { isPlainObject } from "./values";
 
 export type ScriptAnswer = { result: unknown } | { error: string };
 
@@ -30,14 +31,10 @@ export interface ScriptOperation {
   unique?: boolean;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date);
-}
-
 /** Checks the operation's shape (not its Mongo semantics); throws bad_request saying what is wrong. */
 export function parseScriptOperation(value: unknown, line: number): ScriptOperation {
   const fail = (message: string) => new WfvError("bad_request", `script line ${line}: ${message}`, { line });
-  if (!isObject(value)) throw fail("an operation must be a JSON object");
+  if (!isPlainObject(value)) throw fail("an operation must be a JSON object");
   if (typeof value.op !== "string" || !(SCRIPT_OPERATIONS as readonly string[]).includes(value.op)) {
     throw fail(`"op" must be one of ${SCRIPT_OPERATIONS.join(", ")}, got ${JSON.stringify(value.op)}`);
   }
@@ -80,7 +77,7 @@ function execute(db: VirtualDb, op: ScriptOperation): unknown {
       return collection.distinct(op.field, filter);
     case "createIndex": {
       const keys = Array.isArray(op.keys) ? Object.fromEntries(op.keys) : op.keys;
-      if (!isObject(keys)) throw new WfvError("bad_request", `"keys" must be [[field, 1|-1], ...]`, { argument: "keys" });
+      if (!isPlainObject(keys)) throw new WfvError("bad_request", `"keys" must be [[field, 1|-1], ...]`, { argument: "keys" });
       collection.createIndex(keys as Record<string, 1 | -1>, { unique: op.unique === true });
       return { ok: 1 };
     }
