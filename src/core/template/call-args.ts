@@ -9,10 +9,6 @@ export const required = Symbol("required");
 
 export type ParamSpec = ReadonlyArray<readonly [name: string, defaultValue?: unknown]>;
 
-export function noArgs(): CallArgs {
-  return { args: [], kwargs: new Map() };
-}
-
 /** Binds `call` to `params` (name → value); a default of `required` makes the parameter mandatory. */
 export function bindArgs(functionName: string, call: CallArgs, params: ParamSpec, options: { varargs?: boolean } = {}): Record<string, unknown> & { varargs: unknown[] } {
   const bound: Record<string, unknown> = {};

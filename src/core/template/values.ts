@@ -122,10 +122,6 @@ export function isTuple(value: unknown): value is unknown[] {
   return Array.isArray(value) && tupleMark.has(value);
 }
 
-export function isUndef(value: unknown): value is Undef {
-  return value instanceof Undef;
-}
-
 /** A dict: a plain object (prototype Object.prototype or null), never a class instance. */
 export function isDict(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;

@@ -19,8 +19,6 @@ interface ProviderEntry {
 
 const PROVIDERS = (staticData as unknown as { providers: Record<string, ProviderEntry> }).providers;
 
-export const MEDIA_PROVIDER_IDS: readonly string[] = Object.keys(PROVIDERS);
-
 /** The result of `get_metadata(action_type)`, or an explanation when the original would fail. */
 export type ProviderMetadata = { ok: true; metadata: Json } | { ok: false; reason: string };
 

@@ -67,8 +67,3 @@ export function pythonEquals(a: unknown, b: unknown): boolean {
 export function pythonInList(item: unknown, list: unknown[]): boolean {
   return list.some((entry) => pythonEquals(entry, item));
 }
-
-/** `isinstance(x, (int, float))`: booleans count, being ints. */
-export function isPythonNumber(value: unknown): value is number | boolean {
-  return typeof value === "number" || typeof value === "boolean";
-}
