@@ -64,6 +64,16 @@ describe("inserting and copying", () => {
     ((joined.colors as Document[])[0].meta as { n: number }).n = 99;
     assert.deepEqual(db.collection("colors").findOne({}), { _id: "c1", tag: "red", meta: { n: 1 } });
   });
+
+  test("a field named __proto__ (as JSON.parse makes it) is stored and read back as a field", () => {
+    const db = createVirtualDb();
+    const items = seeded(db, "items", [JSON.parse('{"_id": "a", "__proto__": {"x": 1}, "nested": {"__proto__": [2]}}') as Document]);
+    const back = items.findOne({ _id: "a" }) as Document;
+    assert.deepEqual(Object.keys(back), ["_id", "__proto__", "nested"]);
+    assert.equal(Object.getPrototypeOf(back), Object.prototype);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(back, "__proto__")?.value, { x: 1 });
+    assert.deepEqual(Object.getOwnPropertyDescriptor(back.nested, "__proto__")?.value, [2]);
+  });
 });
 
 describe("find", () => {

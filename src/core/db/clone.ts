@@ -4,6 +4,15 @@
  */
 import type { Document } from "./types";
 
+/**
+ * `out[key] = value`, also for a field named `__proto__` (a legal field name, e.g. from JSON.parse),
+ * which plain assignment would turn into the copy's prototype and so drop.
+ */
+function put(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
 export function cloneValue<T>(value: T): T {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
@@ -17,7 +26,7 @@ export function cloneValue<T>(value: T): T {
   const out: Record<string, unknown> = {};
   for (const key in value) {
     const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined) out[key] = cloneValue(v);
+    if (v !== undefined) put(out, key, cloneValue(v));
   }
   return out as T;
 }
@@ -47,7 +56,7 @@ export function cloneWithinDepth<T>(value: T, levels: number): T {
   const out: Record<string, unknown> = {};
   for (const key in value) {
     const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined) out[key] = cloneWithinDepth(v, levels - 1);
+    if (v !== undefined) put(out, key, cloneWithinDepth(v, levels - 1));
   }
   return out as T;
 }
