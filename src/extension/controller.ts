@@ -95,14 +95,19 @@ export class Controller implements vscode.Disposable {
     logAt("info", `indexed ${this.catalog.workflows().length} workflow(s) in ${uris.length} JSON file(s)`);
   }
 
-  /** (Re)indexes one file after it was opened, edited, created or deleted. */
+  /**
+   * (Re)indexes one file after it was opened, edited, created or deleted. Lenses and cached resolutions
+   * are refreshed only when the file is (or was) a workflow or part of one: edits to unrelated JSON
+   * (settings, package.json, build output) cost a text check and nothing more.
+   */
   indexFile(absolute: string, notify = true): void {
+    const known = this.catalog.has(absolute) || this.catalog.isIncluded(absolute);
     const text = readText(absolute);
     if (text !== undefined && isWorkflowText(text)) this.catalog.update(absolute, readText);
     else this.catalog.remove(absolute);
     // a step file's edit may add or drop refs of the workflows that include it
     for (const workflow of this.catalog.workflowsFor(absolute)) if (workflow !== absolute) this.catalog.update(workflow, readText);
-    if (notify) this.invalidate();
+    if (notify && (known || this.catalog.has(absolute))) this.invalidate();
   }
 
   invalidate(): void {
