@@ -11,7 +11,7 @@ import type {
   ValidationMessage,
   WorkflowProgress,
 } from "../engine/types";
-import { VirtualSession, type SessionResponse, type VirtualDbInput } from "./session";
+import { toWfvError, VirtualSession, type SessionResponse, type VirtualDbInput } from "./session";
 
 export type ExecuteMode = "module" | "up_to";
 
@@ -121,7 +121,7 @@ export function toExecuteResponse(response: SessionResponse, db: () => DbSnapsho
 }
 
 function failureResponse(error: unknown, givenDb: VirtualDbInput): ExecuteResponse {
-  const failure = error instanceof WfvError ? error : new WfvError("execution_failed", String((error as Error)?.message ?? error), {});
+  const failure = toWfvError(error);
   return {
     workflow_run_id: "",
     status: "error",

@@ -78,7 +78,8 @@ interface PreparedRun {
   isNew: boolean;
 }
 
-function toWfvError(error: unknown): WfvError {
+/** Any thrown value as a WfvError (`execution_failed` unless it already is one). */
+export function toWfvError(error: unknown): WfvError {
   if (isWfvError(error)) return error;
   return new WfvError("execution_failed", errorText(error), { exception: errorText(error) });
 }
