@@ -3,3 +3,6 @@ export { checkSyntax, compileTemplate, renderTemplate, resolveString, resolveWit
 export { TemplateError, type TemplateErrorKind } from "./template-error";
 export { NaiveDateTime } from "./values";
 export { parseJsonKeepingFloats } from "./json-floats";
+export { compileTemplateWithFilters, renderTemplateWithFilters, type FilterOverride, type TemplateWithFilters } from "./filter-overrides";
+export { typeError } from "./template-error";
+export { isTuple, Undef, type CallArgs } from "./values";

@@ -5,13 +5,16 @@
  * separator, and `str(x)` for anything that is not a list. A Jinja error in one item becomes that
  * item's section; other errors fail the module.
  */
-import type { TemplateAst } from "../../template/ast";
-import { TemplateError } from "../../template";
-import { Interpreter, validateNames } from "../../template/interpreter";
-import { optimizeTemplate } from "../../template/optimizer";
-import { parseTemplate } from "../../template/parser";
-import { typeError } from "../../template/template-error";
-import { isTuple, Undef, type CallArgs } from "../../template/values";
+import {
+  type CallArgs,
+  compileTemplateWithFilters,
+  isTuple,
+  renderTemplateWithFilters,
+  TemplateError,
+  type TemplateWithFilters,
+  typeError,
+  Undef,
+} from "../../template";
 import { errorText, isModuleExecutionError, ModuleExecutionError } from "../base";
 import { isPlainObject, isTruthy, pythonTypeName } from "../python";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
@@ -24,7 +27,7 @@ const RESOLVER_NAMES = ["state", "module", "step", "config", "now"];
 const JINJA_ERROR_KINDS = new Set(["syntax", "undefined", "security", "runtime"]);
 
 /** The original's `lambda x, d=', ': d.join(str(i) for i in x) if isinstance(x, list) else str(x)`. */
-export function overriddenJoin(value: unknown, call: CallArgs): string {
+function overriddenJoin(value: unknown, call: CallArgs): string {
   if (call.kwargs.size > 0) {
     const [name] = call.kwargs.keys();
     if (name !== "d") throw typeError(`<lambda>() got an unexpected keyword argument '${name}'`);
@@ -38,36 +41,9 @@ export function overriddenJoin(value: unknown, call: CallArgs): string {
   return value.map((item) => pyStr(item)).join(separator);
 }
 
-/**
- * The name `join` filter nodes get after the names are checked, so that compile-time constant
- * folding (which uses the standard filters) leaves them to the override at render time.
- */
-const OVERRIDDEN_JOIN = "\u0000join";
-
-/** A plain Jinja2 environment with the original's `join` filter. */
-class ArrayTemplateInterpreter extends Interpreter {
-  override callFilter(name: string, value: unknown, call: CallArgs): unknown {
-    return name === OVERRIDDEN_JOIN ? overriddenJoin(value, call) : super.callFilter(name, value, call);
-  }
-}
-
-function renameJoinFilters(node: unknown): void {
-  if (Array.isArray(node)) {
-    for (const child of node) renameJoinFilters(child);
-    return;
-  }
-  if (node === null || typeof node !== "object") return;
-  const record = node as Record<string, unknown>;
-  if (record.type === "filter" && record.name === "join") record.name = OVERRIDDEN_JOIN;
-  for (const child of Object.values(record)) if (child !== null && typeof child === "object") renameJoinFilters(child);
-}
-
-/** `env.from_string` for this environment: parse, check names, then Jinja's optimizer. */
-function compileWithJoinOverride(template: string): TemplateAst {
-  const ast = parseTemplate(template);
-  validateNames(ast);
-  renameJoinFilters(ast);
-  return optimizeTemplate(ast);
+/** `env.from_string` in a plain Jinja2 environment with the original's `join` filter. */
+function compileWithJoinOverride(template: string): TemplateWithFilters {
+  return compileTemplateWithFilters(template, { join: overriddenJoin });
 }
 
 function inputOr(inputs: Record<string, unknown>, name: string, fallback: unknown): unknown {
@@ -129,7 +105,7 @@ export class RenderTemplateArrayModule implements ExecutableModule {
         // An object item's own keys (not `_`-prefixed) override everything above.
         if (isPlainObject(item)) for (const [key, value] of Object.entries(item)) if (!key.startsWith("_")) variables[key] = value;
         try {
-          sections.push(new ArrayTemplateInterpreter({ state: {}, extra: variables, undefinedMode: "default" }).render(ast));
+          sections.push(renderTemplateWithFilters(ast, { state: {}, extra: variables, undefinedMode: "default" }));
         } catch (error) {
           if (!(error instanceof TemplateError && JINJA_ERROR_KINDS.has(error.kind))) throw error;
           context.logger.warning(`Failed to render template for item ${index}: ${error.reason}`);
