@@ -8,9 +8,7 @@ import { LanguageClient, State, TransportKind, type LanguageClientOptions, type 
 import {
   LANGUAGE_SERVER_ID,
   LANGUAGE_SERVER_NAME,
-  StateKeysRequest,
   VirtualStateNotification,
-  type StateKeyInfo,
 } from "../shared/lsp";
 
 let client: LanguageClient | undefined;
@@ -78,13 +76,4 @@ export function pushVirtualState(workflow: vscode.Uri | string, state: Record<st
   const workflowUri = typeof workflow === "string" ? vscode.Uri.file(workflow).toString() : workflow.toString();
   if (client && client.state === State.Running) void client.sendNotification(VirtualStateNotification.type, { workflowUri, state, label });
   else pendingStates.set(workflowUri, { state, label });
-}
-
-/** The state keys a workflow produces (before `position`, when given), from the server's analysis. */
-export async function requestStateKeys(document: vscode.Uri, position?: vscode.Position): Promise<StateKeyInfo[]> {
-  if (!client || client.state !== State.Running) return [];
-  return client.sendRequest(StateKeysRequest.type, {
-    uri: document.toString(),
-    position: position ? { line: position.line, character: position.character } : undefined,
-  });
 }

@@ -7,7 +7,7 @@
  * `$ref`) is an object with `step_id` and `modules`. Steps that are `$ref`s in a workflow file carry no
  * modules here: their lenses live in the step file.
  */
-import { findNodeAtLocation, parseTree, printParseErrorCode, visit, type Node } from "jsonc-parser";
+import { findNodeAtLocation, parseTree, printParseErrorCode, visit } from "jsonc-parser";
 
 export type OutlineKind = "workflow" | "step" | "other";
 
@@ -49,24 +49,6 @@ export interface Outline {
 }
 
 const PARSE_OPTIONS = { disallowComments: true, allowTrailingComma: false, allowEmptyContent: true };
-
-function property(node: Node | undefined, key: string): Node | undefined {
-  if (!node || node.type !== "object" || !node.children) return undefined;
-  for (const prop of node.children) {
-    const [keyNode, valueNode] = prop.children ?? [];
-    if (keyNode?.value === key) return valueNode;
-  }
-  return undefined;
-}
-
-
-/** Cheap test on a parse tree root: is this a workflow, a step file, or neither? */
-export function classify(root: Node | undefined): OutlineKind {
-  if (!root || root.type !== "object") return "other";
-  if (property(root, "workflow_id") !== undefined && property(root, "steps") !== undefined) return "workflow";
-  if (property(root, "step_id") !== undefined && property(root, "modules") !== undefined) return "step";
-  return "other";
-}
 
 function lineColumn(text: string, offset: number): string {
   let line = 1;
