@@ -406,24 +406,6 @@ export function mapStringLiteral(text: string, node: Node): StringMap {
   return { value, offsets };
 }
 
-/** File offset of decoded index `index` (clamped to the literal). */
-export function fileOffsetOf(map: StringMap, index: number): number {
-  const i = Math.max(0, Math.min(index, map.offsets.length - 1));
-  return map.offsets[i]!;
-}
-
-/** Decoded index of a file offset inside the literal (the first decoded unit at or after it). */
-export function decodedIndexOf(map: StringMap, offset: number): number {
-  let lo = 0;
-  let hi = map.offsets.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (map.offsets[mid]! < offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Line starts of a text, counting `\r\n`, `\r` and `\n` as one break each (like Jinja's lexer). */
 export function lineStarts(text: string): number[] {
   const starts = [0];
