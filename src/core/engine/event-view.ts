@@ -16,7 +16,7 @@
 import { cloneValue } from "../db/clone";
 import { MemoryDb } from "../db/memory-db";
 import type { Document } from "../db/types";
-import { EventType, LineageReplay, type EventDocument, type Repositories, type WorkflowPosition } from "../repositories";
+import { EventType, isOnLineage, LineageReplay, type EventDocument, type Repositories, type WorkflowPosition } from "../repositories";
 
 export interface EventView {
   /** The lineage's events in `event_id` order (stored documents: read them, never change them). */
@@ -110,10 +110,7 @@ class LineageState {
     const list = this.runList;
     for (let i = this.consumed; i < list.length; i++) {
       const event = list[i];
-      const branchOf = event.branch_id as string;
-      if (!this.cutoffs.has(branchOf)) continue;
-      const cutoff = this.cutoffs.get(branchOf);
-      if (cutoff && event.event_id > cutoff) continue;
+      if (!isOnLineage(event, this.cutoffs)) continue;
       this.events.push(event);
       this.replay.apply(event);
     }

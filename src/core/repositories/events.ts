@@ -69,6 +69,16 @@ export function buildLineageFilter(
   return filter;
 }
 
+/**
+ * Whether an event of the run belongs to a lineage given as branch id → cutoff (`cutoff_event_id`,
+ * null for the whole branch): the selection of buildLineageFilter's `$or`, as a Map look-up.
+ */
+export function isOnLineage(event: EventDocument, cutoffs: ReadonlyMap<string, string | null>): boolean {
+  if (typeof event.branch_id !== "string" || !cutoffs.has(event.branch_id)) return false;
+  const cutoff = cutoffs.get(event.branch_id);
+  return !cutoff || event.event_id <= cutoff;
+}
+
 export function createEventRepository(db: VirtualDb, branches: BranchRepository): EventRepository {
   const events = () => db.collection(Collections.events);
   const runs = () => db.collection(Collections.workflowRuns);
@@ -88,11 +98,7 @@ export function createEventRepository(db: VirtualDb, branches: BranchRepository)
     if (typeof query.eventType === "string") filter.event_type = query.eventType;
     else if (query.eventType && query.eventType.length > 0) filter.event_type = { $in: [...query.eventType] };
     const candidates = events().find(filter, { sort: { event_id: 1 } }) as unknown as EventDocument[];
-    return candidates.filter((event) => {
-      if (typeof event.branch_id !== "string" || !cutoffs.has(event.branch_id)) return false;
-      const cutoff = cutoffs.get(event.branch_id);
-      return !cutoff || event.event_id <= cutoff;
-    });
+    return candidates.filter((event) => isOnLineage(event, cutoffs));
   };
 
   const getLatestLineageEvent = (workflowRunId: string, eventType: EventTypeName, branchId?: string | null) =>

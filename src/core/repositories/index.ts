@@ -47,7 +47,7 @@ export function createRepositories(db: VirtualDb): Repositories {
 export type { BranchRepository } from "./branches";
 export type { ContentRepository, GenerationWithContent, StoreContentInput, StoreGenerationInput } from "./content";
 export type { EventQuery, EventRepository, LineageQuery, StoreEventInput } from "./events";
-export { buildLineageFilter } from "./events";
+export { buildLineageFilter, isOnLineage } from "./events";
 export { EXECUTION_GROUPS_MODULE_ID, expandExecutionGroups, type FlattenedVariant } from "./execution-groups";
 export { formatTreeDate, type TreeNode, type TreeNodeMeta } from "./file-tree";
 export type { FileFilters, FileRepository, StoreWorkflowFileInput } from "./files";
