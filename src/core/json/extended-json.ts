@@ -12,6 +12,12 @@ function isDateWrapper(value: Record<string, unknown>): value is { $date: string
   return keys === 1 && (typeof value.$date === "string" || typeof value.$date === "number");
 }
 
+/** A key named `__proto__` (JSON.parse makes one) stays a field; plain assignment would set the prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 /** Dates become `{$date}`; everything else is copied as JSON would see it. */
 export function toExtendedJson(value: unknown): Json {
   if (value === null || typeof value !== "object") {
@@ -25,7 +31,7 @@ export function toExtendedJson(value: unknown): Json {
   const out: { [key: string]: Json } = {};
   for (const key of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined && typeof v !== "function") out[key] = toExtendedJson(v);
+    if (v !== undefined && typeof v !== "function") setOwn(out, key, toExtendedJson(v));
   }
   return out;
 }
@@ -42,7 +48,7 @@ export function fromExtendedJson(value: unknown): unknown {
     return date;
   }
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(record)) out[key] = fromExtendedJson(record[key]);
+  for (const key of Object.keys(record)) setOwn(out, key, fromExtendedJson(record[key]));
   return out;
 }
 
