@@ -53,6 +53,8 @@ export function pythonEquals(a: unknown, b: unknown): boolean {
   if (x !== null || y !== null) return x !== null && y !== null && x === y;
   if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
   if (typeof a === "string" || typeof b === "string") return a === b;
+  // datetimes compare by value, as Python's do.
+  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
   if (Array.isArray(a) || Array.isArray(b)) {
     return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => pythonEquals(item, b[i]));
   }
