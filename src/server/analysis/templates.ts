@@ -4,9 +4,7 @@
  * Offsets here are indices into the template string itself (a decoded JSON string value or a text
  * file's content); callers map them to file offsets.
  */
-import { checkSyntax } from "../../core/template";
-import { filters } from "../../core/template/filters";
-import { tokenize, type Token } from "../../core/template/lexer";
+import { checkSyntax, filterNames as engineFilterNames, tokenize, type Token } from "../../core/template";
 import { lineStarts, offsetOfLineColumn } from "./json-tree";
 
 /** The engine renders a string only when it contains `{{` or `{%` (engine.md §5.4). */
@@ -38,9 +36,9 @@ export interface TemplateInfo {
 
 let filterNameList: string[] | undefined;
 
-/** Every filter the template engine knows (Jinja2's built-ins). */
+/** Every filter the template engine knows (Jinja2's built-ins), sorted; computed once. */
 export function filterNames(): string[] {
-  filterNameList ??= Object.keys(filters).sort();
+  filterNameList ??= engineFilterNames();
   return filterNameList;
 }
 
