@@ -16,6 +16,7 @@ import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, it } from "node:test";
 import { acquireVscodeLock } from "./harness";
+import { goToLine, openFile } from "./workbench";
 
 const REPO = resolve(__dirname, "..", "..");
 const E2E = resolve(process.env.WFV_SHARED_DIR ?? join(REPO, "..", "shared"), "vscode-e2e");
@@ -91,7 +92,7 @@ describe("language server in VS Code (code-server)", { skip: skipReason(), timeo
       page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
       page.setDefaultTimeout(60_000);
       await vs.openWorkbench(page);
-      await vs.openFile(page, "wf/workflow.json");
+      await openFile(page, "wf/workflow.json");
 
       // Problems panel: the diagnostic pushed by the server.
       await page.keyboard.press("Control+Shift+M");
@@ -104,12 +105,7 @@ describe("language server in VS Code (code-server)", { skip: skipReason(), timeo
       const line = WORKFLOW.split("\n").findIndex((text) => text.includes('"template": "Colors: "')) + 1;
       const column = WORKFLOW.split("\n")[line - 1]!.indexOf("Colors: ") + "Colors: ".length + 1;
       await page.locator(".editor-instance .monaco-editor .view-lines").first().click();
-      await page.keyboard.press("Control+G");
-      const input = page.locator(".quick-input-widget input");
-      await input.waitFor({ state: "visible" });
-      await input.fill(`:${line}:${column}`);
-      await page.keyboard.press("Enter");
-      await input.waitFor({ state: "hidden" });
+      await goToLine(page, line, column);
       await page.keyboard.type("{{ state.");
       const suggestion = page.locator(".editor-widget.suggest-widget .monaco-list-row", { hasText: "favourite_colors" });
       try {

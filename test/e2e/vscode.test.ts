@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { outline } from "../../src/extension/outline";
+import { activeTab, choose, goToLine, openFile, reloadWindow, runCommand } from "./workbench";
 import { acquireVscodeLock, bundleInHostTests, makeWorkspace, REPO, runInHost, startServer, unavailableReason, useServer, vscodeWeb, type Server } from "./harness";
 
 const skip = unavailableReason();
@@ -86,7 +87,7 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
     });
 
     it("Run up to here on select_scene shows the scene selection", async () => {
-      await openFile(page, "cc/steps/2_scene_generation/step.json");
+      await openFile(page, "cc/steps/2_scene_generation/step.json", shot(page));
       const lens = await moduleLens(page, "cc/steps/2_scene_generation/step.json", "select_scene", "Run up to here");
       await vs.screenshot(page, "04-scene-step-lenses");
       await lens.click();
@@ -99,13 +100,12 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
     });
 
     it("after a window reload the state is still there (status lenses, restored panel)", async () => {
-      await vs.runCommand(page, "Developer: Reload Window");
-      await page.locator(".monaco-workbench").waitFor();
-      await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor();
-      await openFile(page, "cc/steps/1_user_input/step.json");
-      await moduleLens(page, "cc/steps/1_user_input/step.json", "select_pet_type", "completed");
+      await reloadWindow(page, shot(page));
+      // The restored panel first: the extension host is up and wfv active before keys are typed.
       const wv = vs.webview(page);
       await wv.locator(".run-header", { hasText: "select_scene" }).waitFor();
+      await openFile(page, "cc/steps/1_user_input/step.json", shot(page));
+      await moduleLens(page, "cc/steps/1_user_input/step.json", "select_pet_type", "completed");
       await vs.screenshot(page, "06-after-reload");
       // The restored interaction can still be answered.
       await wv.locator(".card").first().click();
@@ -116,19 +116,10 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
     });
 
     it("Virtual: Reset DB empties it", async () => {
-      // The shared runCommand waits for the palette to close; this command opens its own picker at once.
-      await page.keyboard.press("F1");
-      const input = page.locator(".quick-input-widget input");
-      await input.waitFor({ state: "visible" });
-      await input.fill(">Virtual: Reset DB");
-      await page.locator(".quick-input-list .monaco-list-row", { hasText: "Virtual: Reset DB" }).first().waitFor();
-      await input.press("Enter");
+      // The command opens its own picker at once: that picker is its effect.
       const picker = page.locator('.quick-input-widget input[aria-label="Virtual: Reset DB"]');
-      await picker.waitFor();
-      await page.locator(".quick-input-list .monaco-list-row", { hasText: "Current workflow" }).first().waitFor();
-      await picker.fill("Current workflow");
-      await picker.press("Enter");
-      await input.waitFor({ state: "hidden" });
+      await runCommand(page, "Virtual: Reset DB", { effect: () => picker.waitFor({ timeout: 10_000 }).then(() => true, () => false), shot: shot(page) });
+      await choose(page, "Current workflow");
       await vs.waitForCodeLenses(page, "completed", 0);
       assert.equal(await vs.codeLens(page, "Run module virtually").count() > 0, true);
       const wv = vs.webview(page);
@@ -137,7 +128,7 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
     });
 
     it("a broken template shows resolution_failed with a working Go to source link", async () => {
-      await openFile(page, "broken/steps/step.json");
+      await openFile(page, "broken/steps/step.json", shot(page));
       await (await moduleLens(page, "broken/steps/step.json", "greet", "Run module virtually")).click();
       const wv = vs.webview(page);
       await wv.locator("#error-type", { hasText: "resolution_failed" }).waitFor();
@@ -181,54 +172,6 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
 });
 
 /**
- * Opens a workspace file in the first editor group (the panel lives beside it), like the shared
- * openFile helper but robust to a second group with a tab of the same name, and to Quick Open's list
- * refiltering under the click (its rows are recycled elements): a wrong file opened is opened again.
- */
-async function openFile(page: any, relPath: string): Promise<void> {
-  const parts = relPath.split("/");
-  const base = parts.pop() as string;
-  const folder = parts.join("/");
-  const exact = (text: string) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s*$`);
-  const opened = async (): Promise<boolean> => {
-    if ((await activeTab(page, base).count()) === 0) return false;
-    if (!folder) return true;
-    const crumbs = page.locator(".editor-group-container.active .breadcrumbs-control", { hasText: parts[parts.length - 1] });
-    try {
-      await crumbs.first().waitFor({ timeout: 5_000 });
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  for (let attempt = 1; ; attempt++) {
-    await vs.runCommand(page, "View: Focus First Editor Group");
-    await page.keyboard.press("Control+P");
-    const input = page.locator(".quick-input-widget input");
-    await input.waitFor({ state: "visible" });
-    await input.fill(relPath);
-    // Recently opened files come first and the list refilters as it goes: pick the row whose name and
-    // folder are exactly these.
-    let row = page.locator(".quick-input-list .monaco-list-row").filter({ has: page.locator(".label-name", { hasText: exact(base) }) });
-    if (folder) row = row.filter({ has: page.locator(".label-description", { hasText: exact(folder) }) });
-    await row.first().click();
-    await input.waitFor({ state: "hidden" });
-    // The editor shows the file picked; wait for it, or for a wrong one to settle, then decide.
-    try {
-      await activeTab(page, base).waitFor({ timeout: 10_000 });
-    } catch {
-      // a different file opened: checked below
-    }
-    if (await opened()) return;
-    assert.ok(attempt < 3, `Quick Open did not open ${relPath} after ${attempt} attempts`);
-  }
-}
-
-function activeTab(page: any, name: string): any {
-  return page.locator(".editor-group-container.active .tabs-container .tab.active", { hasText: name }).first();
-}
-
-/**
  * The lens `title` above module `moduleName` of the open file `relPath`. Only visible lines are
  * rendered, so the module's line is revealed first (Go to Line); the lens's tooltip names the module.
  */
@@ -236,22 +179,21 @@ async function moduleLens(page: any, relPath: string, moduleName: string, title:
   const text = readFileSync(join(process.env.VSCODE_E2E_WORKSPACE as string, relPath), "utf8");
   const anchor = outline(text).modules.find((m) => m.moduleName === moduleName);
   assert.ok(anchor, `${moduleName} not in ${relPath}`);
-  const line = text.slice(0, anchor.offset).split("\n").length;
-  await page.keyboard.press("Control+G");
-  const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ state: "visible" });
-  await input.fill(`:${line}`);
-  await page.keyboard.press("Enter");
-  await input.waitFor({ state: "hidden" });
   const lens = page.locator(`.editor-instance .codelens-decoration a[title*="${moduleName} "]`, { hasText: title }).first();
+  if (!(await lens.isVisible())) await goToLine(page, text.slice(0, anchor.offset).split("\n").length, undefined, shot(page));
   await lens.waitFor();
   return lens;
+}
+
+/** Screenshots of retried actions, beside the test's own. */
+function shot(page: any): (name: string) => Promise<unknown> {
+  return (name) => vs.screenshot(page, name);
 }
 
 /** The issue's first UI test: step 1 file → Run module virtually on select_pet_type → Dog → Submit → outputs. */
 async function firstUiTest(page: any, prefix: string): Promise<void> {
   await vs.screenshot(page, `${prefix}-workbench`);
-  await openFile(page, "cc/steps/1_user_input/step.json");
+  await openFile(page, "cc/steps/1_user_input/step.json", shot(page));
   const lens = await moduleLens(page, "cc/steps/1_user_input/step.json", "select_pet_type", "Run module virtually");
   await vs.screenshot(page, `${prefix}-lenses`);
   await lens.click();
