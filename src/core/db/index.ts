@@ -9,6 +9,7 @@ export type * from "./types";
 export { DuplicateKeyError } from "./db-errors";
 export { compareValues } from "./compare";
 export { cloneValue } from "./clone";
+export { diffStoredCollections, diffStoredDocuments, type CollectionChanges } from "./changes";
 export { uuid7HexOf } from "./ids";
 
 export function createVirtualDb(options: VirtualDbOptions = {}): VirtualDb {

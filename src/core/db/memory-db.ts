@@ -1,5 +1,6 @@
 /** The in-memory VirtualDb: named MemoryCollections sharing one mingo configuration and id generators. */
 import type { Options } from "mingo/types";
+import { diffStoredCollections, type CollectionChanges } from "./changes";
 import { cloneDocument } from "./clone";
 import { MemoryCollection, type CollectionHost } from "./collection";
 import { badDbRequest } from "./db-errors";
@@ -11,6 +12,8 @@ import type { Collection, Document, VirtualDb, VirtualDbOptions } from "./types"
 export interface Checkpoint {
   /** Puts every collection back as it was when the checkpoint was taken. */
   restore(): void;
+  /** What changed since the checkpoint was taken, per collection (changes.ts). */
+  changes(): CollectionChanges[];
 }
 
 export class MemoryDb implements VirtualDb, CollectionHost {
@@ -79,6 +82,11 @@ export class MemoryDb implements VirtualDb, CollectionHost {
           collection.deleteMany({});
           if (before.length > 0) collection.loadDocuments(before);
         }
+      },
+      changes: () => {
+        const now = new Map<string, readonly Document[]>();
+        for (const name of this.collectionNames()) now.set(name, this.memoryCollection(name).documents);
+        return diffStoredCollections(saved, now);
       },
     };
   }

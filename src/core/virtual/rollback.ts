@@ -5,6 +5,7 @@
  * collection's documents, nothing cloned, unlike a copy-the-DB approach that costs a full deep clone
  * per call even when nothing fails). Any other DB falls back to an export/import copy.
  */
+import { diffStoredCollections } from "../db/changes";
 import { cloneDocument } from "../db/clone";
 import { MemoryDb, type Checkpoint } from "../db/memory-db";
 import type { Document, VirtualDb } from "../db/types";
@@ -15,6 +16,11 @@ function copyCheckpoint(db: VirtualDb): Checkpoint {
   const saved = new Map<string, Document[]>();
   for (const name of db.collectionNames()) saved.set(name, db.collection(name).find({}).map(cloneDocument));
   return {
+    changes() {
+      const now = new Map<string, Document[]>();
+      for (const name of db.collectionNames()) now.set(name, db.collection(name).find({}));
+      return diffStoredCollections(saved, now);
+    },
     restore() {
       for (const name of new Set([...db.collectionNames(), ...saved.keys()])) {
         const collection = db.collection(name);
