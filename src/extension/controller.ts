@@ -10,9 +10,9 @@ import { isWfvError } from "../core/errors";
 import { resolveWorkflow, sourceLocation, type ResolvedWorkflowSource } from "../core/workflow/ref-resolver";
 import { workflowIssues } from "../core/workflow/model";
 import type { RunMode, RunView, SourceLink } from "../shared/protocol";
-import { diffSnapshots } from "./db-diff";
+import { panelChanges } from "./db-diff";
 import { layeredReader, readText } from "./documents";
-import { responseDb, type VirtualEngine, type VirtualResponse } from "./engine";
+import type { LiveDbRef, VirtualEngine, VirtualResponse } from "./engine";
 import { logAt } from "./log";
 import { moduleFingerprints, moduleKey, type RunRecord, type RunStatus } from "./staleness";
 import type { WorkflowDbStore } from "./storage";
@@ -55,6 +55,8 @@ export class Controller implements vscode.Disposable {
   private readonly resolveCache = new Map<string, ResolvedForRun | ResolveFailure>();
   private readonly pending = new Map<number, PendingRun>();
   private readonly lastState = new Map<string, Record<string, unknown>>();
+  /** Per workflow key: how many times its DB was replaced (reset, import). */
+  private readonly generations = new Map<string, number>();
   /** Unique across window reloads, so a restored panel's run id never names a new run. */
   private nextRunId = Date.now();
   private readonly changed = new vscode.EventEmitter<void>();
@@ -230,10 +232,11 @@ export class Controller implements vscode.Disposable {
 
   /** The workflow's state as the engine rebuilds it from the stored DB (falls back to the last run's). */
   async stateOf(workflowFile: string): Promise<Record<string, unknown> | undefined> {
-    const stored = await this.store.get(this.relative(workflowFile));
-    if (stored.virtualDb !== "" && this.engine.state) {
+    const key = this.relative(workflowFile);
+    const entry = await this.store.entry(key);
+    if (entry.virtualDb !== "") {
       try {
-        return toJson(await this.engine.state(stored.virtualDb)) as Record<string, unknown>;
+        return toJson(await this.engine.state(this.liveDb(key))) as Record<string, unknown>;
       } catch (error) {
         logAt("warn", `cannot rebuild the state: ${(error as Error).message}`);
       }
@@ -279,20 +282,20 @@ export class Controller implements vscode.Disposable {
     const resolved = this.resolve(workflowFile);
     this.panels?.show(workflowFile, this.workflowName(workflowFile));
     this.panels?.started(workflowFile, runId, stepId, moduleName, mode);
-    const stored = await this.store.get(key);
+    const generation = this.generation(key);
 
     let view: RunView;
+    let persisted: Promise<void> | undefined;
     if (!resolved.ok) {
       view = this.errorView(runId, target, resolved.errorType, resolved.message, resolved.details, resolved.source);
     } else {
-      const before = stored.virtualDb;
       let response_: VirtualResponse;
       try {
         const abort = new AbortController();
         const work = this.engine.execute(
           {
+            ...this.liveDb(key),
             workflow: resolved.source.workflow,
-            virtual_db: before === "" ? null : before,
             target_step_id: stepId,
             target_module_name: moduleName,
             response,
@@ -311,18 +314,21 @@ export class Controller implements vscode.Disposable {
           result: { error_type: "execution_failed", details: { stack: (error as Error)?.stack ?? "" } },
         };
       }
-      view = this.viewOf(runId, target, resolved, response_, before);
+      view = this.viewOf(runId, target, resolved, response_);
       const status = RUN_STATUSES.includes(response_.status) ? (response_.status as RunStatus) : "error";
-      const after = responseDb(response_);
       const record: RunRecord = {
         status,
         ...(view.error ? { errorType: view.error.error_type } : {}),
         fingerprint: resolved.fingerprints.get(moduleKey(stepId, moduleName)) ?? "",
         at: new Date().toISOString(),
       };
-      // A failed run keeps the last good DB.
-      const keepDb = status === "error" || after === undefined;
-      await this.store.put({ ...stored, virtualDb: keepDb ? stored.virtualDb : after, runs: { ...stored.runs, [moduleKey(stepId, moduleName)]: record } });
+      // A failed run keeps the last good DB (the engine undid the call); a run that ended after a reset
+      // or an import worked on a DB that is gone, and records nothing.
+      if (generation === this.generation(key)) {
+        const entry = await this.store.entry(key);
+        const changed = status !== "error" && (response_.changes?.collections.length ?? 0) > 0;
+        persisted = this.store.put({ ...entry, virtualDb: changed ? this.pendingDb(key) : entry.virtualDb, runs: { ...entry.runs, [moduleKey(stepId, moduleName)]: record } });
+      }
       if (view.state) {
         this.lastState.set(workflowFile, view.state);
         this.stateSink?.(workflowFile, view.state, `after ${stepId}/${moduleName}`);
@@ -343,7 +349,44 @@ export class Controller implements vscode.Disposable {
     }
     this.panels?.post(workflowFile, view);
     this.changed.fire();
+    // The view is out; the DB is written in the background, and a failed write is reported.
+    await persisted?.catch((error: unknown) => this.reportWriteFailure(workflowFile, error));
     return view;
+  }
+
+  /** The engine's live DB of a workflow; its stored blob is read only if the engine has no live one. */
+  private liveDb(key: string): LiveDbRef {
+    return {
+      db_key: key,
+      load_db: async () => {
+        const stored = await this.store.get(key);
+        return stored.virtualDb === "" ? null : stored.virtualDb;
+      },
+    };
+  }
+
+  /** The store's view of a DB that is live in the engine: exported when it is written or read. */
+  private pendingDb(key: string): () => Promise<string> {
+    return async () => {
+      const blob = await this.engine.exportDb(key);
+      if (blob === null) throw new Error(`the live virtual DB of ${key} is gone`);
+      return blob;
+    };
+  }
+
+  /** Bumped when a workflow's DB is replaced (reset, import), so runs started before record nothing. */
+  private generation(key: string): number {
+    return this.generations.get(key) ?? 0;
+  }
+
+  private async replaced(key: string): Promise<void> {
+    this.generations.set(key, this.generation(key) + 1);
+    await this.engine.forget(key);
+  }
+
+  private reportWriteFailure(workflowFile: string, error: unknown): void {
+    logAt("error", `cannot write the virtual DB of ${this.relative(workflowFile)}: ${(error as Error)?.stack ?? error}`);
+    void vscode.window.showErrorMessage(`wfv: the virtual DB of ${this.relative(workflowFile)} could not be saved: ${(error as Error)?.message ?? error}`);
   }
 
   /** A cancellable progress notification, only for runs that take longer than half a second. */
@@ -396,7 +439,7 @@ export class Controller implements vscode.Disposable {
     };
   }
 
-  private viewOf(runId: number, target: PendingRun, resolved: ResolvedForRun, response: VirtualResponse, before: string): RunView {
+  private viewOf(runId: number, target: PendingRun, resolved: ResolvedForRun, response: VirtualResponse): RunView {
     const result = (response.result ?? {}) as Record<string, unknown>;
     const status = (RUN_STATUSES.includes(response.status) ? response.status : "error") as RunView["status"];
     const progress = (response.progress ?? {}) as Record<string, unknown>;
@@ -406,15 +449,7 @@ export class Controller implements vscode.Disposable {
       status === "awaiting_input" && stoppedModule && (stoppedModule !== target.moduleName || stoppedStep !== target.stepId)
         ? { stepId: stoppedStep ?? target.stepId, moduleName: stoppedModule }
         : null;
-    let changes: RunView["changes"] = null;
-    const after = responseDb(response);
-    if (after !== undefined && status !== "error") {
-      try {
-        changes = diffSnapshots(before === "" ? {} : decodeDbBlob(before), decodeDbBlob(after));
-      } catch (error) {
-        logAt("warn", `cannot compute DB changes: ${(error as Error).message}`);
-      }
-    }
+    const changes = response.changes && status !== "error" ? panelChanges(response.changes) : null;
     let error: RunView["error"] = null;
     if (status === "error") {
       const errorType = String(result.error_type ?? response.error_type ?? "execution_failed");
@@ -473,16 +508,15 @@ export class Controller implements vscode.Disposable {
   ): Promise<{ ok: boolean; progress: Record<string, unknown>[]; result: Record<string, unknown> | null; error: string | null }> {
     const pending = this.pending.get(runId);
     if (!pending) return { ok: false, progress: [], result: null, error: "this interaction is no longer pending" };
-    if (!this.engine.subAction) return { ok: false, progress: [], result: null, error: "sub-actions are not available in this engine build" };
     const resolved = this.resolve(pending.workflowFile);
     if (!resolved.ok) return { ok: false, progress: [], result: null, error: resolved.message };
     const key = this.relative(pending.workflowFile);
-    const stored = await this.store.get(key);
+    const generation = this.generation(key);
     try {
       const outcome = await this.engine.subAction(
         {
+          ...this.liveDb(key),
           workflow: resolved.source.workflow,
-          virtual_db: stored.virtualDb === "" ? null : stored.virtualDb,
           target_step_id: pending.stepId,
           target_module_name: pending.moduleName,
           interaction_id: pending.interactionId ?? "",
@@ -492,7 +526,10 @@ export class Controller implements vscode.Disposable {
         },
         { providers: await this.providers() },
       );
-      if (outcome.virtual_db && !outcome.error) await this.store.put({ ...stored, virtualDb: outcome.virtual_db });
+      if (outcome.changed && generation === this.generation(key)) {
+        const entry = await this.store.entry(key);
+        void this.store.put({ ...entry, virtualDb: this.pendingDb(key) }).catch((error: unknown) => this.reportWriteFailure(pending.workflowFile, error));
+      }
       return {
         ok: outcome.error === null,
         progress: outcome.progress.map((p) => toJson(p) as Record<string, unknown>),
@@ -507,6 +544,7 @@ export class Controller implements vscode.Disposable {
   // ------------------------------------------------------------------ DB commands
 
   async resetDb(workflowFile: string): Promise<void> {
+    await this.replaced(this.relative(workflowFile));
     await this.store.reset(this.relative(workflowFile));
     this.lastState.delete(workflowFile);
     this.stateSink?.(workflowFile, null);
@@ -516,7 +554,9 @@ export class Controller implements vscode.Disposable {
   }
 
   async resetAll(): Promise<number> {
-    const all = await this.store.resetAll();
+    const all = await this.store.storedWorkflows();
+    for (const rel of all) await this.replaced(rel);
+    await this.store.resetAll();
     for (const file of this.lastState.keys()) this.stateSink?.(file, null);
     this.lastState.clear();
     this.pending.clear();
@@ -533,8 +573,9 @@ export class Controller implements vscode.Disposable {
   async importDb(workflowFile: string, blob: string): Promise<void> {
     decodeDbBlob(blob);
     const key = this.relative(workflowFile);
-    const stored = await this.store.get(key);
-    await this.store.put({ ...stored, virtualDb: blob.trim(), runs: {} });
+    await this.replaced(key);
+    const entry = await this.store.entry(key);
+    await this.store.put({ ...entry, virtualDb: blob.trim(), runs: {} });
     this.panels?.reset(workflowFile);
     this.changed.fire();
   }

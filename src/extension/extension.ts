@@ -34,6 +34,8 @@ function looksRelevant(document: vscode.TextDocument): boolean {
   return outline(text).kind !== "other";
 }
 
+let activeStore: WorkflowDbStore | undefined;
+
 export function activate(context: vscode.ExtensionContext): WfvApi {
   const started = performance.now();
   const channel = createLog(context);
@@ -44,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
       void vscode.window.showWarningMessage(`wfv: the stored virtual DB of ${workflowFile} could not be read (${reason}). It was moved aside to ${movedTo}; a fresh DB is used.`);
     },
   });
+  activeStore = store;
   const engine = lazyEngine((error) => logAt("error", `the engine failed to load: ${(error as Error)?.stack ?? error}`));
   const ctx = new Controller(store, engine, context.secrets);
   const panels = new PanelManager(context.extensionUri, ctx);
@@ -112,6 +115,7 @@ async function startLanguageClientGuarded(context: vscode.ExtensionContext): Pro
   }
 }
 
-export function deactivate(): void {
-  // everything is in context.subscriptions
+/** Everything else is in context.subscriptions; DB writes still running are waited for. */
+export function deactivate(): Promise<void> | undefined {
+  return activeStore?.flush();
 }

@@ -24,19 +24,24 @@ export function lazyEngine(onLoadError: (error: unknown) => void): VirtualEngine
       });
     return loading;
   };
+  // Nothing is live before the engine is loaded: exporting and forgetting need not load it.
+  let loaded: VirtualEngine | undefined;
+  const engine = async (): Promise<VirtualEngine> => (loaded ??= await load());
   return {
     async execute(request, options) {
-      return (await load()).execute(request, options);
+      return (await engine()).execute(request, options);
     },
     async subAction(request, options) {
-      const engine = await load();
-      if (!engine.subAction) throw new Error("this engine has no sub-actions");
-      return engine.subAction(request, options);
+      return (await engine()).subAction(request, options);
     },
-    async state(virtualDb) {
-      const engine = await load();
-      if (!engine.state) throw new Error("this engine cannot rebuild the state");
-      return engine.state(virtualDb);
+    async state(ref) {
+      return (await engine()).state(ref);
+    },
+    async exportDb(dbKey) {
+      return loaded ? loaded.exportDb(dbKey) : null;
+    },
+    async forget(dbKey) {
+      if (loaded) await loaded.forget(dbKey);
     },
   };
 }

@@ -2,6 +2,11 @@
  * The virtual DB of each workflow, kept in the extension's workspace storage (`context.storageUri`):
  * one file per workflow, written atomically (temp file + rename), held in memory while the workspace is
  * open. A file that cannot be read is moved aside and reported, never dropped.
+ *
+ * After a run the DB is live in the engine, so an entry may hold a *pending* DB: a function that exports
+ * the live DB when the entry is written. Writes run in the background, one at a time per file, and
+ * collapse: a write that starts writes the newest entry, and writes queued behind it with nothing newer
+ * to write do nothing. So a burst of runs exports the DB once or twice, not once per run.
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -12,9 +17,17 @@ export interface StorageReport {
   unreadable(workflowFile: string, movedTo: string, reason: string): void;
 }
 
+/** The live DB, exported when needed (the compressed blob; "" for a fresh DB). */
+export type PendingDb = () => Promise<string>;
+
+/** A stored entry in memory: its DB is the blob, or pending in the engine. */
+export type StoredEntry = Omit<StoredWorkflowDb, "virtualDb"> & { virtualDb: string | PendingDb };
+
 export class WorkflowDbStore {
-  private readonly cache = new Map<string, StoredWorkflowDb>();
+  private readonly cache = new Map<string, StoredEntry>();
   private readonly writes = new Map<string, Promise<void>>();
+  /** Entries changed in memory and not yet written. */
+  private readonly dirty = new Set<string>();
 
   constructor(
     private readonly dir: string,
@@ -29,8 +42,13 @@ export class WorkflowDbStore {
     return join(this.dir, storageFileName(workflowFile));
   }
 
-  /** The workflow's stored DB (from memory, else from disk, else fresh). */
+  /** The workflow's stored DB (from memory, else from disk, else fresh), a pending DB exported now. */
   async get(workflowFile: string): Promise<StoredWorkflowDb> {
+    return this.materialize(workflowFile, await this.entry(workflowFile));
+  }
+
+  /** The workflow's entry as held (its DB may be pending: nothing is exported). */
+  async entry(workflowFile: string): Promise<StoredEntry> {
     const cached = this.cache.get(workflowFile);
     if (cached) return cached;
     const file = this.fileFor(workflowFile);
@@ -57,18 +75,45 @@ export class WorkflowDbStore {
   }
 
   /** Only what is already in memory (for lenses, which must not wait for disk). */
-  peek(workflowFile: string): StoredWorkflowDb | undefined {
+  peek(workflowFile: string): StoredEntry | undefined {
     return this.cache.get(workflowFile);
   }
 
-  /** Replaces the workflow's DB in memory and on disk (atomically; writes are serialised per file). */
-  async put(stored: StoredWorkflowDb): Promise<void> {
-    const value = { ...stored, savedAt: new Date().toISOString() };
-    this.cache.set(stored.workflowFile, value);
-    const previous = this.writes.get(stored.workflowFile) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.writeAtomically(this.fileFor(stored.workflowFile), encodeStored(value)));
-    this.writes.set(stored.workflowFile, next);
-    await next;
+  /**
+   * Replaces the workflow's entry in memory now and on disk in the background (atomically; writes are
+   * serialised per file). The promise settles when the entry, or a newer one, is on disk.
+   */
+  put(stored: StoredEntry): Promise<void> {
+    const workflowFile = stored.workflowFile;
+    this.cache.set(workflowFile, { ...stored, savedAt: new Date().toISOString() });
+    this.dirty.add(workflowFile);
+    const previous = this.writes.get(workflowFile) ?? Promise.resolve();
+    const next = previous
+      .catch(() => undefined)
+      .then(async () => {
+        if (!this.dirty.delete(workflowFile)) return; // an earlier write took this entry
+        // Let what the caller did first (the panel's message) go out before a long export.
+        await new Promise((resolve) => setImmediate(resolve));
+        const entry = this.cache.get(workflowFile);
+        if (!entry) return;
+        const value = await this.materialize(workflowFile, entry);
+        await this.writeAtomically(this.fileFor(workflowFile), encodeStored(value));
+      });
+    this.writes.set(workflowFile, next);
+    return next;
+  }
+
+  /** Settles when every write asked for so far is done (deactivation, tests). */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.writes.values()]);
+  }
+
+  /** The entry with its DB as a blob; a pending DB is exported, and kept as the blob while the entry is current. */
+  private async materialize(workflowFile: string, entry: StoredEntry): Promise<StoredWorkflowDb> {
+    if (typeof entry.virtualDb === "string") return entry as StoredWorkflowDb;
+    const value: StoredWorkflowDb = { ...entry, virtualDb: await entry.virtualDb() };
+    if (this.cache.get(workflowFile) === entry) this.cache.set(workflowFile, value);
+    return value;
   }
 
   private async writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
