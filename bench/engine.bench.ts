@@ -9,7 +9,10 @@
  *
  * Two wfv paths:
  * - blob: `execute` with the compressed DB string (decompress, import, run, export, compress per call);
- * - live: `executeOnSession` on a DB kept in memory between calls, as the extension does.
+ * - live: `executeOnSession` on a DB kept in memory between calls;
+ * - extension: the extension's engine (src/extension/engine-core.ts) on the workflow's live DB, as a
+ *   click on a lens runs it, including the DB changes it reports to the panel (the stored file is
+ *   written afterwards, in the background).
  * The blob path is also split (open / run / export) to show where its time goes.
  *
  * The DBs: a real cc run driven by the engine up to select_scene (the run under test), inside many
@@ -23,6 +26,7 @@ import { resolve } from "node:path";
 import { compressText, createFreshVirtualDb, exportJsonText, type DbSnapshot, type Document } from "../src/core/db";
 import { execute, executeOnSession, VirtualSession, type ExecuteRequest } from "../src/core/virtual";
 import { fixturesDir } from "../test/helpers/paths";
+import { createEngine } from "../src/extension/engine-core";
 import { originalCycleMs } from "./original-cycle";
 import { medianAsyncMs, medianMs, printTable, pythonHas } from "./util";
 
@@ -147,6 +151,10 @@ export async function run(): Promise<void> {
     // The live path first: a live DB grows by two events per call, negligible next to its size.
     const liveSelectMs = await medianAsyncMs(() => executeOnSession(session, { workflow, ...SELECT }), runs.live, warmed(runs.live));
     const liveQueryMs = await medianAsyncMs(() => executeOnSession(session, { workflow, ...QUERY }), runs.live, warmed(runs.live));
+    const extension = createEngine();
+    const live = { db_key: "bench", load_db: async () => blob, workflow, response: null, mode: "module" as const, mock: true };
+    await extension.execute({ ...live, ...SELECT }); // opens the stored DB once, as the first click does
+    const extensionSelectMs = await medianAsyncMs(() => extension.execute({ ...live, ...SELECT }), runs.live, warmed(runs.live));
     const blobSelectMs = await medianAsyncMs(() => execute(request(SELECT)), runs.blob, warmed(runs.blob));
     const blobQueryMs = await medianAsyncMs(() => execute(request(QUERY)), runs.blob, warmed(runs.blob));
     const openMs = medianMs(() => VirtualSession.open(blob), runs.blob, warmed(runs.blob));
@@ -162,10 +170,12 @@ export async function run(): Promise<void> {
       "original cycle ms": pythonMs === undefined ? "n/a" : fixed(pythonMs, 0),
       "select live ms": fixed(liveSelectMs, 2),
       "query live ms": fixed(liveQueryMs, 2),
+      "select extension ms": fixed(extensionSelectMs, 2),
       "select blob ms": fixed(blobSelectMs, 0),
       "query blob ms": fixed(blobQueryMs, 0),
       "cycle / select live": ratio(pythonMs, liveSelectMs),
       "cycle / query live": ratio(pythonMs, liveQueryMs),
+      "cycle / select extension": ratio(pythonMs, extensionSelectMs),
       "cycle / select blob": ratio(pythonMs, blobSelectMs),
       "cycle / query blob": ratio(pythonMs, blobQueryMs),
     });

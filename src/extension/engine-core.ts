@@ -5,17 +5,16 @@
  * was (the session's checkpoint); what a call changed comes from a checkpoint too, by reference, not
  * from comparing two exports.
  */
-import { checkpoint, executeOnSession, openVirtualDb, VirtualSession } from "../core/virtual";
-import { exportCompressed } from "../core/db";
-import type { CollectionChanges, VirtualDb } from "../core/db";
+import { checkpoint, executeOnSession, VirtualSession } from "../core/virtual";
+import type { CollectionChanges } from "../core/db";
 import { toExtendedJson } from "../core/json/extended-json";
 import { toWfvError } from "../core/virtual/session";
 import type { InteractionResponseData } from "../core/engine/types";
 import type { DbChangeList, Json, LiveDbRef, VirtualEngine, VirtualResponse } from "./engine";
 
 export function createEngine(): VirtualEngine {
-  /** The live DB of each key, once a call opened it. */
-  const live = new Map<string, VirtualDb>();
+  /** The live DB of each key, once a call opened it, in a session kept with it (its definition cache). */
+  const live = new Map<string, VirtualSession>();
   /** The last call on each key: the next one starts after it, so calls run in the order they were made. */
   const tails = new Map<string, Promise<unknown>>();
 
@@ -23,18 +22,18 @@ export function createEngine(): VirtualEngine {
    * Runs `work` on the key's live DB after every earlier call on the key, opening the stored DB first
    * when the key has none; `unreadable` answers when the stored DB cannot be opened (nothing is kept).
    */
-  const serialised = <T>(ref: LiveDbRef, work: (db: VirtualDb) => Promise<T> | T, unreadable: (error: unknown) => T): Promise<T> => {
+  const serialised = <T>(ref: LiveDbRef, work: (session: VirtualSession) => Promise<T> | T, unreadable: (error: unknown) => T): Promise<T> => {
     const run = async (): Promise<T> => {
-      let db = live.get(ref.db_key);
-      if (!db) {
+      let session = live.get(ref.db_key);
+      if (!session) {
         try {
-          db = openVirtualDb(await ref.load_db());
+          session = VirtualSession.open(await ref.load_db());
         } catch (error) {
           return unreadable(error);
         }
-        live.set(ref.db_key, db);
+        live.set(ref.db_key, session);
       }
-      return work(db);
+      return work(session);
     };
     return queued(ref.db_key, run);
   };
@@ -49,9 +48,8 @@ export function createEngine(): VirtualEngine {
     execute(request, options = {}) {
       return serialised(
         request,
-        async (db) => {
-          const session = new VirtualSession(db, { providers: options.providers, signal: options.signal });
-          const saved = checkpoint(db);
+        async (session) => {
+          const saved = checkpoint(session.db);
           const response = await executeOnSession(session, {
             workflow: request.workflow,
             target_step_id: request.target_step_id,
@@ -60,7 +58,7 @@ export function createEngine(): VirtualEngine {
             mode: request.mode,
             mock: request.mock,
             db_format: "none",
-          });
+          }, { providers: options.providers, signal: options.signal });
           const out = response as unknown as VirtualResponse;
           out.changes = response.status === "error" ? null : changeList(saved.changes());
           return out;
@@ -75,16 +73,15 @@ export function createEngine(): VirtualEngine {
     subAction(request, options = {}) {
       return serialised(
         request,
-        async (db) => {
-          const session = new VirtualSession(db, { providers: options.providers, signal: options.signal });
-          const saved = checkpoint(db);
+        async (session) => {
+          const saved = checkpoint(session.db);
           const progress: Record<string, unknown>[] = [];
           let result: Record<string, unknown> | null = null;
           let error: string | null = null;
           for await (const event of session.subAction(
             request.workflow,
             { interaction_id: request.interaction_id, sub_action_id: request.action_id, params: request.params },
-            { mock: request.mock },
+            { mock: request.mock, providers: options.providers, signal: options.signal },
           )) {
             if (event.type === "progress" || event.type === "started") progress.push(event.data);
             else if (event.type === "complete") result = event.data;
@@ -97,12 +94,11 @@ export function createEngine(): VirtualEngine {
     },
     state(ref) {
       const empty = { steps: {}, state_mapped: {}, files: [] };
-      return serialised(ref, (db) => new VirtualSession(db).state() as unknown as Record<string, unknown>, () => empty);
+      return serialised(ref, (session) => session.state() as unknown as Record<string, unknown>, () => empty);
     },
     exportDb(dbKey) {
       return queued(dbKey, async () => {
-        const db = live.get(dbKey);
-        return db ? exportCompressed(db) : null;
+        return live.get(dbKey)?.exportBlob() ?? null;
       });
     },
     forget(dbKey) {

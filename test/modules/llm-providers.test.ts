@@ -5,6 +5,7 @@
  * never reach the DB or an error.
  */
 import assert from "node:assert/strict";
+import { createEngine } from "../../src/extension/engine-core";
 import { after, before, describe, test } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { exportJsonText } from "../../src/core/db";
@@ -370,5 +371,24 @@ describe("api.llm real mode", () => {
     assert.equal(failed.status, "error");
     assert.equal(failed.error, "Module 'api.llm' failed: LLM API call failed: OpenAI API error (401): Incorrect API key provided: [API_KEY_REDACTED]");
     assert.equal(JSON.stringify(failed).includes(SECRET), false);
+  });
+
+  test("through the extension's live engine (one session per workflow): each call uses its own providers and abort signal", async () => {
+    const workflow = { workflow_id: "llm_only", steps: [{ step_id: "s1", modules: [{ module_id: "api.llm", name: "ask", inputs: { input: "Hi", metadata: { step_id: "s1" } } }] }] };
+    const engine = createEngine();
+    const request = { db_key: "wf", load_db: async () => null, workflow, target_step_id: "s1", target_module_name: "ask", response: null, mode: "module" as const, mock: false };
+    const providers = { openai: { apiKey: SECRET, baseUrl: `${openai.url}/v1` } };
+    const ok = await engine.execute(request, { providers });
+    assert.equal(ok.status, "completed", String(ok.error));
+    const cancelled = new AbortController();
+    cancelled.abort();
+    const stopped = await engine.execute(request, { providers, signal: cancelled.signal });
+    assert.equal(stopped.status, "error");
+    assert.match(String(stopped.error), /cancelled/);
+    const again = await engine.execute(request, { providers });
+    assert.equal(again.status, "completed", "the abort was that call's only");
+    assert.equal(openai.requests.at(-1)!.headers.authorization, `Bearer ${SECRET}`);
+    await engine.execute(request, { providers: { openai: { ...providers.openai, apiKey: "sk-other" } } });
+    assert.equal(openai.requests.at(-1)!.headers.authorization, "Bearer sk-other", "the key given with the call is the one used");
   });
 });

@@ -27,7 +27,12 @@ function sameContent(a: Document, b: Document): boolean {
 
 /** Changes from `before` to `after`, two states of one collection's stored documents. */
 export function diffStoredDocuments(name: string, before: readonly Document[], after: readonly Document[]): CollectionChanges | undefined {
-  if (before === after || (before.length === after.length && before.every((document, i) => document === after[i]))) return undefined;
+  let same = 0;
+  while (same < before.length && same < after.length && before[same] === after[same]) same++;
+  if (same === before.length) {
+    // Inserts only (events, the common case): the new documents are the tail.
+    return same === after.length ? undefined : { name, added: after.slice(same).map(cloneDocument), changed: [], removed: [] };
+  }
   const kept = new Set(after);
   const gone = new Map<string, Document>();
   before.forEach((document, i) => {

@@ -11,7 +11,7 @@ import type {
   ValidationMessage,
   WorkflowProgress,
 } from "../engine/types";
-import { toWfvError, VirtualSession, type SessionResponse, type VirtualDbInput } from "./session";
+import { toWfvError, VirtualSession, type RunCallOptions, type SessionResponse, type VirtualDbInput } from "./session";
 
 export type ExecuteMode = "module" | "up_to";
 
@@ -133,15 +133,15 @@ function failureResponse(error: unknown, givenDb: VirtualDbInput): ExecuteRespon
   };
 }
 
-/** Runs `request` on a live session (no import, export only as `db_format` asks; default none). */
-export async function executeOnSession(session: VirtualSession, request: ExecuteRequest): Promise<ExecuteResponse> {
+/** Runs `request` on a live session (no import, export only as `db_format` asks; default none); `call` gives this call its own providers and abort signal. */
+export async function executeOnSession(session: VirtualSession, request: ExecuteRequest, call: Pick<RunCallOptions, "providers" | "signal"> = {}): Promise<ExecuteResponse> {
   try {
     checkRequest(request);
   } catch (error) {
     return failureResponse(error, undefined);
   }
   const target = { step_id: request.target_step_id, module_name: request.target_module_name };
-  const options = { mock: request.mock ?? true };
+  const options = { ...call, mock: request.mock ?? true };
   const response = request.response ?? null;
   const result =
     request.mode === "up_to"

@@ -54,6 +54,10 @@ export interface RunCallOptions {
   mock?: boolean;
   /** Merged over the virtual AI config for this call. */
   ai_config?: Record<string, unknown> | null;
+  /** Real-mode provider settings for this call, instead of the session's. */
+  providers?: EngineOptions["providers"];
+  /** Aborts this call's long real-mode work, instead of the session's signal. */
+  signal?: AbortSignal;
 }
 
 /** A `WorkflowResponse` plus the run id and the flat state after the call (engine.md §3.2). */
@@ -233,8 +237,9 @@ export class VirtualSession {
   }
 
   private scope(prepared: PreparedRun, target: ExecutionTarget | null, options: RunCallOptions): RunScope {
+    const env = options.providers || options.signal ? { ...this.env, providers: options.providers ?? this.env.providers, signal: options.signal ?? this.env.signal } : this.env;
     return {
-      env: this.env,
+      env,
       workflow: prepared.workflow,
       workflowRunId: prepared.workflowRunId,
       services: buildServices(this.env, prepared.workflowRunId, options.mock ?? true, options.ai_config ?? null),
