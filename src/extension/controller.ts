@@ -211,7 +211,7 @@ export class Controller implements vscode.Disposable {
     let loaded = false;
     for (const file of workflowFiles) {
       if (this.store.peek(this.relative(file))) continue;
-      await this.store.get(this.relative(file));
+      await this.store.entry(this.relative(file)); // run records only: the DB is checked when first used
       loaded = true;
     }
     if (loaded && notify) this.changed.fire();

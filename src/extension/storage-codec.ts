@@ -40,8 +40,12 @@ export function encodeStored(stored: StoredWorkflowDb): Uint8Array {
 
 export type DecodeResult = { ok: true; value: StoredWorkflowDb } | { ok: false; reason: string };
 
-/** Reads a stored file; anything unreadable says why (the caller moves the file aside and reports it). */
-export function decodeStored(bytes: Uint8Array): DecodeResult {
+/**
+ * Reads a stored file; anything unreadable says why (the caller moves the file aside and reports it).
+ * `checkDb: false` reads the envelope only (run records for the lenses), leaving the DB itself to
+ * `storedDbProblem` when it is first needed: decoding a large DB costs far more than the envelope.
+ */
+export function decodeStored(bytes: Uint8Array, options: { checkDb?: boolean } = {}): DecodeResult {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
@@ -50,14 +54,19 @@ export function decodeStored(bytes: Uint8Array): DecodeResult {
   }
   const parsed = storedWorkflowDbSchema.safeParse(json);
   if (!parsed.success) return { ok: false, reason: `not a wfv DB file: ${z.prettifyError(parsed.error)}` };
-  if (parsed.data.virtualDb !== "") {
-    try {
-      decodeDbBlob(parsed.data.virtualDb);
-    } catch (error) {
-      return { ok: false, reason: `the virtual DB cannot be read: ${(error as Error).message}` };
-    }
+  const problem = options.checkDb === false ? undefined : storedDbProblem(parsed.data.virtualDb);
+  return problem ? { ok: false, reason: problem } : { ok: true, value: parsed.data };
+}
+
+/** Why a stored DB blob cannot be read, or undefined when it can ("" is a fresh DB). */
+export function storedDbProblem(virtualDb: string): string | undefined {
+  if (virtualDb === "") return undefined;
+  try {
+    decodeDbBlob(virtualDb);
+    return undefined;
+  } catch (error) {
+    return `the virtual DB cannot be read: ${(error as Error).message}`;
   }
-  return { ok: true, value: parsed.data };
 }
 
 /** A stable, readable file name for a workflow's DB: its path, flattened, plus a hash of the path. */

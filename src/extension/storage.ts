@@ -10,7 +10,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { asideFileName, decodeStored, emptyStored, encodeStored, storageFileName, type StoredWorkflowDb } from "./storage-codec";
+import { asideFileName, decodeStored, emptyStored, encodeStored, storageFileName, storedDbProblem, type StoredWorkflowDb } from "./storage-codec";
 
 export interface StorageReport {
   /** Called when a stored file was unreadable and moved aside. */
@@ -28,6 +28,8 @@ export class WorkflowDbStore {
   private readonly writes = new Map<string, Promise<void>>();
   /** Entries changed in memory and not yet written. */
   private readonly dirty = new Set<string>();
+  /** DBs read from disk and not decoded yet (by workflow): checked when first needed (get). */
+  private readonly unchecked = new Map<string, string>();
 
   constructor(
     private readonly dir: string,
@@ -42,12 +44,24 @@ export class WorkflowDbStore {
     return join(this.dir, storageFileName(workflowFile));
   }
 
-  /** The workflow's stored DB (from memory, else from disk, else fresh), a pending DB exported now. */
+  /**
+   * The workflow's stored DB (from memory, else from disk, else fresh), a pending DB exported now. A DB
+   * read from disk is checked here, the first time it is needed: one that cannot be read is moved
+   * aside with its file and reported, and a fresh DB is used.
+   */
   async get(workflowFile: string): Promise<StoredWorkflowDb> {
-    return this.materialize(workflowFile, await this.entry(workflowFile));
+    const value = await this.materialize(workflowFile, await this.entry(workflowFile));
+    if (this.unchecked.get(workflowFile) !== value.virtualDb) return value;
+    this.unchecked.delete(workflowFile);
+    const problem = storedDbProblem(value.virtualDb);
+    if (problem === undefined) return value;
+    await this.moveAside(workflowFile, problem);
+    const fresh = emptyStored(workflowFile);
+    if (this.cache.get(workflowFile) === value) this.cache.set(workflowFile, fresh);
+    return fresh;
   }
 
-  /** The workflow's entry as held (its DB may be pending: nothing is exported). */
+  /** The workflow's entry as held (its DB may be pending, or unchecked from disk: nothing is decoded). */
   async entry(workflowFile: string): Promise<StoredEntry> {
     const cached = this.cache.get(workflowFile);
     if (cached) return cached;
@@ -60,18 +74,31 @@ export class WorkflowDbStore {
       bytes = undefined;
     }
     if (bytes !== undefined) {
-      const decoded = decodeStored(bytes);
+      const decoded = decodeStored(bytes, { checkDb: false });
       if (decoded.ok && decoded.value.workflowFile === workflowFile) {
         stored = decoded.value;
+        if (stored.virtualDb !== "") this.unchecked.set(workflowFile, stored.virtualDb);
       } else {
-        const reason = decoded.ok ? `it belongs to ${decoded.value.workflowFile}` : decoded.reason;
-        const aside = join(this.dir, asideFileName(storageFileName(workflowFile)));
-        await rename(file, aside);
-        this.report.unreadable(workflowFile, aside, reason);
+        await this.moveAside(workflowFile, decoded.ok ? `it belongs to ${decoded.value.workflowFile}` : decoded.reason);
       }
     }
+    // Another read may have finished first: keep what it cached.
+    const raced = this.cache.get(workflowFile);
+    if (raced) return raced;
     this.cache.set(workflowFile, stored);
     return stored;
+  }
+
+  /** Moves the workflow's file aside (never deleted) and reports why. */
+  private async moveAside(workflowFile: string, reason: string): Promise<void> {
+    const aside = join(this.dir, asideFileName(storageFileName(workflowFile)));
+    try {
+      await rename(this.fileFor(workflowFile), aside);
+    } catch (error) {
+      this.report.unreadable(workflowFile, aside, `${reason}; moving it aside failed: ${(error as Error).message}`);
+      return;
+    }
+    this.report.unreadable(workflowFile, aside, reason);
   }
 
   /** Only what is already in memory (for lenses, which must not wait for disk). */
@@ -144,7 +171,7 @@ export class WorkflowDbStore {
     for (const name of names) {
       if (!name.endsWith(".wfvdb.json")) continue;
       try {
-        const decoded = decodeStored(await readFile(join(this.dir, name)));
+        const decoded = decodeStored(await readFile(join(this.dir, name)), { checkDb: false });
         if (decoded.ok) found.add(decoded.value.workflowFile);
       } catch {
         // unreadable files are reported when their workflow is opened
