@@ -9,7 +9,8 @@
  * filter+sort over the same array.
  */
 import { cpus, loadavg } from "node:os";
-import { CLI_GZIP_LEVEL, nodeGzipCodec } from "../src/cli/commands/db";
+import { CLI_GZIP_LEVEL } from "../src/cli/commands/db";
+import { nodeGzipCodec } from "../src/node/gzip";
 import { createFreshVirtualDb, createVirtualDb, exportCompressed, exportDb, fflateCodec, importDb, type Document, type GzipCodec, type GzipLevel, type VirtualDb } from "../src/core/db";
 import { originalCycleMs } from "./original-cycle";
 import { printTable, pythonHas } from "./util";

@@ -3,12 +3,13 @@
  * in-process on a DB kept live per workflow. Calls on one workflow's DB are serialised (a run, a
  * sub-action, an export), so an export never sees a call half done. A failed call leaves the DB as it
  * was (the session's checkpoint); what a call changed comes from a checkpoint too, by reference, not
- * from comparing two exports.
+ * from comparing two exports. Blobs are gzipped by Node's native zlib (the extension host is Node).
  */
 import { checkpoint, executeOnSession, VirtualSession } from "../core/virtual";
 import type { CollectionChanges } from "../core/db";
 import { toExtendedJson } from "../core/json/extended-json";
 import { toWfvError } from "../core/virtual/session";
+import { nodeGzipCodec } from "../node/gzip";
 import type { InteractionResponseData } from "../core/engine/types";
 import type { DbChangeList, Json, LiveDbRef, VirtualEngine, VirtualResponse } from "./engine";
 
@@ -27,7 +28,7 @@ export function createEngine(): VirtualEngine {
       let session = live.get(ref.db_key);
       if (!session) {
         try {
-          session = VirtualSession.open(await ref.load_db());
+          session = VirtualSession.open(await ref.load_db(), { codec: nodeGzipCodec });
         } catch (error) {
           return unreadable(error);
         }

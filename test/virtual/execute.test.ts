@@ -276,3 +276,22 @@ describe("execute, up_to onto a module added to a step that already completed", 
     assert.ok(!lineage.includes(`module_completed ${SHAPE_STEP}/titles`), "the later step is not on the new branch");
   });
 });
+
+describe("a host's gzip codec", () => {
+  test("execute and sessions gzip the blobs in and out with the codec given (EngineOptions.codec)", async () => {
+    const { fflateCodec } = await import("../../src/core/db");
+    const calls: string[] = [];
+    const codec = {
+      gzip: (data: Uint8Array, level: Parameters<typeof fflateCodec.gzip>[1]) => (calls.push("gzip"), fflateCodec.gzip(data, level)),
+      gunzip: (data: Uint8Array) => (calls.push("gunzip"), fflateCodec.gunzip(data)),
+    };
+    const workflow = miniWorkflow();
+    const first = await execute({ workflow, target_step_id: TOPIC_STEP, target_module_name: "ask_topic" }, { codec });
+    assert.deepEqual(calls, ["gzip"]);
+    await execute({ workflow, virtual_db: first.result.virtual_db, target_step_id: TOPIC_STEP, target_module_name: "ask_topic", response: { value: "x" } }, { codec });
+    assert.deepEqual(calls, ["gzip", "gunzip", "gzip"]);
+    const session = VirtualSession.open(first.result.virtual_db as string, { codec });
+    session.exportBlob();
+    assert.deepEqual(calls.slice(3), ["gunzip", "gzip"]);
+  });
+});

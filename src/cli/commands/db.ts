@@ -3,9 +3,9 @@
  * replace the file atomically (temp file + rename) and only when the whole command succeeded.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { gunzipSync, gzipSync } from "node:zlib";
 import { WfvError } from "../../core/errors";
 import { parseExtended, toExtendedJson } from "../../core/json/extended-json";
+import { nodeGzipCodec } from "../../node/gzip";
 import { requireDbText, writeDbText } from "../db-file";
 import {
   createFreshVirtualDb,
@@ -13,7 +13,6 @@ import {
   exportDb,
   importDb,
   type Document,
-  type GzipCodec,
   type Filter,
   type PipelineStage,
   type SortSpec,
@@ -43,12 +42,6 @@ JSON arguments are inline or @file; dates are written {"$date": "<ISO>"}.
                                              "update", "upsert", "many", "pipeline", "documents", "field", "keys", "unique"})
 
 --sort takes {"field": 1|-1, ...} or [["field", 1|-1], ...].`;
-
-/** Node's native zlib: the same gzip format as the core's fflate, several times faster. */
-export const nodeGzipCodec: GzipCodec = {
-  gzip: (data, level) => gzipSync(data, { level }),
-  gunzip: (data) => gunzipSync(data),
-};
 
 /** Level 1 compresses about 3x faster than 6 for blobs about a third larger: DB files favour speed. */
 export const CLI_GZIP_LEVEL = 1;

@@ -3,6 +3,7 @@
  * hands to each module (engine.md §4.1, modules.md §1.6). Services are rebuilt from the run document,
  * but mock mode is always passed in explicitly, so no path loses it (ruling 5).
  */
+import type { GzipCodec } from "../db/codec";
 import { createDefaultModuleRegistry } from "../modules";
 import { createModuleDb } from "../modules/module-db";
 import type { ModuleRegistry } from "../modules/registry";
@@ -21,6 +22,8 @@ export interface EngineEnv {
   logger: ModuleLogger;
   moduleDb: ModuleDb;
   signal?: AbortSignal;
+  /** gzip for the compressed DB form (EngineOptions.codec). */
+  codec?: GzipCodec;
   /** Fast lineage/state/position reads (see event-view.ts). */
   view: EventView;
 }
@@ -37,6 +40,7 @@ export function createEngineEnv(repos: Repositories, options: EngineOptions = {}
     providers: options.providers ?? {},
     logger: options.logger ?? silentLogger,
     signal: options.signal,
+    codec: options.codec,
     moduleDb: createModuleDb(repos.db, moduleDbRepositoryCalls(repos)),
     view: createEventView(repos),
   };

@@ -2,6 +2,7 @@
  * The engine's models (engine.md §3): statuses, progress, the `WorkflowResponse` every engine call
  * returns, the execution target, and the options an engine is built with.
  */
+import type { GzipCodec } from "../db/codec";
 import type { ErrorType } from "../errors";
 import type { ModuleRegistry } from "../modules/registry";
 import type { InteractionRequest, ModuleLogger, ProviderSettings } from "../modules/types";
@@ -109,6 +110,8 @@ export interface EngineOptions {
   logger?: ModuleLogger;
   /** Aborts long real-mode calls (handed to modules as `context.signal`). */
   signal?: AbortSignal;
+  /** gzip for the compressed DB form, blobs in and out; the core's fflate when absent (a Node host may pass native zlib). */
+  codec?: GzipCodec;
 }
 
 /** The run-level services (engine.md §4.1), carried explicitly so mock mode reaches every path (ruling 5). */

@@ -8,7 +8,7 @@
  * to the checkpoint taken when the call began (see rollback.ts), so the caller's state is never lost.
  * Calls on one session run one at a time, in the order they were made.
  */
-import { exportCompressed, exportDb, importDb, createFreshVirtualDb, type DbSnapshot, type VirtualDb } from "../db";
+import { exportCompressed, exportDb, importDb, createFreshVirtualDb, type DbSnapshot, type GzipCodec, type VirtualDb } from "../db";
 import { isWfvError, WfvError, type ErrorType } from "../errors";
 import { errorText } from "../modules/base";
 import { createRepositories, EventType, newVirtualRunId, VIRTUAL_USER_ID, type Repositories } from "../repositories";
@@ -43,7 +43,7 @@ export function isEmptyDbInput(input: VirtualDbInput): boolean {
 }
 
 /** Opens a DB from a caller's input; unreadable input throws `db_invalid`. */
-export function openVirtualDb(input: VirtualDbInput, options: { clock?: () => number } = {}): VirtualDb {
+export function openVirtualDb(input: VirtualDbInput, options: { clock?: () => number; codec?: GzipCodec } = {}): VirtualDb {
   if (isEmptyDbInput(input)) return createFreshVirtualDb(options);
   return importDb(input as DbSnapshot | string, { ensureVirtualUser: true, ...options });
 }
@@ -105,7 +105,7 @@ export class VirtualSession {
 
   /** Opens a session over a caller's DB input (object, blob, or nothing for a fresh DB). */
   static open(input: VirtualDbInput, options: EngineOptions & { clock?: () => number } = {}): VirtualSession {
-    return new VirtualSession(openVirtualDb(input, { clock: options.clock }), options);
+    return new VirtualSession(openVirtualDb(input, { clock: options.clock, codec: options.codec }), options);
   }
 
   /** The DB as a snapshot object (fresh copies, dates as Dates). */
@@ -113,9 +113,9 @@ export class VirtualSession {
     return exportDb(this.db);
   }
 
-  /** The DB as the compressed blob (base64 of gzip of extended JSON). */
+  /** The DB as the compressed blob (base64 of gzip of extended JSON), gzipped by the session's codec. */
   exportBlob(): string {
-    return exportCompressed(this.db);
+    return exportCompressed(this.db, { codec: this.env.codec });
   }
 
   /**

@@ -1,0 +1,11 @@
+/**
+ * Node's native zlib as the core's gzip codec: the same gzip format as the core's fflate, several times
+ * faster. For the Node hosts (the CLI, the extension host); the core itself stays runtime-neutral.
+ */
+import { gunzipSync, gzipSync } from "node:zlib";
+import type { GzipCodec } from "../core/db";
+
+export const nodeGzipCodec: GzipCodec = {
+  gzip: (data, level) => gzipSync(data, { level }),
+  gunzip: (data) => gunzipSync(data),
+};
