@@ -9,8 +9,7 @@
  * filter+sort over the same array.
  */
 import { cpus, loadavg } from "node:os";
-import { CLI_GZIP_LEVEL } from "../src/cli/commands/db";
-import { nodeGzipCodec } from "../src/node/gzip";
+import { FILE_GZIP_LEVEL, nodeGzipCodec } from "../src/node/gzip";
 import { createFreshVirtualDb, createVirtualDb, exportCompressed, exportDb, fflateCodec, importDb, type Document, type GzipCodec, type GzipLevel, type VirtualDb } from "../src/core/db";
 import { originalCycleMs } from "./original-cycle";
 import { printTable, pythonHas } from "./util";
@@ -107,7 +106,7 @@ function floorImport(blob: string, codec: GzipCodec): unknown {
 
 const CODECS: Array<[string, GzipCodec, GzipLevel]> = [
   ["fflate 6 (core default)", fflateCodec, 6],
-  [`node:zlib ${CLI_GZIP_LEVEL} (CLI)`, nodeGzipCodec, CLI_GZIP_LEVEL],
+  [`node:zlib ${FILE_GZIP_LEVEL} (CLI, extension)`, nodeGzipCodec, FILE_GZIP_LEVEL],
 ];
 
 /**

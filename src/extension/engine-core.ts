@@ -9,7 +9,7 @@ import { checkpoint, executeOnSession, VirtualSession } from "../core/virtual";
 import type { CollectionChanges } from "../core/db";
 import { toExtendedJson } from "../core/json/extended-json";
 import { toWfvError } from "../core/virtual/session";
-import { nodeGzipCodec } from "../node/gzip";
+import { FILE_GZIP_LEVEL, nodeGzipCodec } from "../node/gzip";
 import type { InteractionResponseData } from "../core/engine/types";
 import type { DbChangeList, Json, LiveDbRef, VirtualEngine, VirtualResponse } from "./engine";
 
@@ -99,7 +99,7 @@ export function createEngine(): VirtualEngine {
     },
     exportDb(dbKey) {
       return queued(dbKey, async () => {
-        return live.get(dbKey)?.exportBlob() ?? null;
+        return live.get(dbKey)?.exportBlob({ level: FILE_GZIP_LEVEL }) ?? null;
       });
     },
     forget(dbKey) {

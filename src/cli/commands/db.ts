@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { WfvError } from "../../core/errors";
 import { parseExtended, toExtendedJson } from "../../core/json/extended-json";
-import { nodeGzipCodec } from "../../node/gzip";
+import { FILE_GZIP_LEVEL, nodeGzipCodec } from "../../node/gzip";
 import { requireDbText, writeDbText } from "../db-file";
 import {
   createFreshVirtualDb,
@@ -43,9 +43,7 @@ JSON arguments are inline or @file; dates are written {"$date": "<ISO>"}.
 
 --sort takes {"field": 1|-1, ...} or [["field", 1|-1], ...].`;
 
-/** Level 1 compresses about 3x faster than 6 for blobs about a third larger: DB files favour speed. */
-export const CLI_GZIP_LEVEL = 1;
-const compressOptions = { codec: nodeGzipCodec, level: CLI_GZIP_LEVEL } as const;
+const compressOptions = { codec: nodeGzipCodec, level: FILE_GZIP_LEVEL } as const;
 
 function loadDb(path: string): VirtualDb {
   const text = requireDbText(path, `; create one with 'wfv db new ${path}'`);
