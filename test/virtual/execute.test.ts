@@ -137,6 +137,19 @@ describe("execute, up_to mode", () => {
     assert.deepEqual(through.state?.picked_indices, [["ideas", 1]]);
   });
 
+  test("an imported as-built DB with a second step_started mid-step resumes after every module the step completed (ruling 2)", async () => {
+    const workflow = miniWorkflow();
+    const session = VirtualSession.open(null);
+    await session.runModule(workflow, { step_id: TOPIC_STEP, module_name: "ask_topic" }, { value: "t" });
+    assert.equal((await session.runUpTo(workflow, { step_id: TOPIC_STEP, module_name: "generate_ideas" }, null)).status, "target_reached");
+    // What the original server stored when it resumed mid-step: a second step_started for the open step.
+    session.repos.events.storeEvent({ workflowRunId: session.findRunId()!, eventType: "step_started", stepId: TOPIC_STEP, data: { step_name: "Ideas" } });
+    const before = eventLines(session).length;
+    const picked = await session.runUpTo(workflow, { step_id: TOPIC_STEP, module_name: "pick_idea" }, null);
+    assert.equal(picked.status, "awaiting_input", picked.error);
+    assert.deepEqual(eventLines(session).slice(before), [`module_started ${TOPIC_STEP}/pick_idea`, `interaction_requested ${TOPIC_STEP}/pick_idea`]);
+  });
+
   test("an interactive target answered in up_to mode stops there (ruling 1)", async () => {
     const workflow = miniWorkflow();
     const session = VirtualSession.open(null);

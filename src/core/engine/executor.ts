@@ -12,7 +12,7 @@ import { WfvError } from "../errors";
 import { attachAddons } from "../modules/addons";
 import { validateInputs } from "../modules/base";
 import type { WorkflowModule as RegisteredModule } from "../modules/types";
-import { EventType, type EventDocument, type WorkflowPosition } from "../repositories";
+import { EventType, openStepProgress, type EventDocument, type WorkflowPosition } from "../repositories";
 import { moduleName, type Workflow, type WorkflowModule, type WorkflowStep } from "../workflow/model";
 import { buildModuleContext, type EngineEnv } from "./context";
 import { convertInteractionRequest, serializeInteractionRequest } from "./interaction-request";
@@ -164,24 +164,12 @@ export function targetReached(scope: RunScope, stepId: string, name: string, ind
 
 /**
  * Where a resume starts inside an open step (ruling 2): the first module of the step definition that
- * has no `module_completed` since the step's latest `step_started` on the lineage.
+ * has no `module_completed` since the step opened on the lineage (the repositories' openStepProgress,
+ * the one rule for "what the open step has done").
  */
 export function firstIncompleteModule(step: WorkflowStep, lineage: readonly EventDocument[]): number {
-  let started = -1;
-  for (let i = lineage.length - 1; i >= 0; i--) {
-    const event = lineage[i];
-    if (event.event_type === EventType.STEP_STARTED && event.step_id === step.step_id) {
-      started = i;
-      break;
-    }
-  }
-  const completed = new Set<string>();
-  for (let i = started + 1; i < lineage.length; i++) {
-    const event = lineage[i];
-    if (event.event_type === EventType.MODULE_COMPLETED && event.step_id === step.step_id && event.module_name) {
-      completed.add(event.module_name);
-    }
-  }
+  const open = openStepProgress(lineage);
+  const completed = new Set(open?.step_id === step.step_id ? open.completed_modules : []);
   const modules = step.modules ?? [];
   const first = modules.findIndex((module) => !completed.has(moduleName(module)));
   return first < 0 ? modules.length : first;

@@ -66,6 +66,7 @@ export {
   getNestedValue,
   LineageReplay,
   mapOutputsToState,
+  openStepProgress,
   type CompletedInteraction,
   type ConversationMessage,
   type FullWorkflowState,

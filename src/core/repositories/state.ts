@@ -35,6 +35,38 @@ export interface OpenStepProgress {
   completed_modules: string[];
 }
 
+/**
+ * The step open on a lineage (started, not completed) and the modules completed in it since it opened:
+ * since the *first* `step_started` after its last completion, so an as-built DB whose mid-step resume
+ * stored a second `step_started` still counts the modules completed before it (ruling 2). Null when no
+ * step is open. The engine resumes from this (executor.ts firstIncompleteModule).
+ */
+export function openStepProgress(lineage: readonly EventDocument[]): OpenStepProgress | null {
+  // Per step: the event that opened it since its last completion.
+  const openedBy = new Map<string, number>();
+  const completed = new Set<string>();
+  let latestStarted: string | null = null;
+  lineage.forEach((event, index) => {
+    if (!event.step_id) return;
+    if (event.event_type === EventType.STEP_STARTED) {
+      latestStarted = event.step_id;
+      if (!openedBy.has(event.step_id)) openedBy.set(event.step_id, index);
+    } else if (event.event_type === EventType.STEP_COMPLETED) {
+      completed.add(event.step_id);
+      openedBy.delete(event.step_id);
+    }
+  });
+  // Same rule as get_workflow_position: a step that ever completed on the lineage is not open.
+  if (latestStarted === null || completed.has(latestStarted)) return null;
+  const stepId: string = latestStarted;
+  const start = openedBy.get(stepId)!;
+  const modules = lineage
+    .slice(start + 1)
+    .filter((e) => e.event_type === EventType.MODULE_COMPLETED && e.step_id === stepId && e.module_name)
+    .map((e) => e.module_name as string);
+  return { step_id: stepId, opened_by_event_id: lineage[start]!.event_id, completed_modules: modules };
+}
+
 export interface CompletedInteraction {
   interaction_id: string;
   request: EventData;
@@ -285,30 +317,7 @@ export function createStateRepository(db: VirtualDb, branches: BranchRepository,
     },
 
     getOpenStepProgress(workflowRunId, branchId) {
-      const all = lineageEvents(workflowRunId, branchId);
-      // Per step: the event that opened it since its last completion.
-      const openedBy = new Map<string, number>();
-      const completed = new Set<string>();
-      let latestStarted: string | null = null;
-      all.forEach((event, index) => {
-        if (!event.step_id) return;
-        if (event.event_type === EventType.STEP_STARTED) {
-          latestStarted = event.step_id;
-          if (!openedBy.has(event.step_id)) openedBy.set(event.step_id, index);
-        } else if (event.event_type === EventType.STEP_COMPLETED) {
-          completed.add(event.step_id);
-          openedBy.delete(event.step_id);
-        }
-      });
-      // Same rule as get_workflow_position: a step that ever completed on the lineage is not open.
-      if (latestStarted === null || completed.has(latestStarted)) return null;
-      const stepId: string = latestStarted;
-      const start = openedBy.get(stepId)!;
-      const modules = all
-        .slice(start + 1)
-        .filter((e) => e.event_type === EventType.MODULE_COMPLETED && e.step_id === stepId && e.module_name)
-        .map((e) => e.module_name as string);
-      return { step_id: stepId, opened_by_event_id: all[start].event_id, completed_modules: modules };
+      return openStepProgress(lineageEvents(workflowRunId, branchId));
     },
 
     getInteractionHistory(workflowRunId, branchId) {
