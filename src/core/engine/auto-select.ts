@@ -3,7 +3,7 @@
  * earlier interaction nobody has answered yet. Only schema-driven selections can be chosen this way;
  * anything else (text, forms, media) returns null and the run stops there.
  */
-import { isPlainObject } from "../modules/python";
+import { isPlainObject } from "../python/builtins";
 import type { InteractionResponseData } from "./types";
 
 type Candidate = number | unknown[];

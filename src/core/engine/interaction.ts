@@ -8,7 +8,7 @@
 import { WfvError } from "../errors";
 import { attachAddons } from "../modules/addons";
 import { validateInputs } from "../modules/base";
-import { isPlainObject, isTruthy } from "../modules/python";
+import { isPlainObject, isTruthy } from "../python/builtins";
 import { makeInteractionResponse, type InteractionResponse } from "../modules/types";
 import { EventType, type EventDocument } from "../repositories";
 import { moduleName, type WorkflowModule, type WorkflowStep } from "../workflow/model";

@@ -5,7 +5,7 @@
  * (the editor client's run-to-module loop, in-process), and the display-data refresh (ruling 9).
  */
 import { WfvError } from "../errors";
-import { isPlainObject, isTruthy } from "../modules/python";
+import { isPlainObject, isTruthy } from "../python/builtins";
 import { EventType, type EventDocument, type WorkflowPosition } from "../repositories";
 import { moduleName, requireModule, requireStep, type Workflow } from "../workflow/model";
 import { defaultMockAnswer } from "../mock";

@@ -8,7 +8,7 @@
 import { cloneValue } from "../db";
 import { WfvError } from "../errors";
 import { errorText } from "../modules/base";
-import { isPlainObject, isTruthy } from "../modules/python";
+import { isPlainObject, isTruthy } from "../python/builtins";
 import type { SubActionContext } from "../modules/types";
 import { EventType, getNestedValue, type EventDocument } from "../repositories";
 import { moduleName, type ResultMapping, type SubAction, type SubActionAction, type Workflow, type WorkflowModule, type WorkflowStep } from "../workflow/model";

@@ -2,7 +2,7 @@
  * Server-side validation of a retryable option's rules (engine.md §1.6, `workflow/validation.py`),
  * run on respond when the answer names an `action_id`. A failed validation stores nothing (ruling 6).
  */
-import { isTruthy } from "../modules/python";
+import { isTruthy } from "../python/builtins";
 import type { Retryable, ValidationRule } from "../workflow/model";
 import type { InteractionResponseData, ValidationMessage } from "./types";
 

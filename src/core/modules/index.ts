@@ -51,7 +51,7 @@ export {
 export { createStateProxy } from "./state-proxy";
 export { createModuleDb, type ModuleDbRepositoryCalls } from "./module-db";
 export { extractSelectedData, flattenSelectionIndices, selectItemReferences } from "./user/select";
-export { isTruthy, pythonDatetimeString, pythonTypeName } from "./python";
+export { isTruthy, pythonDatetimeString, pythonTypeName } from "../python/builtins";
 export { WEIGHTED_KEYWORDS_COLLECTION } from "./io/weighted-keywords";
 export { MOCK_MODEL } from "./api/llm";
 export { buildLlmMessages, buildSingleMessage, type LlmMessage, type MessagePart } from "./api/llm-messages";

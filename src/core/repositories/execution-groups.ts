@@ -4,7 +4,7 @@
  * with `_metadata`, plus an `io.validate` module at the group's exit when it declares an
  * `output_schema`. Pure: the input workflow is never modified.
  */
-import { isTruthy } from "../modules/python";
+import { isTruthy } from "../python/builtins";
 import type { CapabilityRequirement } from "./types";
 
 export const EXECUTION_GROUPS_MODULE_ID = "pipeline.execution_groups";

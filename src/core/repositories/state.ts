@@ -7,7 +7,7 @@ import { WfvError } from "../errors";
 import type { BranchRepository } from "./branches";
 import type { EventRepository } from "./events";
 import { buildFileTree, buildMediaTree, type TreeNode } from "./file-tree";
-import { isTruthy } from "../modules/python";
+import { isTruthy } from "../python/builtins";
 import { pythonJsonDumps } from "../python/json-dumps";
 import { pythonStr } from "./python-json";
 import { Collections, EventType, type EventData, type EventDocument, type Timestamp } from "./types";

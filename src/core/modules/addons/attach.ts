@@ -3,7 +3,7 @@
  * `addons` array and the module takes a processor, resolve each addon's `inputs` (the engine's
  * `resolve_with_schema`, passed in) and hand the module a processor built over its context.
  */
-import { isPlainObject } from "../python";
+import { isPlainObject } from "../../python/builtins";
 import type { ModuleContext, WorkflowModule } from "../types";
 import { createAddonProcessor } from "./processor";
 import type { AddonConfig, Json } from "./types";

@@ -3,7 +3,7 @@
  * of earlier picks (`source`), colours it by score and adds an "N% match" badge. Scores are not
  * capped (they can exceed 100), as in the original.
  */
-import { isPlainObject, isTruthy } from "../python";
+import { isPlainObject, isTruthy } from "../../python/builtins";
 import type { ModuleContext } from "../types";
 import type { Addon, AddonResult, Json } from "./types";
 

@@ -5,7 +5,7 @@
  * that fails only logs a warning, as in the original; unknown addon ids are skipped.
  */
 import { errorText } from "../base";
-import { isPlainObject } from "../python";
+import { isPlainObject } from "../../python/builtins";
 import type { AddonProcessor, ModuleContext } from "../types";
 import { CompatibilityAddon } from "./compatibility";
 import type { Addon, AddonConfig, Json } from "./types";

@@ -3,7 +3,7 @@
  * last picked, and records the pick. History lives in `option_usage` on the virtual DB; times come
  * from the DB clock (UTC), and the stored `updated_at` is a real Date that survives export/import.
  */
-import { isPlainObject } from "../python";
+import { isPlainObject } from "../../python/builtins";
 import { pyStr } from "../../template/python-format";
 import type { ModuleContext } from "../types";
 import { getOptionUsage, updateOptionUsage } from "./option-usage";

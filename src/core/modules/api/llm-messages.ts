@@ -4,7 +4,7 @@
  * real-mode port send these.
  */
 import { pyStr } from "../../template/python-format";
-import { isPlainObject, isTruthy } from "../python";
+import { isPlainObject, isTruthy } from "../../python/builtins";
 import type { StateProxy } from "../types";
 
 export type MessagePart =

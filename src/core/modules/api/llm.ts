@@ -11,7 +11,7 @@
 import { DEFAULT_MOCK_SEED, generateLoremText, generateMockFromSchema, seededRandom } from "../../mock";
 import { pythonJsonDumps } from "../../python/json-dumps";
 import { errorText, getInputValue, ModuleExecutionError } from "../base";
-import { isPlainObject, isTruthy } from "../python";
+import { isPlainObject, isTruthy } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
 import { getLlmProvider, providerConnection, type CallLogSink, type LlmCallRequest } from "../../providers";
 import { pyStr } from "../../template/python-format";

@@ -4,7 +4,7 @@
  */
 import { pyStr } from "../../template/python-format";
 import { getInputValue, ModuleExecutionError, newInteractionId } from "../base";
-import { isTruthy } from "../python";
+import { isTruthy } from "../../python/builtins";
 import {
   makeInteractionRequest,
   type InteractionRequest,

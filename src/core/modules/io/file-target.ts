@@ -2,7 +2,7 @@
  * What io.load_json, io.save_json and io.write_text share (modules.md 2.9–2.11): the `target_path`
  * mapping onto `workflow_files` category and group, and Python's `os.path.basename`.
  */
-import { pythonTypeName } from "../python";
+import { pythonTypeName } from "../../python/builtins";
 
 export interface FileTarget {
   category: "root" | "outputs";

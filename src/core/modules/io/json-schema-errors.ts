@@ -9,7 +9,7 @@
 import Ajv2020, { type ErrorObject } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { pyRepr } from "../../template/python-format";
-import { isPlainObject, pythonPatternToJs } from "../python";
+import { isPlainObject, pythonPatternToJs } from "../../python/builtins";
 
 export interface SchemaValidationError {
   /** JSON pointer of the instance, e.g. `/items/0/count` (empty at the root). */

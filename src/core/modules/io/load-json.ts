@@ -5,7 +5,7 @@
  */
 import { pyStr } from "../../template/python-format";
 import { errorText, getInputValue, isModuleExecutionError, ModuleExecutionError } from "../base";
-import { isTruthy } from "../python";
+import { isTruthy } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
 import { fileTarget, pythonBasename } from "./file-target";
 import { pythonJsonLoads } from "./python-json-loads";

@@ -4,7 +4,7 @@
  * it takes `len()` of the value for its log, so a null or a number fails.
  */
 import { errorText, ModuleExecutionError } from "../base";
-import { pythonTypeName } from "../python";
+import { pythonTypeName } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
 
 /** Python `len()` of a JSON value; TypeError for values without a length. */

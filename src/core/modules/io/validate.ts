@@ -5,8 +5,8 @@
  * otherwise the result is only logged.
  */
 import { errorText, getInputValue, isModuleExecutionError, ModuleExecutionError } from "../base";
-import { isTruthy } from "../python";
-import { pyRepr, pythonIterate } from "../transform/python-values";
+import { isTruthy } from "../../python/builtins";
+import { pyRepr, pythonIterate } from "../../python/values";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
 import { formatErrorsForDisplay, InvalidSchemaError, validateAgainstSchema } from "./json-schema-errors";
 

@@ -4,7 +4,7 @@
  * template `$match`; `save` upserts each keyword (`$inc` the weight, or replace it).
  */
 import { errorText, getInputValue, ModuleExecutionError } from "../base";
-import { isPlainObject, isTruthy, pythonDatetimeString, pythonTypeName } from "../python";
+import { isPlainObject, isTruthy, pythonDatetimeString, pythonTypeName } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
 
 export const WEIGHTED_KEYWORDS_COLLECTION = "weighted_keywords";

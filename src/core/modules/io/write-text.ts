@@ -3,7 +3,7 @@
  * reports its UTF-8 byte length. A non-string content fails as Python's `.encode` does.
  */
 import { errorText, getInputValue, ModuleExecutionError } from "../base";
-import { pythonTypeName } from "../python";
+import { pythonTypeName } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
 import { fileTarget, pythonBasename } from "./file-target";
 

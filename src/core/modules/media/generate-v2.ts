@@ -10,7 +10,7 @@
 import { cloneValue } from "../../db";
 import { pyStr } from "../../template/python-format";
 import { getInputValue } from "../base";
-import { isPlainObject, isTruthy } from "../python";
+import { isPlainObject, isTruthy } from "../../python/builtins";
 import type { InteractionRequest, InteractionResponse, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
 import { LlmCallModule } from "../api/llm";
 import { MediaGenerateModule, MEDIA_GENERATE_OUTPUTS } from "./generate";

@@ -13,7 +13,7 @@
 import { MOCK_MEDIA_DATA_URL } from "../../mock";
 import { readEnv } from "../../providers/env";
 import { getInputValue, ModuleExecutionError, newInteractionId } from "../base";
-import { isPlainObject, isTruthy } from "../python";
+import { isPlainObject, isTruthy } from "../../python/builtins";
 import {
   makeInteractionRequest,
   type InteractionRequest,

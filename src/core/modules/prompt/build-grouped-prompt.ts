@@ -5,9 +5,9 @@
  * Every error is wrapped as "Failed to build grouped prompt"; the module prefix appears once (ruling 11).
  */
 import { errorText, getInputValue, isModuleExecutionError, ModuleExecutionError } from "../base";
-import { isPlainObject, isPythonInt, isTruthy, pythonIntValue, pythonTypeName } from "../python";
+import { isPlainObject, isPythonInt, isTruthy, pythonIntValue, pythonTypeName } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
-import { pyStr, pythonGet, pythonInDict, pythonIterate, pythonLen } from "../transform/python-values";
+import { pyStr, pythonGet, pythonInDict, pythonIterate, pythonLen } from "../../python/values";
 
 /** Groups chosen by key or index, in selection order (shared with transform.build_dynamic_schema). */
 export function selectGroups(data: unknown, selectedIndices: unknown): Array<[unknown, unknown]> {

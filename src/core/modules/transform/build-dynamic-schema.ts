@@ -6,9 +6,9 @@
  */
 import { errorText, getInputValue, isModuleExecutionError, ModuleExecutionError } from "../base";
 import { legacyGroups, selectGroups } from "../prompt/build-grouped-prompt";
-import { isPlainObject, isTruthy, pythonTypeName } from "../python";
+import { isPlainObject, isTruthy, pythonTypeName } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
-import { pyStr, pythonGet, pythonInDict, pythonIterate } from "./python-values";
+import { pyStr, pythonGet, pythonInDict, pythonIterate } from "../../python/values";
 
 export class BuildDynamicSchemaModule implements ExecutableModule {
   readonly kind = "executable";

@@ -1,6 +1,6 @@
 /** `transform.concat_arrays` (modules.md 2.23): a list of lists flattened one level. */
 import { errorText, isModuleExecutionError, ModuleExecutionError } from "../base";
-import { pythonTypeName } from "../python";
+import { pythonTypeName } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
 
 export class ConcatArraysModule implements ExecutableModule {

@@ -4,9 +4,9 @@
  * `$state.condition_value` replaced by the value's Python `str()`.
  */
 import { errorText, ModuleExecutionError } from "../base";
-import { isPlainObject, pythonTypeName } from "../python";
+import { isPlainObject, pythonTypeName } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
-import { pyRepr, pyStr, pythonInList, pythonLen } from "./python-values";
+import { pyRepr, pyStr, pythonInList, pythonLen } from "../../python/values";
 
 const PLACEHOLDER = "$state.condition_value";
 

@@ -5,9 +5,9 @@
  * and every mapped object must find one. Lists in messages are Python reprs.
  */
 import { errorText, isModuleExecutionError, ModuleExecutionError } from "../base";
-import { isPlainObject, isTruthy, pythonTypeName } from "../python";
+import { isPlainObject, isTruthy, pythonTypeName } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
-import { pyRepr, pyStr, pythonGet, pythonInDict } from "./python-values";
+import { pyRepr, pyStr, pythonGet, pythonInDict } from "../../python/values";
 
 /** `schema.get('properties', {}).items()`. */
 function propertiesOf(node: unknown): Array<[string, unknown]> {

@@ -3,7 +3,7 @@
  * unchanged, so `outputs_to_state` can store computed expressions. It declares no inputs or outputs.
  */
 import { errorText, ModuleExecutionError } from "../base";
-import { pythonTypeName } from "../python";
+import { pythonTypeName } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
 
 export class ExtractModule implements ExecutableModule {

@@ -9,11 +9,11 @@ import { toNative } from "../../template";
 import { pyRepr, pyStr } from "../../template/python-format";
 import { PyFloat } from "../../template/values";
 import { errorText, isModuleExecutionError, ModuleExecutionError } from "../base";
-import { isPlainObject, isTruthy, pythonTypeName } from "../python";
+import { isPlainObject, isTruthy, pythonTypeName } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
-import { evaluatePythonExpression, PARSE_PATTERN_FUNCTIONS } from "./python-expression";
-import { compilePythonPattern, pythonMatch, pythonSplit, PythonRegexError, type CompiledPythonRegex } from "./python-regex";
-import { pythonEquals, pythonGet, pythonInList, pythonIterate } from "./python-values";
+import { evaluatePythonExpression, PARSE_PATTERN_FUNCTIONS } from "../../python/expression";
+import { compilePythonPattern, pythonMatch, pythonSplit, PythonRegexError, type CompiledPythonRegex } from "../../python/regex";
+import { pythonEquals, pythonGet, pythonInList, pythonIterate } from "../../python/values";
 
 /** Python's `str.strip()` whitespace. */
 const PY_SPACE = "[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";

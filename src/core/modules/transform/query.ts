@@ -7,7 +7,7 @@
  */
 import { createVirtualDb } from "../../db";
 import { errorText, ModuleExecutionError } from "../base";
-import { pythonTypeName } from "../python";
+import { pythonTypeName } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
 
 export class QueryModule implements ExecutableModule {

@@ -16,9 +16,9 @@ import {
   Undef,
 } from "../../template";
 import { errorText, isModuleExecutionError, ModuleExecutionError } from "../base";
-import { isPlainObject, isTruthy, pythonTypeName } from "../python";
+import { isPlainObject, isTruthy, pythonTypeName } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
-import { pyStr, pythonLen } from "./python-values";
+import { pyStr, pythonLen } from "../../python/values";
 
 /** The names the resolver's templates see that a plain Jinja2 environment does not have. */
 const RESOLVER_NAMES = ["state", "module", "step", "config", "now"];

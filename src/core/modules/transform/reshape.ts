@@ -9,9 +9,9 @@ import { resolveString } from "../../template";
 import { Undef } from "../../template/values";
 import { pythonNumber } from "../../python/json-dumps";
 import { errorText, getInputValue, ModuleExecutionError } from "../base";
-import { isPlainObject, isTruthy, pythonTypeName } from "../python";
+import { isPlainObject, isTruthy, pythonTypeName } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
-import { pythonGet } from "./python-values";
+import { pythonGet } from "../../python/values";
 
 /** Names the resolver's templates have that reshape's plain environment does not. */
 const RESOLVER_NAMES = ["state", "module", "step", "config", "now"];

@@ -8,8 +8,8 @@
  * path) into the services; without `stat_path` a path is reported as not found.
  */
 import { getInputValue, ModuleExecutionError, newInteractionId } from "../base";
-import { isPlainObject, isTruthy, pythonTypeName } from "../python";
-import { pythonGet, pythonIterate } from "../transform/python-values";
+import { isPlainObject, isTruthy, pythonTypeName } from "../../python/builtins";
+import { pythonGet, pythonIterate } from "../../python/values";
 import {
   makeInteractionRequest,
   type InteractionRequest,

@@ -5,8 +5,8 @@
  * `"0"`, `"1"`, …) comes back with each row's `_item` and `_index`; validation is io.validate's job.
  */
 import { getInputValue, ModuleExecutionError, newInteractionId } from "../base";
-import { isPlainObject, isTruthy, pythonTypeName } from "../python";
-import { pythonGet, pythonIterate, pythonLen } from "../transform/python-values";
+import { isPlainObject, isTruthy, pythonTypeName } from "../../python/builtins";
+import { pythonGet, pythonIterate, pythonLen } from "../../python/values";
 import {
   makeInteractionRequest,
   type InteractionRequest,

@@ -7,8 +7,8 @@ import { renderTemplate } from "../../template";
 import { pyStr } from "../../template/python-format";
 import { pythonJsonDumps } from "../../python/json-dumps";
 import { errorText, getInputValue, ModuleExecutionError, newInteractionId } from "../base";
-import { isPlainObject, isTruthy, pythonTypeName } from "../python";
-import { pythonIterate, pythonLen } from "../transform/python-values";
+import { isPlainObject, isTruthy, pythonTypeName } from "../../python/builtins";
+import { pythonIterate, pythonLen } from "../../python/values";
 import {
   makeInteractionRequest,
   type InteractionRequest,

@@ -5,7 +5,7 @@
  * `selected_data`: single-select with exactly one hit gives the item itself, otherwise a list.
  */
 import { getInputValue, ModuleExecutionError, newInteractionId } from "../base";
-import { isPlainObject, isPythonInt, isTruthy, pythonIntValue, pythonTypeName } from "../python";
+import { isPlainObject, isPythonInt, isTruthy, pythonIntValue, pythonTypeName } from "../../python/builtins";
 import {
   makeInteractionRequest,
   type AddonProcessor,

@@ -4,8 +4,8 @@
  * which the engine turns into a retry of the module's configured retry target.
  */
 import { getInputValue, ModuleExecutionError, newInteractionId } from "../base";
-import { isPlainObject, isTruthy, pythonTypeName } from "../python";
-import { compilePythonPattern, type CompiledPythonRegex, pythonMatch, pythonSplit } from "../transform/python-regex";
+import { isPlainObject, isTruthy, pythonTypeName } from "../../python/builtins";
+import { compilePythonPattern, type CompiledPythonRegex, pythonMatch, pythonSplit } from "../../python/regex";
 import {
   makeInteractionRequest,
   type InteractionRequest,

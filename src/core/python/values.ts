@@ -4,8 +4,9 @@
  * `==` (numbers and booleans compare by value; `"1" != 1`) and `str()`/`repr()` via the template's
  * Python formatting.
  */
-import { pyRepr, pyStr } from "../../template/python-format";
-import { isPlainObject, pythonTypeName } from "../python";
+import { pyEquals } from "../template/operators";
+import { pyRepr, pyStr } from "../template/python-format";
+import { isPlainObject, pythonTypeName } from "./builtins";
 
 export { pyRepr, pyStr };
 
@@ -41,28 +42,9 @@ export function pythonInDict(key: unknown, dict: Record<string, unknown>): boole
   return typeof key === "string" && Object.prototype.hasOwnProperty.call(dict, key);
 }
 
-function numeric(value: unknown): number | null {
-  if (typeof value === "boolean") return value ? 1 : 0;
-  return typeof value === "number" ? value : null;
-}
-
-/** Python `==` on JSON values. */
+/** Python `==` (numbers and booleans by value, datetimes by value, `"1" != 1`): the template engine's. */
 export function pythonEquals(a: unknown, b: unknown): boolean {
-  const x = numeric(a);
-  const y = numeric(b);
-  if (x !== null || y !== null) return x !== null && y !== null && x === y;
-  if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
-  if (typeof a === "string" || typeof b === "string") return a === b;
-  // datetimes compare by value, as Python's do.
-  if (a instanceof Date || b instanceof Date) return a instanceof Date && b instanceof Date && a.getTime() === b.getTime();
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => pythonEquals(item, b[i]));
-  }
-  if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && pythonEquals(a[key], b[key]));
-  }
-  return a === b;
+  return pyEquals(a, b);
 }
 
 /** `x in list`. */

@@ -6,11 +6,11 @@
  * (`'x' is not defined for expression 'x + 1'`). Values follow Python: ints and floats stay apart
  * (integral floats as `PyFloat`), tuples are marked arrays.
  */
-import { pyArithmetic, pyCompare, pyContains, pyEquals, pyIterate, pyLength, pyNegate, truthy } from "../../template/operators";
-import { getPythonAttribute, sliceIndices } from "../../template/attributes";
-import { pyStr, roundHalfEven } from "../../template/python-format";
-import { TemplateError } from "../../template";
-import { isDict, isFloat, isTuple, makeFloat, makeTuple, numberOf, PyCallable, PyFloat, pyTypeName, Undef, type CallArgs } from "../../template/values";
+import { pyArithmetic, pyCompare, pyContains, pyEquals, pyIterate, pyLength, pyNegate, truthy } from "../template/operators";
+import { getPythonAttribute, sliceIndices } from "../template/attributes";
+import { pyStr, roundHalfEven } from "../template/python-format";
+import { TemplateError } from "../template";
+import { isDict, isFloat, isTuple, makeFloat, makeTuple, numberOf, PyCallable, PyFloat, pyTypeName, Undef, type CallArgs } from "../template/values";
 
 /** simpleeval's exceptions; `message` is what `str(e)` gives. */
 export class PythonEvalError extends Error {

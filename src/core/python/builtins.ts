@@ -1,36 +1,31 @@
 /**
  * The few Python behaviours modules must copy (modules.md §1.9): truthiness, `type(x).__name__`,
- * `isinstance(x, int)`, `str(datetime)` and Python-only regex syntax (full `re` translation: transform/python-regex.ts).
+ * `isinstance(x, int)`, `str(datetime)` and Python-only regex syntax (full `re` translation: regex.ts).
+ * Truthiness and type names are the template engine's, so a template and a module never disagree.
  */
 
+import { truthy } from "../template/operators";
 import { datetimeStr } from "../template/python-format";
-import { NaiveDateTime } from "../template/values";
+import { NaiveDateTime, pyTypeName } from "../template/values";
 
-/** Python truthiness: `None`, `False`, `0`, `""`, `[]` and `{}` are false (JS thinks `[]`/`{}` true); NaN is true. */
+/**
+ * Python truthiness: `None`, `False`, `0`, `""`, `[]` and `{}` are false (JS thinks `[]`/`{}` true); NaN
+ * is true. The template engine's rule: one implementation for templates and modules.
+ */
 export function isTruthy(value: unknown): boolean {
-  if (value === null || value === undefined || value === false) return false;
-  if (typeof value === "number") return value !== 0;
-  if (typeof value === "string") return value.length > 0;
-  if (Array.isArray(value)) return value.length > 0;
-  if (value instanceof Date) return true;
-  if (typeof value === "object") return Object.keys(value).length > 0;
-  return true;
+  return truthy(value);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof RegExp);
 }
 
-/** `type(x).__name__` of the Python value a JSON value would be. */
+/**
+ * `type(x).__name__` of the Python value a value would be (JS cannot tell 1.0 from 1: integral numbers
+ * are ints, README "Differences JavaScript forces"). The template engine's rule.
+ */
 export function pythonTypeName(value: unknown): string {
-  if (value === null || value === undefined) return "NoneType";
-  if (typeof value === "boolean") return "bool";
-  // JS cannot tell 1.0 from 1 (README "Differences JavaScript forces"): integral numbers are ints.
-  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
-  if (typeof value === "string") return "str";
-  if (Array.isArray(value)) return "list";
-  if (value instanceof Date) return "datetime";
-  return "dict";
+  return pyTypeName(value);
 }
 
 /** `isinstance(x, int)`: booleans are ints in Python. */
