@@ -6,8 +6,7 @@ import { readFileSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { WfvError } from "../core/errors";
 import { resolveWorkflow, type ResolvedWorkflowSource, type WorkflowFileReader } from "../core/workflow/ref-resolver";
-
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+import { workflowFileText } from "../node/file-text";
 
 /**
  * Reads files under `rootDir` only. Paths that leave it (also through a symlink) read as missing.
@@ -32,12 +31,7 @@ export function directoryFileReader(rootDir: string): WorkflowFileReader {
       const inside = relative(root, real);
       if (inside === "" || inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return undefined;
       if (!statSync(real).isFile()) return undefined;
-      const bytes = readFileSync(real);
-      try {
-        return strictUtf8.decode(bytes);
-      } catch {
-        return bytes.toString("base64");
-      }
+      return workflowFileText(readFileSync(real));
     },
   };
 }

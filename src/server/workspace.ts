@@ -4,13 +4,12 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { workflowFileText } from "../node/file-text";
 
 /** Folders never searched for workflows or offered as `$ref` targets. */
 const SKIPPED_FOLDERS = new Set(["node_modules", ".git", "dist", "out", ".vscode-test", ".test-artifacts"]);
 const MAX_FILES = 5000;
 const MAX_WORKFLOW_BYTES = 20 * 1024 * 1024;
-
-const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
 export interface OpenDocument {
   uri: string;
@@ -60,12 +59,7 @@ export class FileSource {
     if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit.text;
     let text: string | undefined;
     try {
-      const bytes = readFileSync(path);
-      try {
-        text = strictUtf8.decode(bytes);
-      } catch {
-        text = bytes.toString("base64"); // like the engine's zip upload: not UTF-8 → base64
-      }
+      text = workflowFileText(readFileSync(path));
     } catch {
       text = undefined;
     }
