@@ -379,9 +379,15 @@ export class Controller implements vscode.Disposable {
     return this.generations.get(key) ?? 0;
   }
 
-  private async replaced(key: string): Promise<void> {
+  /**
+   * Replaces a workflow's DB: runs started before record nothing, the new entry is in the store before
+   * the live DB is dropped (so a run queued behind the drop loads the new one), then it is written.
+   */
+  private async replaceDb(key: string, write: () => Promise<void>): Promise<void> {
     this.generations.set(key, this.generation(key) + 1);
+    const written = write(); // the store holds the new entry from here on
     await this.engine.forget(key);
+    await written;
   }
 
   private reportWriteFailure(workflowFile: string, error: unknown): void {
@@ -544,8 +550,8 @@ export class Controller implements vscode.Disposable {
   // ------------------------------------------------------------------ DB commands
 
   async resetDb(workflowFile: string): Promise<void> {
-    await this.replaced(this.relative(workflowFile));
-    await this.store.reset(this.relative(workflowFile));
+    const key = this.relative(workflowFile);
+    await this.replaceDb(key, () => this.store.reset(key));
     this.lastState.delete(workflowFile);
     this.stateSink?.(workflowFile, null);
     for (const [id, p] of this.pending) if (p.workflowFile === workflowFile) this.pending.delete(id);
@@ -555,8 +561,7 @@ export class Controller implements vscode.Disposable {
 
   async resetAll(): Promise<number> {
     const all = await this.store.storedWorkflows();
-    for (const rel of all) await this.replaced(rel);
-    await this.store.resetAll();
+    for (const rel of all) await this.replaceDb(rel, () => this.store.reset(rel));
     for (const file of this.lastState.keys()) this.stateSink?.(file, null);
     this.lastState.clear();
     this.pending.clear();
@@ -573,9 +578,8 @@ export class Controller implements vscode.Disposable {
   async importDb(workflowFile: string, blob: string): Promise<void> {
     decodeDbBlob(blob);
     const key = this.relative(workflowFile);
-    await this.replaced(key);
     const entry = await this.store.entry(key);
-    await this.store.put({ ...entry, virtualDb: blob.trim(), runs: {} });
+    await this.replaceDb(key, () => this.store.put({ ...entry, virtualDb: blob.trim(), runs: {} }));
     this.panels?.reset(workflowFile);
     this.changed.fire();
   }

@@ -97,7 +97,9 @@ export function createEngine(): VirtualEngine {
       const empty = { steps: {}, state_mapped: {}, files: [] };
       return serialised(ref, (session) => session.state() as unknown as Record<string, unknown>, () => empty);
     },
-    exportDb(dbKey) {
+    async exportDb(dbKey) {
+      // Not live now: nothing to export (and no waiting behind a call that is loading the stored DB).
+      if (!live.has(dbKey)) return null;
       return queued(dbKey, async () => {
         return live.get(dbKey)?.exportBlob({ level: FILE_GZIP_LEVEL }) ?? null;
       });

@@ -72,7 +72,7 @@ export interface VirtualEngine {
   subAction(request: SubActionRequest, options?: ExecuteOptions): Promise<SubActionOutcome>;
   /** The run's hierarchical state (`steps`, `state_mapped`, `files`) held in the DB. */
   state(ref: LiveDbRef): Promise<Record<string, unknown>>;
-  /** The live DB as the compressed blob, after the calls already made on it; null when the key is not live. */
+  /** The live DB as the compressed blob, after the calls already made on it; null when the key is not live (now, or once those calls are done). */
   exportDb(dbKey: string): Promise<string | null>;
   /** Drops the key's live DB (its stored DB was replaced: reset, import); the next call loads the stored one. */
   forget(dbKey: string): Promise<void>;

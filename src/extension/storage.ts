@@ -179,10 +179,4 @@ export class WorkflowDbStore {
     }
     return [...found].sort();
   }
-
-  async resetAll(): Promise<string[]> {
-    const all = await this.storedWorkflows();
-    for (const workflowFile of all) await this.reset(workflowFile);
-    return all;
-  }
 }

@@ -80,6 +80,7 @@ describe("the extension's live engine", () => {
     const stored = storedDb();
     const workflow = miniWorkflow();
     assert.equal(await engine.exportDb(stored.db_key), null, "nothing live yet");
+    await engine.execute(askTopic(stored, workflow));
     const running = engine.execute(askTopic(stored, workflow, { value: "foxes" }));
     const exported = engine.exportDb(stored.db_key);
     await running;
