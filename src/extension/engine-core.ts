@@ -3,13 +3,14 @@
  * in-process on a DB kept live per workflow. Calls on one workflow's DB are serialised (a run, a
  * sub-action, an export), so an export never sees a call half done. A failed call leaves the DB as it
  * was (the session's checkpoint); what a call changed comes from a checkpoint too, by reference, not
- * from comparing two exports. Blobs are gzipped by Node's native zlib (the extension host is Node).
+ * from comparing two exports. Blobs are gzipped by Node's native zlib (the extension host is Node),
+ * and an export for the stored file compresses on libuv's thread pool.
  */
 import { checkpoint, executeOnSession, VirtualSession } from "../core/virtual";
-import type { CollectionChanges } from "../core/db";
+import { exportJsonText, type CollectionChanges } from "../core/db";
 import { toExtendedJson } from "../core/json/extended-json";
 import { toWfvError } from "../core/virtual/session";
-import { FILE_GZIP_LEVEL, nodeGzipCodec } from "../node/gzip";
+import { compressTextOffThread, nodeGzipCodec } from "../node/gzip";
 import type { InteractionResponseData } from "../core/engine/types";
 import type { DbChangeList, Json, LiveDbRef, VirtualEngine, VirtualResponse } from "./engine";
 
@@ -100,9 +101,12 @@ export function createEngine(): VirtualEngine {
     async exportDb(dbKey) {
       // Not live now: nothing to export (and no waiting behind a call that is loading the stored DB).
       if (!live.has(dbKey)) return null;
-      return queued(dbKey, async () => {
-        return live.get(dbKey)?.exportBlob({ level: FILE_GZIP_LEVEL }) ?? null;
+      // The text is taken in turn with the calls; it is compressed after, off this thread.
+      const text = await queued(dbKey, async () => {
+        const session = live.get(dbKey);
+        return session ? exportJsonText(session.db) : null;
       });
+      return text === null ? null : compressTextOffThread(text);
     },
     forget(dbKey) {
       return queued(dbKey, async () => {

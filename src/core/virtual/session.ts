@@ -8,7 +8,7 @@
  * to the checkpoint taken when the call began (see rollback.ts), so the caller's state is never lost.
  * Calls on one session run one at a time, in the order they were made.
  */
-import { exportCompressed, exportDb, importDb, createFreshVirtualDb, type DbSnapshot, type GzipCodec, type GzipLevel, type VirtualDb } from "../db";
+import { exportCompressed, exportDb, importDb, createFreshVirtualDb, type DbSnapshot, type GzipCodec, type VirtualDb } from "../db";
 import { isWfvError, WfvError, type ErrorType } from "../errors";
 import { errorText } from "../modules/base";
 import { createRepositories, EventType, newVirtualRunId, VIRTUAL_USER_ID, type Repositories } from "../repositories";
@@ -113,9 +113,9 @@ export class VirtualSession {
     return exportDb(this.db);
   }
 
-  /** The DB as the compressed blob (base64 of gzip of extended JSON), gzipped by the session's codec (level 6 unless given). */
-  exportBlob(options: { level?: GzipLevel } = {}): string {
-    return exportCompressed(this.db, { codec: this.env.codec, level: options.level });
+  /** The DB as the compressed blob (base64 of gzip of extended JSON), gzipped by the session's codec. */
+  exportBlob(): string {
+    return exportCompressed(this.db, { codec: this.env.codec });
   }
 
   /**
