@@ -82,8 +82,8 @@ export async function closeQuickInput(page: Page): Promise<void> {
 }
 
 /**
- * Opens the quick input with `keys`, types `value`, waits until the highlighted (focused) row is `row`,
- * then accepts it with Enter on the input. False when the highlighted row never became `row`.
+ * Opens the quick input with `keys`, types `value`, waits for the row `row` picks, then accepts it:
+ * Enter on the input when it is the highlighted row, else a click on it. False when it never shows.
  */
 async function acceptInQuickInput(page: Page, keys: string, value: string, row: (rows: any) => any): Promise<boolean> {
   await closeQuickInput(page);
