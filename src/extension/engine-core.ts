@@ -6,10 +6,9 @@
  * from comparing two exports. Blobs are gzipped by Node's native zlib (the extension host is Node),
  * and an export for the stored file compresses on libuv's thread pool.
  */
-import { checkpoint, executeOnSession, VirtualSession } from "../core/virtual";
+import { checkpoint, executeOnSession, toWfvError, VirtualSession } from "../core/virtual";
 import { exportJsonText, type CollectionChanges } from "../core/db";
 import { toExtendedJson } from "../core/json/extended-json";
-import { toWfvError } from "../core/virtual/session";
 import { compressTextOffThread, nodeGzipCodec } from "../node/gzip";
 import type { InteractionResponseData } from "../core/engine/types";
 import type { DbChangeList, Json, LiveDbRef, VirtualEngine, VirtualResponse } from "./engine";

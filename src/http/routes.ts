@@ -16,6 +16,7 @@ import {
   resumeConfirm,
   start,
   subAction,
+  toWfvError,
   type EngineOptions,
   type VirtualDbInput,
 } from "../core/virtual";
@@ -65,9 +66,7 @@ function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
  * this is the net under it.
  */
 function uncaughtFailure(error: unknown, givenDb: VirtualDbInput): Record<string, unknown> {
-  const message = error instanceof Error ? error.message : String(error);
-  const errorType = isWfvError(error) ? error.errorType : "execution_failed";
-  const details = isWfvError(error) ? error.details : { exception: message };
+  const { message, errorType, details } = toWfvError(error);
   return {
     workflow_run_id: "",
     virtual_run_id: "",

@@ -48,6 +48,7 @@ export {
   VIRTUAL_PROJECT_NAME,
   isEmptyDbInput,
   openVirtualDb,
+  toWfvError,
   type RunCallOptions,
   type SessionResponse,
   type VirtualDbInput,

@@ -4,9 +4,8 @@
  * form given (a blob when none was given). Failed calls return the DB exactly as given.
  */
 import type { DbSnapshot } from "../db";
-import { isWfvError } from "../errors";
 import type { EngineOptions, ExecutionTarget, InteractionResponseData, SseEvent, WorkflowResponse } from "../engine/types";
-import { VirtualSession, type RunCallOptions, type SessionResponse, type VirtualDbInput } from "./session";
+import { toWfvError, VirtualSession, type RunCallOptions, type SessionResponse, type VirtualDbInput } from "./session";
 
 export interface VirtualCallBase extends RunCallOptions {
   workflow: unknown;
@@ -45,9 +44,7 @@ function shape(response: SessionResponse, session: VirtualSession, given: Virtua
 }
 
 function openFailure(error: unknown, given: VirtualDbInput): VirtualWorkflowResponse {
-  const message = error instanceof Error ? error.message : String(error);
-  const errorType = isWfvError(error) ? error.errorType : "execution_failed";
-  const details = isWfvError(error) ? error.details : { exception: message };
+  const { message, errorType, details } = toWfvError(error);
   return {
     workflow_run_id: "",
     virtual_run_id: "",
