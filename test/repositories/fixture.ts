@@ -4,6 +4,7 @@
  * spec's scenarios.
  */
 import { createFreshVirtualDb } from "../../src/core/db";
+import { seededRandom as coreSeededRandom } from "../../src/core/mock/random";
 import type { VirtualDb } from "../../src/core/db/types";
 import { createRepositories, EventType, VIRTUAL_USER_ID, type Repositories } from "../../src/core/repositories";
 
@@ -29,16 +30,9 @@ export function testClock(start = START_MS): TestClock {
   return clock;
 }
 
-/** Mulberry32: small, seeded, good enough for id tails. */
+/** The core's seeded PRNG (mulberry32), seed 42 unless given: good enough for id tails. */
 export function seededRandom(seed = 42): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return coreSeededRandom(seed);
 }
 
 export interface Harness {

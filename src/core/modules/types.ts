@@ -5,6 +5,7 @@
  * stored in events and sent to clients exactly as the original engine does.
  */
 import type { Collection, Document, VirtualDb } from "../db/types";
+import type { StoreWorkflowFileInput } from "../repositories/files";
 
 export type InputType = "string" | "number" | "integer" | "boolean" | "object" | "array" | "any" | null;
 
@@ -170,16 +171,7 @@ export interface ModuleDb {
   /** The raw virtual DB (db.query and io.weighted_keywords use collections directly). */
   readonly virtual: VirtualDb;
   collection(name: string): Collection;
-  storeWorkflowFile(args: {
-    workflowRunId: string;
-    category: string;
-    groupId: string | null;
-    filename: string;
-    content: unknown;
-    contentType?: string;
-    metadata?: Record<string, unknown> | null;
-    branchId?: string | null;
-  }): string;
+  storeWorkflowFile(args: StoreWorkflowFileInput): string;
   getWorkflowFileByName(args: {
     workflowRunId: string;
     filename: string;
