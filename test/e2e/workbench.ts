@@ -32,7 +32,7 @@ async function shows(locator: any, timeout: number, state: "visible" | "hidden" 
 }
 
 /** What the workbench shows now: editor groups with their tabs, and the quick input. For failure messages. */
-export async function describeWorkbench(page: Page): Promise<string> {
+async function describeWorkbench(page: Page): Promise<string> {
   return page.evaluate(DESCRIBE).catch((error: Error) => `(could not read the workbench: ${error.message})`);
 }
 
@@ -73,7 +73,7 @@ async function untilEffect(page: Page, what: string, act: () => Promise<void>, e
 }
 
 /** Closes the quick input (palette, Quick Open, Go to Line) if one is open. */
-export async function closeQuickInput(page: Page): Promise<void> {
+async function closeQuickInput(page: Page): Promise<void> {
   const input = page.locator(QUICK_INPUT);
   for (let i = 0; i < 3 && (await input.isVisible().catch(() => false)); i++) {
     await page.keyboard.press("Escape");
