@@ -1,9 +1,8 @@
 // Installs what the tests need beyond npm packages, idempotently and quickly when already there:
 // - from Debian: Python Jinja2, mongomock, jsonschema and simpleeval, the oracles that run the original behaviour;
-// - the real VS Code harness (code-server, Debian Chromium, playwright-core) from ../shared/vscode-e2e.
+// - the real VS Code harness (code-server with Node 24, Debian Chromium): scripts/install-vscode-harness.mjs.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const python = "/usr/bin/python3";
 const wanted = [
@@ -33,10 +32,10 @@ if (missing.length > 0) {
   }
 }
 
-// The VS Code end-to-end harness. WFV_SKIP_E2E=1 leaves it out (the UI tests then skip, saying why).
-const sharedDir = process.env.WFV_SHARED_DIR ?? resolve("..", "shared");
-const installer = resolve(sharedDir, "vscode-e2e", "install.sh");
-if (process.env.WFV_SKIP_E2E !== "1" && existsSync(installer)) {
-  const result = spawnSync("bash", [installer], { stdio: ["ignore", "inherit", "inherit"], env });
-  if (result.status !== 0) console.error("[setup] the VS Code e2e harness did not install; the UI tests will fail");
+// The VS Code end-to-end harness. WFV_SKIP_E2E=1 leaves it out: the UI tests then skip, saying why
+// (and fail under CI=true, where a suite that cannot run is a failure).
+if (process.env.WFV_SKIP_E2E !== "1") {
+  const installer = fileURLToPath(new URL("./install-vscode-harness.mjs", import.meta.url));
+  const result = spawnSync(process.execPath, [installer], { stdio: ["ignore", "inherit", "inherit"], env });
+  if (result.status !== 0) console.error("[setup] the VS Code harness did not install; the VS Code suites cannot run");
 }

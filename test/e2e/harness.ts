@@ -1,40 +1,43 @@
 /**
- * Starts and stops a real VS Code (code-server from ../shared/vscode-e2e, installed by its install.sh)
- * for the extension tests: the same launch as the shared start.sh, plus a Workspace Trust switch (start.sh
- * always disables trust). One server at a time; `stop()` ends its whole process group.
+ * Starts and stops a real VS Code (code-server, installed by scripts/install-vscode-harness.mjs into
+ * $WFV_VSCODE_HOME, default ~/.cache/wfv-vscode) for the extension tests, `npm start` and the bench.
+ * One server at a time on this machine; each runs in its own process group on 127.0.0.1, and `stop()`
+ * ends the whole group (code-server forks its server, extension hosts and watchers).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, cpSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as esbuild from "esbuild";
+import { CHROMIUM, launchBrowser } from "./browser";
 
 export const REPO = resolve(__dirname, "..", "..");
-export const SHARED_E2E = resolve(process.env.WFV_SHARED_DIR ?? join(REPO, "..", "shared"), "vscode-e2e");
-export const E2E_HOME = process.env.VSCODE_E2E_HOME ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "vscode-e2e");
+export const VSCODE_HOME = process.env.WFV_VSCODE_HOME ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "wfv-vscode");
+const INSTALL = "node scripts/install-vscode-harness.mjs";
 
-function nodeDir(): string | undefined {
-  const base = join(E2E_HOME, "node", "node_modules");
-  if (!existsSync(base)) return undefined;
-  const dir = readdirSync(base).find((d) => d.startsWith("node-linux-"));
-  return dir ? join(base, dir) : undefined;
+/** What the installer wrote once everything was in place: the Node 24 binary and code-server's entry. */
+interface Installed {
+  node: string;
+  codeServer: string;
 }
 
-const CODE_SERVER = join(E2E_HOME, "code-server", "node_modules", "code-server", "out", "node", "entry.js");
+function installed(): Installed | undefined {
+  try {
+    const ready = JSON.parse(readFileSync(join(VSCODE_HOME, "ready.json"), "utf8")) as Installed;
+    return existsSync(ready.node) && existsSync(ready.codeServer) ? ready : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Why the real-VS-Code tests cannot run here, or undefined when they can. */
 export function unavailableReason(): string | undefined {
   if (process.env.WFV_SKIP_E2E === "1") return "WFV_SKIP_E2E=1";
-  if (!nodeDir() || !existsSync(CODE_SERVER)) return `code-server is not installed in ${E2E_HOME} (run ../shared/vscode-e2e/install.sh)`;
-  if (!existsSync("/usr/bin/chromium") && !process.env.VSCODE_E2E_CHROMIUM) return "Debian chromium is not installed";
+  if (!installed()) return `code-server is not installed in ${VSCODE_HOME} (run ${INSTALL})`;
+  if (!existsSync(CHROMIUM)) return `Chromium is not installed at ${CHROMIUM} (run ${INSTALL})`;
+  if (!existsSync(join(REPO, "dist", "extension.js")) || !existsSync(join(REPO, "dist", "webview.js"))) return "dist/ is not built (npm run build)";
   return undefined;
-}
-
-/** The shared Playwright helpers (lib/vscode-web.js), loaded from ../shared. */
-export function vscodeWeb(): any {
-  return createRequire(__filename)(join(SHARED_E2E, "lib", "vscode-web.js"));
 }
 
 export interface ServerOptions {
@@ -57,8 +60,6 @@ export interface Server {
   workspace: string;
   artifacts: string;
   devPath: string;
-  /** The environment lib/vscode-web.js reads. */
-  env: Record<string, string>;
   log(): string;
   stop(): Promise<void>;
 }
@@ -134,22 +135,23 @@ function isAlive(pid: number): boolean {
 }
 
 export async function startServer(options: ServerOptions): Promise<Server> {
-  const node = nodeDir();
-  if (!node) throw new Error(unavailableReason());
+  const tools = installed();
+  if (!tools) throw new Error(unavailableReason());
   const release = await acquireVscodeLock();
   try {
-    return await launch(options, node, release);
+    return await launch(options, tools, release);
   } catch (error) {
     release();
     throw error;
   }
 }
 
-async function launch(options: ServerOptions, node: string, release: () => void): Promise<Server> {
+async function launch(options: ServerOptions, tools: Installed, release: () => void): Promise<Server> {
   const state = options.state ?? mkdtempSync(join(tmpdir(), `wfv-e2e-${options.name}-`));
   if (options.state) rmSync(join(state, "extensions"), { recursive: true, force: true });
   for (const d of ["user-data/User", "extensions", "xdg-config", "xdg-data", "artifacts"]) mkdirSync(join(state, d), { recursive: true });
-  const settings = JSON.parse(readFileSync(join(SHARED_E2E, "settings.json"), "utf8")) as Record<string, unknown>;
+  // No welcome page, telemetry, AI features or restored windows; trust off unless asked for.
+  const settings = JSON.parse(readFileSync(join(__dirname, "vscode-settings.json"), "utf8")) as Record<string, unknown>;
   if (options.trust) {
     Object.assign(settings, {
       "security.workspace.trust.enabled": true,
@@ -159,8 +161,10 @@ async function launch(options: ServerOptions, node: string, release: () => void)
     });
   }
   writeFileSync(join(state, "user-data", "User", "settings.json"), JSON.stringify(settings, null, 2));
-  const env = { ...process.env, XDG_CONFIG_HOME: join(state, "xdg-config"), XDG_DATA_HOME: join(state, "xdg-data"), PATH: `${join(node, "bin")}:${process.env.PATH}` };
-  const nodeBin = join(node, "bin", "node");
+  // code-server writes a config with a password into XDG_CONFIG_HOME on every start: keep it in the state folder.
+  const env = { ...process.env, XDG_CONFIG_HOME: join(state, "xdg-config"), XDG_DATA_HOME: join(state, "xdg-data"), PATH: `${resolve(tools.node, "..")}:${process.env.PATH}` };
+  const nodeBin = tools.node;
+  const CODE_SERVER = tools.codeServer;
   const common = ["--user-data-dir", join(state, "user-data"), "--extensions-dir", join(state, "extensions")];
   const extra: string[] = [];
   let devPath = "";
@@ -248,24 +252,9 @@ async function launch(options: ServerOptions, node: string, release: () => void)
     workspace: options.workspace,
     artifacts,
     devPath,
-    env: {
-      VSCODE_E2E_URL: url,
-      VSCODE_E2E_WORKSPACE: options.workspace,
-      VSCODE_E2E_DEV_PATH: devPath,
-      VSCODE_E2E_STATE: state,
-      VSCODE_E2E_ARTIFACTS: artifacts,
-      VSCODE_E2E_HOME: E2E_HOME,
-    },
     log: () => readFileSync(join(state, "code-server.log"), "utf8"),
     stop,
   };
-}
-
-/** Points lib/vscode-web.js (which reads process.env) at a server. */
-export function useServer(server: Server): void {
-  for (const key of ["VSCODE_E2E_URL", "VSCODE_E2E_WORKSPACE", "VSCODE_E2E_DEV_PATH", "VSCODE_E2E_STATE", "VSCODE_E2E_ARTIFACTS"]) delete process.env[key];
-  Object.assign(process.env, server.env);
-  if (!server.devPath) delete process.env.VSCODE_E2E_DEV_PATH;
 }
 
 /** Bundles the in-host test module (TypeScript) into a .js the extension host can require. */
@@ -286,9 +275,9 @@ export async function bundleInHostTests(): Promise<string> {
   return outfile;
 }
 
-/** Runs an extensionTestsPath module in the server's extension host (as run-ext-tests.js does). */
+/** Runs an extensionTestsPath module in the server's extension host (the @vscode/test-electron contract: VS Code calls codeAutomationExit when run() settles). */
 export async function runInHost(server: Server, testsPath: string): Promise<{ code: number | string; lines: string[] }> {
-  const browser = await vscodeWeb().launchBrowser();
+  const browser = await launchBrowser();
   const lines: string[] = [];
   try {
     const page = await browser.newPage();

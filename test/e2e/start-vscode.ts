@@ -1,5 +1,5 @@
 /**
- * `npm start`: a real VS Code (code-server, from ../shared/vscode-e2e) on 127.0.0.1 with wfv loaded from
+ * `npm start`: a real VS Code (code-server, installed by scripts/install-vscode-harness.mjs) on 127.0.0.1 with wfv loaded from
  * this folder and an example workspace holding the cc workflow. Prints the URL; Ctrl+C stops it.
  * The workspace and VS Code's state (so the virtual DBs too) persist in .wfv-tmp/ between starts.
  * Env: WFV_PORT (default: a free port), WFV_WORKSPACE (another folder to open).

@@ -1,5 +1,5 @@
 /**
- * wfv in a real VS Code (code-server + Debian Chromium + playwright-core, ../shared/vscode-e2e), in one
+ * wfv in a real VS Code (code-server + Debian Chromium + playwright-core; ./harness, ./browser), in one
  * file so `npm test` never runs two code-servers at once. In order:
  *   1. in-host tests (extensionTestsPath contract) in the Extension Development Host, trust off;
  *   2. the same module with Workspace Trust on (Restricted Mode);
@@ -17,14 +17,22 @@ import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { outline } from "../../src/extension/outline";
 import { activeTab, choose, goToLine, openFile, reloadWindow, runCommand } from "./workbench";
-import { acquireVscodeLock, bundleInHostTests, makeWorkspace, REPO, runInHost, startServer, unavailableReason, useServer, vscodeWeb, type Server } from "./harness";
+import { acquireVscodeLock, bundleInHostTests, makeWorkspace, REPO, runInHost, startServer, unavailableReason, type Server } from "./harness";
+import { codeLens, launchBrowser, openWorkbench, screenshot, waitForCodeLenses, webview } from "./browser";
 
 const skip = unavailableReason();
-const vs = skip ? undefined : vscodeWeb();
-const BUILT = existsSync(join(REPO, "dist", "extension.js")) && existsSync(join(REPO, "dist", "webview.js"));
-const skipReason = skip ?? (BUILT ? undefined : "dist/ is not built (npm run build)");
-
-describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
+/** The server the UI tests drive now: screenshots go to its artifacts, files are read from its workspace. */
+let current: Server;
+const useServer = (server: Server) => (current = server);
+const vs = {
+  launchBrowser,
+  openWorkbench: (page: any) => openWorkbench(page, current),
+  screenshot: (page: any, name: string) => screenshot(page, current.artifacts, name),
+  webview,
+  codeLens,
+  waitForCodeLenses,
+};
+describe("wfv in a real VS Code (code-server)", { skip }, () => {
   let scratch: string;
   let testsJs: string;
 
@@ -176,7 +184,7 @@ describe("wfv in a real VS Code (code-server)", { skip: skipReason }, () => {
  * rendered, so the module's line is revealed first (Go to Line); the lens's tooltip names the module.
  */
 async function moduleLens(page: any, relPath: string, moduleName: string, title: string): Promise<any> {
-  const text = readFileSync(join(process.env.VSCODE_E2E_WORKSPACE as string, relPath), "utf8");
+  const text = readFileSync(join(current.workspace, relPath), "utf8");
   const anchor = outline(text).modules.find((m) => m.moduleName === moduleName);
   assert.ok(anchor, `${moduleName} not in ${relPath}`);
   const lens = page.locator(`.editor-instance .codelens-decoration a[title*="${moduleName} "]`, { hasText: title }).first();

@@ -1,9 +1,9 @@
 /**
- * Driving the VS Code workbench (code-server in Chromium) without flakes. The shared helpers
- * (../shared/vscode-e2e/lib/vscode-web.js) press a key and hope; on a busy 2-core machine a keystroke
- * can land before the quick input has its rows, a row can be recycled under a click, and a reload can
- * still show the old page. Every action here is "act, then check the effect"; an action whose effect
- * does not show is undone (Escape) and tried again, and the last failure says what the workbench showed.
+ * Driving the VS Code workbench (code-server in Chromium) without flakes. Pressing a key and hoping
+ * is not enough: on a busy 2-core machine a keystroke can land before the quick input has its rows, a
+ * row can be recycled under a click, and a reload can still show the old page. Every action here is
+ * "act, then check the effect"; an action whose effect does not show is undone (Escape) and tried
+ * again, and the last failure says what the workbench showed.
  * No sleeps: every wait is for a DOM state.
  */
 import * as assert from "node:assert/strict";
@@ -36,7 +36,7 @@ async function describeWorkbench(page: Page): Promise<string> {
   return page.evaluate(DESCRIBE).catch((error: Error) => `(could not read the workbench: ${error.message})`);
 }
 
-// Runs in the page (a string: the project's TypeScript has no DOM types outside src/webview).
+// Runs in the page (a string: the project's TypeScript has no DOM types outside webview/).
 const DESCRIBE = `(() => {
   const groups = [...document.querySelectorAll(".editor-group-container")].map((group, i) => {
     const tabs = [...group.querySelectorAll(".tabs-container .tab")].map((tab) => (tab.classList.contains("active") ? "*" : "") + (tab.getAttribute("aria-label") || tab.textContent));
