@@ -27,6 +27,24 @@ export default tseslint.config(
     },
   },
   {
+    // The panel UI is a browser bundle: it imports only webview/ itself, src/shared/ (the protocol) and npm packages.
+    // The relative patterns assume its files sit directly in webview/ (no subfolders).
+    files: ["webview/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["vscode", "../**", "!../src", "!../src/shared", "!../src/shared/**", "../src/shared/**/..", "../src/shared/**/../**"],
+              message: "webview/ is the panel UI: it imports only from webview/ itself, src/shared/ and npm packages (never vscode, src/core, src/extension, src/server).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["scripts/**/*.mjs", "bench/**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly" } },
   },

@@ -80,7 +80,7 @@ function bundleSizes(): void {
   }).outputFiles![0]!.contents.length;
   const webview = buildSync({
     ...common,
-    entryPoints: ["src/webview/main.ts"],
+    entryPoints: ["webview/main.ts"],
     platform: "browser",
     format: "iife",
     target: "es2022",

@@ -42,7 +42,7 @@ const builds = [
     minify: production,
     logLevel: "warning",
     mainFields: ["browser", "module", "main"],
-    entryPoints: { webview: "src/webview/main.ts" },
+    entryPoints: { webview: "webview/main.ts" },
     outdir: "dist",
     loader: { ".css": "text" },
   },

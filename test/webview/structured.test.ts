@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildSelectModel, formatValue, selectionProblem, selectionResponse } from "../../src/webview/structured";
+import { buildSelectModel, formatValue, selectionProblem, selectionResponse } from "../../webview/structured";
 
 const petSchema = {
   type: "array",

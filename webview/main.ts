@@ -21,7 +21,7 @@ import {
   vsCodeTextArea,
   vsCodeTextField,
 } from "@vscode/webview-ui-toolkit";
-import { parseHostMessage, webviewStateSchema, type HostMessage, type RunView, type WebviewMessage, type WebviewState } from "../shared/protocol";
+import { parseHostMessage, webviewStateSchema, type HostMessage, type RunView, type WebviewMessage, type WebviewState } from "../src/shared/protocol";
 import { clear, h } from "./dom";
 import { renderInteraction, type InteractionHost } from "./interactions";
 import { jsonTree } from "./json-tree";
