@@ -11,10 +11,8 @@ import { NaiveDateTime, parseJsonKeepingFloats, resolveString, type TemplateCont
 import { Interpreter, validateNames } from "../src/core/template/interpreter";
 import { optimizeTemplate } from "../src/core/template/optimizer";
 import { parseTemplate } from "../src/core/template/parser";
+import { fixturesDir as fixtures, oraclesDir as oracles } from "../test/helpers/paths";
 import { printTable, pythonHas } from "./util";
-
-const fixtures = resolve(__dirname, "..", "..", "shared", "fixtures");
-const oracles = resolve(__dirname, "..", "..", "shared", "oracles");
 
 interface BenchCase {
   template: string;

@@ -1,16 +1,9 @@
-/** Where things are, for tests: the repository root, the built CLI, and ../shared beside the clone. */
-import { existsSync } from "node:fs";
+/** Where things are, for tests: the repository root, the built CLI, the golden fixtures, the Python oracles and the cc example. */
 import { resolve } from "node:path";
 
 export const repoRoot = resolve(__dirname, "..", "..");
-export const sharedDir = process.env.WFV_SHARED_DIR ?? resolve(repoRoot, "..", "shared");
-export const fixturesDir = resolve(sharedDir, "fixtures");
-export const oraclesDir = resolve(sharedDir, "oracles");
-export const ccWorkflowPath = resolve(fixturesDir, "workflows", "cc", "workflow_v3.json");
+export const fixturesDir = resolve(repoRoot, "test", "fixtures");
+export const oraclesDir = resolve(repoRoot, "test", "oracles");
+export const ccWorkflowDir = resolve(repoRoot, "examples", "workflows", "cc");
+export const ccWorkflowPath = resolve(ccWorkflowDir, "workflow_v3.json");
 export const cliPath = resolve(repoRoot, "dist", "cli.js");
-
-export function requireShared(): void {
-  if (!existsSync(fixturesDir)) {
-    throw new Error(`shared fixtures not found at ${fixturesDir}; set WFV_SHARED_DIR`);
-  }
-}

@@ -243,7 +243,7 @@ describe("the fast JSON parser", () => {
     const { parseTree } = await import("jsonc-parser");
     const { readdirSync, readFileSync, statSync } = await import("node:fs");
     const { join } = await import("node:path");
-    const { fixturesDir } = await import("../helpers/paths");
+    const { ccWorkflowDir } = await import("../helpers/paths");
     type Shape = [string, number, number, unknown, number | undefined, Shape[]];
     const shape = (node: import("jsonc-parser").Node): Shape => [node.type, node.offset, node.length, node.value, node.colonOffset, (node.children ?? []).map(shape)];
     const files: string[] = [];
@@ -254,7 +254,7 @@ describe("the fast JSON parser", () => {
         else if (name.endsWith(".json")) files.push(path);
       }
     };
-    walk(join(fixturesDir, "workflows", "cc"));
+    walk(ccWorkflowDir);
     assert.ok(files.length > 30);
     for (const file of files) {
       const text = readFileSync(file, "utf8");

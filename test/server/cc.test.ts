@@ -10,10 +10,9 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Diagnostic } from "vscode-languageserver-protocol";
 import { listModules } from "../../src/core/modules";
-import { ccWorkflowPath, fixturesDir } from "../helpers/paths";
+import { ccWorkflowDir as ccDir, ccWorkflowPath } from "../helpers/paths";
 import { LspTestClient, rangeText, uriOf } from "./lsp-client";
 
-const ccDir = join(fixturesDir, "workflows", "cc");
 const registered = new Set(listModules().map((module) => module.module_id));
 
 /** Diagnostics that are only there because a module is not ported yet. */

@@ -7,7 +7,7 @@ import { compareCodePoints, pythonJsonDumps, pythonNumber } from "../../src/core
 import { computeContentHash } from "../../src/core/workflow/content-hash";
 import { resolveWorkflowFile } from "../../src/cli/workspace-files";
 import { debianPython } from "../helpers/oracle";
-import { ccWorkflowPath, fixturesDir, requireShared } from "../helpers/paths";
+import { ccWorkflowPath, fixturesDir } from "../helpers/paths";
 
 const ccHash = "59db567216fb35532bdcdc4aec7816e86995a3d22d2e802e87498b3400b02faa";
 const compact = { sortKeys: true, itemSeparator: ",", keySeparator: ":" } as const;
@@ -23,7 +23,6 @@ const pythonPresent = spawnSync(debianPython, ["-c", "import json"], { stdio: "i
 
 describe("computeContentHash", () => {
   test("equals the virtual server's hash of the resolved cc workflow (fixture and our own resolution)", () => {
-    requireShared();
     const golden = JSON.parse(readFileSync(join(fixturesDir, "cc_resolved_workflow.json"), "utf8"));
     assert.equal(computeContentHash(golden), ccHash);
     assert.equal(computeContentHash(resolveWorkflowFile(ccWorkflowPath).workflow), ccHash);
@@ -62,7 +61,6 @@ describe("pythonJsonDumps", () => {
     const text = JSON.stringify(sample);
     assert.equal(pythonJsonDumps(JSON.parse(text), compact), pythonDumps(text, 'sort_keys=True, separators=(",", ":")'));
     assert.equal(pythonJsonDumps(JSON.parse(text), { sortKeys: true }), pythonDumps(text, "sort_keys=True"));
-    requireShared();
     const cc = readFileSync(join(fixturesDir, "cc_resolved_workflow.json"), "utf8");
     assert.equal(pythonJsonDumps(JSON.parse(cc), compact), pythonDumps(cc, 'sort_keys=True, separators=(",", ":")'));
   });

@@ -17,10 +17,9 @@ import {
   workflowIssues,
   type Workflow,
 } from "../../src/core/workflow/model";
-import { fixturesDir, requireShared } from "../helpers/paths";
+import { fixturesDir } from "../helpers/paths";
 
 function loadCc(): unknown {
-  requireShared();
   return JSON.parse(readFileSync(join(fixturesDir, "cc_resolved_workflow.json"), "utf8"));
 }
 

@@ -12,7 +12,7 @@ import {
   type ResolvedWorkflowSource,
 } from "../../src/core/workflow/ref-resolver";
 import { directoryFileReader, resolveWorkflowFile } from "../../src/cli/workspace-files";
-import { ccWorkflowPath, fixturesDir, requireShared } from "../helpers/paths";
+import { ccWorkflowPath, fixturesDir } from "../helpers/paths";
 
 /** Files as JSON values (serialised) or raw text. */
 function reader(files: Record<string, unknown>) {
@@ -38,7 +38,6 @@ function refFailure(fn: () => unknown): Record<string, unknown> {
 }
 
 describe("the cc workflow", () => {
-  requireShared();
   const resolved = resolveWorkflowFile(ccWorkflowPath);
 
   test("resolves to exactly what the original resolver produced", () => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, test } from "node:test";
 import { runCli } from "../helpers/cli";
-import { ccWorkflowPath, fixturesDir, requireShared } from "../helpers/paths";
+import { ccWorkflowPath, fixturesDir } from "../helpers/paths";
 
 function tempWorkflow(files: Record<string, unknown>): string {
   const root = mkdtempSync(join(tmpdir(), "wfv-resolve-"));
@@ -17,7 +17,6 @@ function tempWorkflow(files: Record<string, unknown>): string {
 
 describe("wfv resolve", () => {
   test("prints the resolved cc workflow, equal to the original's", () => {
-    requireShared();
     const result = runCli(["resolve", ccWorkflowPath]);
     assert.equal(result.status, 0, result.stderr);
     const golden = JSON.parse(readFileSync(join(fixturesDir, "cc_resolved_workflow.json"), "utf8"));
