@@ -1,7 +1,7 @@
 /**
  * The virtual DB against mongomock (the in-memory Mongo the original virtual server was designed on):
  * the same generated JSONL script goes through `wfv db exec` (the built CLI, black box) and through
- * ../shared/oracles/mongo_oracle.py, and the answers must agree. Field order inside documents is free;
+ * test/oracles/mongo_oracle.py, and the answers must agree. Field order inside documents is free;
  * array order counts where a sort is given. Where mongomock itself is wrong (or differs from MongoDB in
  * a way that doesn't matter), the case is listed with a reason in mongomock-known-differences.json.
  */

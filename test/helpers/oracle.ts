@@ -1,5 +1,5 @@
 /**
- * Runs one of ../shared/oracles (the original behaviour, in Python) over JSON lines and returns one
+ * Runs one of test/oracles (the original behaviour, in Python) over JSON lines and returns one
  * parsed answer per input line. The oracles need Debian's python3 with python3-jinja2 / python3-mongomock,
  * which `npm test` installs (scripts/setup-test-deps.mjs).
  */

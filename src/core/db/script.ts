@@ -1,6 +1,6 @@
 /**
  * Runs one operation of a DB script (`wfv db exec`), written with the Mongo shell's argument names,
- * and answers in the exact format of ../shared/oracles/mongo_oracle.py so the two compare line by line:
+ * and answers in the exact format of test/oracles/mongo_oracle.py so the two compare line by line:
  * `{"result": ...}` or `{"error": message}`; update → {matched, modified, upserted}, insert → {inserted},
  * delete → {deleted}, createIndex → {ok: 1}.
  */
