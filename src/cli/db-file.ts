@@ -1,34 +1,41 @@
 /**
  * Virtual DB files for the CLI: the compressed blob as text, read whole and replaced atomically
  * (written beside the target, then renamed over it), so a reader never sees half a file and a failed
- * command never touches it.
+ * command never touches it. Paths are as given on the command line (relative to the io's folder);
+ * messages name them that way.
  */
 import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { WfvError } from "../core/errors";
+import { resolvePath, type CliIo } from "./io";
 
 /** The file's text, or null when there is no file yet. */
-export function readDbText(path: string): string | null {
-  if (!existsSync(path)) return null;
+export function readDbText(io: CliIo, path: string): string | null {
+  const file = resolvePath(io, path);
+  if (!existsSync(file)) return null;
   try {
-    return readFileSync(path, "utf8");
+    return readFileSync(file, "utf8");
   } catch (error) {
     throw new WfvError("bad_request", `cannot read ${path}: ${(error as Error).message}`, { path });
   }
 }
 
 /** The file's text; a missing file is an error (for the commands that only read). */
-export function requireDbText(path: string, hint = ""): string {
-  const text = readDbText(path);
+export function requireDbText(io: CliIo, path: string, hint = ""): string {
+  const text = readDbText(io, path);
   if (text === null) throw new WfvError("bad_request", `no DB file at ${path}${hint}`, { path });
   return text;
 }
 
-export function writeDbText(path: string, text: string): void {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+/** Tells apart temporary files written in the same millisecond by one process (in-process callers). */
+let tempCounter = 0;
+
+export function writeDbText(io: CliIo, path: string, text: string): void {
+  const file = resolvePath(io, path);
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.${++tempCounter}.tmp`);
   try {
     writeFileSync(temp, text.endsWith("\n") ? text : text + "\n", "utf8");
-    renameSync(temp, path);
+    renameSync(temp, file);
   } catch (error) {
     try {
       unlinkSync(temp);

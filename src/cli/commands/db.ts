@@ -19,7 +19,7 @@ import {
   type VirtualDb,
 } from "../../core/db";
 import { parseScriptOperation, runScriptOperation, type ScriptOperation } from "../../core/db/script";
-import { EXIT_OK, UsageError, parseCommandArgs, printJson, readJsonArg, readTextArg, type CliCommand } from "../io";
+import { EXIT_OK, UsageError, parseCommandArgs, printJson, readJsonArg, readTextArg, resolvePath, type CliCommand, type CliIo } from "../io";
 
 const USAGE = `Usage: wfv db <subcommand> <dbfile> ...
 
@@ -45,8 +45,8 @@ JSON arguments are inline or @file; dates are written {"$date": "<ISO>"}.
 
 const compressOptions = { codec: nodeGzipCodec, level: FILE_GZIP_LEVEL } as const;
 
-function loadDb(path: string): VirtualDb {
-  const text = requireDbText(path, `; create one with 'wfv db new ${path}'`);
+function loadDb(io: CliIo, path: string): VirtualDb {
+  const text = requireDbText(io, path, `; create one with 'wfv db new ${path}'`);
   try {
     return importDb(text, { codec: nodeGzipCodec });
   } catch (error) {
@@ -55,8 +55,8 @@ function loadDb(path: string): VirtualDb {
   }
 }
 
-function saveDb(path: string, db: VirtualDb): void {
-  writeDbText(path, exportCompressed(db, compressOptions));
+function saveDb(io: CliIo, path: string, db: VirtualDb): void {
+  writeDbText(io, path, exportCompressed(db, compressOptions));
 }
 
 function positional(positionals: string[], index: number, name: string): string {
@@ -65,9 +65,9 @@ function positional(positionals: string[], index: number, name: string): string 
   return value;
 }
 
-function objectArg(value: string | undefined, what: string): Record<string, unknown> | undefined {
+function objectArg(io: CliIo, value: string | undefined, what: string): Record<string, unknown> | undefined {
   if (value === undefined) return undefined;
-  const parsed = readJsonArg(value, what);
+  const parsed = readJsonArg(io, value, what);
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new WfvError("bad_request", `${what} must be a JSON object`, { argument: what });
   }
@@ -97,10 +97,10 @@ const queryOptions = {
   script: { type: "string" },
 } as const;
 
-function readScript(source: string): ScriptOperation[] {
+function readScript(io: CliIo, source: string): ScriptOperation[] {
   let text: string;
   try {
-    text = source === "-" ? readFileSync(0, "utf8") : readFileSync(source.startsWith("@") ? source.slice(1) : source, "utf8");
+    text = source === "-" ? io.readStdin() : readFileSync(resolvePath(io, source.startsWith("@") ? source.slice(1) : source), "utf8");
   } catch (error) {
     throw new WfvError("bad_request", `cannot read script ${source}: ${(error as Error).message}`, { path: source });
   }
@@ -121,7 +121,7 @@ function readScript(source: string): ScriptOperation[] {
 export const dbCommand: CliCommand = {
   summary: "A small shell over a virtual DB file",
   usage: USAGE,
-  run(args) {
+  run(args, io) {
     const [sub, ...rest] = args;
     if (sub === undefined) throw new UsageError(`missing subcommand\n\n${USAGE}`);
     const { values, positionals } = parseCommandArgs(rest, queryOptions);
@@ -130,94 +130,94 @@ export const dbCommand: CliCommand = {
 
     switch (sub) {
       case "new": {
-        if (existsSync(dbFile) && !values.force) {
+        if (existsSync(resolvePath(io, dbFile)) && !values.force) {
           throw new WfvError("bad_request", `${dbFile} exists already; pass --force to replace it`, { path: dbFile });
         }
         const db = createFreshVirtualDb();
-        saveDb(dbFile, db);
-        printJson({ created: dbFile, collections: db.collectionNames() });
+        saveDb(io, dbFile, db);
+        printJson(io, { created: dbFile, collections: db.collectionNames() });
         return EXIT_OK;
       }
       case "insert": {
-        const db = loadDb(dbFile);
-        const parsed = readJsonArg(positional(positionals, 2, "docs"), "documents");
+        const db = loadDb(io, dbFile);
+        const parsed = readJsonArg(io, positional(positionals, 2, "docs"), "documents");
         const documents = (Array.isArray(parsed) ? parsed : [parsed]) as Document[];
         const { insertedIds } = db.collection(collectionName()).insertMany(documents);
-        saveDb(dbFile, db);
-        printJson({ inserted: insertedIds.length, inserted_ids: insertedIds });
+        saveDb(io, dbFile, db);
+        printJson(io, { inserted: insertedIds.length, inserted_ids: insertedIds });
         return EXIT_OK;
       }
       case "find": {
         const skip = integerArg(values.skip, "--skip");
         const limit = integerArg(values.limit, "--limit");
-        const filter = objectArg(values.filter, "--filter") as Filter | undefined;
-        const projection = objectArg(values.projection, "--projection");
-        const sort = values.sort === undefined ? undefined : (readJsonArg(values.sort, "--sort") as SortSpec);
-        const collection = loadDb(dbFile).collection(collectionName());
-        printJson(values.one ? collection.findOne(filter, { projection, sort, skip }) : collection.find(filter, { projection, sort, skip, limit }), values.pretty);
+        const filter = objectArg(io, values.filter, "--filter") as Filter | undefined;
+        const projection = objectArg(io, values.projection, "--projection");
+        const sort = values.sort === undefined ? undefined : (readJsonArg(io, values.sort, "--sort") as SortSpec);
+        const collection = loadDb(io, dbFile).collection(collectionName());
+        printJson(io, values.one ? collection.findOne(filter, { projection, sort, skip }) : collection.find(filter, { projection, sort, skip, limit }), values.pretty);
         return EXIT_OK;
       }
       case "aggregate": {
-        const db = loadDb(dbFile);
-        const pipeline = readJsonArg(positional(positionals, 2, "pipeline"), "pipeline");
+        const db = loadDb(io, dbFile);
+        const pipeline = readJsonArg(io, positional(positionals, 2, "pipeline"), "pipeline");
         if (!Array.isArray(pipeline)) throw new WfvError("bad_request", "the pipeline must be a JSON array of stages", {});
-        printJson(db.collection(collectionName()).aggregate(pipeline as PipelineStage[]), values.pretty);
+        printJson(io, db.collection(collectionName()).aggregate(pipeline as PipelineStage[]), values.pretty);
         return EXIT_OK;
       }
       case "update": {
-        const filter = objectArg(values.filter, "--filter");
-        const update = objectArg(values.update, "--update");
+        const filter = objectArg(io, values.filter, "--filter");
+        const update = objectArg(io, values.update, "--update");
         if (filter === undefined || update === undefined) throw new UsageError("update needs --filter and --update");
-        const db = loadDb(dbFile);
+        const db = loadDb(io, dbFile);
         const collection = db.collection(collectionName());
         const options = { upsert: values.upsert === true };
         const r = values.many ? collection.updateMany(filter, update, options) : collection.updateOne(filter, update, options);
-        if (r.modifiedCount > 0 || r.upsertedCount > 0) saveDb(dbFile, db);
-        printJson({ matched: r.matchedCount, modified: r.modifiedCount, upserted: r.upsertedCount > 0, upserted_id: r.upsertedId });
+        if (r.modifiedCount > 0 || r.upsertedCount > 0) saveDb(io, dbFile, db);
+        printJson(io, { matched: r.matchedCount, modified: r.modifiedCount, upserted: r.upsertedCount > 0, upserted_id: r.upsertedId });
         return EXIT_OK;
       }
       case "delete": {
-        const filter = objectArg(values.filter, "--filter");
+        const filter = objectArg(io, values.filter, "--filter");
         if (filter === undefined) throw new UsageError("delete needs --filter (use {} to match everything)");
-        const db = loadDb(dbFile);
+        const db = loadDb(io, dbFile);
         const collection = db.collection(collectionName());
         const { deletedCount } = values.many ? collection.deleteMany(filter) : collection.deleteOne(filter);
-        if (deletedCount > 0) saveDb(dbFile, db);
-        printJson({ deleted: deletedCount });
+        if (deletedCount > 0) saveDb(io, dbFile, db);
+        printJson(io, { deleted: deletedCount });
         return EXIT_OK;
       }
       case "count": {
-        const db = loadDb(dbFile);
-        printJson(db.collection(collectionName()).countDocuments(objectArg(values.filter, "--filter")));
+        const db = loadDb(io, dbFile);
+        printJson(io, db.collection(collectionName()).countDocuments(objectArg(io, values.filter, "--filter")));
         return EXIT_OK;
       }
       case "distinct": {
-        const db = loadDb(dbFile);
+        const db = loadDb(io, dbFile);
         const field = positional(positionals, 2, "field");
-        printJson(db.collection(collectionName()).distinct(field, objectArg(values.filter, "--filter")));
+        printJson(io, db.collection(collectionName()).distinct(field, objectArg(io, values.filter, "--filter")));
         return EXIT_OK;
       }
       case "export": {
-        const db = loadDb(dbFile);
-        if (values.json) printJson(exportDb(db), values.pretty);
-        else process.stdout.write(exportCompressed(db, compressOptions) + "\n");
+        const db = loadDb(io, dbFile);
+        if (values.json) printJson(io, exportDb(db), values.pretty);
+        else io.stdout(exportCompressed(db, compressOptions) + "\n");
         return EXIT_OK;
       }
       case "import": {
-        const db = importDb(readTextArg(positional(positionals, 1, "blob")).trim(), { codec: nodeGzipCodec });
-        saveDb(dbFile, db);
+        const db = importDb(readTextArg(io, positional(positionals, 1, "blob")).trim(), { codec: nodeGzipCodec });
+        saveDb(io, dbFile, db);
         const counts: Record<string, number> = {};
         for (const name of db.collectionNames()) counts[name] = db.collection(name).countDocuments();
-        printJson({ imported: dbFile, collections: counts });
+        printJson(io, { imported: dbFile, collections: counts });
         return EXIT_OK;
       }
       case "exec": {
         if (values.script === undefined) throw new UsageError("exec needs --script <ops.jsonl|->");
-        const operations = readScript(values.script);
-        const db = loadDb(dbFile);
+        const operations = readScript(io, values.script);
+        const db = loadDb(io, dbFile);
         const answers = operations.map((op) => JSON.stringify(toAnswerJson(runScriptOperation(db, op))));
-        saveDb(dbFile, db);
-        process.stdout.write(answers.length > 0 ? answers.join("\n") + "\n" : "");
+        saveDb(io, dbFile, db);
+        io.stdout(answers.length > 0 ? answers.join("\n") + "\n" : "");
         return EXIT_OK;
       }
       default:

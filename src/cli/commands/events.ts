@@ -20,7 +20,7 @@ Options:
 export const eventsCommand: CliCommand = {
   summary: "Print the virtual run's events from a DB file",
   usage,
-  run(args) {
+  run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       lineage: { type: "boolean" },
       type: { type: "string" },
@@ -31,7 +31,7 @@ export const eventsCommand: CliCommand = {
       pretty: { type: "boolean" },
     });
     if (positionals.length !== 1) throw new UsageError("events takes exactly one DB file");
-    const session = VirtualSession.open(requireDbText(positionals[0]!));
+    const session = VirtualSession.open(requireDbText(io, positionals[0]!));
     const runId = values.run ?? session.findRunId();
     let events = runId
       ? values.lineage
@@ -51,10 +51,10 @@ export const eventsCommand: CliCommand = {
       data,
     }));
     if (values.jsonl) {
-      for (const event of shaped) printJson(event);
+      for (const event of shaped) printJson(io, event);
       return EXIT_OK;
     }
-    printJson({ workflow_run_id: runId, events: shaped, total_count: shaped.length }, values.pretty ?? false);
+    printJson(io, { workflow_run_id: runId, events: shaped, total_count: shaped.length }, values.pretty ?? false);
     return EXIT_OK;
   },
 };

@@ -12,12 +12,12 @@ raw data of the interaction still waiting for an answer, if any.`;
 export const historyCommand: CliCommand = {
   summary: "Print the virtual run's interaction history from a DB file",
   usage,
-  run(args) {
+  run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { run: { type: "string" }, pretty: { type: "boolean" } });
     if (positionals.length !== 1) throw new UsageError("history takes exactly one DB file");
-    const session = VirtualSession.open(requireDbText(positionals[0]!));
+    const session = VirtualSession.open(requireDbText(io, positionals[0]!));
     const runId = values.run ?? session.findRunId();
-    printJson({ workflow_run_id: runId, ...session.interactionHistory(runId) }, values.pretty ?? false);
+    printJson(io, { workflow_run_id: runId, ...session.interactionHistory(runId) }, values.pretty ?? false);
     return EXIT_OK;
   },
 };

@@ -13,6 +13,7 @@ export const lspCommand: CliCommand = {
     "and step files, their $ref'd files and Jinja2 templates. Talks LSP over stdin/stdout (--stdio), or",
     "--node-ipc / --socket=<port> / --pipe=<name>. Runs until the client sends exit or closes the stream.",
   ].join("\n"),
+  // The language server owns the process's stdin/stdout (and its exit), so it takes no io.
   run(args) {
     if (!args.some((arg) => TRANSPORTS.some((transport) => arg === transport || arg.startsWith(`${transport}=`)))) {
       throw new UsageError("wfv lsp needs a transport: --stdio (or --node-ipc, --socket=<port>, --pipe=<name>)");

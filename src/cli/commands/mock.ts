@@ -33,7 +33,7 @@ function integerOption(value: string | undefined, name: string, min: number, max
 export const mockCommand: CliCommand = {
   summary: "Generate deterministic mock data from a JSON schema",
   usage,
-  run(args) {
+  run(args, io) {
     const { values, positionals } = parseCommandArgs(
       args,
       {
@@ -47,15 +47,15 @@ export const mockCommand: CliCommand = {
     );
     if (positionals.length > 0) throw new UsageError("mock takes no positional arguments");
     if (values.schema === undefined) throw new UsageError("--schema is required");
-    const schema = readJsonArg(values.schema, "--schema");
+    const schema = readJsonArg(io, values.schema, "--schema");
     if (typeof schema !== "boolean" && (schema === null || typeof schema !== "object" || Array.isArray(schema))) {
       throw new WfvError("bad_request", "--schema must be a JSON schema object", { argument: "--schema" });
     }
-    if (values.context !== undefined) readJsonArg(values.context, "--context");
+    if (values.context !== undefined) readJsonArg(io, values.context, "--context");
     const count = integerOption(values.count, "count", 1, MAX_COUNT) ?? 1;
     const seed = integerOption(values.seed, "seed", 0, 0xffffffff);
     const items = seed === undefined ? generateMocksFromSchema(schema, count) : generateMocksFromSchema(schema, count, seed);
-    printJson({ items, count: items.length, seed: seed ?? null }, values.pretty ?? false);
+    printJson(io, { items, count: items.length, seed: seed ?? null }, values.pretty ?? false);
     return EXIT_OK;
   },
 };

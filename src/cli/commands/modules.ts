@@ -17,7 +17,7 @@ close_matches}} and exits 1.`;
 export const modulesCommand: CliCommand = {
   summary: "List every registered module with its declared inputs and outputs",
   usage,
-  run(args) {
+  run(args, io) {
     const { values, positionals } = parseCommandArgs(args, { pretty: { type: "boolean" } });
     const registry = createDefaultModuleRegistry();
     const all = registry.listModules();
@@ -30,7 +30,7 @@ export const modulesCommand: CliCommand = {
         return summary;
       });
     }
-    printJson(selected, values.pretty ?? false);
+    printJson(io, selected, values.pretty ?? false);
     return EXIT_OK;
   },
 };

@@ -2,11 +2,10 @@
  * `wfv render`: one template through the resolver (exactly as a module input is resolved), or a
  * batch of JSON-lines cases, one answer per line (the shape the differential tests compare).
  */
-import { readFileSync } from "node:fs";
 import { WfvError } from "../../core/errors";
 import { toExtendedJson } from "../../core/json/extended-json";
 import { NaiveDateTime, parseJsonKeepingFloats, resolveString, TemplateError, type TemplateContext } from "../../core/template";
-import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs, printJson, readTextArg, type CliCommand } from "../io";
+import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs, printJson, readTextArg, type CliCommand, type CliIo } from "../io";
 
 const USAGE = `Usage: wfv render <template | @file> [--context <json | @file>] [--now <ISO>]
        wfv render --batch <cases.jsonl | -> [--now <ISO>]
@@ -76,8 +75,8 @@ function renderOne(template: string, context: TemplateContext): Record<string, u
   }
 }
 
-function runBatch(source: string, nowOption: string | undefined): number {
-  const text = source === "-" ? readFileSync(0, "utf8") : readTextArg(`@${source}`);
+function runBatch(io: CliIo, source: string, nowOption: string | undefined): number {
+  const text = source === "-" ? io.readStdin() : readTextArg(io, `@${source}`);
   const defaultNow = frozenNow(nowOption);
   for (const [index, line] of text.split("\n").entries()) {
     if (!line.trim()) continue;
@@ -91,7 +90,7 @@ function runBatch(source: string, nowOption: string | undefined): number {
       if (!(error instanceof WfvError)) throw error;
       answer = error.toJSON();
     }
-    process.stdout.write(JSON.stringify(answer) + "\n");
+    io.stdout(JSON.stringify(answer) + "\n");
   }
   return EXIT_OK;
 }
@@ -99,7 +98,7 @@ function runBatch(source: string, nowOption: string | undefined): number {
 export const renderCommand: CliCommand = {
   summary: "Render a Jinja2 template exactly as the original engine",
   usage: USAGE,
-  run(args) {
+  run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       context: { type: "string" },
       batch: { type: "string" },
@@ -107,13 +106,13 @@ export const renderCommand: CliCommand = {
     });
     if (values.batch !== undefined) {
       if (positionals.length) throw new UsageError("--batch takes no template argument");
-      return runBatch(values.batch, values.now);
+      return runBatch(io, values.batch, values.now);
     }
     if (positionals.length !== 1) throw new UsageError("expected one template (inline or @file)");
-    const template = readTextArg(positionals[0]);
-    const contextValue = values.context === undefined ? undefined : parseJson(readTextArg(values.context), "--context");
+    const template = readTextArg(io, positionals[0]);
+    const contextValue = values.context === undefined ? undefined : parseJson(readTextArg(io, values.context), "--context");
     const answer = renderOne(template, toContext(contextValue, frozenNow(values.now)));
-    printJson(answer);
+    printJson(io, answer);
     return "error" in answer ? EXIT_FAILURE : EXIT_OK;
   },
 };

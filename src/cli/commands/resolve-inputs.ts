@@ -30,7 +30,7 @@ function parseObject(text: string, what: string): Record<string, unknown> {
 export const resolveInputsCommand: CliCommand = {
   summary: "Resolve module inputs with their resolver_schema",
   usage: USAGE,
-  run(args) {
+  run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       inputs: { type: "string" },
       context: { type: "string" },
@@ -38,8 +38,8 @@ export const resolveInputsCommand: CliCommand = {
     }, false);
     if (positionals.length) throw new UsageError("unexpected arguments");
     if (values.inputs === undefined) throw new UsageError("--inputs is required");
-    const inputs = parseObject(readTextArg(values.inputs), "--inputs");
-    const context = values.context === undefined ? {} : parseObject(readTextArg(values.context), "--context");
+    const inputs = parseObject(readTextArg(io, values.inputs), "--inputs");
+    const context = values.context === undefined ? {} : parseObject(readTextArg(io, values.context), "--context");
     let now: TemplateContext["now"];
     if (values.now !== undefined) {
       let when: NaiveDateTime;
@@ -56,7 +56,7 @@ export const resolveInputsCommand: CliCommand = {
       config: (context.config as Record<string, unknown>) ?? {},
       now,
     });
-    printJson({ inputs: resolved });
+    printJson(io, { inputs: resolved });
     return EXIT_OK;
   },
 };

@@ -1,6 +1,6 @@
 import { computeContentHash } from "../../core/workflow/content-hash";
 import { validateWorkflow } from "../../core/workflow/model";
-import { EXIT_OK, UsageError, parseCommandArgs, printJson, type CliCommand } from "../io";
+import { EXIT_OK, UsageError, parseCommandArgs, printJson, resolvePath, type CliCommand } from "../io";
 import { resolveWorkflowFile } from "../workspace-files";
 
 const usage = `Usage: wfv resolve <workflow.json> [--pretty] [--details] [--no-validate]
@@ -21,14 +21,14 @@ outside_root, bad_ref_type, bad_ref_value), or the schema issues with their JSON
 export const resolveCommand: CliCommand = {
   summary: "Resolve a workflow's $refs and print the resolved workflow",
   usage,
-  run(args) {
+  run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       pretty: { type: "boolean" },
       details: { type: "boolean" },
       "no-validate": { type: "boolean" },
     });
     if (positionals.length !== 1) throw new UsageError("resolve takes exactly one workflow file");
-    const resolved = resolveWorkflowFile(positionals[0]!);
+    const resolved = resolveWorkflowFile(resolvePath(io, positionals[0]!));
     if (!values["no-validate"]) validateWorkflow(resolved.workflow);
     const output = values.details
       ? {
@@ -38,7 +38,7 @@ export const resolveCommand: CliCommand = {
           sources: resolved.sources,
         }
       : resolved.workflow;
-    printJson(output, values.pretty ?? false);
+    printJson(io, output, values.pretty ?? false);
     return EXIT_OK;
   },
 };

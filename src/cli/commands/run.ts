@@ -6,7 +6,7 @@
 import { WfvError } from "../../core/errors";
 import type { InteractionResponseData } from "../../core/engine/types";
 import { execute, type ExecuteResponse } from "../../core/virtual";
-import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs, printJson, readJsonArg, type CliCommand } from "../io";
+import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs, printJson, readJsonArg, resolvePath, type CliCommand, type CliIo } from "../io";
 import { readDbText, writeDbText } from "../db-file";
 import { resolveWorkflowFile } from "../workspace-files";
 
@@ -35,8 +35,8 @@ Options:
 Exit status: 0, or 1 when the response's status is "error" (error_type and details in result).`;
 
 /** `--answers`: an object keyed `step_id/module_name`, each value an answer object. */
-function readAnswers(argument: string): Record<string, InteractionResponseData> {
-  const parsed = readJsonArg(argument, "--answers");
+function readAnswers(io: CliIo, argument: string): Record<string, InteractionResponseData> {
+  const parsed = readJsonArg(io, argument, "--answers");
   const isObject = (value: unknown): value is Record<string, unknown> =>
     value !== null && typeof value === "object" && !Array.isArray(value);
   if (!isObject(parsed)) throw new WfvError("bad_request", "--answers must be a JSON object", { argument: "--answers" });
@@ -66,7 +66,7 @@ function errorShape(error: WfvError): ExecuteResponse {
 export const runCommand: CliCommand = {
   summary: "Run a module virtually (module or up_to mode) and print the response",
   usage,
-  async run(args) {
+  async run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       step: { type: "string" },
       module: { type: "string" },
@@ -91,19 +91,19 @@ export const runCommand: CliCommand = {
     let blob: string | null = null;
     let answers: Record<string, InteractionResponseData> | undefined;
     try {
-      workflow = resolveWorkflowFile(positionals[0]!).workflow;
+      workflow = resolveWorkflowFile(resolvePath(io, positionals[0]!)).workflow;
       if (values.response !== undefined) {
-        const parsed = readJsonArg(values.response, "--response");
+        const parsed = readJsonArg(io, values.response, "--response");
         if (parsed !== null && (typeof parsed !== "object" || Array.isArray(parsed))) {
           throw new WfvError("bad_request", "--response must be a JSON object", { argument: "--response" });
         }
         response = parsed as Record<string, unknown> | null;
       }
-      if (values.answers !== undefined) answers = readAnswers(values.answers);
-      if (values.db) blob = readDbText(values.db);
+      if (values.answers !== undefined) answers = readAnswers(io, values.answers);
+      if (values.db) blob = readDbText(io, values.db);
     } catch (error) {
       if (!(error instanceof WfvError)) throw error;
-      printJson(errorShape(error), pretty);
+      printJson(io, errorShape(error), pretty);
       return EXIT_FAILURE;
     }
 
@@ -121,10 +121,10 @@ export const runCommand: CliCommand = {
     });
 
     if (result.status !== "error" && values.db && typeof result.result.virtual_db === "string") {
-      writeDbText(values.db, result.result.virtual_db);
+      writeDbText(io, values.db, result.result.virtual_db);
     }
     if (!values["print-db"]) delete result.result.virtual_db;
-    printJson(result, pretty);
+    printJson(io, result, pretty);
     return result.status === "error" ? EXIT_FAILURE : EXIT_OK;
   },
 };

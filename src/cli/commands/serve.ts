@@ -41,7 +41,7 @@ function checkOrigin(origin: string): string {
 export const serveCommand: CliCommand = {
   summary: "Serve the virtual execution HTTP API on a loopback port",
   usage,
-  async run(args) {
+  async run(args, io) {
     const { values } = parseCommandArgs(
       args,
       {
@@ -57,18 +57,18 @@ export const serveCommand: CliCommand = {
     const host = values.host ?? DEFAULT_HOST;
     const corsOrigins = (values["cors-origin"] ?? []).map(checkOrigin);
     if (!LOOPBACK_HOSTS.has(host)) {
-      process.stderr.write(`wfv serve: listening on ${host}, not loopback: anyone who can reach it can run workflows.\n`);
+      io.stderr(`wfv serve: listening on ${host}, not loopback: anyone who can reach it can run workflows.\n`);
     }
 
     const api = await startHttpApi({ host, port, corsOrigins, maxBodyBytes });
-    printJson({ url: api.url });
+    printJson(io, { url: api.url });
 
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off("SIGINT", stop);
         process.off("SIGTERM", stop);
         api.close().then(resolve, (error: Error) => {
-          process.stderr.write(`wfv serve: ${error.message}\n`);
+          io.stderr(`wfv serve: ${error.message}\n`);
           resolve();
         });
       };

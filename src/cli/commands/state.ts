@@ -16,22 +16,22 @@ Options:
 export const stateCommand: CliCommand = {
   summary: "Print the virtual run's state from a DB file",
   usage,
-  run(args) {
+  run(args, io) {
     const { values, positionals } = parseCommandArgs(args, {
       full: { type: "boolean" },
       run: { type: "string" },
       pretty: { type: "boolean" },
     });
     if (positionals.length !== 1) throw new UsageError("state takes exactly one DB file");
-    const session = VirtualSession.open(requireDbText(positionals[0]!));
+    const session = VirtualSession.open(requireDbText(io, positionals[0]!));
     const runId = values.run ?? session.findRunId();
     if (values.full) {
-      printJson({ workflow_run_id: runId, ...session.state(runId) }, values.pretty ?? false);
+      printJson(io, { workflow_run_id: runId, ...session.state(runId) }, values.pretty ?? false);
       return EXIT_OK;
     }
     const state = runId ? session.repos.state.getModuleOutputs(runId) : {};
     const position = runId ? session.repos.state.getWorkflowPosition(runId) : null;
-    printJson({ workflow_run_id: runId, state, position }, values.pretty ?? false);
+    printJson(io, { workflow_run_id: runId, state, position }, values.pretty ?? false);
     return EXIT_OK;
   },
 };
