@@ -1,5 +1,12 @@
-/** Runs the built `wfv` CLI (dist/cli.js, built by `npm test`'s pretest) as a black box. */
+/**
+ * The `wfv` CLI for tests, two ways with one result shape:
+ * - {@link runCli} runs the built CLI (dist/cli.js, built by `npm test`'s pretest) as a black box, in
+ *   its own process: for what the process boundary does (exit codes, stdin, `@file`, `--help`, EPIPE);
+ * - {@link callCli} runs the same command line in this process (src/cli, no build needed), with its
+ *   own stdin text and folder: for everything else, at a fraction of the cost.
+ */
 import { spawnSync } from "node:child_process";
+import { bufferedIo, runWfv } from "../../src/cli/cli";
 import { cliPath, repoRoot } from "./paths";
 
 export interface CliResult {
@@ -12,14 +19,32 @@ export interface CliResult {
   lines: unknown[];
 }
 
-export function runCli(args: readonly string[], options: { input?: string; cwd?: string } = {}): CliResult {
+export interface CliOptions {
+  /** Standard input. */
+  input?: string;
+  /** The working folder (default: the repository root). */
+  cwd?: string;
+}
+
+export function runCli(args: readonly string[], options: CliOptions = {}): CliResult {
   const result = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: options.cwd ?? repoRoot,
     input: options.input,
     encoding: "utf8",
     maxBuffer: 256 * 1024 * 1024,
   });
-  const stdout = result.stdout ?? "";
+  return cliResult(result.status ?? -1, result.stdout ?? "", result.stderr ?? "");
+}
+
+/** {@link runCli} in-process: `runWfv` with the output collected (not for `serve` or `lsp`). */
+export async function callCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const io = bufferedIo({ input: options.input, cwd: options.cwd ?? repoRoot });
+  const status = await runWfv(args, io);
+  const { stdout, stderr } = io.output();
+  return cliResult(status, stdout, stderr);
+}
+
+function cliResult(status: number, stdout: string, stderr: string): CliResult {
   let json: unknown = undefined;
   try {
     json = JSON.parse(stdout);
@@ -35,5 +60,5 @@ export function runCli(args: readonly string[], options: { input?: string; cwd?:
       break;
     }
   }
-  return { status: result.status ?? -1, stdout, stderr: result.stderr ?? "", json, lines };
+  return { status, stdout, stderr, json, lines };
 }
