@@ -14,7 +14,7 @@ import type { DbSnapshot } from "../../src/core/db";
 import { defaultMockAnswer, MOCK_MEDIA_DATA_URL } from "../../src/core/mock";
 import { EventType } from "../../src/core/repositories";
 import { execute, subAction, VirtualSession, type ExecuteResponse } from "../../src/core/virtual";
-import { runCli } from "../helpers/cli";
+import { callCli, runCli } from "../helpers/cli";
 import { fixturesDir } from "../helpers/paths";
 
 const TARGET = { target_step_id: "workflow_summary", target_module_name: "write_summary_file" };
@@ -116,7 +116,7 @@ describe("cc end to end (mock mode)", () => {
     assert.equal(new Set([state.selected_image_id, state.selected_video_id, state.selected_audio_id]).size, 3);
   });
 
-  test("wfv run --mode up_to: the same run over a DB file, media answered with --response", () => {
+  test("wfv run --mode up_to: the same run over a DB file, media answered with --response", async () => {
     const dir = mkdtempSync(join(tmpdir(), "wfv-cc-"));
     const workflowFile = join(dir, "cc.json");
     writeFileSync(workflowFile, JSON.stringify(ccWorkflow()));
@@ -128,7 +128,7 @@ describe("cc end to end (mock mode)", () => {
     let extra: string[] = [];
     const stops: string[] = [];
     for (let call = 0; call < 6; call++) {
-      const run = runCli([...base, ...extra]);
+      const run = await callCli([...base, ...extra]);
       assert.equal(run.status, 0, run.stdout + run.stderr);
       const out = run.json as ExecuteResponse;
       assert.equal(out.status, "awaiting_input", out.message);
@@ -138,20 +138,20 @@ describe("cc end to end (mock mode)", () => {
       extra = ["--response", JSON.stringify(defaultMockAnswer(out.interaction_request!, { newId: testIds }))];
     }
     assert.deepEqual(stops, MEDIA_MODULES);
-    const finish = runCli([...base, "--response", JSON.stringify({ file_written: true, file_path: "summary.md" })]);
+    const finish = await callCli([...base, "--response", JSON.stringify({ file_written: true, file_path: "summary.md" })]);
     assert.equal(finish.status, 0, finish.stdout + finish.stderr);
     const done = finish.json as ExecuteResponse;
     assert.equal(done.status, "completed");
     assert.equal((done.result.module_outputs as Record<string, unknown>).success, true);
   });
 
-  test("wfv run --mode up_to reaches the last module in one call; --answers scripts earlier interactions", () => {
+  test("wfv run --mode up_to reaches the last module in one call; --answers scripts earlier interactions", async () => {
     const dir = mkdtempSync(join(tmpdir(), "wfv-cc-"));
     const workflowFile = join(dir, "cc.json");
     writeFileSync(workflowFile, JSON.stringify(ccWorkflow()));
     const answers = join(dir, "answers.json");
     writeFileSync(answers, JSON.stringify({ "user_input/select_pet_type": { selected_indices: [1] } }));
-    const run = runCli([
+    const run = await callCli([
       "run", workflowFile, "--step", TARGET.target_step_id, "--module", TARGET.target_module_name, "--mode", "up_to",
       "--answers", `@${answers}`,
     ]);

@@ -1,6 +1,6 @@
 /**
  * The virtual DB against mongomock (the in-memory Mongo the original virtual server was designed on):
- * the same generated JSONL script goes through `wfv db exec` (the built CLI, black box) and through
+ * the same generated JSONL script goes through `wfv db exec` (in-process) and through
  * test/oracles/mongo_oracle.py, and the answers must agree. Field order inside documents is free;
  * array order counts where a sort is given. Where mongomock itself is wrong (or differs from MongoDB in
  * a way that doesn't matter), the case is listed with a reason in mongomock-known-differences.json.
@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { runCli } from "../helpers/cli";
+import { callCli } from "../helpers/cli";
 import { oracleAvailable, runOracle } from "../helpers/oracle";
 import { generateCases, type Op } from "./differential-cases";
 
@@ -66,15 +66,15 @@ function answerText(answer: unknown, ordered: boolean): string {
 const workDir = mkdtempSync(join(tmpdir(), "wfv-db-diff-"));
 after(() => rmSync(workDir, { recursive: true, force: true }));
 
-test("virtual DB agrees with mongomock on generated operations", { skip: !oracleAvailable("mongomock") && "python3-mongomock is not installed" }, (t) => {
+test("virtual DB agrees with mongomock on generated operations", { skip: !oracleAvailable("mongomock") && "python3-mongomock is not installed" }, async (t) => {
   const { cases } = generateCases(SEED, CASES);
   const lines: Op[] = cases.flatMap((c) => c.lines);
   const scriptPath = join(workDir, "ops.jsonl");
   writeFileSync(scriptPath, lines.map((line) => JSON.stringify(line)).join("\n") + "\n");
 
   const dbPath = join(workDir, "diff.db");
-  assert.equal(runCli(["db", "new", dbPath]).status, 0);
-  const ours = runCli(["db", "exec", dbPath, "--script", scriptPath]);
+  assert.equal((await callCli(["db", "new", dbPath])).status, 0);
+  const ours = await callCli(["db", "exec", dbPath, "--script", scriptPath]);
   assert.equal(ours.status, 0, ours.stderr || ours.stdout.slice(0, 2000));
   assert.equal(ours.lines.length, lines.length, "one answer per operation from wfv db exec");
   const theirs = runOracle("mongo_oracle.py", lines);

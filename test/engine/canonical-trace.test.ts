@@ -1,13 +1,14 @@
 /**
- * engine.md §4.10, the canonical virtual trace, through the built CLI as a black box: `wfv run` on the
- * cc workflow (with its `$ref`s), target `scene_generation/select_scene`, up_to mode, fresh DB.
+ * engine.md §4.10, the canonical virtual trace, through the CLI (in-process; the failing call also through
+ * the built CLI as a black box): `wfv run` on the cc workflow (with its `$ref`s), target
+ * `scene_generation/select_scene`, up_to mode, fresh DB.
  */
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { runCli } from "../helpers/cli";
+import { callCli, runCli } from "../helpers/cli";
 import { ccWorkflowPath } from "../helpers/paths";
 
 const EXPECTED_EVENTS = [
@@ -68,10 +69,10 @@ function lineOf(event: EventLine): string {
   return `${event.event_type}${event.step_id ? ` ${event.step_id}` : ""}${event.module_name ? `/${event.module_name}` : ""}`;
 }
 
-describe("canonical trace (engine.md 4.10)", () => {
+describe("canonical trace (engine.md 4.10)", async () => {
   const dir = mkdtempSync(join(tmpdir(), "wfv-trace-"));
   const db = join(dir, "cc.db");
-  const run = runCli(["run", ccWorkflowPath, "--step", "scene_generation", "--module", "select_scene", "--mode", "up_to", "--db", db]);
+  const run = await callCli(["run", ccWorkflowPath, "--step", "scene_generation", "--module", "select_scene", "--mode", "up_to", "--db", db]);
   const response = run.json as Record<string, any>;
 
   test("stops awaiting_input at select_scene", () => {
@@ -87,8 +88,8 @@ describe("canonical trace (engine.md 4.10)", () => {
     assert.match(response.workflow_run_id, /^virtual_/);
   });
 
-  test("stores the listed events in that order", () => {
-    const events = runCli(["events", db, "--jsonl"]);
+  test("stores the listed events in that order", async () => {
+    const events = await callCli(["events", db, "--jsonl"]);
     assert.equal(events.status, 0, events.stderr);
     const lines = (events.lines as EventLine[]).map(lineOf);
     assert.deepEqual(lines, EXPECTED_EVENTS);
@@ -98,19 +99,21 @@ describe("canonical trace (engine.md 4.10)", () => {
     assert.deepEqual(Object.keys(mapped as object), ["pet_type_indices", "pet_type_selection"]);
   });
 
-  test("leaves the listed state keys", () => {
+  test("leaves the listed state keys", async () => {
     assert.deepEqual(Object.keys(response.result.state).sort(), [...EXPECTED_STATE_KEYS].sort());
-    const state = runCli(["state", db]);
+    const state = await callCli(["state", db]);
     assert.deepEqual(Object.keys((state.json as any).state).sort(), [...EXPECTED_STATE_KEYS].sort());
     assert.equal((state.json as any).position.current_step, "scene_generation");
   });
 
-  test("the DB holds one user, template, raw version, run, branch and history entry", () => {
+  test("the DB holds one user, template, raw version, run, branch and history entry", async () => {
     const counts = Object.fromEntries(
-      ["users", "workflow_templates", "workflow_versions", "workflow_runs", "branches", "workflow_run_version_history"].map((collection) => [
-        collection,
-        runCli(["db", "count", db, collection]).json,
-      ]),
+      await Promise.all(
+        ["users", "workflow_templates", "workflow_versions", "workflow_runs", "branches", "workflow_run_version_history"].map(async (collection) => [
+          collection,
+          (await callCli(["db", "count", db, collection])).json,
+        ]),
+      ),
     );
     assert.deepEqual(counts, {
       users: 1,
@@ -120,14 +123,14 @@ describe("canonical trace (engine.md 4.10)", () => {
       branches: 1,
       workflow_run_version_history: 1,
     });
-    const [runDoc] = runCli(["db", "find", db, "workflow_runs"]).json as any[];
+    const [runDoc] = (await callCli(["db", "find", db, "workflow_runs"])).json as any[];
     assert.equal(runDoc.project_name, "virtual_project");
     assert.deepEqual(runDoc.ai_config, { provider: "openai", model: "gpt-4o-mini" });
     assert.equal(runDoc.status, "awaiting_input");
   });
 
-  test("answering select_scene with the returned DB completes the target and stops there", () => {
-    const answer = runCli([
+  test("answering select_scene with the returned DB completes the target and stops there", async () => {
+    const answer = await callCli([
       "run", ccWorkflowPath, "--step", "scene_generation", "--module", "select_scene", "--mode", "up_to", "--db", db,
       "--response", JSON.stringify({ selected_indices: [["scenes", 1]] }),
     ]);
@@ -137,17 +140,17 @@ describe("canonical trace (engine.md 4.10)", () => {
     assert.equal(body.workflow_run_id, response.workflow_run_id);
     assert.deepEqual(body.result.module_outputs.selected_indices, [["scenes", 1]]);
     assert.deepEqual(body.result.state.selected_scene, response.interaction_request.display_data.data.scenes[1]);
-    const lines = (runCli(["events", db, "--jsonl"]).lines as EventLine[]).map(lineOf);
+    const lines = ((await callCli(["events", db, "--jsonl"])).lines as EventLine[]).map(lineOf);
     assert.deepEqual(lines.slice(EXPECTED_EVENTS.length), [
       "interaction_response scene_generation/select_scene",
       "module_completed scene_generation/select_scene",
     ]);
-    const history = runCli(["history", db]).json as Record<string, any>;
+    const history = (await callCli(["history", db])).json as Record<string, any>;
     assert.equal(history.interactions.length, 3);
     assert.equal(history.pending_interaction, null);
   });
 
-  test("a failing call exits 1 and leaves the DB file untouched", () => {
+  test("a failing call exits 1 and leaves the DB file untouched", async () => {
     const before = readFileSync(db, "utf8");
     const failed = runCli(["run", ccWorkflowPath, "--step", "scene_generation", "--module", "no_such_module", "--db", db]);
     assert.equal(failed.status, 1);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import Ajv from "ajv";
 import { generateMocksFromSchema } from "../../src/core/mock";
-import { runCli } from "../helpers/cli";
+import { callCli, runCli } from "../helpers/cli";
 
 const SCHEMA = {
   type: "object",
@@ -18,8 +18,8 @@ const SCHEMA = {
 };
 
 describe("wfv mock", () => {
-  test("count items, valid against the schema, the same for the same seed, equal to the library's", () => {
-    const first = runCli(["mock", "--schema", JSON.stringify(SCHEMA), "--count", "3", "--seed", "7"]);
+  test("count items, valid against the schema, the same for the same seed, equal to the library's", async () => {
+    const first = await callCli(["mock", "--schema", JSON.stringify(SCHEMA), "--count", "3", "--seed", "7"]);
     assert.equal(first.status, 0, first.stderr);
     const out = first.json as { items: unknown[]; count: number; seed: number };
     assert.equal(out.count, 3);
@@ -31,7 +31,7 @@ describe("wfv mock", () => {
       assert.deepEqual(Object.keys(item as object).sort(), ["score", "tags", "title"]);
     }
     assert.deepEqual(out.items, generateMocksFromSchema(SCHEMA, 3, 7));
-    assert.deepEqual(runCli(["mock", "--schema", JSON.stringify(SCHEMA), "--count", "3", "--seed", "7"]).json, out);
+    assert.deepEqual((await callCli(["mock", "--schema", JSON.stringify(SCHEMA), "--count", "3", "--seed", "7"])).json, out);
   });
 
   test("schema from @file; one item and the default seed when not given", () => {
@@ -46,14 +46,14 @@ describe("wfv mock", () => {
     assert.deepEqual(out.items, generateMocksFromSchema(SCHEMA, 1));
   });
 
-  test("usage errors exit 2; a bad schema fails with the one failure shape", () => {
+  test("usage errors exit 2; a bad schema fails with the one failure shape", async () => {
     assert.equal(runCli(["mock"]).status, 2);
-    assert.equal(runCli(["mock", "--schema", "{}", "--count", "0"]).status, 2);
-    assert.equal(runCli(["mock", "--schema", "{}", "--seed", "-1"]).status, 2);
-    const bad = runCli(["mock", "--schema", "[1]"]);
+    assert.equal((await callCli(["mock", "--schema", "{}", "--count", "0"])).status, 2);
+    assert.equal((await callCli(["mock", "--schema", "{}", "--seed", "-1"])).status, 2);
+    const bad = await callCli(["mock", "--schema", "[1]"]);
     assert.equal(bad.status, 1);
     assert.equal((bad.json as { error_type: string }).error_type, "bad_request");
-    const unreadable = runCli(["mock", "--schema", "{nope"]);
+    const unreadable = await callCli(["mock", "--schema", "{nope"]);
     assert.equal(unreadable.status, 1);
     assert.equal((unreadable.json as { error_type: string }).error_type, "bad_request");
   });

@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import { isWfvError } from "../../src/core/errors";
 import { closeMatches, createDefaultModuleRegistry, createModuleRegistry, getModule, listModules } from "../../src/core/modules";
 import { SelectModule } from "../../src/core/modules/user/select";
-import { runCli } from "../helpers/cli";
+import { callCli, runCli } from "../helpers/cli";
 
 /** Registration order (one list per category folder). */
 const REGISTERED = [
@@ -156,8 +156,8 @@ describe("module registry (modules.md 1.4)", () => {
 });
 
 describe("wfv modules", () => {
-  test("prints every registered module as JSON", () => {
-    const result = runCli(["modules"]);
+  test("prints every registered module as JSON", async () => {
+    const result = await callCli(["modules"]);
     assert.equal(result.status, 0, result.stderr);
     const listed = result.json as Array<{ module_id: string; kind: string; inputs: unknown[]; outputs: unknown[] }>;
     assert.deepEqual(
@@ -177,8 +177,8 @@ describe("wfv modules", () => {
     assert.equal(failure.details.close_matches[0], "transform.query");
   });
 
-  test("named modules only, in the order given", () => {
-    const result = runCli(["modules", "api.llm", "user.select"]);
+  test("named modules only, in the order given", async () => {
+    const result = await callCli(["modules", "api.llm", "user.select"]);
     assert.equal(result.status, 0, result.stderr);
     assert.deepEqual(
       (result.json as Array<{ module_id: string }>).map((m) => m.module_id),

@@ -1,20 +1,20 @@
-/** `wfv render` and `wfv resolve-inputs` as a black box (the built dist/cli.js). */
+/** `wfv render` and `wfv resolve-inputs`: in-process, `@file` arguments and usage errors also through the built dist/cli.js. */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, test } from "node:test";
-import { runCli } from "../helpers/cli";
+import { callCli, runCli } from "../helpers/cli";
 import { fixturesDir } from "../helpers/paths";
 
 describe("wfv render", () => {
-  test("a lone expression prints its native value; text renders with Python formatting", () => {
+  test("a lone expression prints its native value; text renders with Python formatting", async () => {
     // Written as text: JSON.stringify would spell the float 1.0 as 1.
     const context = '{"state": {"pet": {"label": "Cat", "f": 1.0}, "list": [1, 2.5, null, true]}}';
-    const native = runCli(["render", "{{ state.pet }}", "--context", context]);
+    const native = await callCli(["render", "{{ state.pet }}", "--context", context]);
     assert.equal(native.status, 0);
     assert.deepEqual(native.json, { value: { label: "Cat", f: 1 } });
-    const text = runCli(["render", "x{{ state.pet.f }} {{ state.list }} {{ 4 / 2 }}", "--context", context]);
+    const text = await callCli(["render", "x{{ state.pet.f }} {{ state.list }} {{ 4 / 2 }}", "--context", context]);
     assert.deepEqual(text.json, { value: "x1.0 [1, 2.5, None, True] 2.0" });
   });
 
@@ -26,8 +26,8 @@ describe("wfv render", () => {
     assert.deepEqual(result.json, { value: "Generated: 2026-02-14 09:05 for Ada" });
   });
 
-  test("a failing template prints the error shape with the exception class and position, exit 1", () => {
-    const result = runCli(["render", "line\n{{ state.n + 'x' }}", "--context", '{"state": {"n": 1}}']);
+  test("a failing template prints the error shape with the exception class and position, exit 1", async () => {
+    const result = await callCli(["render", "line\n{{ state.n + 'x' }}", "--context", '{"state": {"n": 1}}']);
     assert.equal(result.status, 1);
     const answer = result.json as Record<string, unknown>;
     assert.equal(answer.error_type, "resolution_failed");
@@ -36,22 +36,22 @@ describe("wfv render", () => {
     assert.match(String(answer.error), /unsupported operand type/);
   });
 
-  test("bad usage exits 2; bad JSON is a bad_request", () => {
+  test("bad usage exits 2; bad JSON is a bad_request", async () => {
     assert.equal(runCli(["render"]).status, 2);
-    assert.equal(runCli(["render", "a", "b"]).status, 2);
-    const bad = runCli(["render", "{{ 1 }}", "--context", "{nope"]);
+    assert.equal((await callCli(["render", "a", "b"])).status, 2);
+    const bad = await callCli(["render", "{{ 1 }}", "--context", "{nope"]);
     assert.equal(bad.status, 1);
     assert.equal((bad.json as Record<string, unknown>).error_type, "bad_request");
   });
 
-  test("--batch answers every golden resolver case, one line each, in order", () => {
+  test("--batch answers every golden resolver case, one line each, in order", async () => {
     const rawContext = readFileSync(resolve(fixturesDir, "jinja_resolver_cases.json"), "utf8");
     const golden = JSON.parse(rawContext) as { cases: Array<{ template: string; result?: unknown; error?: string }> };
     // Keep the fixture's float spelling (1.0, 2.0): pass the context through as raw JSON text.
     const contextText = rawContext.slice(rawContext.indexOf('"context"') + '"context"'.length).replace(/^\s*:\s*/, "");
     const contextJson = contextText.slice(0, matchingBrace(contextText) + 1);
     const input = golden.cases.map((c) => `{"template": ${JSON.stringify(c.template)}, "context": ${contextJson.replace(/\n/g, " ")}, "now": "2026-02-14T09:05:07"}`).join("\n") + "\n";
-    const result = runCli(["render", "--batch", "-"], { input });
+    const result = await callCli(["render", "--batch", "-"], { input });
     assert.equal(result.status, 0);
     assert.equal(result.lines.length, golden.cases.length);
     golden.cases.forEach((testCase, i) => {
@@ -81,16 +81,16 @@ function matchingBrace(text: string): number {
 }
 
 describe("wfv resolve-inputs", () => {
-  test("resolves server keys only and drops resolver_schema", () => {
+  test("resolves server keys only and drops resolver_schema", async () => {
     const inputs = { resolver_schema: { properties: { prompt: { resolver: "server" } } }, prompt: "Hi {{ state.who }}", raw: "{{ state.who }}" };
-    const result = runCli(["resolve-inputs", "--inputs", JSON.stringify(inputs), "--context", '{"state": {"who": "Ada"}}']);
+    const result = await callCli(["resolve-inputs", "--inputs", JSON.stringify(inputs), "--context", '{"state": {"who": "Ada"}}']);
     assert.equal(result.status, 0);
     assert.deepEqual(result.json, { inputs: { prompt: "Hi Ada", raw: "{{ state.who }}" } });
   });
 
-  test("a failure names the input path", () => {
+  test("a failure names the input path", async () => {
     const inputs = { resolver_schema: { properties: { system: { resolver: "server" } } }, system: ["ok", "x{{ state.n + }}"] };
-    const result = runCli(["resolve-inputs", "--inputs", JSON.stringify(inputs)]);
+    const result = await callCli(["resolve-inputs", "--inputs", JSON.stringify(inputs)]);
     assert.equal(result.status, 1);
     const answer = result.json as { error_type: string; details: Record<string, unknown> };
     assert.equal(answer.error_type, "resolution_failed");

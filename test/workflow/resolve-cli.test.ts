@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, test } from "node:test";
-import { runCli } from "../helpers/cli";
+import { callCli, runCli } from "../helpers/cli";
 import { ccWorkflowPath, fixturesDir } from "../helpers/paths";
 
 function tempWorkflow(files: Record<string, unknown>): string {
@@ -16,16 +16,16 @@ function tempWorkflow(files: Record<string, unknown>): string {
 }
 
 describe("wfv resolve", () => {
-  test("prints the resolved cc workflow, equal to the original's", () => {
-    const result = runCli(["resolve", ccWorkflowPath]);
+  test("prints the resolved cc workflow, equal to the original's", async () => {
+    const result = await callCli(["resolve", ccWorkflowPath]);
     assert.equal(result.status, 0, result.stderr);
     const golden = JSON.parse(readFileSync(join(fixturesDir, "cc_resolved_workflow.json"), "utf8"));
     assert.deepStrictEqual(result.json, golden);
     assert.equal(result.stdout, JSON.stringify(golden) + "\n");
   });
 
-  test("--details adds the content hash, the files read and the provenance of every ref", () => {
-    const result = runCli(["resolve", "--details", ccWorkflowPath]);
+  test("--details adds the content hash, the files read and the provenance of every ref", async () => {
+    const result = await callCli(["resolve", "--details", ccWorkflowPath]);
     assert.equal(result.status, 0, result.stderr);
     const output = result.json as { content_hash: string; files: string[]; sources: Array<{ jsonPath: string; file: string }> };
     assert.equal(output.content_hash, "59db567216fb35532bdcdc4aec7816e86995a3d22d2e802e87498b3400b02faa");
@@ -41,12 +41,12 @@ describe("wfv resolve", () => {
     });
   });
 
-  test("a broken ref fails with exit 1 and a structured workflow_invalid error", () => {
+  test("a broken ref fails with exit 1 and a structured workflow_invalid error", async () => {
     const root = tempWorkflow({
       "workflow.json": { workflow_id: "w", steps: [{ $ref: "steps/a.json", type: "json" }] },
       "steps/a.json": { step_id: "a", modules: [{ module_id: "api.llm", inputs: { system: [{ $ref: "prompts/gone.txt" }] } }] },
     });
-    const result = runCli(["resolve", join(root, "workflow.json")]);
+    const result = await callCli(["resolve", join(root, "workflow.json")]);
     assert.equal(result.status, 1);
     assert.deepEqual(result.json, {
       error: "steps/a.json $.modules[0].inputs.system[0]: Referenced file not found: prompts/gone.txt (resolved to: steps/prompts/gone.txt)",
@@ -63,9 +63,9 @@ describe("wfv resolve", () => {
     });
   });
 
-  test("a ref out of the workflow's folder fails, even when the file exists", () => {
+  test("a ref out of the workflow's folder fails, even when the file exists", async () => {
     const root = tempWorkflow({ "wf/workflow.json": { workflow_id: "w", steps: [{ $ref: "../outside.json", type: "json" }] }, "outside.json": { step_id: "x" } });
-    const result = runCli(["resolve", join(root, "wf", "workflow.json")]);
+    const result = await callCli(["resolve", join(root, "wf", "workflow.json")]);
     assert.equal(result.status, 1);
     const error = result.json as { error_type: string; details: Record<string, unknown> };
     assert.equal(error.error_type, "workflow_invalid");
@@ -73,21 +73,21 @@ describe("wfv resolve", () => {
     assert.equal(error.details.json_path, "$.steps[0]");
   });
 
-  test("a resolved workflow that is not a valid workflow fails with its schema issues", () => {
+  test("a resolved workflow that is not a valid workflow fails with its schema issues", async () => {
     const root = tempWorkflow({ "workflow.json": { name: "no id", steps: [{ $ref: "s.json", type: "json" }] }, "s.json": { modules: [] } });
-    const result = runCli(["resolve", join(root, "workflow.json")]);
+    const result = await callCli(["resolve", join(root, "workflow.json")]);
     assert.equal(result.status, 1);
     const error = result.json as { error_type: string; details: { issues: Array<{ path: string }> } };
     assert.equal(error.error_type, "workflow_invalid");
     assert.deepEqual(error.details.issues.map((issue) => issue.path), ["$.workflow_id", "$.steps[0].step_id"]);
     // --no-validate resolves any JSON file.
-    const unchecked = runCli(["resolve", "--no-validate", join(root, "workflow.json")]);
+    const unchecked = await callCli(["resolve", "--no-validate", join(root, "workflow.json")]);
     assert.equal(unchecked.status, 0, unchecked.stderr);
     assert.deepEqual(unchecked.json, { name: "no id", steps: [{ modules: [] }] });
   });
 
-  test("a missing workflow file fails with exit 1; a missing argument is a usage error", () => {
-    const missing = runCli(["resolve", join(tmpdir(), "wfv-no-such-dir", "workflow.json")]);
+  test("a missing workflow file fails with exit 1; a missing argument is a usage error", async () => {
+    const missing = await callCli(["resolve", join(tmpdir(), "wfv-no-such-dir", "workflow.json")]);
     assert.equal(missing.status, 1);
     assert.equal((missing.json as { details: { reason: string } }).details.reason, "missing_file");
     const usage = runCli(["resolve"]);
