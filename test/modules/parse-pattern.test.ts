@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import { getModule, ModuleExecutionError, type ExecutableModule } from "../../src/core/modules";
 import { evaluatePythonExpression, PARSE_PATTERN_FUNCTIONS } from "../../src/core/python/expression";
 import { compilePythonPattern, pythonMatch, pythonSplit } from "../../src/core/python/regex";
-import { pyRepr } from "../../src/core/template/python-format";
+import { pyRepr } from "../../src/core/python/format";
 import { debianPython } from "../helpers/oracle";
 import { createTestContext } from "./helpers";
 

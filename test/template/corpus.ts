@@ -3,7 +3,7 @@
  * filter, test, statement and operator wfv supports, over several random states with nested
  * objects, lists, unicode, ints and floats, nulls and missing keys. Same seed, same corpus.
  */
-import { PyFloat } from "../../src/core/template/values";
+import { PyFloat } from "../../src/core/python/objects";
 
 export interface CorpusCase {
   template: string;

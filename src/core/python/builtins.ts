@@ -1,16 +1,17 @@
 /**
  * The few Python behaviours modules must copy (modules.md §1.9): truthiness, `type(x).__name__`,
  * `isinstance(x, int)`, `str(datetime)` and Python-only regex syntax (full `re` translation: regex.ts).
- * Truthiness and type names are the template engine's, so a template and a module never disagree.
+ * Truthiness and type names are the value model's (operators.ts, objects.ts), which the template
+ * engine uses too, so a template and a module never disagree.
  */
 
-import { truthy } from "../template/operators";
-import { datetimeStr } from "../template/python-format";
-import { NaiveDateTime, pyTypeName } from "../template/values";
+import { truthy } from "./operators";
+import { datetimeStr } from "./format";
+import { NaiveDateTime, pyTypeName } from "./objects";
 
 /**
  * Python truthiness: `None`, `False`, `0`, `""`, `[]` and `{}` are false (JS thinks `[]`/`{}` true); NaN
- * is true. The template engine's rule: one implementation for templates and modules.
+ * is true. The value model's rule: one implementation for templates and modules.
  */
 export function isTruthy(value: unknown): boolean {
   return truthy(value);
@@ -22,7 +23,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /**
  * `type(x).__name__` of the Python value a value would be (JS cannot tell 1.0 from 1: integral numbers
- * are ints, README "Differences JavaScript forces"). The template engine's rule.
+ * are ints, README "Differences JavaScript forces"). The value model's rule.
  */
 export function pythonTypeName(value: unknown): string {
   return pyTypeName(value);

@@ -6,11 +6,11 @@
  * (`'x' is not defined for expression 'x + 1'`). Values follow Python: ints and floats stay apart
  * (integral floats as `PyFloat`), tuples are marked arrays.
  */
-import { pyArithmetic, pyCompare, pyContains, pyEquals, pyIterate, pyLength, pyNegate, truthy } from "../template/operators";
-import { getPythonAttribute, sliceIndices } from "../template/attributes";
-import { pyStr, roundHalfEven } from "../template/python-format";
-import { TemplateError } from "../template";
-import { isDict, isFloat, isTuple, makeFloat, makeTuple, numberOf, PyCallable, PyFloat, pyTypeName, Undef, type CallArgs } from "../template/values";
+import { pyArithmetic, pyCompare, pyContains, pyEquals, pyIterate, pyLength, pyNegate, truthy } from "./operators";
+import { getPythonAttribute, sliceIndices } from "./attributes";
+import { pyStr, roundHalfEven } from "./format";
+import { PyError } from "./errors";
+import { isDict, isFloat, isTuple, makeFloat, makeTuple, numberOf, PyCallable, PyFloat, pyTypeName, Undef, type CallArgs } from "./objects";
 
 /** simpleeval's exceptions; `message` is what `str(e)` gives. */
 export class PythonEvalError extends Error {
@@ -837,7 +837,7 @@ export const PARSE_PATTERN_FUNCTIONS: Record<string, PythonFunction> = {
 
 /**
  * `EvalWithCompoundTypes(names=names, functions=functions).eval(expression)`. Python-side errors
- * come back as `PythonEvalError`, `TypeError` or the template engine's `TemplateError`; in each,
+ * come back as `PythonEvalError`, `TypeError` or the value model's `PyError`; in each,
  * `message` is Python's `str(e)`.
  */
 export function evaluatePythonExpression(expression: string, names: Record<string, unknown>, functions: Record<string, PythonFunction>): unknown {
@@ -845,7 +845,7 @@ export function evaluatePythonExpression(expression: string, names: Record<strin
   try {
     return new Evaluator(expression, names, functions).eval(tree, new Map());
   } catch (error) {
-    if (error instanceof TemplateError) throw new PythonEvalError(error.exception, error.reason);
+    if (error instanceof PyError) throw new PythonEvalError(error.exception, error.reason);
     throw error;
   }
 }

@@ -1,11 +1,11 @@
 /**
  * Python operations on JSON values that the transform and prompt modules copy: iteration, `len()`,
  * `dict.get` (an AttributeError on non-dicts), `key in container` (a TypeError for unhashable keys),
- * `==` (numbers and booleans compare by value; `"1" != 1`) and `str()`/`repr()` via the template's
+ * `==` (numbers and booleans compare by value; `"1" != 1`) and `str()`/`repr()` via the value model's
  * Python formatting.
  */
-import { pyEquals } from "../template/operators";
-import { pyRepr, pyStr } from "../template/python-format";
+import { pyEquals } from "./operators";
+import { pyRepr, pyStr } from "./format";
 import { isPlainObject, pythonTypeName } from "./builtins";
 
 export { pyRepr, pyStr };

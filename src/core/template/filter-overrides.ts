@@ -7,7 +7,7 @@ import type { TemplateAst } from "./ast";
 import { Interpreter, validateNames, type TemplateContext } from "./interpreter";
 import { optimizeTemplate } from "./optimizer";
 import { parseTemplate } from "./parser";
-import type { CallArgs } from "./values";
+import type { CallArgs } from "../python/objects";
 
 /** A replacement filter: the piped value and the call's arguments. */
 export type FilterOverride = (value: unknown, call: CallArgs) => unknown;

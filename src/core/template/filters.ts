@@ -1,8 +1,8 @@
 /** The filter registry: every Jinja2 built-in filter, by name. */
-import { pyStr } from "./python-format";
+import { pyStr } from "../python/format";
 import { TemplateError } from "./template-error";
 import { tests } from "./tests";
-import type { CallArgs } from "./values";
+import type { CallArgs } from "../python/objects";
 import type { FilterFn } from "./filters/common";
 import { jsonFilters } from "./filters/json";
 import { numberFilters } from "./filters/numbers";

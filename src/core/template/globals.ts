@@ -1,10 +1,10 @@
 /** Jinja2's default globals: `range`, `dict`, `namespace`, `cycler`, `joiner`, `lipsum`. */
-import type { AttributeSource } from "./attributes";
-import { bindArgs } from "./call-args";
-import { pyIterate, pyUnpack } from "./operators";
+import type { AttributeSource } from "../python/attributes";
+import { bindArgs } from "../python/call-args";
+import { pyIterate, pyUnpack } from "../python/operators";
 import { TemplateError, typeError } from "./template-error";
-import { pyStr } from "./python-format";
-import { assignOwn, type CallArgs, isDict, makeRange, Namespace, PyCallable, pyTypeName, setOwn, Undef } from "./values";
+import { pyStr } from "../python/format";
+import { assignOwn, type CallArgs, isDict, makeRange, Namespace, PyCallable, pyTypeName, setOwn, Undef } from "../python/objects";
 
 /** Jinja's sandbox limit; the plain environment has none, but a template must not exhaust memory. */
 const maxRange = 1_000_000;

@@ -3,11 +3,11 @@ import { filters } from "./filters";
 
 export { checkSyntax, compileTemplate, renderTemplate, resolveString, resolveWithSchema, toNative, type TemplateContext } from "./resolve";
 export { TemplateError, type TemplateErrorKind } from "./template-error";
-export { NaiveDateTime } from "./values";
+export { NaiveDateTime } from "../python/objects";
 export { parseJsonKeepingFloats } from "./json-floats";
 export { compileTemplateWithFilters, renderTemplateWithFilters, type FilterOverride, type TemplateWithFilters } from "./filter-overrides";
 export { typeError } from "./template-error";
-export { isTuple, Undef, type CallArgs } from "./values";
+export { isTuple, Undef, type CallArgs } from "../python/objects";
 export { tokenize, type Token, type TokenType } from "./lexer";
 
 /** The names of the standard filters, sorted (for editors' completion). */

@@ -3,10 +3,10 @@
  * `loop.*`, macros and call blocks, filters and tests with keyword arguments, SilentUndefined.
  */
 import type { CallSignature, Expr, Stmt, TemplateAst } from "./ast";
-import { getAttribute, getItem, SliceValue, type AttributeSource } from "./attributes";
+import { getAttribute, getItem, SliceValue, type AttributeSource } from "../python/attributes";
 import { filters } from "./filters";
-import { pyArithmetic, pyCompare, pyContains, pyEquals, pyIterate, pyNegate, pyUnpack, truthy, undefinedError } from "./operators";
-import { pyStr } from "./python-format";
+import { pyArithmetic, pyCompare, pyContains, pyEquals, pyIterate, pyNegate, pyUnpack, truthy, undefinedError } from "../python/operators";
+import { pyStr } from "../python/format";
 import { TemplateError, typeError } from "./template-error";
 import { tests } from "./tests";
 import { makeGlobals } from "./globals";
@@ -22,7 +22,7 @@ import {
   setOwn,
   TemplateReference,
   Undef,
-} from "./values";
+} from "../python/objects";
 
 /** The variables a template sees (engine.md §5.3). */
 export interface TemplateContext {

@@ -3,7 +3,7 @@
  * print as `1.0` / `2000.0`, as they do in the original (where JSON floats stay floats). Also reads
  * the wire dialect's `{"$date": ISO}` as `Date`. Used for fixtures, the CLI and differential tests.
  */
-import { PyFloat } from "./values";
+import { PyFloat } from "../python/objects";
 
 const floatMarker = "__wfv_integral_float__";
 const numberRe = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;

@@ -5,8 +5,8 @@
  */
 import type { Expr, Stmt, TemplateAst } from "./ast";
 import { Interpreter } from "./interpreter";
-import { pyStr } from "./python-format";
-import { dictViewKind, isDict, isGroupTuple, PyFloat, PyMarkup, rangeInfo } from "./values";
+import { pyStr } from "../python/format";
+import { dictViewKind, isDict, isGroupTuple, PyFloat, PyMarkup, rangeInfo } from "../python/objects";
 
 /** Jinja's `has_safe_repr`: values the compiler can write back as literals. */
 function hasSafeRepr(value: unknown): boolean {

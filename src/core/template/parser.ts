@@ -5,7 +5,7 @@
 import type { BinaryOp, CallSignature, CompareOp, Expr, Keyword, Stmt, TemplateAst } from "./ast";
 import { tokenize, type Token } from "./lexer";
 import { syntaxError } from "./template-error";
-import { makeFloat } from "./values";
+import { makeFloat } from "../python/objects";
 
 const compareTokens: Record<string, CompareOp> = { "==": "eq", "!=": "ne", "<": "lt", "<=": "lteq", ">": "gt", ">=": "gteq" };
 const describe: Record<string, string> = {

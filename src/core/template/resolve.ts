@@ -7,8 +7,8 @@ import type { Expr, TemplateAst } from "./ast";
 import { Interpreter, validateNames, type TemplateContext } from "./interpreter";
 import { foldExpression, optimizeTemplate } from "./optimizer";
 import { parseExpressionSource, parseTemplate } from "./parser";
-import { TemplateError } from "./template-error";
-import { isDate, isDict, NaiveDateTime, Namespace, PyCallable, PyFloat, PyIterator, PyMarkup, setOwn, Undef } from "./values";
+import { TemplateError, wrapForResolver } from "./template-error";
+import { isDate, isDict, NaiveDateTime, Namespace, PyCallable, PyFloat, PyIterator, PyMarkup, setOwn, Undef } from "../python/objects";
 
 export type { TemplateContext };
 
@@ -150,7 +150,7 @@ export function resolveString(template: string, context: TemplateContext): unkno
   try {
     return renderTemplate(template, context);
   } catch (error) {
-    if (error instanceof TemplateError) throw error.wrapForResolver();
+    if (error instanceof TemplateError) throw wrapForResolver(error);
     throw error;
   }
 }

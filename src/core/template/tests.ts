@@ -1,11 +1,11 @@
 /** Jinja2's built-in tests (jinja2/tests.py), with its signatures. */
-import { bindArgs, required } from "./call-args";
+import { bindArgs, required } from "../python/call-args";
 import { filters } from "./filters";
-import { pyArithmetic, pyCompare, pyContains, pyEquals } from "./operators";
-import { pyStr } from "./python-format";
+import { pyArithmetic, pyCompare, pyContains, pyEquals } from "../python/operators";
+import { pyStr } from "../python/format";
 import { typeError } from "./template-error";
-import { isFloat, isInt, isDict, isTuple, PyCallable, PyFloat, PyIterator, PyMarkup, pyTypeName, strOf, Undef, type CallArgs } from "./values";
-import { isAttributeSource } from "./attributes";
+import { isFloat, isInt, isDict, isTuple, PyCallable, PyFloat, PyIterator, PyMarkup, pyTypeName, strOf, Undef, type CallArgs } from "../python/objects";
+import { isAttributeSource } from "../python/attributes";
 
 export type TestFn = (value: unknown, call: CallArgs) => boolean;
 

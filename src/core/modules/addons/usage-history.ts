@@ -4,7 +4,7 @@
  * from the DB clock (UTC), and the stored `updated_at` is a real Date that survives export/import.
  */
 import { isPlainObject } from "../../python/builtins";
-import { pyStr } from "../../template/python-format";
+import { pyStr } from "../../python/format";
 import type { ModuleContext } from "../types";
 import { getOptionUsage, updateOptionUsage } from "./option-usage";
 import type { Addon, AddonResult, Json } from "./types";

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_MOCK_SEED, loremSentence, seededRandom } from "../../mock";
 import { HttpRequestError, httpRequest } from "../../providers/http";
-import { pyStr } from "../../template/python-format";
+import { pyStr } from "../../python/format";
 import { getInputValue, ModuleExecutionError } from "../base";
 import { isPlainObject, isTruthy, pythonTypeName } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";

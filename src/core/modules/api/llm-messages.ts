@@ -3,7 +3,7 @@
  * then input items, then the retry context the engine put into the state. Pure; the providers of a
  * real-mode port send these.
  */
-import { pyStr } from "../../template/python-format";
+import { pyStr } from "../../python/format";
 import { isPlainObject, isTruthy } from "../../python/builtins";
 import type { StateProxy } from "../types";
 

@@ -14,7 +14,7 @@ import { errorText, getInputValue, ModuleExecutionError } from "../base";
 import { isPlainObject, isTruthy } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
 import { getLlmProvider, providerConnection, type CallLogSink, type LlmCallRequest } from "../../providers";
-import { pyStr } from "../../template/python-format";
+import { pyStr } from "../../python/format";
 import { buildLlmMessages } from "./llm-messages";
 
 export const MOCK_MODEL = "mock-preview";

@@ -2,7 +2,7 @@
  * `io.client_write` (modules.md §2.15): hands a file to the client (`file_download`), which writes it
  * into the project folder and answers whether it did.
  */
-import { pyStr } from "../../template/python-format";
+import { pyStr } from "../../python/format";
 import { getInputValue, ModuleExecutionError, newInteractionId } from "../base";
 import { isTruthy } from "../../python/builtins";
 import {

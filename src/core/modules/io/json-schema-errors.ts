@@ -8,7 +8,7 @@
  */
 import Ajv2020, { type ErrorObject } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import { pyRepr } from "../../template/python-format";
+import { pyRepr } from "../../python/format";
 import { isPlainObject, pythonPatternToJs } from "../../python/builtins";
 
 export interface SchemaValidationError {

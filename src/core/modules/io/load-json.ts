@@ -3,7 +3,7 @@
  * current branch. The default `outputs` target has no group filter, so it finds a file saved under
  * any group. Text content is parsed as JSON the way Python's `json.loads` parses it.
  */
-import { pyStr } from "../../template/python-format";
+import { pyStr } from "../../python/format";
 import { errorText, getInputValue, isModuleExecutionError, ModuleExecutionError } from "../base";
 import { isTruthy } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";

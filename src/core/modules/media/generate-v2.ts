@@ -8,7 +8,7 @@
  * errors (the original's ValueErrors), reported by the engine with one `Module '…' failed: ` prefix.
  */
 import { cloneValue } from "../../db";
-import { pyStr } from "../../template/python-format";
+import { pyStr } from "../../python/format";
 import { getInputValue } from "../base";
 import { isPlainObject, isTruthy } from "../../python/builtins";
 import type { InteractionRequest, InteractionResponse, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";

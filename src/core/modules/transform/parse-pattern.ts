@@ -6,8 +6,8 @@
  * while an item is built (`30.0` prints as `30.0` in messages); outputs are plain JSON values.
  */
 import { toNative } from "../../template";
-import { pyRepr, pyStr } from "../../template/python-format";
-import { PyFloat } from "../../template/values";
+import { pyRepr, pyStr } from "../../python/format";
+import { PyFloat } from "../../python/objects";
 import { errorText, isModuleExecutionError, ModuleExecutionError } from "../base";
 import { isPlainObject, isTruthy, pythonTypeName } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";

@@ -6,7 +6,7 @@
  * string that fails to resolve is kept unchanged, with a warning.
  */
 import { resolveString } from "../../template";
-import { Undef } from "../../template/values";
+import { Undef } from "../../python/objects";
 import { pythonNumber } from "../../python/json-dumps";
 import { errorText, getInputValue, ModuleExecutionError } from "../base";
 import { isPlainObject, isTruthy, pythonTypeName } from "../../python/builtins";

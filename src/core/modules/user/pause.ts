@@ -4,7 +4,7 @@
  * Any answer but a cancel continues with `{confirmed: true}`.
  */
 import { renderTemplate } from "../../template";
-import { pyStr } from "../../template/python-format";
+import { pyStr } from "../../python/format";
 import { pythonJsonDumps } from "../../python/json-dumps";
 import { errorText, getInputValue, ModuleExecutionError, newInteractionId } from "../base";
 import { isPlainObject, isTruthy, pythonTypeName } from "../../python/builtins";

@@ -6,7 +6,7 @@
  * `tokens` entry.
  */
 import type { LlmMessage } from "../../modules/api/llm-messages";
-import { pyStr } from "../../template/python-format";
+import { pyStr } from "../../python/format";
 import {
   CallLog,
   numberOr0,

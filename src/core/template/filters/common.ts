@@ -1,10 +1,10 @@
 /** Helpers the filters share: Jinja's attribute getters, `ignore_case`, Python's `sorted`. */
-import { getItem } from "../attributes";
-import { bindArgs, type ParamSpec } from "../call-args";
-import { pyOrder, pyIterate } from "../operators";
-import { pyStr } from "../python-format";
-import type { CallArgs } from "../values";
-import { PyMarkup, Undef } from "../values";
+import { getItem } from "../../python/attributes";
+import { bindArgs, type ParamSpec } from "../../python/call-args";
+import { pyOrder, pyIterate } from "../../python/operators";
+import { pyStr } from "../../python/format";
+import type { CallArgs } from "../../python/objects";
+import { PyMarkup, Undef } from "../../python/objects";
 
 export type FilterFn = (value: unknown, call: CallArgs) => unknown;
 

@@ -1,7 +1,7 @@
 /** `tojson`: Python's `json.dumps(sort_keys=True)` plus Jinja's HTML-safe escaping of `<>&'`. */
-import { floatRepr } from "../python-format";
+import { floatRepr } from "../../python/format";
 import { typeError } from "../template-error";
-import { isDict, isFloat, numberOf, PyFloat, PyMarkup, pyTypeName, sequenceKind, strOf } from "../values";
+import { isDict, isFloat, numberOf, PyFloat, PyMarkup, pyTypeName, sequenceKind, strOf } from "../../python/objects";
 import { filter, type FilterFn } from "./common";
 
 function jsonString(text: string): string {

@@ -1,8 +1,8 @@
 /** Jinja2's number filters and Python's `int()` / `float()` conversions. */
-import { undefinedError } from "../operators";
-import { roundHalfEven } from "../python-format";
+import { undefinedError } from "../../python/operators";
+import { roundHalfEven } from "../../python/format";
 import { TemplateError, typeError, valueError } from "../template-error";
-import { isFloat, isNumberLike, makeFloat, numberOf, plain, PyFloat, pyTypeName, Undef } from "../values";
+import { isFloat, isNumberLike, makeFloat, numberOf, plain, PyFloat, pyTypeName, Undef } from "../../python/objects";
 import { filter, type FilterFn } from "./common";
 
 const pyWhitespace = /^[\s\u001c-\u001f\u0085]+|[\s\u001c-\u001f\u0085]+$/g;

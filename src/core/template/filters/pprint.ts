@@ -1,6 +1,6 @@
 /** `pprint.pformat(value)` (width 80, sorted dict keys), as the `pprint` filter prints. */
-import { pyRepr } from "../python-format";
-import { isDict, isTuple, makeTuple, setOwn } from "../values";
+import { pyRepr } from "../../python/format";
+import { isDict, isTuple, makeTuple, setOwn } from "../../python/objects";
 
 const width = 80;
 

@@ -1,10 +1,10 @@
 /** Jinja2's filters over sequences and mappings, with their keyword arguments. */
-import { getPythonAttribute } from "../attributes";
-import { required } from "../call-args";
-import { pyArithmetic, pyEquals, pyIterate, pyLength, pyOrder, truthy } from "../operators";
-import { pyStr } from "../python-format";
+import { getPythonAttribute } from "../../python/attributes";
+import { required } from "../../python/call-args";
+import { pyArithmetic, pyEquals, pyIterate, pyLength, pyOrder, truthy } from "../../python/operators";
+import { pyStr } from "../../python/format";
 import { TemplateError, typeError } from "../template-error";
-import { type CallArgs, isDict, isNumberLike, isTuple, makeGroupTuple, makeTuple, numberOf, plain, PyIterator, PyMarkup, pyTypeName, sequenceKind, Undef } from "../values";
+import { type CallArgs, isDict, isNumberLike, isTuple, makeGroupTuple, makeTuple, numberOf, plain, PyIterator, PyMarkup, pyTypeName, sequenceKind, Undef } from "../../python/objects";
 import { filter, ignoreCase, makeAttrGetter, makeMultiAttrGetter, pySorted, type FilterFn } from "./common";
 
 /** Python hash identity for `unique`: equal values (1, 1.0, True) share a key; lists and dicts are unhashable. */

@@ -1,10 +1,10 @@
 /** Jinja2's text filters. */
-import { pyCapitalize, pyReplace } from "../attributes";
-import { required } from "../call-args";
-import { pyArithmetic, pyIterate, pyLength, pyUnpack, undefinedError } from "../operators";
-import { formatWithSpec, percentFormat, pyRepr, pyStr } from "../python-format";
+import { pyCapitalize, pyReplace } from "../../python/strings";
+import { required } from "../../python/call-args";
+import { pyArithmetic, pyIterate, pyLength, pyUnpack, undefinedError } from "../../python/operators";
+import { formatWithSpec, percentFormat, pyRepr, pyStr } from "../../python/format";
 import { TemplateError, typeError } from "../template-error";
-import { escapeHtml, isDict, isTuple, makeTuple, PyMarkup, pyTypeName, strOf, Undef } from "../values";
+import { escapeHtml, isDict, isTuple, makeTuple, PyMarkup, pyTypeName, strOf, Undef } from "../../python/objects";
 import { pyFloatValue } from "./numbers";
 import { pformat } from "./pprint";
 import { filter, keepMarkup, softStr, type FilterFn } from "./common";

@@ -1,8 +1,8 @@
 /** `urlize` (Jinja 3.1 utils.urlize with the default policy rel="noopener"). */
 import { TemplateError } from "../template-error";
-import { Undef } from "../values";
-import { pyIterate } from "../operators";
-import { pyRepr } from "../python-format";
+import { Undef } from "../../python/objects";
+import { pyIterate } from "../../python/operators";
+import { pyRepr } from "../../python/format";
 import { filter, softStr, type FilterFn } from "./common";
 
 const w = "[\\p{L}\\p{N}_]";

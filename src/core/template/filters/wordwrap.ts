@@ -1,8 +1,8 @@
 /** `wordwrap`: Jinja's paragraph-wise `textwrap.wrap` (Python 3.11), hyphen-aware chunking included. */
-import { truthy, undefinedError } from "../operators";
-import { pyStr } from "../python-format";
+import { truthy, undefinedError } from "../../python/operators";
+import { pyStr } from "../../python/format";
 import { TemplateError, valueError } from "../template-error";
-import { pyTypeName, strOf, Undef } from "../values";
+import { pyTypeName, strOf, Undef } from "../../python/objects";
 import { filter, type FilterFn } from "./common";
 
 const ws = "[\\t\\n\\x0b\\x0c\\r ]";

@@ -1,9 +1,9 @@
 /**
- * Python's operators on template values: truthiness, `==`, ordering, arithmetic, `in`, `len()` and
- * iteration, with SilentUndefined raising where Jinja's Undefined raises.
+ * Python's operators on the value model (objects.ts): truthiness, `==`, ordering, arithmetic, `in`,
+ * `len()` and iteration, with SilentUndefined raising where Jinja's Undefined raises.
  */
-import { percentFormat } from "./python-format";
-import { TemplateError, typeError } from "./template-error";
+import { percentFormat } from "./format";
+import { PyError, typeError } from "./errors";
 import {
   asNaive,
   isDate,
@@ -24,10 +24,10 @@ import {
   sequenceKind,
   strOf,
   Undef,
-} from "./values";
+} from "./objects";
 
-export function undefinedError(value: Undef): TemplateError {
-  return new TemplateError("undefined", value.hint);
+export function undefinedError(value: Undef): PyError {
+  return new PyError("undefined", value.hint);
 }
 
 export function truthy(value: unknown): boolean {
@@ -124,7 +124,7 @@ export function pyCompare(a: unknown, b: unknown, op: OrderOp): boolean {
 export type ArithmeticOp = "add" | "sub" | "mul" | "div" | "floordiv" | "mod" | "pow";
 const arithmeticSymbols: Record<ArithmeticOp, string> = { add: "+", sub: "-", mul: "*", div: "/", floordiv: "//", mod: "%", pow: "** or pow()" };
 
-function unsupported(op: ArithmeticOp, a: unknown, b: unknown): TemplateError {
+function unsupported(op: ArithmeticOp, a: unknown, b: unknown): PyError {
   return typeError(`unsupported operand type(s) for ${arithmeticSymbols[op]}: '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
 }
 
@@ -170,12 +170,12 @@ function bigArithmetic(op: ArithmeticOp, a: number | boolean | bigint, b: number
     case "mul": return fromBig(x * y);
     case "pow": return y > 4096n ? Number(x) ** Number(y) : fromBig(x ** y);
     case "floordiv": {
-      if (y === 0n) throw new TemplateError("zero_division", "integer division or modulo by zero");
+      if (y === 0n) throw new PyError("zero_division", "integer division or modulo by zero");
       const q = x / y;
       return fromBig(q * y !== x && (x < 0n) !== (y < 0n) ? q - 1n : q);
     }
     case "mod": {
-      if (y === 0n) throw new TemplateError("zero_division", "integer modulo by zero");
+      if (y === 0n) throw new PyError("zero_division", "integer modulo by zero");
       const r = x % y;
       return fromBig(r !== 0n && (r < 0n) !== (y < 0n) ? r + y : r);
     }
@@ -237,13 +237,13 @@ export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown 
       case "sub": return numeric(x - y, anyFloat);
       case "mul": return numeric(x * y, anyFloat);
       case "div":
-        if (y === 0) throw new TemplateError("zero_division", anyFloat ? "float division by zero" : "division by zero");
+        if (y === 0) throw new PyError("zero_division", anyFloat ? "float division by zero" : "division by zero");
         return makeFloat(x / y);
       case "floordiv":
-        if (y === 0) throw new TemplateError("zero_division", anyFloat ? "float floor division by zero" : "integer division or modulo by zero");
+        if (y === 0) throw new PyError("zero_division", anyFloat ? "float floor division by zero" : "integer division or modulo by zero");
         return numeric(Math.floor(x / y), anyFloat);
       case "mod": {
-        if (y === 0) throw new TemplateError("zero_division", anyFloat ? "float modulo" : "integer modulo by zero");
+        if (y === 0) throw new PyError("zero_division", anyFloat ? "float modulo" : "integer modulo by zero");
         let r = x % y;
         if (r !== 0 && r < 0 !== y < 0) r += y;
         // Python's float modulo gives a zero the divisor's sign.
@@ -251,10 +251,10 @@ export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown 
         return numeric(r, anyFloat);
       }
       case "pow": {
-        if (x === 0 && y < 0) throw new TemplateError("zero_division", "0.0 cannot be raised to a negative power");
+        if (x === 0 && y < 0) throw new PyError("zero_division", "0.0 cannot be raised to a negative power");
         const power = x ** y;
         // Python's float power raises instead of giving inf.
-        if (!Number.isFinite(power) && Number.isFinite(x) && Number.isFinite(y)) throw new TemplateError("overflow", "(34, 'Numerical result out of range')");
+        if (!Number.isFinite(power) && Number.isFinite(x) && Number.isFinite(y)) throw new PyError("overflow", "(34, 'Numerical result out of range')");
         return numeric(power, anyFloat || y < 0);
       }
     }
@@ -274,7 +274,7 @@ export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown 
       const n = Math.max(0, numberOf(times));
       const size = typeof sequence === "string" ? sequence.length : Array.isArray(sequence) ? sequence.length : 0;
       // Beyond what a JS string or array can hold; Python runs out of memory long before that too.
-      if (size * n > 2 ** 29) throw new TemplateError("memory", "");
+      if (size * n > 2 ** 29) throw new PyError("memory", "");
       if (typeof sequence === "string") return sequence.repeat(n);
       if (Array.isArray(sequence) && isPlainSequence(sequence)) return isTuple(sequence) ? makeTuple(repeat(sequence, n)) : repeat(sequence, n);
     }
@@ -348,8 +348,8 @@ export function pyUnpack(value: unknown, count: number): unknown[] {
     throw typeError(`cannot unpack non-iterable ${pyTypeName(value)} object`);
   }
   const items = pyIterate(value);
-  if (items.length < count) throw new TemplateError("value", `not enough values to unpack (expected ${count}, got ${items.length})`);
-  if (items.length > count) throw new TemplateError("value", `too many values to unpack (expected ${count})`);
+  if (items.length < count) throw new PyError("value", `not enough values to unpack (expected ${count}, got ${items.length})`);
+  if (items.length > count) throw new PyError("value", `too many values to unpack (expected ${count})`);
   return items;
 }
 

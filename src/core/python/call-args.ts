@@ -2,8 +2,8 @@
  * Python-style argument binding for built-in filters, tests and methods: positional arguments, then
  * keywords, defaults, and the TypeErrors Python raises for bad calls.
  */
-import { typeError } from "./template-error";
-import type { CallArgs } from "./values";
+import { typeError } from "./errors";
+import type { CallArgs } from "./objects";
 
 export const required = Symbol("required");
 

@@ -1,5 +1,6 @@
 /**
- * The value model the interpreter works on: JavaScript values read as Python values.
+ * The Python value model the template interpreter and the modules' Python helpers work on: JavaScript
+ * values read as Python values.
  *
  * - `null` is None, booleans are bools, strings are str, arrays are lists (or tuples, see `makeTuple`),
  *   plain objects are dicts, `Date` is a naive UTC `datetime` (what pymongo hands the original engine).

@@ -2,7 +2,7 @@
  * Python's text forms of values: `str()`, `repr()`, float repr, `strftime`, `%`-formatting and
  * `str.format`. Rendered templates print values exactly as Python would.
  */
-import { TemplateError, typeError, valueError } from "./template-error";
+import { PyError, typeError, valueError } from "./errors";
 import {
   asNaive,
   dictViewKind,
@@ -23,7 +23,7 @@ import {
   strOf,
   TemplateReference,
   Undef,
-} from "./values";
+} from "./objects";
 
 /** Python's `repr(float)`: shortest round-trip digits, fixed between 1e-4 and 1e16, else `1e+16`. */
 export function floatRepr(x: number): string {
@@ -290,7 +290,7 @@ const printfRe = /%(?:\(([^)]*)\))?([-+ #0]*)(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([\s\
 const printfConversions = new Set("diouxXeEfFgGcrsa%");
 
 function toInteger(value: unknown, spec: string): number {
-  if (value instanceof Undef) throw new TemplateError("undefined", value.hint);
+  if (value instanceof Undef) throw new PyError("undefined", value.hint);
   if (typeof value === "boolean" || typeof value === "number" || value instanceof PyFloat) {
     const n = numberOf(value);
     return n < 0 ? Math.ceil(n) : Math.floor(n);
@@ -299,7 +299,7 @@ function toInteger(value: unknown, spec: string): number {
 }
 
 function toReal(value: unknown): number {
-  if (value instanceof Undef) throw new TemplateError("undefined", value.hint);
+  if (value instanceof Undef) throw new PyError("undefined", value.hint);
   if (typeof value === "boolean" || typeof value === "number" || value instanceof PyFloat) return numberOf(value);
   throw typeError(`must be real number, not ${pyTypeName(value)}`);
 }
@@ -343,7 +343,7 @@ export function percentFormat(format: string, values: unknown, escapeArgument?: 
     } else if (key !== undefined) {
       if (!mapping) throw typeError("format requires a mapping");
       usedMapping = true;
-      if (!Object.hasOwn(mapping, key)) throw new TemplateError("key", strRepr(key));
+      if (!Object.hasOwn(mapping, key)) throw new PyError("key", strRepr(key));
       value = mapping[key];
     } else value = take();
     // CPython fetches the argument before it looks at the conversion character.
