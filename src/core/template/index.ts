@@ -1,5 +1,5 @@
 /** Jinja2-exact templates: the resolver API the engine and the CLI use. */
-import { filters } from "./filters";
+import { environment } from "./environment";
 
 export { checkSyntax, compileTemplate, renderTemplate, resolveString, resolveWithSchema, toNative, type TemplateContext } from "./resolve";
 export { TemplateError, type TemplateErrorKind } from "./template-error";
@@ -12,5 +12,5 @@ export { tokenize, type Token, type TokenType } from "./lexer";
 
 /** The names of the standard filters, sorted (for editors' completion). */
 export function filterNames(): string[] {
-  return Object.keys(filters).sort();
+  return Object.keys(environment.filters).sort();
 }

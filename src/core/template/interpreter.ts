@@ -4,11 +4,10 @@
  */
 import type { CallSignature, Expr, Stmt, TemplateAst } from "./ast";
 import { getAttribute, getItem, SliceValue, type AttributeSource } from "../python/attributes";
-import { filters } from "./filters";
+import { environment } from "./environment";
 import { pyArithmetic, pyCompare, pyContains, pyEquals, pyIterate, pyNegate, pyUnpack, truthy, undefinedError } from "../python/operators";
 import { pyStr } from "../python/format";
 import { TemplateError, typeError } from "./template-error";
-import { tests } from "./tests";
 import { makeGlobals } from "./globals";
 import {
   type CallArgs,
@@ -121,7 +120,7 @@ export function validateNames(ast: TemplateAst | Expr): void {
     const record = node as Record<string, unknown> & { type?: string };
     if ((record.type === "filter" || record.type === "test") && !conditional) {
       const name = record.name as string;
-      const known = record.type === "filter" ? Object.hasOwn(filters, name) : Object.hasOwn(tests, name);
+      const known = Object.hasOwn(record.type === "filter" ? environment.filters : environment.tests, name);
       if (!known) {
         throw new TemplateError("syntax", `No ${record.type} named '${name}'.`, record.line as number, record.column as number);
       }
@@ -529,13 +528,13 @@ export class Interpreter {
   }
 
   callFilter(name: string, value: unknown, call: CallArgs): unknown {
-    if (!Object.hasOwn(filters, name)) throw new TemplateError("runtime", `No filter named '${name}' found.`);
-    return filters[name](value, call);
+    if (!Object.hasOwn(environment.filters, name)) throw new TemplateError("runtime", `No filter named '${name}' found.`);
+    return environment.filters[name](value, call, environment);
   }
 
   callTest(name: string, value: unknown, call: CallArgs): boolean {
-    if (!Object.hasOwn(tests, name)) throw new TemplateError("runtime", `No test named '${name}' found.`);
-    return tests[name](value, call);
+    if (!Object.hasOwn(environment.tests, name)) throw new TemplateError("runtime", `No test named '${name}' found.`);
+    return environment.tests[name](value, call, environment);
   }
 }
 

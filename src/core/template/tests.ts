@@ -1,13 +1,12 @@
 /** Jinja2's built-in tests (jinja2/tests.py), with its signatures. */
 import { bindArgs, required } from "../python/call-args";
-import { filters } from "./filters";
 import { pyArithmetic, pyCompare, pyContains, pyEquals } from "../python/operators";
 import { pyStr } from "../python/format";
 import { typeError } from "./template-error";
-import { isFloat, isInt, isDict, isTuple, PyCallable, PyFloat, PyIterator, PyMarkup, pyTypeName, strOf, Undef, type CallArgs } from "../python/objects";
+import { isFloat, isInt, isDict, isTuple, PyCallable, PyFloat, PyIterator, PyMarkup, pyTypeName, strOf, Undef } from "../python/objects";
 import { isAttributeSource } from "../python/attributes";
-
-export type TestFn = (value: unknown, call: CallArgs) => boolean;
+import { lowerRe, upperRe } from "../python/strings";
+import type { TestFn } from "./filters/common";
 
 function oneArg(name: string, fn: (value: unknown, other: unknown) => boolean): TestFn {
   return (value, call) => fn(value, bindArgs(name, call, [["other", required]]).other);
@@ -21,14 +20,11 @@ function noArgTest(name: string, fn: (value: unknown) => boolean): TestFn {
 }
 
 /** `value in environment.filters`: a dict lookup, so unhashable values raise. */
-function isRegistered(value: unknown, registry: Record<string, unknown>): boolean {
+function isRegistered(value: unknown, registry: Readonly<Record<string, unknown>>): boolean {
   if ((Array.isArray(value) && !isTuple(value)) || isDict(value)) throw typeError(`unhashable type: '${pyTypeName(value)}'`);
   const name = strOf(value);
   return name !== undefined && Object.hasOwn(registry, name);
 }
-
-const hasLowerRe = /\p{Ll}/u;
-const hasUpperRe = /[\p{Lu}\p{Lt}]/u;
 
 const eq = oneArg("eq", (a, b) => pyEquals(a, b));
 const ne = oneArg("ne", (a, b) => !pyEquals(a, b));
@@ -43,8 +39,14 @@ export const tests: Record<string, TestFn> = {
   divisibleby: (v, call) => pyEquals(pyArithmetic("mod", v, bindArgs("divisibleby", call, [["num", required]]).num), 0),
   defined: noArgTest("defined", (v) => !(v instanceof Undef)),
   undefined: noArgTest("undefined", (v) => v instanceof Undef),
-  filter: noArgTest("filter", (v) => isRegistered(v, filters)),
-  test: noArgTest("test", (v) => isRegistered(v, tests)),
+  filter: (v, call, env) => {
+    bindArgs("filter", call, []);
+    return isRegistered(v, env.filters);
+  },
+  test: (v, call, env) => {
+    bindArgs("test", call, []);
+    return isRegistered(v, env.tests);
+  },
   none: noArgTest("none", (v) => v === null),
   boolean: noArgTest("boolean", (v) => typeof v === "boolean"),
   false: noArgTest("false", (v) => v === false),
@@ -53,11 +55,11 @@ export const tests: Record<string, TestFn> = {
   float: noArgTest("float", (v) => isFloat(v)),
   lower: noArgTest("lower", (v) => {
     const text = pyStr(v);
-    return hasLowerRe.test(text) && !hasUpperRe.test(text);
+    return lowerRe.test(text) && !upperRe.test(text);
   }),
   upper: noArgTest("upper", (v) => {
     const text = pyStr(v);
-    return hasUpperRe.test(text) && !hasLowerRe.test(text);
+    return upperRe.test(text) && !lowerRe.test(text);
   }),
   string: noArgTest("string", (v) => strOf(v) !== undefined),
   mapping: noArgTest("mapping", (v) => isDict(v)),

@@ -1,4 +1,4 @@
-/** Helpers the filters share: Jinja's attribute getters, `ignore_case`, Python's `sorted`. */
+/** What filters and tests share: their types, the environment's shape, Jinja's attribute getters, `ignore_case`, Python's `sorted`. */
 import { getItem } from "../../python/attributes";
 import { bindArgs, type ParamSpec } from "../../python/call-args";
 import { pyOrder, pyIterate } from "../../python/operators";
@@ -6,7 +6,16 @@ import { pyStr } from "../../python/format";
 import type { CallArgs } from "../../python/objects";
 import { PyMarkup, Undef } from "../../python/objects";
 
-export type FilterFn = (value: unknown, call: CallArgs) => unknown;
+/** A filter: the piped value, the call's arguments, and the environment (for filters that name others). */
+export type FilterFn = (value: unknown, call: CallArgs, env: Environment) => unknown;
+/** A test (`value is name(...)`), with the same arguments as a filter. */
+export type TestFn = (value: unknown, call: CallArgs, env: Environment) => boolean;
+
+/** Jinja's Environment as filters and tests see it: the tables they look names up in. */
+export interface Environment {
+  readonly filters: Readonly<Record<string, FilterFn>>;
+  readonly tests: Readonly<Record<string, TestFn>>;
+}
 
 /** A filter with Jinja's signature: `params` after the value, bound Python-style. */
 export function filter(name: string, params: ParamSpec, fn: (value: unknown, args: Record<string, unknown> & { varargs: unknown[] }) => unknown): FilterFn {
@@ -15,8 +24,8 @@ export function filter(name: string, params: ParamSpec, fn: (value: unknown, arg
 
 /** Markup in, Markup out: filters that call Markup's own str methods in Jinja. */
 export function keepMarkup(fn: FilterFn): FilterFn {
-  return (value, call) => {
-    const result = fn(value, call);
+  return (value, call, env) => {
+    const result = fn(value, call, env);
     return value instanceof PyMarkup && typeof result === "string" ? new PyMarkup(result) : result;
   };
 }

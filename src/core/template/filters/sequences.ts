@@ -5,7 +5,7 @@ import { pyArithmetic, pyEquals, pyIterate, pyLength, pyOrder, truthy } from "..
 import { pyStr } from "../../python/format";
 import { TemplateError, typeError } from "../template-error";
 import { type CallArgs, isDict, isNumberLike, isTuple, makeGroupTuple, makeTuple, numberOf, plain, PyIterator, PyMarkup, pyTypeName, sequenceKind, Undef } from "../../python/objects";
-import { filter, ignoreCase, makeAttrGetter, makeMultiAttrGetter, pySorted, type FilterFn } from "./common";
+import { filter, ignoreCase, makeAttrGetter, makeMultiAttrGetter, pySorted, type Environment, type FilterFn } from "./common";
 
 /** Python hash identity for `unique`: equal values (1, 1.0, True) share a key; lists and dicts are unhashable. */
 function hashKey(input: unknown): string {
@@ -42,10 +42,10 @@ function generator(functionName: string, body: () => Iterable<unknown>): PyItera
 
 /** The callback of select/reject/selectattr/rejectattr (Jinja's `prepare_select_or_reject`). */
 function selectFilter(lookupAttribute: boolean, keep: boolean): FilterFn {
-  return (value, call) => generator("select_or_reject", () => selectItems(value, call, lookupAttribute, keep));
+  return (value, call, env) => generator("select_or_reject", () => selectItems(env, value, call, lookupAttribute, keep));
 }
 
-function selectItems(value: unknown, call: CallArgs, lookupAttribute: boolean, keep: boolean): unknown[] {
+function selectItems(env: Environment, value: unknown, call: CallArgs, lookupAttribute: boolean, keep: boolean): unknown[] {
   if (!truthy(value)) return [];
   let args = call.args;
   let transform = (item: unknown) => item;
@@ -58,21 +58,23 @@ function selectItems(value: unknown, call: CallArgs, lookupAttribute: boolean, k
   if (args.length) {
     const [testName, ...testArgs] = args;
     const testCall: CallArgs = { args: testArgs, kwargs: call.kwargs };
-    check = (item) => callTestByName(testName, item, testCall);
+    check = (item) => callTest(env, testName, item, testCall);
   }
   return pyIterate(value).filter((item) => check(transform(item)) === keep);
 }
 
-let callTestByName: (name: unknown, value: unknown, call: CallArgs) => boolean = () => false;
-let callFilterByName: (name: unknown, value: unknown, call: CallArgs) => unknown = () => null;
+/** Jinja's `environment.call_test(name, …)` for a name a template passed as a value. */
+function callTest(env: Environment, name: unknown, value: unknown, call: CallArgs): boolean {
+  const key = pyStr(name);
+  if (!Object.hasOwn(env.tests, key)) throw new TemplateError("runtime", `No test named '${key}'.`);
+  return env.tests[key](value, call, env);
+}
 
-/** The registry wires these in, so `map('upper')` and `select('odd')` reach the other filters/tests. */
-export function connectRegistry(
-  callTest: (name: unknown, value: unknown, call: CallArgs) => boolean,
-  callFilter: (name: unknown, value: unknown, call: CallArgs) => unknown,
-): void {
-  callTestByName = callTest;
-  callFilterByName = callFilter;
+/** Jinja's `environment.call_filter(name, …)` for a name a template passed as a value. */
+function callFilter(env: Environment, name: unknown, value: unknown, call: CallArgs): unknown {
+  const key = pyStr(name);
+  if (!Object.hasOwn(env.filters, key)) throw new TemplateError("runtime", `No filter named '${key}'.`);
+  return env.filters[key](value, call, env);
 }
 
 function minOrMax(name: "min" | "max"): FilterFn {
@@ -94,7 +96,7 @@ function minOrMax(name: "min" | "max"): FilterFn {
   });
 }
 
-function mapItems(v: unknown, call: CallArgs): unknown[] {
+function mapItems(env: Environment, v: unknown, call: CallArgs): unknown[] {
   if (!truthy(v)) return [];
   const items = pyIterate(v);
   if (call.args.length === 0 && call.kwargs.has("attribute")) {
@@ -109,7 +111,7 @@ function mapItems(v: unknown, call: CallArgs): unknown[] {
   if (!call.args.length) throw new TemplateError("runtime", "map requires a filter argument");
   const [name, ...rest] = call.args;
   const filterCall: CallArgs = { args: rest, kwargs: call.kwargs };
-  return items.map((item) => callFilterByName(name, item, filterCall));
+  return items.map((item) => callFilter(env, name, item, filterCall));
 }
 
 export const sequenceFilters: Record<string, FilterFn> = {
@@ -176,7 +178,7 @@ export const sequenceFilters: Record<string, FilterFn> = {
   })),
   min: minOrMax("min"),
   max: minOrMax("max"),
-  map: (v, call) => generator("sync_do_map", () => mapItems(v, call)),
+  map: (v, call, env) => generator("sync_do_map", () => mapItems(env, v, call)),
   select: selectFilter(false, true),
   reject: selectFilter(false, false),
   selectattr: selectFilter(true, true),
