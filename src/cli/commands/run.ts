@@ -27,7 +27,9 @@ Options:
                          each); they come before remembered answers.
   --no-default-answers   up_to in mock mode: stop at an interaction that no scripted or remembered
                          answer and no auto-selection can answer, instead of answering it with mock
-                         defaults (text default, form defaults, first mock media, pause acknowledged).
+                         defaults (text default, form defaults, first mock media, pause acknowledged,
+                         review accepted as it is). The response's auto_answers says which answer
+                         each earlier interaction got, and from where.
   --no-mock              Allow real LLM/HTTP/media calls (mock mode is on by default).
   --print-db             Keep result.virtual_db in the printed response.
   --pretty               Indent the output.

@@ -8,7 +8,7 @@ import { WfvError } from "../errors";
 import { isPlainObject, isTruthy } from "../python/builtins";
 import { EventType, type EventDocument, type WorkflowPosition } from "../repositories";
 import { moduleName, requireModule, requireStep, type Workflow } from "../workflow/model";
-import { defaultMockAnswer } from "../mock";
+import { defaultMockAnswerWithRule } from "../mock";
 import { autoSelectResponse } from "./auto-select";
 import { cloneValue } from "../db/clone";
 import { buildModuleContext } from "./context";
@@ -19,7 +19,7 @@ import { isRetryResponse, respond } from "./interaction";
 import { attachAddons } from "../modules/addons";
 import { resolveAllInputs, resolveModuleInputs } from "./resolve";
 import { describeModuleFailure, errorResponse, makeResponse, progressAt } from "./responses";
-import type { InteractionResponseData, WorkflowProgress, WorkflowResponse } from "./types";
+import type { AutoAnswer, InteractionResponseData, WorkflowProgress, WorkflowResponse } from "./types";
 
 export { respond } from "./interaction";
 export { jump, retry } from "./navigation";
@@ -131,7 +131,7 @@ export function rememberedAnswer(scope: RunScope, stepId: string, name: string):
 export interface UpToOptions {
   /**
    * In mock mode, answer what neither a scripted, a remembered answer nor auto-selection can (text,
-   * forms, files, media, pauses) with the mock defaults (`defaultMockAnswer`), so a headless run gets
+   * forms, files, media, pauses, reviews) with the mock defaults (`defaultMockAnswerWithRule`), so a headless run gets
    * through (the modules issue asks for this in mock mode). False: the call stops at that interaction,
    * as virtual-execution.md describes for up_to.
    */
@@ -185,6 +185,7 @@ export async function runUpTo(scope: RunScope, response: InteractionResponseData
   }
 
   const answeredAutomatically = new Set<string>();
+  const trace: AutoAnswer[] = [];
   while (result.status === "awaiting_input" && result.interaction_request) {
     const stepId = result.progress?.current_step ?? "";
     const name = result.progress?.current_module ?? "";
@@ -192,12 +193,13 @@ export async function runUpTo(scope: RunScope, response: InteractionResponseData
     let answer: InteractionResponseData | null = null;
     // The same module asked twice in one call (a retry loop) is left to the user.
     if (!isTarget(target, stepId, name) && !answeredAutomatically.has(key)) {
-      const scripted = options.answers?.[key];
-      answer = scripted ? cloneValue(scripted) : (rememberedAnswer(scope, stepId, name) ?? autoSelectResponse(result.interaction_request));
-      if (answer === null && options.defaultAnswers && scope.services.mock_mode) {
-        answer = defaultMockAnswer(result.interaction_request, { newId: () => scope.env.repos.db.newUuid7Hex() }) as InteractionResponseData | null;
+      const request = result.interaction_request;
+      const found = automaticAnswer(scope, request, stepId, name, options);
+      if (found !== null) {
+        answer = found.response;
+        answeredAutomatically.add(key);
+        trace.push({ step_id: stepId, module_name: name, interaction_type: String(request.interaction_type ?? ""), ...found, response: cloneValue(found.response) });
       }
-      if (answer !== null) answeredAutomatically.add(key);
     }
     if (answer === null && answerLeft) {
       answer = answerLeft;
@@ -218,7 +220,31 @@ export async function runUpTo(scope: RunScope, response: InteractionResponseData
   } else if (result.status === "completed") {
     result.message = `Workflow completed without reaching the target ${target.step_id}/${target.module_name}`;
   }
+  result.auto_answers = trace;
   return result;
+}
+
+/**
+ * How up_to answers an interaction before the target, in this order: the caller's scripted answer,
+ * the answer remembered from an earlier run, the editor's auto-selection, and in mock mode (with
+ * `defaultAnswers`) the mock default for its type — a review accepted as it is among them.
+ */
+function automaticAnswer(
+  scope: RunScope,
+  request: NonNullable<WorkflowResponse["interaction_request"]>,
+  stepId: string,
+  name: string,
+  options: UpToOptions,
+): Pick<AutoAnswer, "source" | "rule" | "response"> | null {
+  const scripted = options.answers?.[`${stepId}/${name}`];
+  if (scripted) return { source: "scripted", response: cloneValue(scripted) };
+  const remembered = rememberedAnswer(scope, stepId, name);
+  if (remembered !== null) return { source: "remembered", response: remembered };
+  const selected = autoSelectResponse(request);
+  if (selected !== null) return { source: "auto_select", response: selected };
+  if (!options.defaultAnswers || !scope.services.mock_mode) return null;
+  const fallback = defaultMockAnswerWithRule(request, { newId: () => scope.env.repos.db.newUuid7Hex() });
+  return fallback === null ? null : { source: "mock_default", rule: fallback.rule, response: fallback.answer as InteractionResponseData };
 }
 
 /**

@@ -69,6 +69,23 @@ export interface WorkflowResponse {
    * module returned (what the virtual API reports as `module_outputs`).
    */
   target_outputs?: Record<string, unknown>;
+  /** up_to: the interactions this call answered on its own, in order, and how (the run trace). */
+  auto_answers?: AutoAnswer[];
+}
+
+/**
+ * One interaction an up_to run answered without the caller: a scripted answer (`answers`), the answer
+ * remembered from an earlier run, the editor's auto-selection, or a mock default (`default_answers`,
+ * with the rule that chose it, e.g. `review_accept`).
+ */
+export interface AutoAnswer {
+  step_id: string;
+  module_name: string;
+  interaction_type: string;
+  source: "scripted" | "remembered" | "auto_select" | "mock_default";
+  /** For `mock_default`: which default (src/core/mock/default-answers.ts `DefaultAnswerRule`). */
+  rule?: string;
+  response: InteractionResponseData;
 }
 
 /** The answer as the API receives it (`InteractionResponseData`, engine.md §3.3): any subset of fields. */

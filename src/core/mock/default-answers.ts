@@ -3,7 +3,11 @@
  * answer when nothing was remembered and auto-selection cannot choose. Pauses are acknowledged, text
  * inputs take their default, forms their defaults, downloads report "written", file inputs get a tiny
  * PNG, and a media interaction picks a fresh mock generation of its first provider (the same
- * placeholder the mock sub-action returns). Selections are left to the engine's auto-selection.
+ * placeholder the mock sub-action returns). A review (`user.select` with `mode: "review"`) is accepted
+ * as it is, the WebUI's "continue" (`{value: "accepted"}`, no indices: the module's "no changes").
+ * Selections are left to the engine's auto-selection first; a select it cannot answer (no selectable
+ * item) is submitted with nothing selected, all a user could do there. Every interaction type the
+ * modules ask (docs/modules.md §1.5) has a default; each default has a rule name the run trace shows.
  */
 import { MOCK_MEDIA_DATA_URL, MOCK_PNG_DATA_URL } from "./media-placeholder";
 
@@ -74,27 +78,66 @@ function mediaAnswer(request: DefaultAnswerRequest, options: DefaultAnswerOption
   };
 }
 
+/** Which default a headless mock run used (the run trace names it). */
+export type DefaultAnswerRule =
+  | "pause_acknowledged"
+  | "text_default"
+  | "text_mock"
+  | "form_defaults"
+  | "file_png"
+  | "file_any_type"
+  | "download_written"
+  | "media_first_provider"
+  | "review_accept"
+  | "select_nothing";
+
+export interface DefaultAnswer {
+  rule: DefaultAnswerRule;
+  answer: Json;
+}
+
 /**
- * The answer a headless mock run gives to `request`, or null when there is no sensible default (a
- * selection the engine's auto-selection could not make, an unknown interaction type).
+ * The default a headless mock run gives to `request` and the rule that chose it, or null when there
+ * is none (a media interaction without prompts, an unknown interaction type).
  */
-export function defaultMockAnswer(request: DefaultAnswerRequest, options: DefaultAnswerOptions): Json | null {
+export function defaultMockAnswerWithRule(request: DefaultAnswerRequest, options: DefaultAnswerOptions): DefaultAnswer | null {
   switch (request.interaction_type) {
     case "text_input": {
       const fallback = typeof request.default_value === "string" ? request.default_value : "";
       const isPause = isObject(request.context) && request.context.pause === true;
-      if (isPause || fallback !== "" || request.allow_empty === true) return { value: fallback };
-      return { value: MOCK_TEXT };
+      if (isPause) return { rule: "pause_acknowledged", answer: { value: fallback } };
+      if (fallback !== "" || request.allow_empty === true) return { rule: "text_default", answer: { value: fallback } };
+      return { rule: "text_mock", answer: { value: MOCK_TEXT } };
     }
     case "form_input":
-      return { form_data: Array.isArray(request.form_defaults) ? request.form_defaults : [] };
-    case "file_input":
-      return { value: fileAnswer(request.display_data) };
+      return { rule: "form_defaults", answer: { form_data: Array.isArray(request.form_defaults) ? request.form_defaults : [] } };
+    case "file_input": {
+      const value = fileAnswer(request.display_data);
+      return { rule: value === MOCK_PNG_DATA_URL ? "file_png" : "file_any_type", answer: { value } };
+    }
     case "file_download":
-      return { file_written: true, file_path: typeof request.file_name === "string" ? request.file_name : "" };
-    case "media_generation":
-      return mediaAnswer(request, options);
+      return { rule: "download_written", answer: { file_written: true, file_path: typeof request.file_name === "string" ? request.file_name : "" } };
+    case "media_generation": {
+      const answer = mediaAnswer(request, options);
+      return answer === null ? null : { rule: "media_first_provider", answer };
+    }
+    case "review_grouped":
+      // The WebUI's "continue" on a review (reviewGroupedStateToResponse): user.select reads no
+      // indices, so the outputs are an empty selection and the run goes on.
+      return { rule: "review_accept", answer: { value: "accepted", selected_indices: [] } };
+    case "select_from_structured":
+      return { rule: "select_nothing", answer: { selected_indices: [] } };
     default:
       return null;
   }
+}
+
+/**
+ * The default answer to an interaction that is not a selection, or null: selections
+ * (`select_from_structured`, `review_grouped`) go to the engine's auto-selection first, and only
+ * then to {@link defaultMockAnswerWithRule}, which covers every type.
+ */
+export function defaultMockAnswer(request: DefaultAnswerRequest, options: DefaultAnswerOptions): Json | null {
+  if (request.interaction_type === "select_from_structured" || request.interaction_type === "review_grouped") return null;
+  return defaultMockAnswerWithRule(request, options)?.answer ?? null;
 }

@@ -3,4 +3,12 @@ export { DEFAULT_MOCK_SEED, generateMockFromSchema, generateMocksFromSchema } fr
 export { generateLoremText, loremSentence, loremWords } from "./lorem";
 export { seededRandom, type RandomSource } from "./random";
 export { MOCK_MEDIA_DATA_URL, MOCK_PNG_DATA_URL } from "./media-placeholder";
-export { defaultMockAnswer, mockGeneration, type DefaultAnswerOptions, type DefaultAnswerRequest } from "./default-answers";
+export {
+  defaultMockAnswer,
+  defaultMockAnswerWithRule,
+  mockGeneration,
+  type DefaultAnswer,
+  type DefaultAnswerOptions,
+  type DefaultAnswerRequest,
+  type DefaultAnswerRule,
+} from "./default-answers";

@@ -6,6 +6,7 @@ import type { DbSnapshot } from "../db";
 import { WfvError, type ErrorType } from "../errors";
 import type {
   ApiInteractionRequest,
+  AutoAnswer,
   EngineOptions,
   InteractionResponseData,
   ValidationMessage,
@@ -71,6 +72,11 @@ export interface ExecuteResponse {
   error?: string;
   validation_errors: ValidationMessage[];
   validation_warnings: ValidationMessage[];
+  /**
+   * up_to: the interactions the call answered on its own before the target, in order, each with its
+   * source (`scripted`, `remembered`, `auto_select`, `mock_default` and the default's `rule`).
+   */
+  auto_answers?: AutoAnswer[];
 }
 
 function checkRequest(request: ExecuteRequest): void {
@@ -117,6 +123,7 @@ export function toExecuteResponse(response: SessionResponse, db: () => DbSnapsho
   }
   out.validation_errors = response.validation_errors;
   out.validation_warnings = response.validation_warnings;
+  if (response.auto_answers) out.auto_answers = response.auto_answers;
   return out;
 }
 
