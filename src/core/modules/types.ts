@@ -5,6 +5,7 @@
  * stored in events and sent to clients exactly as the original engine does.
  */
 import type { Collection, Document, VirtualDb } from "../db/types";
+import type { ProviderSettings } from "../providers/types";
 import type { StoreWorkflowFileInput } from "../repositories/files";
 
 export type InputType = "string" | "number" | "integer" | "boolean" | "object" | "array" | "any" | null;
@@ -193,11 +194,7 @@ export interface ModuleDb {
   getAllTableSchemas(): Record<string, unknown>;
 }
 
-/** Real-mode settings for LLM/HTTP/media providers (keys never come from the workflow). */
-export interface ProviderSettings {
-  /** e.g. { openai: { apiKey, baseUrl }, anthropic: { apiKey, baseUrl } } */
-  [provider: string]: { apiKey?: string; baseUrl?: string; [key: string]: unknown } | undefined;
-}
+export type { ProviderSettings };
 
 export interface ModuleContext {
   workflowRunId: string;

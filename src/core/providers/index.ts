@@ -3,13 +3,14 @@
  * (keys, base URLs) come from the caller's `ProviderSettings`, else the environment; never from the
  * workflow.
  */
-import type { ProviderSettings } from "../modules/types";
+import type { ProviderSettings } from "./types";
 import { readEnv } from "./env";
 import { API_KEY_ENV } from "./llm";
 
 export { httpRequest, HttpRequestError, withQuery, type HttpRequest, type HttpResponse } from "./http";
 export { readEnv } from "./env";
 export * from "./llm";
+export type { ProviderLogger, ProviderSettings } from "./types";
 
 /** A provider's key and base URL: the caller's settings first, then `<PROVIDER>_API_KEY` / `<PROVIDER>_BASE_URL`. */
 export function providerConnection(settings: ProviderSettings, provider: string): { apiKey?: string; baseUrl?: string } {

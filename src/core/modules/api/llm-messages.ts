@@ -5,18 +5,10 @@
  */
 import { pyStr } from "../../python/format";
 import { isPlainObject, isTruthy } from "../../python/builtins";
+import type { LlmMessage } from "../../providers/llm/types";
 import type { StateProxy } from "../types";
 
-export type MessagePart =
-  | { type: "text"; text: string }
-  | { type: "image_base64"; data: string }
-  | { type: "image_url"; url: string }
-  | { type: "image_path"; path: string };
-
-export interface LlmMessage {
-  role: string;
-  content: MessagePart[];
-}
+export type { LlmMessage, MessagePart } from "../../providers/llm/types";
 
 function text(role: string, value: string): LlmMessage {
   return { role, content: [{ type: "text", text: value }] };

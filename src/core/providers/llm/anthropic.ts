@@ -5,7 +5,6 @@
  * models that support it (else the schema is appended to the last user message), and a costed
  * `tokens` entry.
  */
-import type { LlmMessage } from "../../modules/api/llm-messages";
 import { pyStr } from "../../python/format";
 import {
   CallLog,
@@ -16,7 +15,7 @@ import {
   requireStepIdFromMetadata,
   stripMarkdownFences,
 } from "./shared";
-import type { Json, LlmCallEnvironment, LlmCallRequest, LlmCallResult, LlmProvider, LlmUsage } from "./types";
+import type { Json, LlmCallEnvironment, LlmCallRequest, LlmCallResult, LlmMessage, LlmProvider, LlmUsage } from "./types";
 
 export const ANTHROPIC_DEFAULT_BASE_URL = "https://api.anthropic.com/v1";
 export const ANTHROPIC_VERSION = "2023-06-01";

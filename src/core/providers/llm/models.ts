@@ -5,7 +5,7 @@
  * Look-up: the exact model, else the first key (in table order) the model name starts with, else
  * `default`.
  */
-import type { ModuleLogger } from "../../modules/types";
+import type { ProviderLogger } from "../types";
 
 type Json = Record<string, unknown>;
 
@@ -84,7 +84,7 @@ export function modelCapabilities(provider: string, model: string): ModelCapabil
  * `validate_kwargs`: `supports[key] === false` drops the kwarg (with a warning); `{values, default}`
  * replaces an invalid value by the default (or drops it); `{min, max}` clamps; anything else keeps it.
  */
-export function validateKwargs(kwargs: Json, capabilities: ModelCapabilities, logger: ModuleLogger): Json {
+export function validateKwargs(kwargs: Json, capabilities: ModelCapabilities, logger: ProviderLogger): Json {
   const out: Json = {};
   for (const [key, value] of Object.entries(kwargs)) {
     const rule = capabilities.supports[key];

@@ -3,7 +3,6 @@
  * Completions, structured output as a strict JSON schema, images as data URLs or URLs, prompt-cache
  * retention, usage with cached tokens, and a costed `tokens` entry.
  */
-import type { LlmMessage } from "../../modules/api/llm-messages";
 import {
   CallLog,
   numberOr0,
@@ -13,7 +12,7 @@ import {
   requireStepIdFromMetadata,
   stripMarkdownFences,
 } from "./shared";
-import type { Json, LlmCallEnvironment, LlmCallRequest, LlmCallResult, LlmProvider, LlmUsage } from "./types";
+import type { Json, LlmCallEnvironment, LlmCallRequest, LlmCallResult, LlmMessage, LlmProvider, LlmUsage } from "./types";
 
 export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
 

@@ -1,8 +1,19 @@
 /** The LLM provider interface real-mode `api.llm` calls (modules.md §2.6a). */
-import type { LlmMessage } from "../../modules/api/llm-messages";
-import type { ModuleLogger } from "../../modules/types";
+import type { ProviderLogger } from "../types";
 
 export type Json = Record<string, unknown>;
+
+/** One part of a message's content, as `api.llm` builds it (modules/api/llm-messages.ts). */
+export type MessagePart =
+  | { type: "text"; text: string }
+  | { type: "image_base64"; data: string }
+  | { type: "image_url"; url: string }
+  | { type: "image_path"; path: string };
+
+export interface LlmMessage {
+  role: string;
+  content: MessagePart[];
+}
 
 /** What the module asks for; every optional kwarg only when the module decided to send it. */
 export interface LlmCallRequest {
@@ -46,7 +57,7 @@ export interface LlmCallEnvironment {
   /** From the caller (SecretStorage, settings) or the environment; never from the workflow. */
   apiKey?: string;
   baseUrl?: string;
-  logger: ModuleLogger;
+  logger: ProviderLogger;
   signal?: AbortSignal;
   callLog: CallLogSink | null;
   /** Stores one costed usage entry in `tokens` (best effort: failures are only warnings). */
