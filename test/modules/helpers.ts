@@ -14,7 +14,8 @@ import {
   type ModuleContext,
   type ModuleLogger,
 } from "../../src/core/modules";
-import { createRepositories, moduleDbRepositoryCalls } from "../../src/core/repositories";
+import { moduleDbRepositoryCalls } from "../../src/core/engine/module-db-calls";
+import { createRepositories } from "../../src/core/repositories";
 import { fixturesDir } from "../helpers/paths";
 
 export const FIXED_NOW = Date.UTC(2026, 1, 15, 10, 3, 11, 123);

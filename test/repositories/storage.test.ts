@@ -4,11 +4,11 @@ import { exportCompressed, exportDb, importDb } from "../../src/core/db";
 import {
   createRepositories,
   EventType,
-  moduleDbRepositoryCalls,
   VIRTUAL_USER_ID,
   type Repositories,
 } from "../../src/core/repositories";
 import { createModuleDb } from "../../src/core/modules/module-db";
+import { moduleDbRepositoryCalls } from "../../src/core/engine/module-db-calls";
 import { harness, RunScript, seededRandom, START_MS, testClock } from "./fixture";
 
 describe("virtual user", () => {

@@ -51,7 +51,6 @@ export { buildLineageFilter, isOnLineage } from "./events";
 export { EXECUTION_GROUPS_MODULE_ID, expandExecutionGroups, type FlattenedVariant } from "./execution-groups";
 export { formatTreeDate, type TreeNode, type TreeNodeMeta } from "./file-tree";
 export type { FileFilters, FileRepository, StoreWorkflowFileInput } from "./files";
-export { moduleDbRepositoryCalls } from "./module-db-calls";
 export { newPrefixedId, newShortTemplateId, newVirtualRunId, newWorkflowRunId } from "./ids";
 export { pythonStr } from "./python-json";
 export type {

@@ -1,9 +1,12 @@
-/** The repository calls behind the modules' `context.db` facade (src/core/modules/module-db.ts). */
+/**
+ * The repository calls behind the modules' `context.db` facade (src/core/modules/module-db.ts), wired
+ * here, where the engine builds the module context (context.ts): repositories know nothing of modules.
+ */
 import type { Document } from "../db/types";
 import type { ModuleDbRepositoryCalls } from "../modules/module-db";
-import type { ContentRepository } from "./content";
-import type { FileRepository } from "./files";
-import type { TokenRepository } from "./tokens";
+import type { ContentRepository } from "../repositories/content";
+import type { FileRepository } from "../repositories/files";
+import type { TokenRepository } from "../repositories/tokens";
 
 export function moduleDbRepositoryCalls(repositories: {
   files: FileRepository;
