@@ -11,6 +11,7 @@ export { dumpResponseData, isRetryResponse } from "./interaction";
 export { autoSelectResponse } from "./auto-select";
 export { validateRetryableAction, type ValidationOutcome } from "./validation";
 export { applyResultMapping } from "./sub-actions";
+export { findGroupTarget, reportGroupRun, resolveTarget, type GroupRun, type GroupTarget } from "./group-target";
 export {
   buildProgress,
   executeSubAction,
@@ -21,6 +22,7 @@ export {
   respond,
   resume,
   retry,
+  runGroupOnly,
   runModuleOnly,
   runUpTo,
   startFromPosition,

@@ -14,6 +14,7 @@ import { cloneValue } from "../db/clone";
 import { buildModuleContext } from "./context";
 import { findInteractionRequest, latestLineageEvent } from "./event-view";
 import { executeFromPosition, executeStepModules, isTarget, loadModule, type RunScope } from "./executor";
+import type { GroupTarget } from "./group-target";
 import { convertInteractionRequest, serializeInteractionRequest } from "./interaction-request";
 import { isRetryResponse, respond } from "./interaction";
 import { attachAddons } from "../modules/addons";
@@ -95,6 +96,30 @@ export async function runModuleOnly(scope: RunScope, response: InteractionRespon
   }
   const state = scope.env.view.moduleOutputs(scope.workflowRunId);
   return executeStepModules(scope, step, index, state, { onlyOne: true });
+}
+
+/**
+ * Module mode on an execution group (docs/engine.md §1.10): its expanded modules run as a whole, from
+ * the first through the last (the engine's target), with the state the DB holds. An answer goes to the
+ * group's pending interaction, or else to the first one the group asks.
+ */
+export async function runGroupOnly(scope: RunScope, group: GroupTarget, response: InteractionResponseData | null): Promise<WorkflowResponse> {
+  const step = requireStep(scope.workflow, group.step_id);
+  const members = new Set(group.modules);
+  const pendingInGroup = (): EventDocument | null => {
+    for (const name of group.modules) {
+      const request = pendingRequestOf(scope, step.step_id, name);
+      if (request !== null) return request;
+    }
+    return null;
+  };
+  let pending = response !== null ? pendingInGroup() : null;
+  if (pending === null) {
+    const ran = await executeStepModules(scope, step, group.first_index, scope.env.view.moduleOutputs(scope.workflowRunId));
+    if (response === null || ran.status !== "awaiting_input" || !members.has(ran.progress?.current_module ?? "")) return ran;
+    pending = pendingInGroup();
+  }
+  return respond(scope, String(pending?.data?.interaction_id ?? ""), response as InteractionResponseData);
 }
 
 /** An answer that moved the run elsewhere (retry, jump, cancel) is not one to give again. */

@@ -71,6 +71,14 @@ export interface WorkflowResponse {
   target_outputs?: Record<string, unknown>;
   /** up_to: the interactions this call answered on its own, in order, and how (the run trace). */
   auto_answers?: AutoAnswer[];
+  /** When the target is an execution group: the group, its expanded modules, and those that ran. */
+  group?: {
+    step_id: string;
+    group_name: string;
+    path_name: string | null;
+    modules: string[];
+    modules_run: string[];
+  };
 }
 
 /**

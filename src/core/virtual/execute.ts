@@ -11,6 +11,7 @@ import type {
   InteractionResponseData,
   ValidationMessage,
   WorkflowProgress,
+  WorkflowResponse,
 } from "../engine/types";
 import { toWfvError, VirtualSession, type RunCallOptions, type SessionResponse, type VirtualDbInput } from "./session";
 
@@ -77,6 +78,11 @@ export interface ExecuteResponse {
    * source (`scripted`, `remembered`, `auto_select`, `mock_default` and the default's `rule`).
    */
   auto_answers?: AutoAnswer[];
+  /**
+   * When the target names a `pipeline.execution_groups` module: the group, the path the run chose,
+   * its expanded modules (`module_outputs` are the last one's) and those that completed in this call.
+   */
+  group?: WorkflowResponse["group"];
 }
 
 function checkRequest(request: ExecuteRequest): void {
@@ -124,6 +130,7 @@ export function toExecuteResponse(response: SessionResponse, db: () => DbSnapsho
   out.validation_errors = response.validation_errors;
   out.validation_warnings = response.validation_warnings;
   if (response.auto_answers) out.auto_answers = response.auto_answers;
+  if (response.group) out.group = response.group;
   return out;
 }
 

@@ -13,7 +13,8 @@ import { isWfvError, WfvError, type ErrorType } from "../errors";
 import { errorText } from "../modules/base";
 import { createRepositories, EventType, newVirtualRunId, VIRTUAL_USER_ID, type Repositories } from "../repositories";
 import { computeContentHash } from "../workflow/content-hash";
-import { requireModule, requireStep, validateWorkflow, type Workflow } from "../workflow/model";
+import { validateWorkflow, type Workflow } from "../workflow/model";
+import { reportGroupRun, resolveTarget, type GroupTarget } from "../engine/group-target";
 import { buildServices, createEngineEnv, type EngineEnv } from "../engine/context";
 import type { RunScope } from "../engine/executor";
 import {
@@ -21,6 +22,7 @@ import {
   refreshInteraction,
   respond,
   resume,
+  runGroupOnly,
   runModuleOnly,
   runUpTo,
   startFromPosition,
@@ -268,8 +270,17 @@ export class VirtualSession {
     };
   }
 
-  /** One engine call: prepare the run, do the work, report; all-or-nothing. */
-  private call(workflow: unknown, target: ExecutionTarget | null, options: RunCallOptions, work: (scope: RunScope, prepared: PreparedRun) => Promise<WorkflowResponse>): Promise<SessionResponse> {
+  /**
+   * One engine call: prepare the run, do the work, report; all-or-nothing. A target naming an
+   * execution group stands for the group's expanded modules (group-target.ts): the engine targets the
+   * last of them, `work` gets the group, and the response says which of its modules ran.
+   */
+  private call(
+    workflow: unknown,
+    target: ExecutionTarget | null,
+    options: RunCallOptions,
+    work: (scope: RunScope, prepared: PreparedRun, group: GroupTarget | null) => Promise<WorkflowResponse>,
+  ): Promise<SessionResponse> {
     return this.transact(
       async () => {
         // The run as it was before the call: what an error reports, since the call is undone.
@@ -277,8 +288,11 @@ export class VirtualSession {
         let result: SessionResponse;
         try {
           const prepared = this.prepareRun(workflow);
-          if (target) requireModule(requireStep(prepared.workflow, target.step_id), target.module_name);
-          result = this.finish(await work(this.scope(prepared, target, options), prepared));
+          const resolved = target ? resolveTarget(prepared.workflow, target) : { target: null, group: null };
+          const scope = this.scope(prepared, resolved.target, options);
+          const { group } = resolved;
+          const response = group ? await reportGroupRun(scope, group, () => work(scope, prepared, group)) : await work(scope, prepared, null);
+          result = this.finish(response);
         } catch (error) {
           result = this.failure(error);
         }
@@ -294,7 +308,7 @@ export class VirtualSession {
 
   /** virtual-execution.md `execute`, mode `module`: only the target, with the state the DB holds. */
   runModule(workflow: unknown, target: ExecutionTarget, response: InteractionResponseData | null, options: RunCallOptions = {}): Promise<SessionResponse> {
-    return this.call(workflow, target, options, (scope) => runModuleOnly(scope, response));
+    return this.call(workflow, target, options, (scope, _prepared, group) => (group ? runGroupOnly(scope, group, response) : runModuleOnly(scope, response)));
   }
 
   /** virtual-execution.md `execute`, mode `up_to`: from the run's position through the target. */
@@ -333,7 +347,7 @@ export class VirtualSession {
           },
         });
         if (versionId) repos.runs.addVersionHistoryEntry(prepared.workflowRunId, versionId);
-        return startFromPosition(this.scope(prepared, target, options), false);
+        return startFromPosition(this.scope(prepared, scope.target, options), false);
       }
       return startFromPosition(scope, prepared.versionChanged);
     });

@@ -10,6 +10,7 @@ import { dirname, join, relative, sep } from "node:path";
 import { getNodePath } from "jsonc-parser";
 import type { ModuleSummary } from "../../core/modules";
 import { normalizeRefPath, REF_TYPES } from "../../core/workflow/ref-resolver";
+import { EXECUTION_GROUPS_MODULE_ID } from "../../core/repositories/execution-groups";
 import { z } from "zod";
 import { stepSchema, workflowSchema } from "../../core/workflow/model";
 import { formatJsonPath } from "../../core/workflow/json-path";
@@ -141,6 +142,8 @@ export interface ModuleInfo {
   /** The `"inputs"` property node of the module (for ranges). */
   inputsProperty: Node | undefined;
   outputs: OutputMapping[];
+  /** A module of an execution group's path: the group's name and the path's. */
+  group?: { name: string; path: string };
 }
 
 export type ProducerVia = "outputs_to_state" | "module_name" | "result_mapping";
@@ -522,7 +525,7 @@ class Analyzer {
       const idNode = propertyValue(stepNode, "step_id");
       const step: StepInfo = { index: this.steps.length, stepId: stringValue(idNode), idNode, file: stepLoc.file, node: stepNode, modules: [] };
       this.steps.push(step);
-      for (const moduleLoc of this.arrayItems(stepLoc, "modules")) {
+      const addModule = (moduleLoc: Loc, group?: ModuleInfo["group"]): ModuleInfo => {
         const node = moduleLoc.node;
         const moduleIdNode = propertyValue(node, "module_id");
         const moduleId = stringValue(moduleIdNode);
@@ -549,6 +552,7 @@ class Analyzer {
           inputs,
           inputsProperty,
           outputs: [],
+          ...(group ? { group } : {}),
         };
         const mapping = this.objectAt(moduleLoc, "outputs_to_state");
         for (const property of properties(mapping?.node)) {
@@ -560,6 +564,17 @@ class Analyzer {
         }
         step.modules.push(module);
         this.modules.push(module);
+        return module;
+      };
+      for (const moduleLoc of this.arrayItems(stepLoc, "modules")) {
+        const module = addModule(moduleLoc);
+        if (module.moduleId !== EXECUTION_GROUPS_MODULE_ID) continue;
+        // The engine inlines one path's modules in the group's place (docs/engine.md §1.10): every
+        // path's modules are modules of the step here, so targets, state keys and inputs are checked.
+        for (const path of this.arrayItems(moduleLoc, "groups")) {
+          const pathName = stringValue(propertyValue(path.node, "name"));
+          for (const inner of this.arrayItems(path, "modules")) addModule(inner, { name: module.name ?? "", path: pathName ?? "" });
+        }
       }
     }
   }
@@ -596,6 +611,8 @@ class Analyzer {
         firstByName.set(module.name, module);
         continue;
       }
+      // Two paths of one group are alternatives: only one of them is inlined at run time.
+      if (first.group && module.group && first.group.name === module.group.name && first.group.path !== module.group.path) continue;
       const at = module.nameNode ?? module.moduleIdNode ?? module.node;
       const firstAt = first.nameNode ?? first.moduleIdNode ?? first.node;
       this.report({
@@ -678,6 +695,7 @@ class Analyzer {
 
   private checkModule(module: ModuleInfo): void {
     if (module.moduleId === undefined || !module.moduleIdNode) return;
+    if (module.moduleId === EXECUTION_GROUPS_MODULE_ID) return; // expanded by the engine, never run itself
     const summary = module.summary;
     if (!summary) {
       const matches = this.catalog.closeMatches(module.moduleId);
@@ -764,7 +782,7 @@ class Analyzer {
       for (const mapping of module.outputs) {
         add({ key: mapping.stateKey, module, via: "outputs_to_state", ...this.range(mapping.file, mapping.valueNode) });
       }
-      if (module.name !== undefined) {
+      if (module.name !== undefined && module.moduleId !== EXECUTION_GROUPS_MODULE_ID) {
         add({ key: module.name, module, via: "module_name", ...this.range(module.file, module.nameNode ?? module.moduleIdNode ?? module.node) });
       }
       const moduleLoc: Loc = { file: module.file, node: module.node, chain: [] };
