@@ -1,6 +1,6 @@
 /**
  * The few Python behaviours modules must copy (modules.md §1.9): truthiness, `type(x).__name__`,
- * `isinstance(x, int)`, `str(datetime)` and Python-only regex syntax (full `re` translation: regex.ts).
+ * `isinstance(x, int)` and `str(datetime)` (Python's `re`: regex.ts).
  * Truthiness and type names are the value model's (operators.ts, objects.ts), which the template
  * engine uses too, so a template and a module never disagree.
  */
@@ -45,9 +45,4 @@ export function pythonIntValue(value: number | boolean): number {
  */
 export function pythonDatetimeString(date: Date): string {
   return datetimeStr(NaiveDateTime.fromUtcDate(date));
-}
-
-/** Python-only regex syntax translated to JS: named groups `(?P<n>…)` and back-references `(?P=n)`. */
-export function pythonPatternToJs(pattern: string): string {
-  return pattern.replace(/\(\?P<([A-Za-z_][A-Za-z0-9_]*)>/g, "(?<$1>").replace(/\(\?P=([A-Za-z_][A-Za-z0-9_]*)\)/g, "\\k<$1>");
 }

@@ -1,5 +1,6 @@
 /**
- * Python `re` patterns run on JavaScript's engine, for transform.parse_pattern (modules.md 1.9, 2.20).
+ * Python `re` patterns run on JavaScript's engine, for transform.parse_pattern (modules.md 1.9, 2.20)
+ * and io.validate's JSON Schema `pattern`/`patternProperties` (Python jsonschema uses `re.search`).
  * The pattern is parsed the way CPython 3.11's `sre_parse` parses it, so invalid patterns fail with
  * Python's `re.error` text (`missing ), unterminated subpattern at position 0`), and translated to a
  * JS `v`-mode pattern with Python's meaning: Unicode `\d`/`\w`/`\s`/`\b`, `.` excluding only `\n`,
@@ -481,6 +482,11 @@ export function compilePythonPattern(pattern: string): CompiledPythonRegex {
 
 function regexOf(compiled: CompiledPythonRegex, extraFlags: string): RegExp {
   return new RegExp(compiled.source, `v${compiled.ignoreCase ? "i" : ""}${extraFlags}`);
+}
+
+/** The pattern as a JS RegExp whose `test`/`exec` is Python's `re.search`. */
+export function pythonSearchRegExp(compiled: CompiledPythonRegex): RegExp {
+  return regexOf(compiled, "");
 }
 
 export interface PythonMatch {

@@ -9,7 +9,8 @@
 import Ajv2020, { type ErrorObject } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { pyRepr } from "../../python/format";
-import { isPlainObject, pythonPatternToJs } from "../../python/builtins";
+import { isPlainObject } from "../../python/builtins";
+import { compilePythonPattern, pythonSearchRegExp } from "../../python/regex";
 
 export interface SchemaValidationError {
   /** JSON pointer of the instance, e.g. `/items/0/count` (empty at the root). */
@@ -23,8 +24,8 @@ export class InvalidSchemaError extends Error {}
 
 const DRAFT_2020 = "https://json-schema.org/draft/2020-12/schema";
 
-/** Python `re.search` patterns (`(?P<name>…)`) run as JS regexes. */
-const pythonRegExp = Object.assign((pattern: string, flags: string) => new RegExp(pythonPatternToJs(pattern), flags), { code: "new RegExp" });
+/** Patterns are Python `re.search` patterns (`(?P<name>…)`, Unicode `\d`), through the one `re` translation; Ajv's `u` flag is replaced by the translation's own. */
+const pythonRegExp = Object.assign((pattern: string) => pythonSearchRegExp(compilePythonPattern(pattern)), { code: "new RegExp" });
 
 function newAjv(): Ajv2020 {
   // A fresh instance per validation: schemas with the same `$id` must not clash between runs.
