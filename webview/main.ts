@@ -168,6 +168,18 @@ function resultTabs(view: RunView): HTMLElement | null {
   );
 }
 
+/** The run's definition warnings (unknown inputs, duplicate module names, state keys nothing produces). */
+function warningsSection(view: RunView): HTMLElement | null {
+  const warnings = (view.validationWarnings ?? []).filter((w): w is Record<string, unknown> => typeof w === "object" && w !== null);
+  if (warnings.length === 0) return null;
+  return h(
+    "div",
+    { className: "validation validation-warnings" },
+    h("h3", {}, `Warnings (${warnings.length})`),
+    h("ul", {}, warnings.map((w) => h("li", { title: String(w.field ?? "") }, String(w.message ?? w.id ?? "")))),
+  );
+}
+
 function runSection(view: RunView): HTMLElement {
   const isBusy = busy !== null;
   return h(
@@ -185,6 +197,7 @@ function runSection(view: RunView): HTMLElement {
     view.message && view.status !== "error" ? h("p", { className: "muted" }, view.message) : null,
     errorSection(view),
     view.validationErrors.length > 0 ? h("div", { className: "validation" }, h("h3", {}, "Validation"), jsonTree(view.validationErrors, 2)) : null,
+    warningsSection(view),
     view.status === "awaiting_input" && view.interaction && !isBusy ? renderInteraction(view.interaction, hostFor(view)) : null,
     resultTabs(view),
   );

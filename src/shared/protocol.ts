@@ -62,6 +62,8 @@ export const runViewSchema = z.object({
   changes: dbChangesSchema.nullable(),
   error: runErrorSchema.nullable(),
   validationErrors: z.array(z.unknown()),
+  /** Definition warnings of the modules the run ran (`validation_warnings`: unknown inputs, duplicate names, unproduced state keys). */
+  validationWarnings: z.array(z.unknown()).optional(),
 });
 export type RunView = z.infer<typeof runViewSchema>;
 

@@ -15,6 +15,7 @@ import { createRepositories, EventType, newVirtualRunId, VIRTUAL_USER_ID, type R
 import { computeContentHash } from "../workflow/content-hash";
 import { validateWorkflow, type Workflow } from "../workflow/model";
 import { reportGroupRun, resolveTarget, type GroupTarget } from "../engine/group-target";
+import { definitionWarnings, type RanModule } from "../engine/definition-warnings";
 import { buildServices, createEngineEnv, type EngineEnv } from "../engine/context";
 import type { RunScope } from "../engine/executor";
 import {
@@ -27,7 +28,7 @@ import {
   runUpTo,
   startFromPosition,
 } from "../engine/processor";
-import type { EngineOptions, ExecutionTarget, InteractionResponseData, SseEvent, WorkflowResponse } from "../engine/types";
+import type { EngineOptions, ExecutionTarget, InteractionResponseData, SseEvent, ValidationMessage, WorkflowResponse } from "../engine/types";
 import { checkpoint } from "./rollback";
 
 /** The virtual server's fixed settings (engine.md §4.7). */
@@ -291,7 +292,9 @@ export class VirtualSession {
           const resolved = target ? resolveTarget(prepared.workflow, target) : { target: null, group: null };
           const scope = this.scope(prepared, resolved.target, options);
           const { group } = resolved;
+          const eventsBefore = this.env.view.runEvents(prepared.workflowRunId).length;
           const response = group ? await reportGroupRun(scope, group, () => work(scope, prepared, group)) : await work(scope, prepared, null);
+          response.validation_warnings = [...response.validation_warnings, ...this.definitionWarningsSince(prepared, eventsBefore)];
           result = this.finish(response);
         } catch (error) {
           result = this.failure(error);
@@ -304,6 +307,20 @@ export class VirtualSession {
       },
       (result) => result.status === "error",
     );
+  }
+
+  /**
+   * The definition warnings (engine/definition-warnings.ts) of the modules that stored an event since
+   * the run had `eventsBefore` events: what the language server would say about them, as the run went.
+   */
+  private definitionWarningsSince(prepared: PreparedRun, eventsBefore: number): ValidationMessage[] {
+    const events = this.env.view.runEvents(prepared.workflowRunId);
+    const ran: RanModule[] = [];
+    for (let i = eventsBefore; i < events.length; i++) {
+      const { step_id: stepId, module_name: name } = events[i];
+      if (stepId && name) ran.push({ step_id: stepId, module_name: name });
+    }
+    return definitionWarnings(prepared.workflow, ran, this.env.registry);
   }
 
   /** virtual-execution.md `execute`, mode `module`: only the target, with the state the DB holds. */

@@ -11,6 +11,7 @@ import { getNodePath } from "jsonc-parser";
 import type { ModuleSummary } from "../../core/modules";
 import { normalizeRefPath, REF_TYPES } from "../../core/workflow/ref-resolver";
 import { EXECUTION_GROUPS_MODULE_ID } from "../../core/repositories/execution-groups";
+import { INPUTS_READ_UNDECLARED } from "../../core/engine/definition-warnings";
 import { z } from "zod";
 import { stepSchema, workflowSchema } from "../../core/workflow/model";
 import { formatJsonPath } from "../../core/workflow/json-path";
@@ -740,7 +741,7 @@ class Analyzer {
     // A module that declares no inputs takes any (transform.extract passes every input through).
     if (module.inputs && summary.inputs.length > 0) {
       for (const [key, keyNode] of present) {
-        if (key === "resolver_schema" || declared.has(key)) continue;
+        if (key === "resolver_schema" || declared.has(key) || INPUTS_READ_UNDECLARED[summary.module_id]?.includes(key)) continue;
         const matches = closeMatches(key, [...declared.keys()]);
         const hint = matches.length > 0 ? `; did you mean '${matches[0]}'?` : "";
         this.report({
