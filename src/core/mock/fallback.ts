@@ -2,6 +2,7 @@
  * The fallback generator (modules.md §4.3), used when the faker throws or its value does not validate:
  * a direct walk over the schema that emits every property and gives arrays 2–3 items (ruling 14).
  */
+import { parseJsonPointer } from "../json/pointer";
 import { generateLoremText, loremWords } from "./lorem";
 import { tupleLimit } from "./prepare-schema";
 import { pick, randomInt, type RandomSource } from "./random";
@@ -14,11 +15,12 @@ function isObject(value: unknown): value is Schema {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+/** A local `$ref` (`#/$defs/x`): a URI fragment, percent-decoded to the JSON Pointer it holds. */
 function resolveRef(root: unknown, ref: string): unknown {
-  if (!ref.startsWith("#")) return undefined;
+  const keys = ref.startsWith("#") ? parseJsonPointer(decodeURIComponent(ref.slice(1))) : undefined;
+  if (keys === undefined) return undefined;
   let node: unknown = root;
-  for (const raw of ref.slice(1).split("/").filter(Boolean)) {
-    const key = decodeURIComponent(raw).replace(/~1/g, "/").replace(/~0/g, "~");
+  for (const key of keys) {
     if (!isObject(node) && !Array.isArray(node)) return undefined;
     node = (node as Record<string, unknown>)[key];
   }

@@ -21,6 +21,24 @@ export function formatJsonPath(segments: readonly PropertyKey[]): string {
   return out;
 }
 
+// `.key`, `[3]`, `["any key"]`, or a bare first key (the resolver's `inputs.prompt[0]`).
+const segmentPattern = /\.([^.[\]]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|^([^.[\]$][^.[\]]*)/g;
+
+/**
+ * The segments of a path as `formatJsonPath` writes it (`$.steps[2]["_ux.display"]`), or as the
+ * template resolver names an input (`inputs.prompt[0]`, the first key bare). Text between the
+ * recognised parts is skipped.
+ */
+export function parseJsonPath(text: string): JsonPathSegment[] {
+  const path: JsonPathSegment[] = [];
+  for (const match of text.matchAll(segmentPattern)) {
+    if (match[2] !== undefined) path.push(Number(match[2]));
+    else if (match[3] !== undefined) path.push(JSON.parse(match[3]) as string);
+    else path.push((match[1] ?? match[4])!);
+  }
+  return path;
+}
+
 /** True when `prefix` is `path` itself or one of its ancestors. */
 export function isPathPrefix(prefix: readonly JsonPathSegment[], path: readonly JsonPathSegment[]): boolean {
   if (prefix.length > path.length) return false;

@@ -11,6 +11,7 @@ import addFormats from "ajv-formats";
 import { pyRepr } from "../../python/format";
 import { isPlainObject } from "../../python/builtins";
 import { compilePythonPattern, pythonSearchRegExp } from "../../python/regex";
+import { parseJsonPointer } from "../../json/pointer";
 
 export interface SchemaValidationError {
   /** JSON pointer of the instance, e.g. `/items/0/count` (empty at the root). */
@@ -39,11 +40,9 @@ const CONTEXT_ONLY = new Set(["anyOf", "oneOf", "not", "contains"]);
 /** Ajv wrapper errors Python does not report (it reports the inner errors). */
 const WRAPPERS = new Set(["if", "propertyNames"]);
 
+/** Ajv's instance and schema paths are JSON Pointers. */
 function segments(pointer: string): string[] {
-  return pointer
-    .split("/")
-    .slice(1)
-    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return parseJsonPointer(pointer) ?? [];
 }
 
 function plural(count: number): string {
