@@ -15,6 +15,7 @@
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { WfvError } from "../errors";
 import type { Json } from "../json/extended-json";
+import { pythonTypeName } from "../python/builtins";
 import { formatJsonPath, isPathPrefix, type JsonPathSegment } from "./json-path";
 
 export const REF_TYPES = ["text", "json", "jinja2", "raw", "template"] as const;
@@ -116,14 +117,42 @@ function directoryOf(path: string): string {
   return slash < 0 ? "" : path.slice(0, slash);
 }
 
-/** Python's `type(x).__name__` for a JSON value, so messages read like the original's. */
-function pythonTypeName(value: unknown): string {
-  if (value === null) return "NoneType";
-  if (typeof value === "boolean") return "bool";
-  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
-  if (typeof value === "string") return "str";
-  if (Array.isArray(value)) return "list";
-  return "dict";
+/** A `$ref` node that passed the checks made before its file is read. */
+export interface CheckedRef {
+  ok: true;
+  ref: string;
+  type: RefType;
+  /** The normalised, root-relative file it names. */
+  target: string;
+}
+
+export interface RefProblem {
+  ok: false;
+  reason: "bad_ref_value" | "bad_ref_type" | "outside_root";
+  message: string;
+  details: Record<string, unknown>;
+}
+
+/**
+ * The checks the original makes on a `$ref` node before reading its file, in its order: the value
+ * is a string, the type one of {@link REF_TYPES}, and the path (absolute from the root with a
+ * leading `/`, else relative to `baseDir`, the referencing file's root-relative folder, `""` at the
+ * root) stays inside the root. The resolver and the language server's analysis both apply it.
+ */
+export function checkRef(ref: unknown, type: unknown, baseDir: string): CheckedRef | RefProblem {
+  if (typeof ref !== "string") {
+    return { ok: false, reason: "bad_ref_value", message: `$ref value must be a string, got ${pythonTypeName(ref)}`, details: {} };
+  }
+  if (typeof type !== "string" || !(REF_TYPES as readonly string[]).includes(type)) {
+    const message = `$ref type must be 'text', 'json', 'jinja2', 'raw', or 'template', got ${JSON.stringify(type)}`;
+    return { ok: false, reason: "bad_ref_type", message, details: { type } };
+  }
+  const joined = ref.startsWith("/") ? ref.slice(1) : baseDir ? `${baseDir}/${ref}` : ref;
+  const target = normalizeRefPath(joined);
+  if (target === undefined) {
+    return { ok: false, reason: "outside_root", message: `Path traversal not allowed: '${ref}' leaves the workflow's folder`, details: { attempted_path: joined } };
+  }
+  return { ok: true, ref, type: type as RefType, target };
 }
 
 function isJsonObject(value: unknown): value is { [key: string]: Json } {
@@ -214,29 +243,18 @@ class RefResolver {
 
   private resolveRef(node: { [key: string]: Json }, frame: Frame): Json {
     const ref = node.$ref;
-    const type = Object.hasOwn(node, "type") ? node.type : "text";
     const fail = (reason: RefFailureReason, message: string, more: Record<string, unknown> = {}) =>
       refError(reason, message, frame, ref, more);
 
-    if (typeof ref !== "string") {
-      return fail("bad_ref_value", `$ref value must be a string, got ${pythonTypeName(ref)}`);
-    }
-    if (typeof type !== "string" || !(REF_TYPES as readonly string[]).includes(type)) {
-      return fail("bad_ref_type", `$ref type must be 'text', 'json', 'jinja2', 'raw', or 'template', got ${JSON.stringify(type)}`, {
-        type,
-      });
-    }
-    const joined = ref.startsWith("/") ? ref.slice(1) : frame.baseDir ? `${frame.baseDir}/${ref}` : ref;
-    const target = normalizeRefPath(joined);
-    if (target === undefined) {
-      return fail("outside_root", `Path traversal not allowed: '${ref}' leaves the workflow's folder`, { attempted_path: joined });
-    }
+    const checked = checkRef(ref, Object.hasOwn(node, "type") ? node.type : "text", frame.baseDir);
+    if (!checked.ok) return fail(checked.reason, checked.message, checked.details);
+    const { type, target } = checked;
     if (this.chain.includes(target)) {
       return fail("cycle", `Circular reference detected: ${target}`, { resolved_path: target, chain: [...this.chain, target] });
     }
     const text = this.readFile(target);
     if (text === undefined) {
-      return fail("missing_file", `Referenced file not found: ${ref} (resolved to: ${target})`, { resolved_path: target });
+      return fail("missing_file", `Referenced file not found: ${checked.ref} (resolved to: ${target})`, { resolved_path: target });
     }
 
     const extra: Record<string, unknown> = {};
@@ -245,8 +263,8 @@ class RefResolver {
       jsonPath: formatJsonPath(frame.resolvedPath),
       path: [...frame.resolvedPath],
       file: target,
-      ref,
-      type: type as RefType,
+      ref: checked.ref,
+      type,
       ...(Object.hasOwn(node, "cache_ttl") ? { cacheTtl: node.cache_ttl } : {}),
       extra,
       referencedFrom: { file: frame.file, jsonPath: formatJsonPath(frame.pathInFile), path: [...frame.pathInFile] },
@@ -256,7 +274,7 @@ class RefResolver {
 
     const parsed = parseJsonFile(text);
     if (!parsed.ok) {
-      return fail("invalid_json", `Invalid JSON in '${ref}' (${target}${where(parsed.failure)}): ${parsed.failure.message}`, {
+      return fail("invalid_json", `Invalid JSON in '${checked.ref}' (${target}${where(parsed.failure)}): ${parsed.failure.message}`, {
         resolved_path: target,
         ...parseFailureDetails(parsed.failure),
       });
