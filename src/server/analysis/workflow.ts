@@ -3,13 +3,13 @@
  * every finding has an offset in the file that holds it.
  *
  * `$ref`s follow the engine's resolver exactly (paths, types, cycles, the root the refs may not leave:
- * `normalizeRefPath` and `REF_TYPES` come from core), but a failure does not stop the walk: each bad ref
+ * each node goes through core's `checkRef`), but a failure does not stop the walk: each bad ref
  * becomes a diagnostic at the ref and the rest of the workflow is still analysed.
  */
 import { dirname, join, relative, sep } from "node:path";
 import { getNodePath } from "jsonc-parser";
 import type { ModuleSummary } from "../../core/modules";
-import { normalizeRefPath, REF_TYPES } from "../../core/workflow/ref-resolver";
+import { checkRef } from "../../core/workflow/ref-resolver";
 import { EXECUTION_GROUPS_MODULE_ID } from "../../core/repositories/execution-groups";
 import { INPUTS_READ_UNDECLARED } from "../../core/engine/definition-warnings";
 import { z } from "zod";
@@ -350,18 +350,13 @@ class Analyzer {
       this.report({ file: loc.file, start: range.offset, end: range.offset + range.length, severity: Severity.Error, code, message, related });
       return { kind: "failed" };
     };
-    if (typeof ref !== "string") {
-      return fail(DiagnosticCodes.refBadValue, `$ref value must be a string, got ${pythonTypeName(ref)}`);
-    }
-    if (typeof type !== "string" || !(REF_TYPES as readonly string[]).includes(type)) {
-      return fail(DiagnosticCodes.refBadType, `$ref type must be 'text', 'json', 'jinja2', 'raw', or 'template', got ${JSON.stringify(type)}`, typeNode ?? at);
-    }
     const baseDir = dirname(this.rel(loc.file));
-    const joined = ref.startsWith("/") ? ref.slice(1) : baseDir && baseDir !== "." ? `${baseDir}/${ref}` : ref;
-    const target = normalizeRefPath(joined);
-    if (target === undefined) {
-      return fail(DiagnosticCodes.refOutsideRoot, `Path traversal not allowed: '${ref}' leaves the workflow's folder`);
+    const checked = checkRef(ref, type, baseDir === "." ? "" : baseDir);
+    if (!checked.ok) {
+      if (checked.reason === "bad_ref_type") return fail(DiagnosticCodes.refBadType, checked.message, typeNode ?? at);
+      return fail(checked.reason === "bad_ref_value" ? DiagnosticCodes.refBadValue : DiagnosticCodes.refOutsideRoot, checked.message);
     }
+    const target = checked.target;
     const targetFile = join(this.root, ...target.split("/"));
     info.target = targetFile;
     if (loc.chain.includes(targetFile)) {
@@ -1071,14 +1066,6 @@ function placeholderFor(type: string | null): unknown {
     default:
       return null;
   }
-}
-
-function pythonTypeName(value: unknown): string {
-  if (value === null || value === undefined) return "NoneType";
-  if (typeof value === "boolean") return "bool";
-  if (typeof value === "number") return Number.isInteger(value) ? "int" : "float";
-  if (typeof value === "string") return "str";
-  return Array.isArray(value) ? "list" : "dict";
 }
 
 function lineOf(text: string, offset: number): number {
