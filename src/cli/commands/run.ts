@@ -3,12 +3,14 @@
  * `$ref`s; the DB lives in a file (the compressed blob), read before the call and replaced atomically
  * after it — only when the call did not fail, so a failure never touches the file.
  */
+import { dirname, resolve } from "node:path";
 import { WfvError } from "../../core/errors";
 import type { InteractionResponseData } from "../../core/engine/types";
-import { execute, type ExecuteResponse } from "../../core/virtual";
+import { attachErrorSource, execute, type ExecuteResponse } from "../../core/virtual";
+import type { ResolvedWorkflowSource } from "../../core/workflow/ref-resolver";
 import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs, printJson, readJsonArg, resolvePath, type CliCommand, type CliIo } from "../io";
 import { readDbText, writeDbText } from "../db-file";
-import { resolveWorkflowFile } from "../workspace-files";
+import { directoryFileReader, resolveWorkflowFile } from "../workspace-files";
 
 const usage = `Usage: wfv run <workflow.json> --step <step_id> --module <name> [options]
 
@@ -89,11 +91,16 @@ export const runCommand: CliCommand = {
     const pretty = values.pretty ?? false;
 
     let workflow: unknown;
+    let source: ResolvedWorkflowSource | undefined;
+    const workflowPath = resolvePath(io, positionals[0]!);
+    // The workflow's folder: errors say where they are written in its files (details.source).
+    const files = directoryFileReader(dirname(resolve(workflowPath)));
     let response: Record<string, unknown> | null = null;
     let blob: string | null = null;
     let answers: Record<string, InteractionResponseData> | undefined;
     try {
-      workflow = resolveWorkflowFile(resolvePath(io, positionals[0]!)).workflow;
+      source = resolveWorkflowFile(workflowPath);
+      workflow = source.workflow;
       if (values.response !== undefined) {
         const parsed = readJsonArg(io, values.response, "--response");
         if (parsed !== null && (typeof parsed !== "object" || Array.isArray(parsed))) {
@@ -105,7 +112,8 @@ export const runCommand: CliCommand = {
       if (values.db) blob = readDbText(io, values.db);
     } catch (error) {
       if (!(error instanceof WfvError)) throw error;
-      printJson(io, errorShape(error), pretty);
+      // A `$ref` failure names its file and JSON path; the source adds the line and column.
+      printJson(io, attachErrorSource(errorShape(error), { workflow: {}, entry: "", sources: [], files: [] }, (file) => files.read(file)), pretty);
       return EXIT_FAILURE;
     }
 
@@ -122,6 +130,7 @@ export const runCommand: CliCommand = {
       db_format: values.db || values["print-db"] ? "compressed" : "none",
     });
 
+    if (source) attachErrorSource(result, source, (file) => files.read(file));
     if (result.status !== "error" && values.db && typeof result.result.virtual_db === "string") {
       writeDbText(io, values.db, result.result.virtual_db);
     }

@@ -14,6 +14,8 @@ import type {
   WorkflowResponse,
 } from "../engine/types";
 import { toWfvError, VirtualSession, type RunCallOptions, type SessionResponse, type VirtualDbInput } from "./session";
+import { errorSource } from "../workflow/error-source";
+import { memoryFileReader, resolveWorkflow, type ResolvedWorkflowSource } from "../workflow/ref-resolver";
 
 export type ExecuteMode = "module" | "up_to";
 
@@ -45,6 +47,14 @@ export interface ExecuteRequest {
   default_answers?: boolean;
   /** up_to: scripted answers keyed `step_id/module_name`, used before remembered answers. */
   answers?: Record<string, InteractionResponseData>;
+  /**
+   * The workflow's files, `path → text` with paths relative to its folder, as the caller has them
+   * (`workflow` is still what runs). With them a failed call's `result.details.source` says where the
+   * error is written: `{file, json_path, line, column}` (src/core/workflow/error-source.ts).
+   */
+  workflow_files?: Record<string, string>;
+  /** The entry file among `workflow_files`; default: the first one given. */
+  workflow_entry?: string;
 }
 
 export type ExecuteStatus = "awaiting_input" | "completed" | "error" | "validation_failed";
@@ -189,5 +199,32 @@ export async function execute(request: ExecuteRequest, options: EngineOptions = 
   const format: DbFormat = request.db_format ?? (request.virtual_db !== null && typeof request.virtual_db === "object" ? "object" : "compressed");
   const response = await executeOnSession(session, { ...request, db_format: format === "none" ? "none" : format });
   if (response.status === "error") response.result.virtual_db = request.virtual_db ?? null;
+  if (response.status === "error" && isFileMap(request.workflow_files)) {
+    const files = request.workflow_files;
+    const entry = request.workflow_entry ?? Object.keys(files)[0];
+    try {
+      if (entry !== undefined) attachErrorSource(response, resolveWorkflow(entry, memoryFileReader(files)), (file) => files[file]);
+    } catch {
+      // The files do not resolve (they are not what ran): the error goes out without a source.
+    }
+  }
+  return response;
+}
+
+function isFileMap(value: unknown): value is Record<string, string> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.values(value).every((text) => typeof text === "string");
+}
+
+/**
+ * Adds `details.source` to a failed call's details (unless they have one): where in the workflow's
+ * files the error is written, from the resolver's `$ref` map and the files' text (`readText` takes a
+ * root-relative path). For hosts that know the files: the CLI, the extension, `execute` with
+ * `workflow_files`.
+ */
+export function attachErrorSource(response: ExecuteResponse, resolved: ResolvedWorkflowSource, readText: (file: string) => string | undefined): ExecuteResponse {
+  const details = response.result?.details;
+  if (response.status !== "error" || !details || details.source !== undefined) return response;
+  const source = errorSource(resolved, details, readText);
+  if (source !== null) response.result.details = { ...details, source };
   return response;
 }
