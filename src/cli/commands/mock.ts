@@ -12,6 +12,8 @@ const usage = `Usage: wfv mock --schema <json|@file> [--count N] [--seed S] [--c
 Prints {items, count, seed}: N mock values (default 1) generated from the JSON schema. The same
 schema and seed always give the same items (default seed: the original's 42); every item is valid
 against the schema, optional properties included, arrays of 2-3 items unless the schema says otherwise.
+Item i is seeded S+i, the rule mock-mode modules follow: an LLM module's mock response (seed 42) is
+item 0 of "wfv mock --schema <its output_schema> --seed 42", and "--seed S+i" alone gives item i.
 
 Options:
   --schema <json|@file>   The JSON schema (inline, or @path to a file).

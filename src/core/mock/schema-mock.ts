@@ -78,7 +78,17 @@ export function generateMockFromSchema(schema: unknown, seed: number = DEFAULT_M
   return generateFallbackMock(schema, seededRandom(seed));
 }
 
-/** `count` mock values: item `i` uses its own seed derived from (seed, i), so each is reproducible alone. */
+/**
+ * The one seeding rule of mock data (tracker issue 18, item 5): item `i` of a run with seed `S` is
+ * `generateMockFromSchema(schema, S + i)` (modulo 2^32). So item 0 is exactly what a mock-mode module
+ * gives for the same seed: an LLM module's mock response (seed 42) is `wfv mock --schema <its
+ * output_schema> --seed 42`, and item `i` alone is `--seed S+i --count 1`.
+ */
+export function mockItemSeed(seed: number, index: number): number {
+  return (seed + index) >>> 0;
+}
+
+/** `count` mock values, item `i` seeded by {@link mockItemSeed}: each is reproducible alone. */
 export function generateMocksFromSchema(schema: unknown, count: number, seed: number = DEFAULT_MOCK_SEED): unknown[] {
-  return Array.from({ length: count }, (_, index) => generateMockFromSchema(schema, (Math.imul(seed, 0x9e3779b1) + index) >>> 0));
+  return Array.from({ length: count }, (_, index) => generateMockFromSchema(schema, mockItemSeed(seed, index)));
 }
