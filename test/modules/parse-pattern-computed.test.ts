@@ -14,7 +14,8 @@ import { evaluatePythonExpression, PARSE_PATTERN_FUNCTIONS } from "../../src/cor
 import { pyRepr } from "../../src/core/python/format";
 import { PyCallable } from "../../src/core/python/objects";
 import { TemplateError } from "../../src/core/template";
-import { Interpreter, validateNames } from "../../src/core/template/interpreter";
+import { Interpreter } from "../../src/core/template/interpreter";
+import { validateNames } from "../../src/core/template/validate-names";
 import { parseExpressionSource } from "../../src/core/template/parser";
 import { debianPython } from "../helpers/oracle";
 

@@ -4,7 +4,8 @@
  * reaching into the parser, optimizer or interpreter.
  */
 import type { TemplateAst } from "./ast";
-import { Interpreter, validateNames, type TemplateContext } from "./interpreter";
+import { Interpreter, type TemplateContext } from "./interpreter";
+import { validateNames } from "./validate-names";
 import { optimizeTemplate } from "./optimizer";
 import { parseTemplate } from "./parser";
 import type { CallArgs } from "../python/objects";

@@ -3,12 +3,13 @@
  * `loop.*`, macros and call blocks, filters and tests with keyword arguments, SilentUndefined.
  */
 import type { CallSignature, Expr, Stmt, TemplateAst } from "./ast";
-import { getAttribute, getItem, SliceValue, type AttributeSource } from "../python/attributes";
+import { getAttribute, getItem, SliceValue } from "../python/attributes";
 import { environment } from "./environment";
 import { pyArithmetic, pyCompare, pyContains, pyEquals, pyIterate, pyNegate, pyUnpack, truthy, undefinedError } from "../python/operators";
 import { pyStr } from "../python/format";
 import { TemplateError, typeError } from "./template-error";
 import { makeGlobals } from "./globals";
+import { LoopContext, Scope } from "./scope";
 import {
   type CallArgs,
   isDict,
@@ -39,64 +40,6 @@ export interface TemplateContext {
   undefinedMode?: "silent" | "default";
 }
 
-class Scope {
-  readonly vars = new Map<string, unknown>();
-  constructor(readonly parent: Scope | null) {}
-
-  lookup(name: string): { found: boolean; value?: unknown } {
-    if (this.vars.has(name)) return { found: true, value: this.vars.get(name) };
-    return this.parent ? this.parent.lookup(name) : { found: false };
-  }
-}
-
-class LoopContext implements AttributeSource {
-  index0 = -1;
-  constructor(
-    private readonly items: unknown[],
-    readonly depth0: number,
-    private readonly recurse: ((items: unknown) => string) | null,
-  ) {}
-
-  private lastChanged: unknown[] | undefined;
-
-  pyAttribute(name: string): unknown {
-    const length = this.items.length;
-    switch (name) {
-      case "index": return this.index0 + 1;
-      case "index0": return this.index0;
-      case "revindex": return length - this.index0;
-      case "revindex0": return length - this.index0 - 1;
-      case "first": return this.index0 === 0;
-      case "last": return this.index0 === length - 1;
-      case "length": return length;
-      case "depth": return this.depth0 + 1;
-      case "depth0": return this.depth0;
-      case "previtem": return this.index0 > 0 ? this.items[this.index0 - 1] : new Undef("there is no previous item");
-      case "nextitem": return this.index0 < length - 1 ? this.items[this.index0 + 1] : new Undef("there is no next item");
-      case "cycle":
-        return new PyCallable("cycle", ({ args }) => {
-          if (!args.length) throw typeError("no items for cycling given");
-          return args[this.index0 % args.length];
-        });
-      case "changed":
-        return new PyCallable("changed", ({ args }) => {
-          if (this.lastChanged !== undefined && pyEquals(makeTuple(this.lastChanged), makeTuple([...args]))) return false;
-          this.lastChanged = [...args];
-          return true;
-        });
-      default:
-        return new Undef(`'LoopContext object' has no attribute '${name}'`);
-    }
-  }
-
-  call(items: unknown): string {
-    if (!this.recurse) throw typeError("The loop must be marked 'recursive' to be called recursively.");
-    return this.recurse(items);
-  }
-}
-
-const conditionalTypes = new Set(["if", "condexpr"]);
-
 const templateReference = new TemplateReference();
 
 /** Jinja's `nodes.Impossible`: the expression needs the render context, so it cannot be folded. */
@@ -108,31 +51,6 @@ const notConstant = new NotConstant();
 const contextFilters = new Set(["map", "select", "reject", "selectattr", "rejectattr"]);
 /** The globals hold no per-render state (cycler/joiner are factories), so one set serves all renders. */
 const sharedGlobals = makeGlobals();
-
-/** Jinja rejects unknown filters and tests when compiling, except inside conditionals (runtime). */
-export function validateNames(ast: TemplateAst | Expr): void {
-  const visit = (node: unknown, conditional: boolean): void => {
-    if (Array.isArray(node)) {
-      for (const child of node) visit(child, conditional);
-      return;
-    }
-    if (!node || typeof node !== "object") return;
-    const record = node as Record<string, unknown> & { type?: string };
-    if ((record.type === "filter" || record.type === "test") && !conditional) {
-      const name = record.name as string;
-      const known = Object.hasOwn(record.type === "filter" ? environment.filters : environment.tests, name);
-      if (!known) {
-        throw new TemplateError("syntax", `No ${record.type} named '${name}'.`, record.line as number, record.column as number);
-      }
-    }
-    const inner = conditional || conditionalTypes.has(record.type ?? "");
-    for (const key of Object.keys(record)) {
-      const child = record[key];
-      if (child && typeof child === "object") visit(child, inner);
-    }
-  };
-  visit("body" in ast && Array.isArray(ast.body) ? ast.body : ast, false);
-}
 
 const macroSpecialNames = new WeakMap<object, Set<string>>();
 

@@ -4,7 +4,8 @@
  */
 import { WfvError } from "../errors";
 import type { Expr, TemplateAst } from "./ast";
-import { Interpreter, validateNames, type TemplateContext } from "./interpreter";
+import { Interpreter, type TemplateContext } from "./interpreter";
+import { validateNames } from "./validate-names";
 import { foldExpression, optimizeTemplate } from "./optimizer";
 import { parseExpressionSource, parseTemplate } from "./parser";
 import { TemplateError, wrapForResolver } from "./template-error";
