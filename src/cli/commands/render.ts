@@ -18,7 +18,10 @@ a lone {{ expr }} gives its native value, anything else a string. Prints {"value
 --batch     JSON lines {"template", "context"?, "now"?}; prints one line per case:
             {"value": ...} or {"error", "error_type", "exception", "kind", "line", "column", "details"}.
 
-Numbers written with a decimal point (1.0) stay floats, as they do in Python.`;
+Numbers written with a decimal point (1.0) stay floats, as they do in Python. Errors read as in a
+module run: a failing lone {{ expr }} gives the bare Jinja2 error ("'dict object' has no attribute
+'missing'", UndefinedError), a template rendered as text the original's "Jinja2 undefined variable:" /
+"Jinja2 syntax error:" prefix (ValueError).`;
 
 interface CaseContext {
   state?: Record<string, unknown>;

@@ -11,7 +11,7 @@ import * as projectionOperators from "mingo/operators/projection";
 import * as queryOperators from "mingo/operators/query";
 import * as windowOperators from "mingo/operators/window";
 import type { Options, CollectionResolver, AnyObject } from "mingo/types";
-import { bsonSort, bucketAsGroup, lookupInForeignOrder, sampleWithoutReplacement, typeQuery } from "./stages";
+import { addToSetSkippingMissing, bsonSort, bucketAsGroup, lookupInForeignOrder, pushSkippingMissing, sampleWithoutReplacement, typeQuery } from "./stages";
 
 /** Operators the virtual DB refuses, with the reason given to the caller. */
 export const REFUSED_OPERATORS: Readonly<Record<string, string>> = {
@@ -31,7 +31,7 @@ function without(ops: object, names: readonly string[]): Record<string, never> {
 const refusedNames = Object.keys(REFUSED_OPERATORS);
 
 const baseContext = Context.init({
-  accumulator: without(accumulatorOperators, refusedNames),
+  accumulator: { ...without(accumulatorOperators, refusedNames), $push: pushSkippingMissing as never, $addToSet: addToSetSkippingMissing as never },
   expression: without(expressionOperators, refusedNames),
   pipeline: {
     ...without(pipelineOperators, refusedNames),

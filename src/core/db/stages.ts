@@ -6,9 +6,12 @@
  *   (mingo puts a value equal to a boundary in the bucket below and emits empty buckets);
  * - `$lookup` (localField/foreignField form): matches come in the foreign collection's order, as a
  *   query on the foreign collection returns them (mingo orders them by the local array);
- * - the `$type` query operator: MongoDB's array rule (see typeQuery).
+ * - the `$type` query operator: MongoDB's array rule (see typeQuery);
+ * - the `$push` / `$addToSet` accumulators: a field path a document lacks adds nothing (mingo adds null).
  */
+import { $addToSet as mingoAddToSet, $push as mingoPush } from "mingo/operators/accumulator";
 import { $group, $lookup as mingoLookup } from "mingo/operators/pipeline";
+import { resolve } from "mingo/util";
 import { Lazy, type Iterator } from "mingo/lazy";
 import type { AnyObject, Options } from "mingo/types";
 import { normalizeSort, resolvePathValues, sortDocuments } from "./compare";
@@ -151,3 +154,22 @@ export function typeQuery(selector: string, value: unknown): (document: unknown)
     return false;
   };
 }
+
+type Accumulator = (collection: AnyObject[], expr: unknown, options: Options) => unknown[];
+
+/**
+ * `$push` / `$addToSet` skip the documents a field-path expression (`"$a.b"`) finds nothing in, as
+ * MongoDB (and mongomock, the original virtual server's DB) do: `{$push: "$x"}` over `{x: 1}`, `{}`,
+ * `{x: null}` is `[1, null]`, not `[1, null, null]`. A present null is kept; other expressions
+ * (`{y: "$x"}`, `$$` variables) are mingo's.
+ */
+function skippingMissing(accumulate: Accumulator): Accumulator {
+  return (collection, expr, options) => {
+    if (typeof expr !== "string" || !expr.startsWith("$") || expr.startsWith("$$") || expr.length < 2) return accumulate(collection, expr, options);
+    const path = expr.slice(1);
+    return accumulate(collection.filter((document) => resolve(document, path) !== undefined), expr, options);
+  };
+}
+
+export const pushSkippingMissing = skippingMissing(mingoPush as unknown as Accumulator);
+export const addToSetSkippingMissing = skippingMissing(mingoAddToSet as unknown as Accumulator);
