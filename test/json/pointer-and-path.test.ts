@@ -15,4 +15,7 @@ test("JSON paths: parseJsonPath reads back what formatJsonPath writes, and the r
   for (const path of paths) assert.deepEqual(parseJsonPath(formatJsonPath(path)), path, formatJsonPath(path));
   assert.deepEqual(parseJsonPath("inputs.prompt[0].text"), ["inputs", "prompt", 0, "text"]);
   assert.deepEqual(parseJsonPath("name"), ["name"]);
+  assert.deepEqual(parseJsonPath("$"), []);
+  assert.deepEqual(parseJsonPath("$name.x"), ["$name", "x"]);
+  assert.deepEqual(parseJsonPath(".steps[0].modules[1][\"a.b\"]"), ["steps", 0, "modules", 1, "a.b"]);
 });

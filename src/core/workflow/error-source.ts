@@ -7,7 +7,7 @@
  * them) add the result to the error as `details.source`. Pure: the caller reads the files.
  */
 import { findNodeAtLocation, parseTree, type Node } from "jsonc-parser";
-import { formatJsonPath, type JsonPathSegment } from "./json-path";
+import { formatJsonPath, parseJsonPath, type JsonPathSegment } from "./json-path";
 import { sourceLocation, type ResolvedWorkflowSource } from "./ref-resolver";
 
 /** `details.source`: a root-relative file, the JSON path inside it (`$` for a text file), 1-based line and column. */
@@ -58,23 +58,8 @@ export function moduleSourcePath(workflow: unknown, stepId: string, moduleName: 
 function inputSegments(raw: unknown): JsonPathSegment[] {
   if (Array.isArray(raw)) return raw.filter((part): part is JsonPathSegment => typeof part === "string" || typeof part === "number");
   if (typeof raw !== "string" || raw === "") return [];
-  const out: JsonPathSegment[] = [];
-  for (const match of raw.replace(/^inputs\.?/, "").matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
-    if (match[2] !== undefined) out.push(Number(match[2]));
-    else if (match[1] !== undefined) out.push(match[1]);
-  }
-  return out;
-}
-
-/** `$.steps[0]["a.b"].x` (formatJsonPath's form) → segments. */
-function parseJsonPath(text: string): JsonPathSegment[] {
-  const out: JsonPathSegment[] = [];
-  for (const match of text.matchAll(/\.([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g)) {
-    if (match[1] !== undefined) out.push(match[1]);
-    else if (match[2] !== undefined) out.push(Number(match[2]));
-    else if (match[3] !== undefined) out.push(JSON.parse(`"${match[3]}"`) as string);
-  }
-  return out;
+  const path = parseJsonPath(raw);
+  return path[0] === "inputs" ? path.slice(1) : path;
 }
 
 /** 1-based line and column of an offset. */

@@ -21,8 +21,8 @@ export function formatJsonPath(segments: readonly PropertyKey[]): string {
   return out;
 }
 
-// `.key`, `[3]`, `["any key"]`, or a bare first key (the resolver's `inputs.prompt[0]`).
-const segmentPattern = /\.([^.[\]]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|^([^.[\]$][^.[\]]*)/g;
+// `.key`, `[3]`, `["any key"]`, or a bare first key (the resolver's `inputs.prompt[0]`) other than the root `$`.
+const segmentPattern = /\.([^.[\]]+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|^(?!\$(?:[.[]|$))([^.[\]]+)/g;
 
 /**
  * The segments of a path as `formatJsonPath` writes it (`$.steps[2]["_ux.display"]`), or as the
