@@ -17,7 +17,7 @@ import { TemplateError } from "../../src/core/template";
 import { Interpreter } from "../../src/core/template/interpreter";
 import { validateNames } from "../../src/core/template/validate-names";
 import { parseExpressionSource } from "../../src/core/template/parser";
-import { debianPython } from "../helpers/oracle";
+import { debianPython, simpleevalOracle, type SimpleevalOutcome } from "../helpers/oracle";
 
 const NAMES = { a: 3, b: 4, op: "x", s: "abc", n: "12", d: { k: 1 }, x: null, f: 2.5, l: [1, 2, 3], w: null, t: true };
 
@@ -63,7 +63,7 @@ const DIFFERENT: Record<string, string> = {
   "s * 40000": "IterableTooLong → the long string (no simpleeval limits)",
 };
 
-type Outcome = { value: string } | { error: string };
+type Outcome = SimpleevalOutcome;
 
 const FUNCTIONS = Object.fromEntries(
   Object.entries(PARSE_PATTERN_FUNCTIONS).map(([name, fn]) => [name, new PyCallable(name, (call) => fn(call.args, call.kwargs))]),
@@ -93,26 +93,7 @@ const hasSimpleeval = spawnSync(debianPython, ["-c", "import simpleeval"], { std
 
 test("computed: the Jinja2 expression route differs from simpleeval on workflow forms; the simpleeval port does not", { skip: hasSimpleeval ? false : "python3-simpleeval is not installed" }, () => {
   const expressions = [...SAME, ...Object.keys(DIFFERENT)];
-  const run = spawnSync(
-    debianPython,
-    [
-      "-c",
-      [
-        "import json, math, sys",
-        "from simpleeval import EvalWithCompoundTypes",
-        "f = {'ceil': math.ceil, 'floor': math.floor, 'sqrt': math.sqrt, 'pow': math.pow, 'min': min, 'max': max, 'abs': abs, 'round': round, 'len': len}",
-        "names, expressions = json.load(sys.stdin)",
-        "out = []",
-        "for e in expressions:",
-        "    try: out.append({'value': repr(EvalWithCompoundTypes(names=names, functions=f).eval(e))})",
-        "    except Exception as ex: out.append({'error': str(ex)})",
-        "print(json.dumps(out))",
-      ].join("\n"),
-    ],
-    { input: JSON.stringify([NAMES, expressions]), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-  );
-  assert.equal(run.status, 0, run.stderr);
-  const expected = JSON.parse(run.stdout) as Outcome[];
+  const expected = simpleevalOracle(NAMES, expressions);
   const differing: string[] = [];
   expressions.forEach((expression, i) => {
     assert.deepEqual(viaPort(expression), expected[i], `the port, on ${expression}`);

@@ -5,7 +5,7 @@ import { getModule, ModuleExecutionError, type ExecutableModule } from "../../sr
 import { evaluatePythonExpression, PARSE_PATTERN_FUNCTIONS } from "../../src/core/python/expression";
 import { compilePythonPattern, pythonMatch, pythonSplit } from "../../src/core/python/regex";
 import { pyRepr } from "../../src/core/python/format";
-import { debianPython } from "../helpers/oracle";
+import { debianPython, simpleevalOracle } from "../helpers/oracle";
 import { createTestContext } from "./helpers";
 
 async function parse(inputs: Record<string, unknown>) {
@@ -230,20 +230,7 @@ describe("transform.parse_pattern's Python parts against Python", () => {
   const hasSimpleeval = spawnSync(debianPython, ["-c", "import simpleeval"], { stdio: "ignore" }).status === 0;
   test("simpleeval's EvalWithCompoundTypes", { skip: hasSimpleeval ? false : "python3-simpleeval is not installed" }, () => {
     const names = { a: 3, b: "x", s: "abc", d: { k: 1 }, x: null, f: 2.5, l: [1, 2, 3], w: null };
-    const expected = python(
-      [
-        "import json, math, sys",
-        "from simpleeval import EvalWithCompoundTypes",
-        "f = {'ceil': math.ceil, 'floor': math.floor, 'sqrt': math.sqrt, 'pow': math.pow, 'min': min, 'max': max, 'abs': abs, 'round': round, 'len': len}",
-        "names, expressions = json.load(sys.stdin)",
-        "out = []",
-        "for e in expressions:",
-        "    try: out.append({'value': repr(EvalWithCompoundTypes(names=names, functions=f).eval(e))})",
-        "    except Exception as ex: out.append({'error': str(ex)})",
-        "print(json.dumps(out))",
-      ].join("\n"),
-      [names, expressions],
-    );
+    const expected = simpleevalOracle(names, expressions);
     expressions.forEach((expression, i) => {
       let got: unknown;
       try {
