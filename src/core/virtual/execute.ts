@@ -2,7 +2,7 @@
  * The `execute` call of virtual-execution.md: one call for "show me the interaction" and "here is my
  * answer", the DB travelling with the request and the response.
  */
-import type { DbSnapshot } from "../db";
+import type { CollectionChanges, DbSnapshot } from "../db";
 import { WfvError, type ErrorType } from "../errors";
 import type {
   ApiInteractionRequest,
@@ -93,6 +93,11 @@ export interface ExecuteResponse {
    * its expanded modules (`module_outputs` are the last one's) and those that completed in this call.
    */
   group?: WorkflowResponse["group"];
+  /**
+   * Only for an in-process caller that asked (`executeOnSession`'s `changes`), never in the JSON API:
+   * what the call changed in the DB, per collection; null when it failed.
+   */
+  changes?: CollectionChanges[] | null;
 }
 
 function checkRequest(request: ExecuteRequest): void {
@@ -141,6 +146,7 @@ export function toExecuteResponse(response: SessionResponse, db: () => DbSnapsho
   out.validation_warnings = response.validation_warnings;
   if (response.auto_answers) out.auto_answers = response.auto_answers;
   if (response.group) out.group = response.group;
+  if (response.changes !== undefined) out.changes = response.changes;
   return out;
 }
 
@@ -157,8 +163,8 @@ function failureResponse(error: unknown, givenDb: VirtualDbInput): ExecuteRespon
   };
 }
 
-/** Runs `request` on a live session (no import, export only as `db_format` asks; default none); `call` gives this call its own providers and abort signal. */
-export async function executeOnSession(session: VirtualSession, request: ExecuteRequest, call: Pick<RunCallOptions, "providers" | "signal"> = {}): Promise<ExecuteResponse> {
+/** Runs `request` on a live session (no import, export only as `db_format` asks; default none); `call` gives this call its own providers and abort signal, and may ask for its `changes`. */
+export async function executeOnSession(session: VirtualSession, request: ExecuteRequest, call: Pick<RunCallOptions, "providers" | "signal" | "changes"> = {}): Promise<ExecuteResponse> {
   try {
     checkRequest(request);
   } catch (error) {

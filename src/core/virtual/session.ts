@@ -8,7 +8,7 @@
  * to the checkpoint taken when the call began (see rollback.ts), so the caller's state is never lost.
  * Calls on one session run one at a time, in the order they were made.
  */
-import { exportCompressed, exportDb, importDb, createFreshVirtualDb, type DbSnapshot, type GzipCodec, type VirtualDb } from "../db";
+import { exportCompressed, exportDb, importDb, createFreshVirtualDb, type CollectionChanges, type DbSnapshot, type GzipCodec, type VirtualDb } from "../db";
 import { isWfvError, WfvError, type ErrorType } from "../errors";
 import { errorText } from "../modules/base";
 import { createRepositories, EventType, newVirtualRunId, VIRTUAL_USER_ID, type Repositories } from "../repositories";
@@ -29,7 +29,7 @@ import {
   startFromPosition,
 } from "../engine/processor";
 import type { EngineOptions, ExecutionTarget, InteractionResponseData, SseEvent, ValidationMessage, WorkflowResponse } from "../engine/types";
-import { checkpoint } from "./rollback";
+import { checkpoint, type Checkpoint } from "./rollback";
 
 /** The virtual server's fixed settings (engine.md §4.7). */
 export const VIRTUAL_PROJECT_NAME = "virtual_project";
@@ -61,12 +61,16 @@ export interface RunCallOptions {
   providers?: EngineOptions["providers"];
   /** Aborts this call's long real-mode work, instead of the session's signal. */
   signal?: AbortSignal;
+  /** Report what the call changed in the DB (`changes`), from the checkpoint the call takes anyway. */
+  changes?: boolean;
 }
 
 /** A `WorkflowResponse` plus the run id and the flat state after the call (engine.md §3.2). */
 export interface SessionResponse extends WorkflowResponse {
   /** `get_module_outputs` of the run after the call (null when no run exists). */
   state: Record<string, unknown> | null;
+  /** With `changes: true`: what the call changed, per collection (null when it failed: nothing changed). */
+  changes?: CollectionChanges[] | null;
 }
 
 interface StoredDefinition {
@@ -134,12 +138,15 @@ export class VirtualSession {
     return (run?.workflow_run_id as string | undefined) ?? null;
   }
 
-  /** Runs `work` after every earlier call on this session, restoring the DB when it fails. */
-  transact<T>(work: () => Promise<T>, failed: (result: T) => boolean): Promise<T> {
+  /**
+   * Runs `work` after every earlier call on this session, restoring the DB when it fails. `work` gets
+   * the call's checkpoint, so it can say what the call changed.
+   */
+  transact<T>(work: (saved: Checkpoint) => Promise<T>, failed: (result: T) => boolean): Promise<T> {
     const run = async () => {
       const saved = checkpoint(this.db);
       try {
-        const result = await work();
+        const result = await work(saved);
         if (failed(result)) saved.restore();
         return result;
       } catch (error) {
@@ -147,6 +154,14 @@ export class VirtualSession {
         throw error;
       }
     };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Runs `work` (a read: the state, an export) after every earlier call on this session, in turn with them. */
+  inTurn<T>(work: () => T | Promise<T>): Promise<T> {
+    const run = async () => work();
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
@@ -283,7 +298,7 @@ export class VirtualSession {
     work: (scope: RunScope, prepared: PreparedRun, group: GroupTarget | null) => Promise<WorkflowResponse>,
   ): Promise<SessionResponse> {
     return this.transact(
-      async () => {
+      async (saved) => {
         // The run as it was before the call: what an error reports, since the call is undone.
         const runBefore = this.findRunId() ?? "";
         let result: SessionResponse;
@@ -303,6 +318,7 @@ export class VirtualSession {
           result.workflow_run_id = runBefore;
           result.state = null;
         }
+        if (options.changes) result.changes = result.status === "error" ? null : saved.changes();
         return result;
       },
       (result) => result.status === "error",
@@ -428,8 +444,9 @@ export class VirtualSession {
   /**
    * The virtual `/workflow/sub-action` as a stream of `{type, data}` events (started, progress,
    * complete or error). The final `complete` carries `updated_state`, `sub_action_result` and the
-   * `state` after the call; on `error` the DB is restored. The final event arrives after the DB is
-   * settled, so a consumer may export the DB as soon as it sees it.
+   * `state` after the call (and, with `changes: true`, what the call changed); on `error` the DB is
+   * restored. The final event arrives after the DB is settled, so a consumer may export the DB as soon
+   * as it sees it.
    */
   subAction(
     workflow: unknown,
@@ -438,7 +455,7 @@ export class VirtualSession {
   ): AsyncIterable<SseEvent> {
     const channel = new EventChannel<SseEvent>();
     void this.transact(
-      async (): Promise<SseEvent> => {
+      async (saved): Promise<SseEvent> => {
         let last: SseEvent | null = null;
         try {
           const prepared = this.prepareRun(workflow);
@@ -447,7 +464,10 @@ export class VirtualSession {
           for await (const event of executeSubAction(scope, { interactionId: request.interaction_id, subActionId: request.sub_action_id, params: request.params })) {
             if (event.type === "complete" || event.type === "error") {
               last = event;
-              if (event.type === "complete") event.data.state = this.env.view.moduleOutputs(prepared.workflowRunId);
+              if (event.type === "complete") {
+                event.data.state = this.env.view.moduleOutputs(prepared.workflowRunId);
+                if (options.changes) event.data.changes = saved.changes();
+              }
               break;
             }
             channel.push(event);
