@@ -6,8 +6,12 @@
  *
  * Engine payloads (interaction requests, outputs, state) keep the engine's snake_case field names and
  * travel as JSON records: the engine owns their shape, the protocol owns the envelope.
+ *
+ * zod/mini, not the classic API: its schemas are plain data (no methods bound per schema), so building
+ * them costs little in the extension's activation and the panel's startup, and the bundles hold only
+ * the checks used.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 
 const record = z.record(z.string(), z.unknown());
 
@@ -17,8 +21,8 @@ export type RunMode = z.infer<typeof runModeSchema>;
 /** A place in a workspace file: a file (workspace-relative or absolute) and a JSON path inside it. */
 export const sourceLinkSchema = z.object({
   file: z.string(),
-  path: z.array(z.union([z.string(), z.number()])).default([]),
-  label: z.string().optional(),
+  path: z._default(z.array(z.union([z.string(), z.number()])), []),
+  label: z.optional(z.string()),
 });
 export type SourceLink = z.infer<typeof sourceLinkSchema>;
 
@@ -41,29 +45,29 @@ export const runErrorSchema = z.object({
   error_type: z.string(),
   message: z.string(),
   details: record,
-  source: sourceLinkSchema.nullable(),
+  source: z.nullable(sourceLinkSchema),
 });
 export type RunError = z.infer<typeof runErrorSchema>;
 
 /** Everything the panel shows about one run. */
 export const runViewSchema = z.object({
-  runId: z.number().int(),
+  runId: z.int(),
   stepId: z.string(),
   moduleName: z.string(),
   mode: runModeSchema,
   status: z.enum(["awaiting_input", "completed", "error", "validation_failed"]),
   message: z.string(),
   /** The engine's interaction request when awaiting input. */
-  interaction: record.nullable(),
+  interaction: z.nullable(record),
   /** For up_to runs that stopped earlier: the module that asks. */
-  stoppedAt: z.object({ stepId: z.string(), moduleName: z.string() }).nullable(),
-  outputs: record.nullable(),
-  state: record.nullable(),
-  changes: dbChangesSchema.nullable(),
-  error: runErrorSchema.nullable(),
+  stoppedAt: z.nullable(z.object({ stepId: z.string(), moduleName: z.string() })),
+  outputs: z.nullable(record),
+  state: z.nullable(record),
+  changes: z.nullable(dbChangesSchema),
+  error: z.nullable(runErrorSchema),
   validationErrors: z.array(z.unknown()),
   /** Definition warnings of the modules the run ran (`validation_warnings`: unknown inputs, duplicate names, unproduced state keys). */
-  validationWarnings: z.array(z.unknown()).optional(),
+  validationWarnings: z.optional(z.array(z.unknown())),
 });
 export type RunView = z.infer<typeof runViewSchema>;
 
@@ -77,21 +81,21 @@ export const hostMessageSchema = z.discriminatedUnion("type", [
     mock: z.boolean(),
     trusted: z.boolean(),
   }),
-  z.object({ type: z.literal("run/started"), runId: z.number().int(), stepId: z.string(), moduleName: z.string(), mode: runModeSchema }),
+  z.object({ type: z.literal("run/started"), runId: z.int(), stepId: z.string(), moduleName: z.string(), mode: runModeSchema }),
   z.object({ type: z.literal("run/result"), view: runViewSchema }),
-  z.object({ type: z.literal("state/show"), state: record, runId: z.string().nullable() }),
+  z.object({ type: z.literal("state/show"), state: record, runId: z.nullable(z.string()) }),
   z.object({
     type: z.literal("file/picked"),
     requestId: z.string(),
-    file: z.object({ name: z.string(), dataUrl: z.string(), size: z.number(), contentType: z.string() }).nullable(),
+    file: z.nullable(z.object({ name: z.string(), dataUrl: z.string(), size: z.number(), contentType: z.string() })),
   }),
   z.object({
     type: z.literal("subaction/result"),
     requestId: z.string(),
     ok: z.boolean(),
     progress: z.array(record),
-    result: record.nullable(),
-    error: z.string().nullable(),
+    result: z.nullable(record),
+    error: z.nullable(z.string()),
   }),
   z.object({ type: z.literal("db/reset") }),
 ]);
@@ -105,17 +109,17 @@ export const webviewMessageSchema = z.discriminatedUnion("type", [
   /** The user's answer to the interaction shown for `runId` (an `InteractionResponseData`). */
   z.object({
     type: z.literal("interaction/submit"),
-    runId: z.number().int(),
+    runId: z.int(),
     /** Which module asked, so an answer still reaches it after a window reload (new run ids). */
     target: z.object({ stepId: z.string(), moduleName: z.string(), mode: runModeSchema }),
     response: record,
   }),
   /** Pick a workspace file for a file_input; answered with `file/picked`. */
-  z.object({ type: z.literal("file/pick"), requestId: z.string(), accept: z.array(z.string()).default([]) }),
+  z.object({ type: z.literal("file/pick"), requestId: z.string(), accept: z._default(z.array(z.string()), []) }),
   /** file_download: save dialog, write the file, then answer the interaction saying so. */
-  z.object({ type: z.literal("download/save"), runId: z.number().int() }),
+  z.object({ type: z.literal("download/save"), runId: z.int() }),
   /** Run one of the module's sub-actions (retry, generate, ...); answered with `subaction/result`. */
-  z.object({ type: z.literal("subaction/run"), requestId: z.string(), runId: z.number().int(), actionId: z.string(), params: record }),
+  z.object({ type: z.literal("subaction/run"), requestId: z.string(), runId: z.int(), actionId: z.string(), params: record }),
   z.object({ type: z.literal("source/open"), link: sourceLinkSchema }),
   /** Run the last module again (fresh interaction). */
   z.object({ type: z.literal("run/again") }),
@@ -125,8 +129,8 @@ export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 /** The state the webview keeps with `setState` so a restored panel shows what it showed. */
 export const webviewStateSchema = z.object({
   workflowFile: z.string(),
-  workflowName: z.string().default(""),
-  view: runViewSchema.nullable().default(null),
+  workflowName: z._default(z.string(), ""),
+  view: z._default(z.nullable(runViewSchema), null),
 });
 export type WebviewState = z.infer<typeof webviewStateSchema>;
 

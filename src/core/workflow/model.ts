@@ -7,7 +7,7 @@
  * list it iterates, a dict it copies). UI-only fields (`hidden`, `label`, `shortcut`, ...) and unknown
  * keys pass through untouched.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { WfvError } from "../errors";
 import { formatJsonPath } from "./json-path";
 
