@@ -25,10 +25,12 @@ const node = {
 const builds = [
   // The CLI: `wfv`.
   { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
-  // The VS Code extension host side; `vscode` is provided by the host. The engine is a bundle of its
-  // own, required on the first run (src/extension/lazy-engine.ts), so activation loads little.
+  // The VS Code extension host side; `vscode` is provided by the host. The engine and the language
+  // client are bundles of their own, required at run time (src/extension/lazy-engine.ts on the first
+  // run, src/extension/lazy-language-client.ts just after activation), so activation loads little.
   { ...node, entryPoints: { extension: "src/extension/extension.ts" }, outdir: "dist", external: [...node.external, "vscode"] },
   { ...node, entryPoints: { engine: "src/extension/engine-core.ts" }, outdir: "dist" },
+  { ...node, entryPoints: { "language-client": "src/extension/language-client.ts" }, outdir: "dist", external: [...node.external, "vscode"] },
   // The language server (runs in its own Node process; never imports vscode).
   { ...node, entryPoints: { server: "src/server/server.ts" }, outdir: "dist" },
   // The webview panel UI: a browser bundle.

@@ -10,7 +10,7 @@ import { ModuleLensProvider } from "./codelens";
 import { registerCommands } from "./commands";
 import { Controller } from "./controller";
 import { lazyEngine } from "./lazy-engine";
-import { pushVirtualState, startLanguageClient } from "./language-client";
+import { pushVirtualState, startLanguageClient } from "./lazy-language-client";
 import { createLog, logAt } from "./log";
 import { outline } from "./outline";
 import { PANEL_VIEW_TYPE, PanelManager } from "./panel";

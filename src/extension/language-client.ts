@@ -1,20 +1,15 @@
 /**
  * The extension side of the workflow language server (vscode-languageclient): starts `dist/server.js`
- * in its own Node process, and forwards the live virtual state for hover. A thin adapter — all
- * analysis lives in the server (`src/server`), which never imports `vscode`.
+ * in its own Node process. A thin adapter — all analysis lives in the server (`src/server`), which
+ * never imports `vscode`. Its own bundle (dist/language-client.js), loaded just after activation by
+ * lazy-language-client.ts, which also forwards the live virtual state for hover.
  */
 import * as vscode from "vscode";
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
-import {
-  LANGUAGE_SERVER_ID,
-  LANGUAGE_SERVER_NAME,
-  VirtualStateNotification,
-} from "../shared/lsp";
+import { LANGUAGE_SERVER_ID, LANGUAGE_SERVER_NAME } from "../shared/lsp";
 
 let client: LanguageClient | undefined;
 let starting: Promise<LanguageClient | undefined> | undefined;
-/** States pushed before the server was up; sent once it is. */
-const pendingStates = new Map<string, { state: Record<string, unknown> | null; label?: string }>();
 
 /** The files the server analyses: workflow and step JSON, and the templates they `$ref`. */
 export const WORKFLOW_DOCUMENT_SELECTOR = [
@@ -56,8 +51,6 @@ async function start(context: vscode.ExtensionContext): Promise<LanguageClient |
     return undefined;
   }
   client = created;
-  for (const [workflowUri, { state, label }] of pendingStates) void client.sendNotification(VirtualStateNotification.type, { workflowUri, state, label });
-  pendingStates.clear();
   return client;
 }
 
@@ -66,14 +59,4 @@ export async function stopLanguageClient(): Promise<void> {
   client = undefined;
   starting = undefined;
   if (running && running.state !== State.Stopped) await running.stop();
-}
-
-/**
- * Tells the server the live state of a workflow's virtual DB (hover over `{{ state.x }}` shows it).
- * `state: null` forgets it (e.g. after a reset). Safe to call before the server is up.
- */
-export function pushVirtualState(workflow: vscode.Uri | string, state: Record<string, unknown> | null, label?: string): void {
-  const workflowUri = typeof workflow === "string" ? vscode.Uri.file(workflow).toString() : workflow.toString();
-  if (client && client.state === State.Running) void client.sendNotification(VirtualStateNotification.type, { workflowUri, state, label });
-  else pendingStates.set(workflowUri, { state, label });
 }

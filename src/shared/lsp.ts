@@ -4,6 +4,7 @@
  * ends compile against these types; nothing here imports `vscode`.
  */
 import { NotificationType, RequestType } from "vscode-languageserver-protocol";
+import { VIRTUAL_STATE_METHOD } from "./lsp-methods";
 
 /** The language server's id and name, as the client registers it. */
 export const LANGUAGE_SERVER_ID = "wfv";
@@ -23,8 +24,8 @@ export interface VirtualStateParams {
 
 /** Extension → server: the live state of a workflow's virtual DB, used by hover over `{{ state.x }}`. */
 export const VirtualStateNotification = {
-  method: "wfv/virtualState",
-  type: new NotificationType<VirtualStateParams>("wfv/virtualState"),
+  method: VIRTUAL_STATE_METHOD,
+  type: new NotificationType<VirtualStateParams>(VIRTUAL_STATE_METHOD),
 } as const;
 
 export interface StateKeysParams {
