@@ -25,6 +25,8 @@ export interface EngineEnv {
   signal?: AbortSignal;
   /** gzip for the compressed DB form (EngineOptions.codec). */
   codec?: GzipCodec;
+  /** `now()` in resolved templates (EngineOptions.templateNow); the wall clock when absent. */
+  templateNow?: EngineOptions["templateNow"];
   /** Fast lineage/state/position reads (see event-view.ts). */
   view: EventView;
 }
@@ -42,6 +44,7 @@ export function createEngineEnv(repos: Repositories, options: EngineOptions = {}
     logger: options.logger ?? silentLogger,
     signal: options.signal,
     codec: options.codec,
+    templateNow: options.templateNow,
     moduleDb: createModuleDb(repos.db, moduleDbRepositoryCalls(repos)),
     view: createEventView(repos),
   };

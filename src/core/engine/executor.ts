@@ -102,7 +102,7 @@ async function runModule(
   const module = loadModule(env, config);
   const raw: Record<string, unknown> = { ...(config.inputs ?? {}) };
   const resolverSchema = raw.resolver_schema;
-  const resolved = resolveModuleInputs(raw, state, step, workflow, { step_id: step.step_id, module_name: name });
+  const resolved = resolveModuleInputs(raw, state, step, workflow, { step_id: step.step_id, module_name: name }, env.templateNow);
 
   const check = validateInputs(module, resolved);
   if (!check.ok) {
@@ -121,7 +121,7 @@ async function runModule(
   const context = buildModuleContext({ env, services, workflow, step, module: config, moduleIndex: index, state, workflowRunId });
 
   if (module.kind === "interactive") {
-    attachAddons(module, config, context, (inputs) => resolveAllInputs(inputs, state, step, workflow, { step_id: step.step_id, module_name: name }));
+    attachAddons(module, config, context, (inputs) => resolveAllInputs(inputs, state, step, workflow, { step_id: step.step_id, module_name: name }, env.templateNow));
     const request = await module.getInteractionRequest(resolved, context);
     if (request === null || request === undefined) {
       throw new Error("get_interaction_request returned no interaction request");

@@ -176,14 +176,14 @@ export async function respond(scope: RunScope, interactionId: string | null, res
     const stored = requestData._resolved_inputs;
     const resolved = isPlainObject(stored)
       ? stored
-      : resolveModuleInputs({ ...(config.inputs ?? {}) }, state, step, scope.workflow, { step_id: step.step_id, module_name: name });
+      : resolveModuleInputs({ ...(config.inputs ?? {}) }, state, step, scope.workflow, { step_id: step.step_id, module_name: name }, env.templateNow);
     if (!isPlainObject(stored)) {
       const check = validateInputs(module, resolved);
       if (!check.ok) throw new WfvError("input_validation_failed", check.message, { input_name: check.inputName });
     }
     storeAnswer();
     const context = buildModuleContext({ env, services: scope.services, workflow: scope.workflow, step, module: config, moduleIndex, state });
-    attachAddons(module, config, context, (inputs) => resolveAllInputs(inputs, state, step, scope.workflow, { step_id: step.step_id, module_name: name }));
+    attachAddons(module, config, context, (inputs) => resolveAllInputs(inputs, state, step, scope.workflow, { step_id: step.step_id, module_name: name }, env.templateNow));
     outputs = await module.executeWithResponse(resolved, context, engineResponse(askedId, dumped));
   } catch (error) {
     const failure = describeModuleFailure(config.module_id, error, { step_id: step.step_id, module_name: name });

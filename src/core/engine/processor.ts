@@ -294,9 +294,9 @@ export async function refreshInteraction(scope: RunScope, interactionId: string 
     const module = loadModule(env, config);
     if (module.kind !== "interactive") throw new WfvError("unsupported_module_type", `Module '${config.module_id}' is not interactive`, { module_id: config.module_id });
     const state = env.view.moduleOutputs(workflowRunId);
-    const resolved = resolveModuleInputs({ ...(config.inputs ?? {}) }, state, step, workflow, { step_id: stepId, module_name: name });
+    const resolved = resolveModuleInputs({ ...(config.inputs ?? {}) }, state, step, workflow, { step_id: stepId, module_name: name }, env.templateNow);
     const context = buildModuleContext({ env, services: scope.services, workflow, step, module: config, moduleIndex: index, state });
-    attachAddons(module, config, context, (inputs) => resolveAllInputs(inputs, state, step, workflow, { step_id: stepId, module_name: name }));
+    attachAddons(module, config, context, (inputs) => resolveAllInputs(inputs, state, step, workflow, { step_id: stepId, module_name: name }, env.templateNow));
     const fresh = await module.getInteractionRequest(resolved, context);
     if (!fresh) throw new Error("get_interaction_request returned no interaction request");
     const data = { ...serializeInteractionRequest(fresh), interaction_id: request.data.interaction_id };

@@ -4,7 +4,7 @@
  * in scope. A template failure carries the module it belongs to, besides the input path and position.
  */
 import { isWfvError, WfvError } from "../errors";
-import { resolveWithSchema } from "../template";
+import { resolveWithSchema, type TemplateContext } from "../template";
 import type { Workflow, WorkflowStep } from "../workflow/model";
 
 export function resolveModuleInputs(
@@ -13,12 +13,14 @@ export function resolveModuleInputs(
   step: WorkflowStep,
   workflow: Workflow,
   where: { step_id: string; module_name: string },
+  now?: TemplateContext["now"],
 ): Record<string, unknown> {
   try {
     return resolveWithSchema(raw, {
       state: { ...state },
       step: step as Record<string, unknown>,
       config: (workflow.config as Record<string, unknown> | undefined) ?? {},
+      ...(now ? { now } : {}),
     });
   } catch (error) {
     if (isWfvError(error) && error.errorType === "resolution_failed") {
@@ -38,6 +40,7 @@ export function resolveAllInputs(
   step: WorkflowStep,
   workflow: Workflow,
   where: { step_id: string; module_name: string },
+  now?: TemplateContext["now"],
 ): Record<string, unknown> {
   const wrapped = resolveModuleInputs(
     { resolver_schema: { type: "object", properties: { addon: { resolver: "server" } } }, addon: value },
@@ -45,6 +48,7 @@ export function resolveAllInputs(
     step,
     workflow,
     where,
+    now,
   );
   return wrapped.addon as Record<string, unknown>;
 }

@@ -6,6 +6,7 @@ import type { GzipCodec } from "../db/codec";
 import type { ErrorType } from "../errors";
 import type { ModuleRegistry } from "../modules/registry";
 import type { InteractionRequest, ModuleLogger, ProviderSettings } from "../modules/types";
+import type { NaiveDateTime } from "../python/objects";
 
 export type EngineStatus =
   | "created"
@@ -137,6 +138,11 @@ export interface EngineOptions {
   signal?: AbortSignal;
   /** gzip for the compressed DB form, blobs in and out; the core's fflate when absent (a Node host may pass native zlib). */
   codec?: GzipCodec;
+  /**
+   * What `now()` gives the templates the engine resolves; the wall clock (local time, as Python's naive
+   * `datetime.now()`) when absent. A workflow test's replay freezes it, so its outputs repeat.
+   */
+  templateNow?: () => Date | NaiveDateTime;
 }
 
 /** The run-level services (engine.md §4.1), carried explicitly so mock mode reaches every path (ruling 5). */
