@@ -12,6 +12,7 @@ import { mockCommand } from "./commands/mock";
 import { runCommand } from "./commands/run";
 import { serveCommand } from "./commands/serve";
 import { stateCommand } from "./commands/state";
+import { testCommand } from "./commands/test";
 import { modulesCommand } from "./commands/modules";
 import { renderCommand } from "./commands/render";
 import { resolveCommand } from "./commands/resolve";
@@ -32,6 +33,7 @@ const commands: Record<string, CliCommand> = {
   serve: serveCommand,
   lsp: lspCommand,
   mock: mockCommand,
+  test: testCommand,
 };
 
 function helpText(): string {

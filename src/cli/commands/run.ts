@@ -10,6 +10,7 @@ import { attachErrorSource, execute, type ExecuteResponse } from "../../core/vir
 import type { ResolvedWorkflowSource } from "../../core/workflow/ref-resolver";
 import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs, printJson, readJsonArg, resolvePath, type CliCommand, type CliIo } from "../io";
 import { readDbText, writeDbText } from "../db-file";
+import { pinnedRun } from "../pins-file";
 import { directoryFileReader, resolveWorkflowFile } from "../workspace-files";
 
 const usage = `Usage: wfv run <workflow.json> --step <step_id> --module <name> [options]
@@ -33,6 +34,8 @@ Options:
                          review accepted as it is). The response's auto_answers says which answer
                          each earlier interaction got, and from where.
   --no-mock              Allow real LLM/HTTP/media calls (mock mode is on by default).
+  --pins <file>          Pinned outputs (.wfv/pins.json beside the workflow): a pinned module does
+                         not run, its pinned outputs are used (its module_started names wfv.pinned).
   --print-db             Keep result.virtual_db in the printed response.
   --pretty               Indent the output.
 
@@ -82,6 +85,7 @@ export const runCommand: CliCommand = {
       "no-default-answers": { type: "boolean" },
       "print-db": { type: "boolean" },
       pretty: { type: "boolean" },
+      pins: { type: "string" },
     });
     if (positionals.length !== 1) throw new UsageError("run takes exactly one workflow file");
     if (!values.step) throw new UsageError("--step is required");
@@ -98,6 +102,7 @@ export const runCommand: CliCommand = {
     let response: Record<string, unknown> | null = null;
     let blob: string | null = null;
     let answers: Record<string, InteractionResponseData> | undefined;
+    let pinned: ReturnType<typeof pinnedRun> | undefined;
     try {
       source = resolveWorkflowFile(workflowPath);
       workflow = source.workflow;
@@ -110,6 +115,7 @@ export const runCommand: CliCommand = {
       }
       if (values.answers !== undefined) answers = readAnswers(io, values.answers);
       if (values.db) blob = readDbText(io, values.db);
+      if (values.pins) pinned = pinnedRun(io, values.pins, workflow);
     } catch (error) {
       if (!(error instanceof WfvError)) throw error;
       // A `$ref` failure names its file and JSON path; the source adds the line and column.
@@ -118,7 +124,7 @@ export const runCommand: CliCommand = {
     }
 
     const result = await execute({
-      workflow,
+      workflow: pinned ? pinned.workflow : workflow,
       virtual_db: blob,
       target_step_id: values.step,
       target_module_name: values.module,
@@ -128,7 +134,7 @@ export const runCommand: CliCommand = {
       default_answers: !values["no-default-answers"],
       answers,
       db_format: values.db || values["print-db"] ? "compressed" : "none",
-    });
+    }, pinned?.engine);
 
     if (source) attachErrorSource(result, source, (file) => files.read(file));
     if (result.status !== "error" && values.db && typeof result.result.virtual_db === "string") {
