@@ -3,7 +3,7 @@
  * anywhere); a Node host can pass its native zlib through `GzipCodec`, which is several times faster.
  * base64 uses Node's Buffer when there is one and the web's atob/btoa otherwise.
  */
-import { gunzipSync, gzipSync } from "fflate";
+import { Gunzip, gzipSync } from "fflate";
 
 export type GzipLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 
@@ -16,8 +16,48 @@ export interface GzipCodec {
 
 export const fflateCodec: GzipCodec = {
   gzip: (data, level) => gzipSync(data, { level, mtime: 0 }),
-  gunzip: (data) => gunzipSync(data),
+  gunzip: gunzipMembers,
 };
+
+/**
+ * Every member of a gzip stream, concatenated (RFC 1952: a gzip file is a series of members; Node's
+ * zlib and Python's gzip read them all). fflate's gunzipSync reads only the first member, sizing its
+ * output by the last member's trailer, so its streaming Gunzip, which reads them all, is used.
+ */
+function gunzipMembers(data: Uint8Array): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  let ended = false;
+  // Where each member starts in `data` and in the output, to check every member's trailer (ISIZE).
+  const starts = [0];
+  const outStarts = [0];
+  const gunzip = new Gunzip((chunk, final) => {
+    parts.push(chunk);
+    size += chunk.length;
+    if (final) ended = true;
+  });
+  gunzip.onmember = (offset) => {
+    starts.push(offset);
+    outStarts.push(size);
+  };
+  gunzip.push(data, true);
+  if (!ended) throw new Error("unexpected end of gzip data");
+  starts.push(data.length);
+  outStarts.push(size);
+  for (let i = 0; i + 1 < starts.length; i++) {
+    const end = starts[i + 1];
+    const claimed = (data[end - 4] | (data[end - 3] << 8) | (data[end - 2] << 16) | (data[end - 1] << 24)) >>> 0;
+    if (end - starts[i] < 18 || claimed !== (outStarts[i + 1] - outStarts[i]) % 2 ** 32) throw new Error("invalid gzip trailer (truncated data?)");
+  }
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
 
 interface BufferLike {
   from(data: Uint8Array | ArrayBuffer | string, offsetOrEncoding?: number | string, length?: number): Uint8Array & { toString(encoding: string): string };
@@ -31,6 +71,24 @@ export function encodeBase64(bytes: Uint8Array): string {
   const chunk = 0x8000;
   for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
   return btoa(binary);
+}
+
+/** base64 as ASCII bytes (what a socket or a file takes as is). */
+export function encodeBase64Ascii(bytes: Uint8Array): Uint8Array {
+  const text = encodeBase64(bytes);
+  if (NodeBuffer) return NodeBuffer.from(text, "latin1");
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+/** ASCII bytes as a string (base64 text held as bytes). */
+export function asciiText(bytes: Uint8Array): string {
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  let text = "";
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) text += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  return text;
 }
 
 /** Decodes base64; characters outside the alphabet are skipped (Node) or rejected (atob) — callers check the length. */

@@ -19,15 +19,16 @@ export interface Checkpoint {
 export class MemoryDb implements VirtualDb, CollectionHost {
   private readonly collections = new Map<string, MemoryCollection>();
   private readonly clock: () => number;
-  private readonly uuid7: Uuid7Generator;
-  private readonly objectIds: ObjectIdGenerator;
+  private readonly random: () => number;
+  private uuid7: Uuid7Generator;
+  private objectIds: ObjectIdGenerator;
   readonly mingoOptions: Partial<Options>;
 
   constructor(options: VirtualDbOptions = {}) {
     this.clock = options.clock ?? Date.now;
-    const random = options.random ?? Math.random;
-    this.uuid7 = new Uuid7Generator(this.clock, random);
-    this.objectIds = new ObjectIdGenerator(this.clock, random);
+    this.random = options.random ?? Math.random;
+    this.uuid7 = new Uuid7Generator(this.clock, this.random);
+    this.objectIds = new ObjectIdGenerator(this.clock, this.random);
     // $lookup and friends see copies of the other collections, so their output never aliases stored documents.
     this.mingoOptions = mingoOptions((name) => (this.collections.get(name)?.documents ?? []).map(cloneDocument));
   }
@@ -97,6 +98,18 @@ export class MemoryDb implements VirtualDb, CollectionHost {
 
   newUuid7Hex(): string {
     return this.uuid7.next();
+  }
+
+  /**
+   * Puts the id generators where an import of this DB's content would put them: new generators (drawing
+   * from the random source as a new DB does) continuing above `largestUuid7`, the largest uuid7 in a
+   * top-level field of a stored document ("" for none). A DB kept live between stateless calls then
+   * makes exactly the ids a decoded copy of it would.
+   */
+  resetIdGenerators(largestUuid7: string): void {
+    this.uuid7 = new Uuid7Generator(this.clock, this.random);
+    this.objectIds = new ObjectIdGenerator(this.clock, this.random);
+    if (largestUuid7 !== "") this.uuid7.observe(largestUuid7);
   }
 
   /** Makes later uuid7s sort above this one (used when importing). */

@@ -84,6 +84,21 @@ function looksLikeWrapper(record: Record<string, unknown>): boolean {
   return keys.length === 2 && "$regex" in record && "$options" in record;
 }
 
+/** One stored document as the JSON text the blob holds for it (an element of its collection's array). */
+export function documentJsonText(document: Document): string {
+  return JSON.stringify(encodeForExport(document));
+}
+
+/**
+ * The order exportJsonText writes collections in: `names` (sorted) as keys of a JSON object, which
+ * puts integer-like names first, in numeric order, and drops what cannot be an own key.
+ */
+export function exportedCollectionOrder(names: readonly string[]): string[] {
+  const keys: Record<string, true> = {};
+  for (const name of names) keys[name] = true;
+  return Object.keys(keys);
+}
+
 /** The snapshot as extended JSON text (`{"$date"}` dates). */
 export function exportJsonText(db: VirtualDb): string {
   const out: Record<string, unknown> = {};
