@@ -141,6 +141,28 @@ describe("wfv test on the cc example", () => {
     const usage = await callCli(["test", "--shard", "3/2"], { cwd: dir });
     assert.equal(usage.status, 2);
   });
+
+  test("a seed: the run continues from a DB written as readable JSON, the test records only what came after it", async () => {
+    assert.equal((await callCli(["run", "workflow_v3.json", "--step", "scene_generation", "--module", "select_scene", "--mode", "up_to", "--db", "seed.db"], { cwd: dir })).status, 0);
+    const exported = await callCli(["db", "export", "seed.db", "--json", "--pretty"], { cwd: dir });
+    mkdirSync(join(dir, "seeded"), { recursive: true });
+    writeFileSync(join(dir, "seeded", "scene.seed.json"), exported.stdout);
+    assert.match(exported.stdout, /"\$date"/);
+    cpSync(join(dir, "seed.db"), join(dir, "continued.db"));
+    assert.equal((await callCli(["run", "workflow_v3.json", "--step", "image_analysis", "--module", "analyze_image", "--mode", "up_to", "--db", "continued.db"], { cwd: dir })).status, 0);
+    const recorded = await callCli(
+      ["test", "record", "workflow_v3.json", "--step", "image_analysis", "--module", "analyze_image", "--db", "continued.db", "--seed", "seeded/scene.seed.json", "--out", "seeded/after-scene.wfvtest.json"],
+      { cwd: dir },
+    );
+    assert.equal(recorded.status, 0, recorded.stdout);
+    const test = JSON.parse(readFileSync(join(dir, "seeded", "after-scene.wfvtest.json"), "utf8"));
+    assert.equal(test.seed, "scene.seed.json");
+    assert.equal(test.workflow, "../workflow_v3.json");
+    assert.deepEqual(Object.keys(test.answers), ["image_prompts/generate_and_select_images_v2", "scene_generation/select_scene"]);
+    assert.ok(!("user_input/select_pet_type" in test.expect), "what the seed holds is not replayed");
+    const passed = await callCli(["test", "seeded"], { cwd: dir });
+    assert.equal(passed.status, 0, passed.stdout);
+  });
 });
 
 function sortKeys(value: unknown): unknown {
