@@ -27,7 +27,16 @@ export function badRequest(message: string, details: Record<string, unknown> = {
  * The body as text, refusing more than `maxBytes` with 413. A declared `Content-Length` over the limit
  * is refused before any byte is read; a chunked body is counted as it arrives.
  */
-export function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
+export async function readBody(request: IncomingMessage, maxBytes: number): Promise<string> {
+  return (await readBodyBytes(request, maxBytes)).toString("utf8");
+}
+
+/**
+ * The body's bytes, bounded as readBody; a declared length is filled in place as the chunks arrive,
+ * into `into(length)` when it gives a buffer (a server reuses one for large bodies: a new 50 MB
+ * buffer per request makes V8 collect its whole heap about as often).
+ */
+export function readBodyBytes(request: IncomingMessage, maxBytes: number, into?: (length: number) => Buffer | undefined): Promise<Buffer> {
   const tooLarge = () =>
     new HttpError(413, "payload_too_large", `The request body is larger than ${maxBytes} bytes`, { max_body_bytes: maxBytes }, { Connection: "close" });
   const declared = Number(request.headers["content-length"]);
@@ -38,21 +47,32 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<st
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    // A large declared body is copied into one buffer as it arrives (no concatenation at the end).
+    let whole = Number.isFinite(declared) && declared >= 64 * 1024 ? (into?.(declared) ?? Buffer.allocUnsafe(declared)) : undefined;
     let size = 0;
     let refused = false;
     request.on("data", (chunk: Buffer) => {
       if (refused) return;
+      if (whole !== undefined && size + chunk.length <= whole.length) {
+        chunk.copy(whole, size);
+      } else {
+        // More bytes than declared (node's parser does not let that happen): back to a list of chunks.
+        if (whole !== undefined) chunks.push(whole.subarray(0, size));
+        whole = undefined;
+        chunks.push(chunk);
+      }
       size += chunk.length;
       if (size > maxBytes) {
         refused = true;
         chunks.length = 0;
+        whole = undefined;
         reject(tooLarge());
         return;
       }
-      chunks.push(chunk);
     });
     request.on("end", () => {
-      if (!refused) resolve(Buffer.concat(chunks, size).toString("utf8"));
+      if (refused) return;
+      resolve(whole === undefined ? Buffer.concat(chunks, size) : whole.subarray(0, size));
     });
     request.on("error", (error) => {
       if (!refused) reject(error);
@@ -62,14 +82,25 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<st
 
 /** The body parsed as JSON; non-JSON content types are refused (415) so a browser must preflight. */
 export async function readJsonBody(request: IncomingMessage, maxBytes: number): Promise<unknown> {
+  return parseJsonBytes(await readJsonBodyBytes(request, maxBytes));
+}
+
+/** The bytes of a JSON body (415 for another content type, 413 over `maxBytes`); `into` as for readBodyBytes. */
+export function readJsonBodyBytes(request: IncomingMessage, maxBytes: number, into?: (length: number) => Buffer | undefined): Promise<Buffer> {
   const contentType = String(request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   if (contentType !== "application/json" && !contentType.endsWith("+json")) {
     request.resume();
-    throw new HttpError(415, "bad_request", "The request body must be JSON (Content-Type: application/json)", { content_type: contentType || null });
+    return Promise.reject(
+      new HttpError(415, "bad_request", "The request body must be JSON (Content-Type: application/json)", { content_type: contentType || null }),
+    );
   }
-  const text = await readBody(request, maxBytes);
+  return readBodyBytes(request, maxBytes, into);
+}
+
+/** A body's bytes as JSON (UTF-8); 400 when it is not JSON. */
+export function parseJsonBytes(bytes: Buffer): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(bytes.toString("utf8"));
   } catch (error) {
     throw badRequest(`The request body is not valid JSON: ${(error as Error).message}`, { reason: "bad_json" });
   }
@@ -85,6 +116,46 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   });
   response.end(text);
 }
+
+/**
+ * sendJson for a body holding blobs as placeholder strings (`blobs`: placeholder → the blob's base64
+ * bytes, in segments): the JSON text is written around them and the blobs' bytes go out as they are,
+ * never joined into one string or escaped (base64 needs no escaping). `verbatim` as for sendJson;
+ * `headers` may be a function, called just before the response is written.
+ */
+export function sendJsonWithBlobs(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> | (() => Record<string, string>),
+  blobs: ReadonlyMap<string, readonly Uint8Array[]>,
+  verbatim?: unknown,
+): void {
+  const text = stringifyWire(body, verbatim);
+  const found: Array<{ at: number; quoted: string; segments: readonly Uint8Array[] }> = [];
+  for (const [placeholder, segments] of blobs) {
+    const quoted = JSON.stringify(placeholder);
+    for (let at = text.indexOf(quoted); at >= 0; at = text.indexOf(quoted, at + quoted.length)) found.push({ at, quoted, segments });
+  }
+  found.sort((a, b) => a.at - b.at);
+  const pieces: Uint8Array[] = [];
+  let from = 0;
+  for (const { at, quoted, segments } of found) {
+    pieces.push(Buffer.from(text.slice(from, at) + '"', "utf8"), ...segments, QUOTE);
+    from = at + quoted.length;
+  }
+  pieces.push(Buffer.from(text.slice(from), "utf8"));
+  let length = 0;
+  for (const piece of pieces) length += piece.length;
+  // Headers may be made now, once everything but the writing is done (Server-Timing).
+  const head = typeof headers === "function" ? headers() : headers;
+  response.writeHead(status, { ...head, "Content-Type": "application/json; charset=utf-8", "Content-Length": String(length) });
+  response.cork();
+  for (const piece of pieces) if (piece.length > 0) response.write(piece);
+  response.end();
+}
+
+const QUOTE = Buffer.from('"');
 
 export function sendError(response: ServerResponse, error: HttpError): void {
   sendJson(response, error.status, { error: error.message, error_type: error.errorType, details: error.details }, error.headers);

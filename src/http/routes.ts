@@ -8,7 +8,6 @@ import type { z } from "zod";
 import { isWfvError } from "../core/errors";
 import { generateMocksFromSchema } from "../core/mock";
 import {
-  execute,
   getInteractionHistory,
   getState,
   interactionData,
@@ -20,7 +19,8 @@ import {
   type EngineOptions,
   type VirtualDbInput,
 } from "../core/virtual";
-import { badRequest, HttpError, openSse, sendJson } from "./exchange";
+import { badRequest, HttpError, openSse, sendJson, sendJsonWithBlobs } from "./exchange";
+import { executeStateless, type GivenDb, type StatelessOptions } from "./stateless";
 import {
   describeIssues,
   executeBody,
@@ -41,10 +41,21 @@ export interface RouteContext {
   /** CORS headers for this request (empty for origins that are not configured). */
   headers: Record<string, string>;
   engine: EngineOptions;
+  /** The stateless execute's cache, codec and DB settings (stateless.ts). */
+  stateless: StatelessOptions;
+  /** A large `virtual_db` blob left as bytes (routes with `rawDb`; raw-db.ts): `body.virtual_db` is `placeholder`. */
+  rawDb?: { bytes: Buffer; placeholder: string };
+  /** The whole body parsed as usual (a route that gets `rawDb` and needs the blob as a string). */
+  reparse(): unknown;
+  /** When the request's handler started and when its body had been read (performance.now() ms). */
+  startedAt: number;
+  bodyReadAt: number;
 }
 
 export interface Route {
   method: "GET" | "POST";
+  /** The route reads a large `virtual_db` blob as bytes, without decoding it (RouteContext.rawDb). */
+  rawDb?: boolean;
   handle(context: RouteContext): Promise<void> | void;
 }
 
@@ -100,7 +111,57 @@ function engineRoute<T extends z.ZodType>(schema: T, call: (body: z.infer<T>, en
   };
 }
 
-const executeRoute = engineRoute(executeBody, (body, engine) => execute(body, engine));
+/**
+ * `POST /workflow/virtual/execute`, stateless as the core's execute but with the server's cache of the
+ * DBs it returned and segmented blobs (stateless.ts). `Server-Timing` says where the time went and
+ * whether the DB came live from the cache (`db;desc=hit`), was decoded (`miss`) or fresh.
+ */
+const executeRoute: Route = {
+  method: "POST",
+  rawDb: true,
+  async handle({ body, response, headers, stateless, rawDb, reparse, startedAt, bodyReadAt }) {
+    const parsedAt = performance.now();
+    let parsed = parseBody(executeBody, body);
+    let given: GivenDb = { value: parsed.virtual_db };
+    let hit;
+    if (rawDb) {
+      hit = stateless.cache.take(rawDb.bytes);
+      if (hit) given = { value: rawDb.placeholder, raw: rawDb };
+      else {
+        // Not a blob this server returned: read the body as usual, the blob as a string.
+        parsed = parseBody(executeBody, reparse());
+        given = { value: parsed.virtual_db };
+      }
+    } else if (typeof parsed.virtual_db === "string" && parsed.virtual_db.trim() !== "") {
+      hit = stateless.cache.take(Buffer.from(parsed.virtual_db, "utf8"));
+    }
+    const lookedUpAt = performance.now();
+    let answer;
+    try {
+      answer = await executeStateless(parsed, given, hit, stateless);
+    } catch (error) {
+      const raw = new Map(given.raw ? [[given.raw.placeholder, [given.raw.bytes]]] : []);
+      sendJsonWithBlobs(response, 200, uncaughtFailure(error, given.value), headers, raw, given.value);
+      return;
+    }
+    const { timings } = answer;
+    const ms = (value: number) => value.toFixed(2);
+    // process: from the whole body read to the response ready to be written.
+    const timing = () =>
+      [
+        `body;dur=${ms(bodyReadAt - startedAt)}`,
+        `parse;dur=${ms(parsedAt - bodyReadAt)}`,
+        `lookup;dur=${ms(lookedUpAt - parsedAt)}`,
+        `db;desc=${answer.source}`,
+        `open;dur=${ms(timings.open)}`,
+        `run;dur=${ms(timings.run)}`,
+        `encode;dur=${ms(timings.encode)}`,
+        `process;dur=${ms(performance.now() - bodyReadAt)}`,
+      ].join(", ");
+    // A failed call hands the caller's DB back; it goes out exactly as it came in.
+    sendJsonWithBlobs(response, 200, answer.response, () => ({ ...headers, "Server-Timing": timing() }), answer.blobs, given.value);
+  },
+};
 
 const startRoute = engineRoute(startBody, (body, engine) => start(body, engine));
 

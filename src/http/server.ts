@@ -1,7 +1,9 @@
 /**
- * The HTTP API over `src/core/virtual`: an adapter, nothing more. The server keeps no state between
- * requests (the DB travels in every body, as with the original virtual server), so an existing client
- * of the original (the editor's `VirtualRuntime`) can point at it.
+ * The HTTP API over `src/core/virtual`: an adapter, nothing more. The API is stateless (the DB travels
+ * in every body, as with the original virtual server), so an existing client of the original (the
+ * editor's `VirtualRuntime`) can point at it. What the server keeps is a cache, never state: the DBs the
+ * execute route returned, live, so that a request bringing one back skips decoding it (stateless.ts,
+ * db-cache.ts); any other DB gets the same answer, decoded.
  *
  * Status codes: 200 for every answer of the engine, failures included (`status: "error"` with
  * `result.error_type`, as the original); 400 for a body that is not JSON or not the route's shape
@@ -10,9 +12,14 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { GzipLevel } from "../core/db";
 import type { EngineOptions } from "../core/virtual";
-import { corsHeaders, HttpError, preflightHeaders, readJsonBody, sendError, sendJson, type CorsPolicy } from "./exchange";
+import { FILE_GZIP_LEVEL, nodeGzipCodec } from "../node/gzip";
+import { DbCache, DEFAULT_DB_CACHE_BYTES } from "./db-cache";
+import { corsHeaders, HttpError, parseJsonBytes, preflightHeaders, readJsonBody, readJsonBodyBytes, sendError, sendJson, type CorsPolicy } from "./exchange";
+import { splitRawDb } from "./raw-db";
 import { ROUTES } from "./routes";
+import type { StatelessOptions } from "./stateless";
 
 /** The DB travels in the body, so the default allows large bodies. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -22,8 +29,17 @@ export interface HttpApiOptions {
   /** Browser origins allowed to call the API (exact match, e.g. `http://localhost:5173`). */
   corsOrigins?: readonly string[];
   maxBodyBytes?: number;
-  /** Passed to every engine call (registry, providers, logger). */
+  /** Passed to every engine call (registry, providers, logger; gzip is Node's zlib unless `codec` says otherwise). */
   engine?: EngineOptions;
+  /**
+   * Bound, in bytes, of the cache of DBs the execute route returned (db-cache.ts; default 512 MiB);
+   * 0 keeps none (every request decodes its DB).
+   */
+  dbCacheBytes?: number;
+  /** gzip level of the blobs the execute route returns (default 1, as the CLI's and the extension's DB files). */
+  gzipLevel?: GzipLevel;
+  /** The virtual DBs' clock and random source (tests make answers reproducible with them). */
+  db?: { clock?: () => number; random?: () => number };
 }
 
 export interface ListenOptions {
@@ -52,10 +68,44 @@ function pathOf(request: IncomingMessage): string {
 export function createRequestHandler(options: HttpApiOptions = {}): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   const policy: CorsPolicy = { origins: new Set(options.corsOrigins ?? []) };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const engine = options.engine ?? {};
+  const engine: EngineOptions = { codec: nodeGzipCodec, ...options.engine };
+  const stateless: StatelessOptions = {
+    engine,
+    codec: engine.codec ?? nodeGzipCodec,
+    level: options.gzipLevel ?? FILE_GZIP_LEVEL,
+    cache: new DbCache(options.dbCacheBytes ?? DEFAULT_DB_CACHE_BYTES),
+    clock: options.db?.clock,
+    random: options.db?.random,
+  };
+
+  // One buffer for large bodies, lent to one request at a time: back once its handler has returned and
+  // its response is written (the response may hold the body's bytes: a failed call echoes the DB).
+  let spare: Buffer | undefined;
+  const lend = (response: ServerResponse) => {
+    let lent: Buffer | undefined;
+    return {
+      into: (length: number): Buffer => {
+        // Room to grow: the next request usually brings the same DB a little larger.
+        lent = spare !== undefined && spare.length >= length ? spare : Buffer.allocUnsafeSlow(Math.ceil((length * 1.125) / 2 ** 20) * 2 ** 20);
+        if (lent === spare) spare = undefined;
+        return lent.subarray(0, length);
+      },
+      giveBack: () => {
+        const buffer = lent;
+        if (buffer === undefined) return;
+        const keep = () => {
+          if (spare === undefined || spare.length < buffer.length) spare = buffer;
+        };
+        if (response.writableFinished || response.destroyed) keep();
+        else response.once("close", keep);
+      },
+    };
+  };
 
   return async (request, response) => {
+    const startedAt = performance.now();
     const headers = corsHeaders(policy, request);
+    let giveBack = () => {};
     try {
       const route = ROUTES[pathOf(request)];
       if (!route) throw new HttpError(404, "not_found", `No route ${request.method} ${pathOf(request)}`, { path: pathOf(request) });
@@ -71,8 +121,26 @@ export function createRequestHandler(options: HttpApiOptions = {}): (request: In
           Allow: `${route.method}, OPTIONS`,
         });
       }
-      const body = route.method === "POST" ? await readJsonBody(request, maxBodyBytes) : undefined;
-      await route.handle({ request, response, body, headers, engine });
+      let body: unknown;
+      let bodyReadAt: number | undefined;
+      let rawDb: { bytes: Buffer; placeholder: string } | undefined;
+      let reparse = (): unknown => body;
+      if (route.method === "POST" && route.rawDb) {
+        const loan = lend(response);
+        giveBack = loan.giveBack;
+        const bytes = await readJsonBodyBytes(request, maxBodyBytes, loan.into);
+        bodyReadAt = performance.now();
+        const split = splitRawDb(bytes);
+        body = split.body;
+        if (split.rawDb) {
+          rawDb = { bytes: split.rawDb, placeholder: split.placeholder! };
+          reparse = () => parseJsonBytes(bytes);
+        }
+      } else if (route.method === "POST") {
+        body = await readJsonBody(request, maxBodyBytes);
+      }
+      bodyReadAt ??= performance.now();
+      await route.handle({ request, response, body, headers, engine, stateless, rawDb, reparse, startedAt, bodyReadAt });
     } catch (error) {
       if (response.headersSent) {
         // Mid-stream (SSE): nothing structured can be sent any more.
@@ -85,6 +153,8 @@ export function createRequestHandler(options: HttpApiOptions = {}): (request: In
       }
       const message = error instanceof Error ? error.message : String(error);
       sendJson(response, 500, { error: message, error_type: "internal_error", details: {} }, headers);
+    } finally {
+      giveBack();
     }
   };
 }

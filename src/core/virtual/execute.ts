@@ -150,7 +150,8 @@ export function toExecuteResponse(response: SessionResponse, db: () => DbSnapsho
   return out;
 }
 
-function failureResponse(error: unknown, givenDb: VirtualDbInput): ExecuteResponse {
+/** The answer to a call that failed before the engine ran (a bad request, an unreadable DB): the DB as given. */
+export function failureResponse(error: unknown, givenDb: VirtualDbInput): ExecuteResponse {
   const failure = toWfvError(error);
   return {
     workflow_run_id: "",
