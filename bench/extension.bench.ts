@@ -3,12 +3,15 @@
  *  - CodeLens computation on a 1,000-module workflow (goal ≤ 20 ms): phase 1 (outline from the
  *    jsonc-parser tree + lens plan) and phase 2 (every title, incl. the chained fingerprints the
  *    status lenses need), next to JSON.parse and a bare jsonc-parser tree of the same text;
- *  - bundle sizes as `npm run package` builds them (minified; goal: extension ≤ 1.5 MB);
+ *  - bundle sizes as `npm run package` builds them (minified; goal: extension < 300 KB; the engine
+ *    and the language client are bundles of their own, loaded after activation);
  *  - activation time in a real VS Code (code-server, from ../shared/vscode-e2e): from the bundle
- *    starting to load to the end of activate(), read from the in-host tests' report. Skipped, saying
- *    why, when the harness is not installed or WFV_BENCH_SKIP_VSCODE=1.
+ *    starting to load to the end of activate(), read from the in-host tests' report, and split (from
+ *    the extension's log) into evaluating the bundle, the host's wait before it calls activate() (it
+ *    fetches the extension's global and workspace state from the workbench first), and activate().
+ *    Skipped, saying why, when the harness is not installed or WFV_BENCH_SKIP_VSCODE=1.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { buildSync } from "esbuild";
@@ -69,15 +72,18 @@ function lensBench(): void {
 
 function bundleSizes(): void {
   const common = { bundle: true, minify: true, write: false, logLevel: "silent" as const, absWorkingDir: REPO };
-  const extension = buildSync({
-    ...common,
-    entryPoints: ["src/extension/extension.ts"],
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    external: ["vscode", "chokidar", "fsevents"],
-    mainFields: ["module", "main"],
-  }).outputFiles![0]!.contents.length;
+  const node = (entry: string) =>
+    buildSync({
+      ...common,
+      entryPoints: [entry],
+      platform: "node",
+      format: "cjs",
+      target: "node20",
+      external: ["vscode", "chokidar", "fsevents"],
+      mainFields: ["module", "main"],
+      alias: { "json-schema-faker": "./node_modules/json-schema-faker/dist/main.cjs" },
+    }).outputFiles![0]!.contents.length;
+  const extension = node("src/extension/extension.ts");
   const webview = buildSync({
     ...common,
     entryPoints: ["webview/main.ts"],
@@ -87,10 +93,12 @@ function bundleSizes(): void {
     mainFields: ["browser", "module", "main"],
     loader: { ".css": "text" },
   }).outputFiles![0]!.contents.length;
-  const mb = (n: number) => +(n / 1024 / 1024).toFixed(3);
+  const kb = (n: number) => +(n / 1024).toFixed(1);
   printTable([
-    { bundle: "dist/extension.js (minified)", MiB: mb(extension), goal: "≤ 1.5 MB" },
-    { bundle: "dist/webview.js (minified)", MiB: mb(webview) },
+    { bundle: "dist/extension.js (minified), loaded on activation", KiB: kb(extension), goal: "< 300 KB" },
+    { bundle: "dist/language-client.js (minified), just after activation", KiB: kb(node("src/extension/language-client.ts")) },
+    { bundle: "dist/engine.js (minified), on the first run", KiB: kb(node("src/extension/engine-core.ts")) },
+    { bundle: "dist/webview.js (minified), in the panel", KiB: kb(webview) },
   ]);
 }
 
@@ -106,14 +114,35 @@ async function activation(): Promise<void> {
     const { lines } = await runInHost(server, await bundleInHostTests());
     const line = lines.find((l) => l.startsWith("# activation"));
     const m = line ? /# activation ([\d.]+) ms \(activate\(\) ([\d.]+) ms\)/.exec(line) : null;
+    const logged = /bundle evaluated in ([\d.]+) ms, the host's wait before activate\(\) ([\d.]+) ms/.exec(extensionLog(server.state));
     printTable([
-      { what: "activation: bundle load → end of activate() (real VS Code 1.139, code-server)", ms: m ? +m[1] : "n/a" },
-      { what: "activate() alone", ms: m ? +m[2] : "n/a" },
+      { what: "activation: bundle load → end of activate() (real VS Code 1.139, code-server)", ms: m ? +m[1] : "n/a", goal: "≤ 100 ms" },
+      { what: "  evaluating dist/extension.js", ms: logged ? +logged[1] : "n/a" },
+      { what: "  the host's wait before activate() (the extension context's state)", ms: logged ? +logged[2] : "n/a" },
+      { what: "  activate()", ms: m ? +m[2] : "n/a" },
     ]);
   } finally {
     await server.stop();
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** The extension's own log (its `wfv` output channel) in a code-server state folder. */
+function extensionLog(state: string): string {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name === "wfv.log") found.push(path);
+    }
+  };
+  try {
+    walk(join(state, "user-data", "logs"));
+  } catch {
+    return "";
+  }
+  return found.map((file) => readFileSync(file, "utf8")).join("\n");
 }
 
 export async function run(): Promise<void> {

@@ -3,9 +3,10 @@
  * outline (cheap), `resolveCodeLens` gives each its command and title (run records, staleness).
  */
 import * as vscode from "vscode";
-import type { Controller } from "./controller";
 import { lensTitle, planLenses, type LensPlan } from "./lens-model";
 import { outline } from "./outline";
+import type { WorkflowDbs } from "./workflow-dbs";
+import type { WorkflowIndex } from "./workflow-index";
 
 export const RUN_COMMAND = "wfv.runModuleVirtually";
 export const RUN_UP_TO_COMMAND = "wfv.runUpToHere";
@@ -26,7 +27,8 @@ export class ModuleLensProvider implements vscode.CodeLensProvider<ModuleLens> {
   readonly onDidChangeCodeLenses = this.emitter.event;
 
   constructor(
-    private readonly ctx: Controller,
+    private readonly index: WorkflowIndex,
+    private readonly dbs: WorkflowDbs,
     private readonly ensureIndexed: () => Promise<void>,
   ) {}
 
@@ -48,15 +50,15 @@ export class ModuleLensProvider implements vscode.CodeLensProvider<ModuleLens> {
     await this.ensureIndexed();
     if (document.version !== version) return [];
     const file = document.uri.fsPath;
-    if (shape.kind === "workflow" && !this.ctx.catalog.has(file)) this.ctx.indexFile(file);
-    const workflowFile = this.ctx.workflowFor(file);
+    if (shape.kind === "workflow" && !this.index.catalog.has(file)) this.index.indexFile(file);
+    const workflowFile = this.index.workflowFor(file);
     const orphan = shape.kind === "step" && workflowFile === undefined;
     let workflowProblem: string | undefined;
     if (workflowFile && shape.problems.length === 0 && vscode.workspace.isTrusted) {
-      const resolved = this.ctx.resolve(workflowFile);
+      const resolved = this.index.resolve(workflowFile);
       if (!resolved.ok) workflowProblem = resolved.message;
     }
-    const runs = workflowFile ? this.ctx.runRecords(workflowFile) : {};
+    const runs = workflowFile ? this.dbs.runRecords(workflowFile) : {};
     const plans = planLenses(shape, { trusted: vscode.workspace.isTrusted, workflowProblem, orphan, runs });
     return plans.map((plan) => {
       const position = document.positionAt(plan.offset);
@@ -66,9 +68,9 @@ export class ModuleLensProvider implements vscode.CodeLensProvider<ModuleLens> {
 
   resolveCodeLens(lens: ModuleLens): ModuleLens {
     const { plan, workflowFile } = lens;
-    const runs = workflowFile ? this.ctx.runRecords(workflowFile) : {};
+    const runs = workflowFile ? this.dbs.runRecords(workflowFile) : {};
     const anchor = plan.anchor;
-    const title = lensTitle(plan, runs, () => (workflowFile && anchor ? this.ctx.fingerprint(workflowFile, anchor.stepId, anchor.moduleName) : undefined));
+    const title = lensTitle(plan, runs, () => (workflowFile && anchor ? this.index.fingerprint(workflowFile, anchor.stepId, anchor.moduleName) : undefined));
     switch (plan.kind) {
       case "run":
       case "upTo":

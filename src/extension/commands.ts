@@ -1,16 +1,28 @@
 /**
  * The commands (palette category `Virtual`). Each one is a small adapter: pick what to act on, call the
- * controller, say what happened. Nothing runs in an untrusted workspace.
+ * runs or the DB lifecycle, say what happened. Nothing runs in an untrusted workspace.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import * as vscode from "vscode";
 import { isWfvError } from "../core/errors";
 import type { RunMode } from "../shared/protocol";
 import { RUN_COMMAND, RUN_UP_TO_COMMAND } from "./codelens";
-import { PROVIDERS, secretKey, type Controller } from "./controller";
 import { outline } from "./outline";
 import type { PanelManager } from "./panel";
 import { revealOffset } from "./navigation";
+import type { Runs } from "./runs";
+import { PROVIDERS, storeProviderKey } from "./secrets";
+import type { WorkflowDbs } from "./workflow-dbs";
+import type { WorkflowIndex } from "./workflow-index";
+import { absolutePath, relativePath } from "./workspace-paths";
+
+/** What the commands act on. */
+export interface CommandTargets {
+  index: WorkflowIndex;
+  dbs: WorkflowDbs;
+  runs: Runs;
+  panels: PanelManager;
+}
 
 function requireTrust(): boolean {
   if (vscode.workspace.isTrusted) return true;
@@ -21,50 +33,50 @@ function requireTrust(): boolean {
 }
 
 /** The workflow of the given document, else of the focused wfv panel, else of the active editor. */
-function workflowOf(ctx: Controller, uri?: vscode.Uri, panels?: PanelManager): string | undefined {
+function workflowOf(index: WorkflowIndex, uri?: vscode.Uri, panels?: PanelManager): string | undefined {
   if (!uri) {
     const fromPanel = panels?.activeWorkflow();
     if (fromPanel) return fromPanel;
   }
   const target = uri ?? vscode.window.activeTextEditor?.document.uri;
-  return target && target.scheme === "file" ? ctx.workflowFor(target.fsPath) : undefined;
+  return target && target.scheme === "file" ? index.workflowFor(target.fsPath) : undefined;
 }
 
 /** The current workflow, else a pick among the workspace's workflows. */
-async function pickWorkflow(ctx: Controller, panels: PanelManager, title: string, uri?: vscode.Uri): Promise<string | undefined> {
-  const current = workflowOf(ctx, uri, panels);
+async function pickWorkflow(index: WorkflowIndex, panels: PanelManager, title: string, uri?: vscode.Uri): Promise<string | undefined> {
+  const current = workflowOf(index, uri, panels);
   if (current) return current;
-  const all = ctx.catalog.workflows();
+  const all = index.catalog.workflows();
   if (all.length === 1) return all[0];
   const picked = await vscode.window.showQuickPick(
-    all.map((file) => ({ label: ctx.workflowName(file), description: ctx.relative(file), file })),
+    all.map((file) => ({ label: index.workflowName(file), description: relativePath(file), file })),
     { title },
   );
   return picked?.file;
 }
 
-export function registerCommands(context: vscode.ExtensionContext, ctx: Controller, panels: PanelManager, ensureIndexed: () => Promise<void>): void {
+export function registerCommands(context: vscode.ExtensionContext, { index, dbs, runs, panels }: CommandTargets, ensureIndexed: () => Promise<void>): void {
   const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
   const runFromLens = (mode: RunMode) => async (uri?: vscode.Uri, stepId?: string, moduleName?: string) => {
     if (!requireTrust()) return;
     await ensureIndexed();
     if (!uri || !stepId || !moduleName) return runPicked(mode);
-    const workflowFile = workflowOf(ctx, uri);
+    const workflowFile = workflowOf(index, uri);
     if (!workflowFile) {
       void vscode.window.showWarningMessage("wfv: no workflow in this workspace includes this file.");
       return;
     }
-    return ctx.run(workflowFile, stepId, moduleName, mode);
+    return runs.run(workflowFile, stepId, moduleName, mode);
   };
 
   /** "Virtual: Run Module…": a quick pick of every step/module of the workflow. */
   const runPicked = async (mode: RunMode = "module") => {
     if (!requireTrust()) return;
     await ensureIndexed();
-    const workflowFile = await pickWorkflow(ctx, panels, "Run a module of which workflow?");
+    const workflowFile = await pickWorkflow(index, panels, "Run a module of which workflow?");
     if (!workflowFile) return;
-    const resolved = ctx.resolve(workflowFile);
+    const resolved = index.resolve(workflowFile);
     if (!resolved.ok) {
       void vscode.window.showErrorMessage(`wfv: the workflow cannot run: ${resolved.message}`);
       return;
@@ -80,7 +92,7 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: Controll
     );
     const picked = await vscode.window.showQuickPick(items, { title: "Virtual: Run Module", matchOnDescription: true, matchOnDetail: true });
     if (!picked) return;
-    return ctx.run(workflowFile, picked.stepId, picked.label, mode);
+    return runs.run(workflowFile, picked.stepId, picked.label, mode);
   };
 
   register(RUN_COMMAND, runFromLens("module"));
@@ -89,32 +101,32 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: Controll
 
   register("wfv.resetDb", async (uri?: vscode.Uri) => {
     await ensureIndexed();
-    const current = workflowOf(ctx, uri, panels);
-    const stored = (await ctx.store.storedWorkflows()).map((rel) => ctx.absolute(rel));
-    const files = [...new Set([...(current ? [current] : []), ...ctx.catalog.workflows(), ...stored])];
+    const current = workflowOf(index, uri, panels);
+    const stored = (await dbs.store.storedWorkflows()).map(absolutePath);
+    const files = [...new Set([...(current ? [current] : []), ...index.catalog.workflows(), ...stored])];
     type Item = vscode.QuickPickItem & { file?: string; all?: boolean };
     const items: Item[] = files.map((file) => ({
-      label: file === current ? `$(file-code) Current workflow: ${ctx.workflowName(file)}` : ctx.workflowName(file),
-      description: ctx.relative(file),
+      label: file === current ? `$(file-code) Current workflow: ${index.workflowName(file)}` : index.workflowName(file),
+      description: relativePath(file),
       file,
     }));
     items.push({ label: "$(clear-all) All workflows", all: true });
     const picked = uri && current ? items[0] : await vscode.window.showQuickPick(items, { title: "Virtual: Reset DB" });
     if (!picked) return;
     if (picked.all) {
-      const n = await ctx.resetAll();
+      const n = await dbs.resetAll();
       void vscode.window.showInformationMessage(`wfv: reset the virtual DB of ${n} workflow(s).`);
     } else if (picked.file) {
-      await ctx.resetDb(picked.file);
-      void vscode.window.showInformationMessage(`wfv: reset the virtual DB of ${ctx.relative(picked.file)}.`);
+      await dbs.resetDb(picked.file);
+      void vscode.window.showInformationMessage(`wfv: reset the virtual DB of ${relativePath(picked.file)}.`);
     }
   });
 
   register("wfv.showState", async () => {
     await ensureIndexed();
-    const workflowFile = await pickWorkflow(ctx, panels, "Show the state of which workflow?");
+    const workflowFile = await pickWorkflow(index, panels, "Show the state of which workflow?");
     if (!workflowFile) return;
-    const state = (await ctx.stateOf(workflowFile)) ?? panels.lastView(workflowFile)?.state ?? null;
+    const state = (await dbs.stateOf(workflowFile)) ?? panels.lastView(workflowFile)?.state ?? null;
     if (!state) {
       void vscode.window.showInformationMessage("wfv: no state yet: run a module first.");
       return;
@@ -125,24 +137,24 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: Controll
 
   register("wfv.showPanel", async (uri?: vscode.Uri) => {
     await ensureIndexed();
-    const workflowFile = await pickWorkflow(ctx, panels, "Show the panel of which workflow?", uri);
+    const workflowFile = await pickWorkflow(index, panels, "Show the panel of which workflow?", uri);
     if (!workflowFile) return;
-    panels.show(workflowFile, ctx.workflowName(workflowFile));
+    panels.show(workflowFile, index.workflowName(workflowFile));
     const last = panels.lastView(workflowFile);
     if (last) panels.post(workflowFile, last);
   });
 
   register("wfv.exportDb", async (target?: vscode.Uri) => {
     await ensureIndexed();
-    const workflowFile = await pickWorkflow(ctx, panels, "Export the DB of which workflow?");
+    const workflowFile = await pickWorkflow(index, panels, "Export the DB of which workflow?");
     if (!workflowFile) return;
-    const blob = await ctx.exportDb(workflowFile);
+    const blob = await dbs.exportDb(workflowFile);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const uri =
       target ??
       (await vscode.window.showSaveDialog({
         title: "Virtual: Export DB (base64 gzip, as the CLI and the server use)",
-        defaultUri: folder ? vscode.Uri.joinPath(folder, `${ctx.workflowName(workflowFile).replace(/[^\w.-]+/g, "_")}.wfvdb`) : undefined,
+        defaultUri: folder ? vscode.Uri.joinPath(folder, `${index.workflowName(workflowFile).replace(/[^\w.-]+/g, "_")}.wfvdb`) : undefined,
       }));
     if (!uri) return;
     await writeFile(uri.fsPath, blob, "utf8");
@@ -151,13 +163,13 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: Controll
 
   register("wfv.importDb", async (source?: vscode.Uri) => {
     await ensureIndexed();
-    const workflowFile = await pickWorkflow(ctx, panels, "Import a DB into which workflow?");
+    const workflowFile = await pickWorkflow(index, panels, "Import a DB into which workflow?");
     if (!workflowFile) return;
     const uri = source ?? (await vscode.window.showOpenDialog({ title: "Virtual: Import DB", canSelectMany: false }))?.[0];
     if (!uri) return;
     try {
-      await ctx.importDb(workflowFile, await readFile(uri.fsPath, "utf8"));
-      void vscode.window.showInformationMessage(`wfv: imported the virtual DB into ${ctx.relative(workflowFile)}.`);
+      await dbs.importDb(workflowFile, await readFile(uri.fsPath, "utf8"));
+      void vscode.window.showInformationMessage(`wfv: imported the virtual DB into ${relativePath(workflowFile)}.`);
     } catch (error) {
       const message = isWfvError(error) ? `${error.errorType}: ${error.message}` : String(error);
       void vscode.window.showErrorMessage(`wfv: cannot import: ${message} (the stored DB is unchanged)`);
@@ -176,8 +188,7 @@ export function registerCommands(context: vscode.ExtensionContext, ctx: Controll
     if (!provider) return;
     const key = await vscode.window.showInputBox({ title: `API key for ${provider}`, password: true, ignoreFocusOut: true, prompt: "Stored in VS Code's SecretStorage; empty removes it." });
     if (key === undefined) return;
-    if (key === "") await context.secrets.delete(secretKey(provider));
-    else await context.secrets.store(secretKey(provider), key);
+    await storeProviderKey(context.secrets, provider, key);
     void vscode.window.showInformationMessage(key === "" ? `wfv: removed the ${provider} key.` : `wfv: stored the ${provider} key.`);
   });
 

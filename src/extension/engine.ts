@@ -1,11 +1,15 @@
 /**
  * The seam between the extension and the engine (`src/core/virtual`, virtual-execution.md "The execute
- * call"). The engine keeps each workflow's DB live in memory (issue 6: "kept live in memory while the
- * workspace is open"): a run works on that DB directly, with no decompress/import/export per call. The
- * stored blob is read only when the engine holds no live DB for the key yet, and written from the live
- * DB when the extension persists it. No `vscode` here.
+ * call"), typed with the core's own request and response. The engine keeps each workflow's DB live in
+ * memory, in a `VirtualSession` (issue 6: "kept live in memory while the workspace is open"): a run
+ * works on that DB directly, with no decompress/import/export per call. The stored blob is read only
+ * when the engine holds no live DB for the key yet, and written from the live DB when the extension
+ * persists it. Type imports only: the engine itself is its own bundle (lazy-engine.ts). No `vscode` here.
  */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+import type { ErrorType } from "../core/errors";
+import type { ExecuteRequest as CoreExecuteRequest, ExecuteResponse, RunCallOptions } from "../core/virtual";
+
+export type { ExecuteResponse };
 
 /** Which live DB a call works on, and how to get the stored one when it is not live yet. */
 export interface LiveDbRef {
@@ -13,41 +17,21 @@ export interface LiveDbRef {
   db_key: string;
   /** The stored blob (null: a fresh DB); called only when the key has no live DB. */
   load_db: () => Promise<string | null>;
+  /**
+   * The stored blob cannot be opened (`reason` says why): set it aside and answer the DB to use
+   * instead (null: a fresh one). Without it, the call fails with `db_invalid`.
+   */
+  unreadable?: (reason: string) => Promise<string | null>;
 }
 
-export interface ExecuteRequest extends LiveDbRef {
-  workflow: unknown;
-  target_step_id: string;
-  target_module_name: string;
-  response: Record<string, unknown> | null;
-  mode: "module" | "up_to";
-  mock: boolean;
-}
+/** The core's execute request on a live DB: no DB travels with it, and none comes back. */
+export type ExecuteRequest = LiveDbRef & Omit<CoreExecuteRequest, "virtual_db" | "db_format">;
 
-/** What one call changed in the DB, per collection (documents as extended JSON). */
-export interface DbChangeList {
-  collections: { name: string; added: Json[]; changed: Json[]; removed: Json[] }[];
-}
-
-export interface VirtualResponse {
-  workflow_run_id?: string;
-  status: string;
-  message?: string;
-  progress?: Record<string, unknown>;
-  interaction_request?: Record<string, unknown> | null;
-  result?: Record<string, unknown> | null;
-  error?: string | null;
-  validation_errors?: unknown[];
-  validation_warnings?: unknown[];
-  /** What the call changed in the live DB (null when it failed: the DB is as it was). */
-  changes?: DbChangeList | null;
-  [key: string]: unknown;
-}
+/** This call's own provider settings and abort signal. */
+export type ExecuteOptions = Pick<RunCallOptions, "providers" | "signal">;
 
 export interface SubActionRequest extends LiveDbRef {
   workflow: unknown;
-  target_step_id: string;
-  target_module_name: string;
   interaction_id: string;
   action_id: string;
   params: Record<string, unknown>;
@@ -62,18 +46,31 @@ export interface SubActionOutcome {
   changed: boolean;
 }
 
-export interface ExecuteOptions {
-  signal?: AbortSignal;
-  providers?: Record<string, { apiKey?: string }>;
+/** The run's hierarchical state held in the DB (`VirtualSession.state`). */
+export interface WorkflowState {
+  steps: Record<string, unknown>;
+  state_mapped: Record<string, unknown>;
+  files: unknown[];
+}
+
+/** Why a DB blob cannot be opened, as a `WfvError` says it (`toJSON`). */
+export interface DbProblem {
+  error: string;
+  error_type: ErrorType;
+  details: Record<string, unknown>;
 }
 
 export interface VirtualEngine {
-  execute(request: ExecuteRequest, options?: ExecuteOptions): Promise<VirtualResponse>;
+  /** One execute call on the key's live DB; the response carries `changes` (null when the call failed). */
+  execute(request: ExecuteRequest, options?: ExecuteOptions): Promise<ExecuteResponse>;
   subAction(request: SubActionRequest, options?: ExecuteOptions): Promise<SubActionOutcome>;
-  /** The run's hierarchical state (`steps`, `state_mapped`, `files`) held in the DB. */
-  state(ref: LiveDbRef): Promise<Record<string, unknown>>;
+  state(ref: LiveDbRef): Promise<WorkflowState>;
+  /** Opens the key's stored DB unless it is live (one that cannot be read is set aside: `unreadable`). */
+  open(ref: LiveDbRef): Promise<void>;
   /** The live DB as the compressed blob, after the calls already made on it; null when the key is not live (now, or once those calls are done). */
   exportDb(dbKey: string): Promise<string | null>;
   /** Drops the key's live DB (its stored DB was replaced: reset, import); the next call loads the stored one. */
   forget(dbKey: string): Promise<void>;
+  /** Why a DB blob cannot be opened, or null when it can (an import checks the file before storing it). */
+  dbProblem(blob: string): Promise<DbProblem | null>;
 }

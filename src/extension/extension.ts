@@ -1,31 +1,55 @@
 /**
  * wfv in VS Code: a thin adapter over the engine (src/core). Activation is cheap and lazy: on a JSON
  * editor the extension registers its lenses, commands and panel serializer; the workspace is indexed
- * for workflows the first time a workflow or step file is shown or a command needs it.
+ * for workflows the first time a workflow or step file is shown or a command needs it; the engine
+ * (dist/engine.js) loads on the first run, the language client (dist/language-client.js) just after
+ * activation.
+ *
+ * The pieces, one job each: the workflows (workflow-index.ts), runs (runs.ts) and their views
+ * (run-view.ts, source-links.ts), each workflow's DB (workflow-dbs.ts over storage.ts and the engine),
+ * the panels (panel.ts), the lenses (codelens.ts), the commands (commands.ts), provider keys (secrets.ts).
  */
 import { loadStarted } from "./load-clock";
 import { join } from "node:path";
 import * as vscode from "vscode";
 import { ModuleLensProvider } from "./codelens";
 import { registerCommands } from "./commands";
-import { Controller } from "./controller";
 import { lazyEngine } from "./lazy-engine";
 import { pushVirtualState, startLanguageClient } from "./lazy-language-client";
 import { createLog, logAt } from "./log";
 import { outline } from "./outline";
 import { PANEL_VIEW_TYPE, PanelManager } from "./panel";
+import { Runs } from "./runs";
 import { WorkflowDbStore } from "./storage";
+import type { WorkflowCatalog } from "./workflow-catalog";
+import { WorkflowDbs } from "./workflow-dbs";
+import { WorkflowIndex } from "./workflow-index";
+import { absolutePath, relativePath } from "./workspace-paths";
+
+/** What the in-host tests drive: the workflows, the DB store and the runs. */
+export interface WfvController {
+  catalog: WorkflowCatalog;
+  workflowFor(absolute: string): string | undefined;
+  store: WorkflowDbStore;
+  submit: Runs["submit"];
+  subAction: Runs["subAction"];
+}
 
 export interface WfvApi {
-  controller: Controller;
+  controller: WfvController;
   panels: PanelManager;
   /** From the bundle starting to load to the end of activate(). */
   activationMs: number;
   /** activate() alone. */
   activateOnlyMs: number;
+  /** Evaluating the bundle (from its start to the end of this module's top level). */
+  evaluationMs: number;
   /** Resolves once the workspace is indexed (starts indexing if it has not started). */
   indexed(): Promise<void>;
 }
+
+/** This module's top level runs after every module it imports: the bundle is evaluated. */
+const loadEnded = performance.now();
 
 function looksRelevant(document: vscode.TextDocument): boolean {
   if (document.uri.scheme !== "file" || !/\.json$/i.test(document.uri.fsPath)) return false;
@@ -48,37 +72,54 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
   });
   activeStore = store;
   const engine = lazyEngine((error) => logAt("error", `the engine failed to load: ${(error as Error)?.stack ?? error}`));
-  const ctx = new Controller(store, engine, context.secrets);
-  const panels = new PanelManager(context.extensionUri, ctx);
-  ctx.panels = panels;
-  // Hover over `{{ state.x }}` shows the live value: the server hears each run's state.
-  ctx.stateSink = (workflowFile, state, label) => {
-    try {
-      pushVirtualState(workflowFile, state, label);
-    } catch (error) {
-      logAt("warn", `cannot send the state to the language server: ${(error as Error)?.message ?? error}`);
-    }
-  };
+  /** Lenses refresh on this: a run finished, a DB was reset, files changed. */
+  const changed = new vscode.EventEmitter<void>();
+  const fireChanged = () => changed.fire();
+  const index = new WorkflowIndex(fireChanged);
+  // The listener is told of DB changes only after activation, when runs and panels exist.
+  const dbs = new WorkflowDbs(store, engine, { relative: relativePath, absolute: absolutePath }, {
+    replaced(workflowFile, reset) {
+      if (reset) runs.dropPending(workflowFile);
+      panels.reset(workflowFile);
+    },
+    // Hover over `{{ state.x }}` shows the live value: the server hears each run's state.
+    state(workflowFile, state, label) {
+      try {
+        pushVirtualState(workflowFile, state, label);
+      } catch (error) {
+        logAt("warn", `cannot send the state to the language server: ${(error as Error)?.message ?? error}`);
+      }
+    },
+    changed: fireChanged,
+    writeFailed(workflowFile, error) {
+      logAt("error", `cannot write the virtual DB of ${relativePath(workflowFile)}: ${(error as Error)?.stack ?? error}`);
+      void vscode.window.showErrorMessage(`wfv: the virtual DB of ${relativePath(workflowFile)} could not be saved: ${(error as Error)?.message ?? error}`);
+    },
+    warn: (message) => logAt("warn", message),
+  });
+  const runs = new Runs(index, dbs, engine, context.secrets, fireChanged);
+  const panels = new PanelManager(context.extensionUri, index, runs);
+  runs.panels = panels;
   let indexing: Promise<void> | undefined;
   const indexed = (): Promise<void> => {
-    indexing ??= ctx.indexWorkspace().then(() => ctx.preload(ctx.catalog.workflows(), false));
+    indexing ??= index.indexWorkspace().then(() => dbs.preload(index.catalog.workflows(), false));
     return indexing;
   };
-  const lenses = new ModuleLensProvider(ctx, indexed);
-  context.subscriptions.push(ctx, panels, lenses);
+  const lenses = new ModuleLensProvider(index, dbs, indexed);
+  context.subscriptions.push(changed, panels, lenses);
 
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels.serializer()),
     vscode.languages.registerCodeLensProvider([{ language: "json", scheme: "file" }, { language: "jsonc", scheme: "file" }], lenses),
-    ctx.onDidChange(() => lenses.refresh()),
+    changed.event(() => lenses.refresh()),
     vscode.workspace.onDidOpenTextDocument((d) => {
       if (looksRelevant(d)) void indexed();
     }),
     vscode.workspace.onDidChangeTextDocument((e) => {
-      if (e.contentChanges.length > 0 && e.document.uri.scheme === "file" && /\.json$/i.test(e.document.uri.fsPath) && indexing) ctx.indexFile(e.document.uri.fsPath);
+      if (e.contentChanges.length > 0 && e.document.uri.scheme === "file" && /\.json$/i.test(e.document.uri.fsPath) && indexing) index.indexFile(e.document.uri.fsPath);
     }),
     vscode.workspace.onDidCloseTextDocument((d) => {
-      if (d.uri.scheme === "file" && indexing) ctx.indexFile(d.uri.fsPath); // back to the disk's text
+      if (d.uri.scheme === "file" && indexing) index.indexFile(d.uri.fsPath); // back to the disk's text
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => lenses.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -87,11 +128,11 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
   );
   const watcher = vscode.workspace.createFileSystemWatcher("**/*.json");
   const onFile = (uri: vscode.Uri) => {
-    if (indexing) ctx.indexFile(uri.fsPath);
+    if (indexing) index.indexFile(uri.fsPath);
   };
   context.subscriptions.push(watcher, watcher.onDidCreate(onFile), watcher.onDidChange(onFile), watcher.onDidDelete(onFile));
 
-  registerCommands(context, ctx, panels, indexed);
+  registerCommands(context, { index, dbs, runs, panels }, indexed);
   void vscode.commands.executeCommand("setContext", "wfv.active", true);
 
   if (vscode.workspace.textDocuments.some(looksRelevant)) {
@@ -102,8 +143,18 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
   const now = performance.now();
   const activationMs = now - loadStarted;
   const activateOnlyMs = now - started;
-  channel.info(`wfv activated in ${activationMs.toFixed(1)} ms (activate() ${activateOnlyMs.toFixed(1)} ms; storage: ${store.directory})`);
-  return { controller: ctx, panels, activationMs, activateOnlyMs, indexed };
+  const evaluationMs = loadEnded - loadStarted;
+  channel.info(
+    `wfv activated in ${activationMs.toFixed(1)} ms (bundle evaluated in ${evaluationMs.toFixed(1)} ms, the host's wait before activate() ${(started - loadEnded).toFixed(1)} ms, activate() ${activateOnlyMs.toFixed(1)} ms; storage: ${store.directory})`,
+  );
+  const controller: WfvController = {
+    catalog: index.catalog,
+    workflowFor: (absolute) => index.workflowFor(absolute),
+    store,
+    submit: (...args) => runs.submit(...args),
+    subAction: (...args) => runs.subAction(...args),
+  };
+  return { controller, panels, activationMs, activateOnlyMs, evaluationMs, indexed };
 }
 
 /** The language server (diagnostics, completion, hover); a missing or failing one never breaks our features. */

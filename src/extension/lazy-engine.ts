@@ -2,7 +2,8 @@
  * The engine, loaded on the first run: activation then evaluates only the adapter and the workflow
  * model, and an engine that fails to load shows up as a failed run (with its message) instead of an
  * extension that does not activate. The engine is its own bundle (dist/engine.js, built from
- * ./engine-core.ts), required at run time beside dist/extension.js, so the activation bundle stays small.
+ * ./engine-core.ts), required at run time beside dist/extension.js, so the activation bundle carries
+ * none of it (no DB, no mingo, no templates).
  */
 import type { VirtualEngine } from "./engine";
 
@@ -37,11 +38,17 @@ export function lazyEngine(onLoadError: (error: unknown) => void): VirtualEngine
     async state(ref) {
       return (await engine()).state(ref);
     },
+    async open(ref) {
+      return (await engine()).open(ref);
+    },
     async exportDb(dbKey) {
       return loaded ? loaded.exportDb(dbKey) : null;
     },
     async forget(dbKey) {
       if (loaded) await loaded.forget(dbKey);
+    },
+    async dbProblem(blob) {
+      return (await engine()).dbProblem(blob);
     },
   };
 }

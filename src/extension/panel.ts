@@ -9,9 +9,12 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import * as vscode from "vscode";
 import { parseWebviewMessage, type HostMessage, type RunMode, type RunView, type WebviewMessage } from "../shared/protocol";
-import type { Controller, PanelSink } from "./controller";
 import { logAt } from "./log";
 import { openSource } from "./navigation";
+import type { RunPanels, Runs } from "./runs";
+import { mockMode } from "./secrets";
+import type { WorkflowIndex } from "./workflow-index";
+import { absolutePath, relativePath } from "./workspace-paths";
 
 export const PANEL_VIEW_TYPE = "wfv.panel";
 
@@ -29,12 +32,13 @@ const MIME: Record<string, string> = {
   ".pdf": "application/pdf", ".mp3": "audio/mpeg", ".mp4": "video/mp4", ".wav": "audio/wav",
 };
 
-export class PanelManager implements PanelSink, vscode.Disposable {
+export class PanelManager implements RunPanels, vscode.Disposable {
   private readonly panels = new Map<string, PanelEntry>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly ctx: Controller,
+    private readonly index: WorkflowIndex,
+    private readonly runs: Runs,
   ) {}
 
   dispose(): void {
@@ -51,7 +55,7 @@ export class PanelManager implements PanelSink, vscode.Disposable {
           panel.dispose();
           return;
         }
-        this.attach(panel, this.ctx.absolute(file));
+        this.attach(panel, absolutePath(file));
       },
     };
   }
@@ -97,7 +101,7 @@ export class PanelManager implements PanelSink, vscode.Disposable {
     this.panels.set(workflowFile, entry);
     panel.webview.options = this.options();
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, "media", "icon.svg");
-    panel.title = `Virtual: ${this.ctx.workflowName(workflowFile)}`;
+    panel.title = `Virtual: ${this.index.workflowName(workflowFile)}`;
     panel.webview.html = this.html(panel.webview, workflowFile);
     const subscriptions: vscode.Disposable[] = [];
     subscriptions.push(
@@ -158,9 +162,9 @@ export class PanelManager implements PanelSink, vscode.Disposable {
         entry.ready = true;
         const init: HostMessage = {
           type: "panel/init",
-          workflowFile: this.ctx.relative(workflowFile),
-          workflowName: this.ctx.workflowName(workflowFile),
-          mock: this.ctx.mockMode(),
+          workflowFile: relativePath(workflowFile),
+          workflowName: this.index.workflowName(workflowFile),
+          mock: mockMode(),
           trusted: vscode.workspace.isTrusted,
         };
         void entry.panel.webview.postMessage(init);
@@ -169,7 +173,7 @@ export class PanelManager implements PanelSink, vscode.Disposable {
       }
       case "interaction/submit":
         if (!vscode.workspace.isTrusted) return;
-        await this.ctx.submit(message.runId, message.response, { workflowFile, ...message.target });
+        await this.runs.submit(message.runId, message.response, { workflowFile, ...message.target });
         return;
       case "file/pick":
         this.send(workflowFile, { type: "file/picked", requestId: message.requestId, file: await this.pickWorkspaceFile(message.accept) });
@@ -181,15 +185,15 @@ export class PanelManager implements PanelSink, vscode.Disposable {
         this.send(workflowFile, {
           type: "subaction/result",
           requestId: message.requestId,
-          ...(await this.ctx.subAction(message.runId, message.actionId, message.params)),
+          ...(await this.runs.subAction(message.runId, message.actionId, message.params)),
         });
         return;
       case "source/open":
-        await openSource(this.ctx.absolute(message.link.file), message.link);
+        await openSource(absolutePath(message.link.file), message.link);
         return;
       case "run/again": {
         const target = entry.lastTarget;
-        if (target && vscode.workspace.isTrusted) await this.ctx.run(workflowFile, target.stepId, target.moduleName, target.mode);
+        if (target && vscode.workspace.isTrusted) await this.runs.run(workflowFile, target.stepId, target.moduleName, target.mode);
         return;
       }
     }
@@ -212,22 +216,22 @@ export class PanelManager implements PanelSink, vscode.Disposable {
 
   /** file_download: save dialog, write the file, then answer the interaction saying it was written. */
   private async saveDownload(workflowFile: string, runId: number): Promise<void> {
-    const pending = this.ctx.pendingRun(runId);
+    const pending = this.runs.pendingRun(runId);
     const request = pending?.interaction;
     if (!request) return;
     const name = String(request.file_name || "download.txt");
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, title: "wfv: save the module's file" });
     if (!target) {
-      await this.ctx.submit(runId, { file_written: false, file_error: "cancelled by the user" });
+      await this.runs.submit(runId, { file_written: false, file_error: "cancelled by the user" });
       return;
     }
     const content = request.file_content;
     const text = typeof content === "string" ? content : JSON.stringify(content, null, 2);
     const bytes = request.file_content_type === "base64" || request.file_content_type === "binary" ? Buffer.from(text, "base64") : Buffer.from(text, "utf8");
     await writeFile(target.fsPath, bytes);
-    logAt("info", `file_download wrote ${target.fsPath} for ${this.ctx.relative(workflowFile)}`);
-    await this.ctx.submit(runId, { file_written: true, file_path: target.fsPath });
+    logAt("info", `file_download wrote ${target.fsPath} for ${relativePath(workflowFile)}`);
+    await this.runs.submit(runId, { file_written: true, file_path: target.fsPath });
   }
 
   private html(webview: vscode.Webview, workflowFile: string): string {
@@ -242,7 +246,7 @@ export class PanelManager implements PanelSink, vscode.Disposable {
       `font-src ${webview.cspSource}`,
       `script-src 'nonce-${nonce}'`,
     ].join("; ");
-    const file = escapeHtml(this.ctx.relative(workflowFile));
+    const file = escapeHtml(relativePath(workflowFile));
     return `<!DOCTYPE html>
 <html lang="en">
 <head>

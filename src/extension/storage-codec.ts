@@ -2,10 +2,11 @@
  * The file the extension keeps per workflow under `context.storageUri`: a small JSON envelope around
  * the compressed virtual DB (base64(gzip(JSON)), the same blob the CLI and the original server use),
  * plus what the status lenses need about each module's last run. Pure: encode/decode and naming only;
- * the atomic write (temp file + rename) lives in storage.ts.
+ * the atomic write (temp file + rename) lives in storage.ts. The DB itself is not decoded here: the
+ * engine decodes it when it first opens it (a DB that cannot be read is set aside then), so reading
+ * the file for the lenses costs the envelope only, and the activation bundle needs no DB code.
  */
-import { z } from "zod";
-import { decodeDbBlob } from "../core/db/snapshot";
+import * as z from "zod/mini";
 import { hash53 } from "./staleness";
 
 export const STORAGE_FORMAT = "wfv-workflow-db";
@@ -13,7 +14,7 @@ export const STORAGE_VERSION = 1;
 
 const runRecordSchema = z.object({
   status: z.enum(["completed", "awaiting_input", "error", "validation_failed"]),
-  errorType: z.string().optional(),
+  errorType: z.optional(z.string()),
   fingerprint: z.string(),
   at: z.string(),
 });
@@ -40,12 +41,8 @@ export function encodeStored(stored: StoredWorkflowDb): Uint8Array {
 
 export type DecodeResult = { ok: true; value: StoredWorkflowDb } | { ok: false; reason: string };
 
-/**
- * Reads a stored file; anything unreadable says why (the caller moves the file aside and reports it).
- * `checkDb: false` reads the envelope only (run records for the lenses), leaving the DB itself to
- * `storedDbProblem` when it is first needed: decoding a large DB costs far more than the envelope.
- */
-export function decodeStored(bytes: Uint8Array, options: { checkDb?: boolean } = {}): DecodeResult {
+/** Reads a stored file's envelope; anything unreadable says why (the caller moves the file aside and reports it). */
+export function decodeStored(bytes: Uint8Array): DecodeResult {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
@@ -53,20 +50,7 @@ export function decodeStored(bytes: Uint8Array, options: { checkDb?: boolean } =
     return { ok: false, reason: `not JSON: ${(error as Error).message}` };
   }
   const parsed = storedWorkflowDbSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, reason: `not a wfv DB file: ${z.prettifyError(parsed.error)}` };
-  const problem = options.checkDb === false ? undefined : storedDbProblem(parsed.data.virtualDb);
-  return problem ? { ok: false, reason: problem } : { ok: true, value: parsed.data };
-}
-
-/** Why a stored DB blob cannot be read, or undefined when it can ("" is a fresh DB). */
-export function storedDbProblem(virtualDb: string): string | undefined {
-  if (virtualDb === "") return undefined;
-  try {
-    decodeDbBlob(virtualDb);
-    return undefined;
-  } catch (error) {
-    return `the virtual DB cannot be read: ${(error as Error).message}`;
-  }
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: `not a wfv DB file: ${z.prettifyError(parsed.error)}` };
 }
 
 /** A stable, readable file name for a workflow's DB: its path, flattened, plus a hash of the path. */

@@ -1,7 +1,8 @@
 /**
  * The virtual DB of each workflow, kept in the extension's workspace storage (`context.storageUri`):
  * one file per workflow, written atomically (temp file + rename), held in memory while the workspace is
- * open. A file that cannot be read is moved aside and reported, never dropped.
+ * open. A file that cannot be read is moved aside and reported, never dropped: its envelope when it is
+ * read, its DB when the engine first opens it (`setAside`).
  *
  * After a run the DB is live in the engine, so an entry may hold a *pending* DB: a function that exports
  * the live DB when the entry is written. Writes run in the background, one at a time per file, and
@@ -10,7 +11,7 @@
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { asideFileName, decodeStored, emptyStored, encodeStored, storageFileName, storedDbProblem, type StoredWorkflowDb } from "./storage-codec";
+import { asideFileName, decodeStored, emptyStored, encodeStored, storageFileName, type StoredWorkflowDb } from "./storage-codec";
 
 export interface StorageReport {
   /** Called when a stored file was unreadable and moved aside. */
@@ -28,8 +29,6 @@ export class WorkflowDbStore {
   private readonly writes = new Map<string, Promise<void>>();
   /** Entries changed in memory and not yet written. */
   private readonly dirty = new Set<string>();
-  /** DBs read from disk and not decoded yet (by workflow): checked when first needed (get). */
-  private readonly unchecked = new Map<string, string>();
 
   constructor(
     private readonly dir: string,
@@ -44,24 +43,21 @@ export class WorkflowDbStore {
     return join(this.dir, storageFileName(workflowFile));
   }
 
-  /**
-   * The workflow's stored DB (from memory, else from disk, else fresh), a pending DB exported now. A DB
-   * read from disk is checked here, the first time it is needed: one that cannot be read is moved
-   * aside with its file and reported, and a fresh DB is used.
-   */
+  /** The workflow's stored DB (from memory, else from disk, else fresh), a pending DB exported now. */
   async get(workflowFile: string): Promise<StoredWorkflowDb> {
-    const value = await this.materialize(workflowFile, await this.entry(workflowFile));
-    if (this.unchecked.get(workflowFile) !== value.virtualDb) return value;
-    this.unchecked.delete(workflowFile);
-    const problem = storedDbProblem(value.virtualDb);
-    if (problem === undefined) return value;
-    await this.moveAside(workflowFile, problem);
-    const fresh = emptyStored(workflowFile);
-    if (this.cache.get(workflowFile) === value) this.cache.set(workflowFile, fresh);
-    return fresh;
+    return this.materialize(workflowFile, await this.entry(workflowFile));
   }
 
-  /** The workflow's entry as held (its DB may be pending, or unchecked from disk: nothing is decoded). */
+  /**
+   * The workflow's stored DB cannot be opened (the engine said why): its file is moved aside (never
+   * deleted) and reported, and a fresh DB is held instead.
+   */
+  async setAside(workflowFile: string, reason: string): Promise<void> {
+    await this.moveAside(workflowFile, reason);
+    this.cache.set(workflowFile, emptyStored(workflowFile));
+  }
+
+  /** The workflow's entry as held (its DB may be pending; nothing is decoded). */
   async entry(workflowFile: string): Promise<StoredEntry> {
     const cached = this.cache.get(workflowFile);
     if (cached) return cached;
@@ -74,10 +70,9 @@ export class WorkflowDbStore {
       bytes = undefined;
     }
     if (bytes !== undefined) {
-      const decoded = decodeStored(bytes, { checkDb: false });
+      const decoded = decodeStored(bytes);
       if (decoded.ok && decoded.value.workflowFile === workflowFile) {
         stored = decoded.value;
-        if (stored.virtualDb !== "") this.unchecked.set(workflowFile, stored.virtualDb);
       } else {
         await this.moveAside(workflowFile, decoded.ok ? `it belongs to ${decoded.value.workflowFile}` : decoded.reason);
       }
@@ -171,7 +166,7 @@ export class WorkflowDbStore {
     for (const name of names) {
       if (!name.endsWith(".wfvdb.json")) continue;
       try {
-        const decoded = decodeStored(await readFile(join(this.dir, name)), { checkDb: false });
+        const decoded = decodeStored(await readFile(join(this.dir, name)));
         if (decoded.ok) found.add(decoded.value.workflowFile);
       } catch {
         // unreadable files are reported when their workflow is opened

@@ -1,7 +1,7 @@
 /**
  * The extension's engine (src/extension/engine-core.ts): each workflow's DB stays live in memory
- * between calls (issue 6), calls on one DB are serialised, a failed call leaves it as it was, and what a
- * call changed is reported without exporting the DB.
+ * between calls (issue 6), in one session per workflow, which serialises the calls on it, leaves the
+ * DB as it was after a failed call, and reports what a call changed without exporting the DB.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
@@ -46,20 +46,19 @@ describe("the extension's live engine", () => {
     assert.equal((state.state_mapped as Record<string, unknown>).topic, "otters");
   });
 
-  test("changes list what the call stored, by collection (events as extended JSON)", async () => {
+  test("changes list what the call stored, by collection, from the session's checkpoint", async () => {
     const engine = createEngine();
     const stored = storedDb();
     const workflow = miniWorkflow();
     await engine.execute(askTopic(stored, workflow));
     const answer = await engine.execute(askTopic(stored, workflow, { value: "owls" }));
-    const events = answer.changes?.collections.find((c) => c.name === "events");
+    const events = answer.changes?.find((c) => c.name === "events");
     assert.ok(events, JSON.stringify(answer.changes));
     assert.deepEqual(
-      events.added.map((e) => (e as Record<string, unknown>).event_type),
+      events.added.map((e) => e.event_type),
       ["interaction_response", "module_completed"],
     );
-    const created = (events.added[0] as Record<string, unknown>).timestamp;
-    assert.ok(created && typeof created === "object" && "$date" in created, "dates as {$date}");
+    assert.ok(events.added[0]!.timestamp instanceof Date, "the documents as stored (the panel writes them as extended JSON)");
   });
 
   test("a failed call leaves the live DB exactly as it was and reports no changes", async () => {
@@ -115,6 +114,25 @@ describe("the extension's live engine", () => {
     const lines = eventLines(VirtualSession.open((await engine.exportDb(a.db_key))!));
     assert.equal(lines.filter((l) => l.startsWith("module_completed")).length, 3);
     assert.equal(eventLines(VirtualSession.open((await engine.exportDb(b.db_key))!)).filter((l) => l.startsWith("module_completed")).length, 0);
+  });
+
+  test("a stored DB that cannot be read is handed to `unreadable`, and the call goes on with the DB it answers", async () => {
+    const engine = createEngine();
+    const stored = storedDb("not a blob");
+    const reasons: string[] = [];
+    const first = await engine.execute({ ...askTopic(stored, miniWorkflow()), unreadable: async (reason) => (reasons.push(reason), null) });
+    assert.equal(first.status, "awaiting_input", String(first.error));
+    assert.equal(reasons.length, 1);
+    assert.match(reasons[0]!, /base64|gzip/);
+  });
+
+  test("dbProblem says why a blob cannot be opened, and nothing for one that can", async () => {
+    const engine = createEngine();
+    const problem = await engine.dbProblem("not a blob");
+    assert.equal(problem?.error_type, "db_invalid");
+    assert.equal(typeof problem?.error, "string");
+    await engine.execute(askTopic(storedDb(), miniWorkflow()));
+    assert.equal(await engine.dbProblem((await engine.exportDb("wf/workflow.json"))!), null);
   });
 
   test("a stored DB that cannot be read fails the call with db_invalid and keeps nothing live", async () => {
