@@ -8,6 +8,7 @@ import type { z } from "zod";
 import { isWfvError } from "../core/errors";
 import { generateMocksFromSchema } from "../core/mock";
 import {
+  failureResponse,
   getInteractionHistory,
   getState,
   interactionData,
@@ -15,7 +16,6 @@ import {
   resumeConfirm,
   start,
   subAction,
-  toWfvError,
   type EngineOptions,
   type VirtualDbInput,
 } from "../core/virtual";
@@ -77,19 +77,8 @@ function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
  * this is the net under it.
  */
 function uncaughtFailure(error: unknown, givenDb: VirtualDbInput): Record<string, unknown> {
-  const { message, errorType, details } = toWfvError(error);
-  return {
-    workflow_run_id: "",
-    virtual_run_id: "",
-    status: "error",
-    message,
-    error: message,
-    result: { error_type: errorType, details, virtual_db: givenDb ?? null },
-    validation_errors: [],
-    validation_warnings: [],
-    virtual_db: givenDb ?? null,
-    state: null,
-  };
+  const { workflow_run_id, ...rest } = failureResponse(error, givenDb);
+  return { workflow_run_id, virtual_run_id: "", ...rest, virtual_db: givenDb ?? null, state: null };
 }
 
 /** A workflow route: parse, run the engine call, answer 200 whatever the engine said. */

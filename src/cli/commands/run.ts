@@ -6,7 +6,7 @@
 import { dirname, resolve } from "node:path";
 import { WfvError } from "../../core/errors";
 import type { InteractionResponseData } from "../../core/engine/types";
-import { attachErrorSource, execute, type ExecuteResponse } from "../../core/virtual";
+import { attachErrorSource, execute, failureResponse } from "../../core/virtual";
 import type { ResolvedWorkflowSource } from "../../core/workflow/ref-resolver";
 import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs, printJson, readJsonArg, resolvePath, type CliCommand, type CliIo } from "../io";
 import { readDbText, writeDbText } from "../db-file";
@@ -58,17 +58,6 @@ function readAnswers(io: CliIo, argument: string): Record<string, InteractionRes
   return parsed as Record<string, InteractionResponseData>;
 }
 
-function errorShape(error: WfvError): ExecuteResponse {
-  return {
-    workflow_run_id: "",
-    status: "error",
-    message: error.message,
-    error: error.message,
-    result: { error_type: error.errorType, details: error.details, virtual_db: null },
-    validation_errors: [],
-    validation_warnings: [],
-  };
-}
 
 export const runCommand: CliCommand = {
   summary: "Run a module virtually (module or up_to mode) and print the response",
@@ -119,7 +108,7 @@ export const runCommand: CliCommand = {
     } catch (error) {
       if (!(error instanceof WfvError)) throw error;
       // A `$ref` failure names its file and JSON path; the source adds the line and column.
-      printJson(io, attachErrorSource(errorShape(error), { workflow: {}, entry: "", sources: [], files: [] }, (file) => files.read(file)), pretty);
+      printJson(io, attachErrorSource(failureResponse(error, null), { workflow: {}, entry: "", sources: [], files: [] }, (file) => files.read(file)), pretty);
       return EXIT_FAILURE;
     }
 

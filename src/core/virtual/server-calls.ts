@@ -5,7 +5,8 @@
  */
 import type { DbSnapshot } from "../db";
 import type { EngineOptions, ExecutionTarget, InteractionResponseData, SseEvent, WorkflowResponse } from "../engine/types";
-import { toWfvError, VirtualSession, type RunCallOptions, type SessionResponse, type VirtualDbInput } from "./session";
+import { failureResponse } from "./execute";
+import { VirtualSession, type RunCallOptions, type SessionResponse, type VirtualDbInput } from "./session";
 
 export interface VirtualCallBase extends RunCallOptions {
   workflow: unknown;
@@ -43,19 +44,20 @@ function shape(response: SessionResponse, session: VirtualSession, given: Virtua
   return out;
 }
 
+/** `failureResponse` in the original server's shape: the error type and details also at the top, the DB beside the result. */
 function openFailure(error: unknown, given: VirtualDbInput): VirtualWorkflowResponse {
-  const { message, errorType, details } = toWfvError(error);
+  const { workflow_run_id, status, message, error: text, result, ...rest } = failureResponse(error, given);
+  const { error_type, details } = result;
   return {
-    workflow_run_id: "",
+    workflow_run_id,
     virtual_run_id: "",
-    status: "error",
+    status,
     message,
-    error: message,
-    error_type: errorType,
+    error: text,
+    error_type,
     error_details: details,
-    result: { error_type: errorType, details },
-    validation_errors: [],
-    validation_warnings: [],
+    result: { error_type, details },
+    ...rest,
     virtual_db: given ?? null,
     state: null,
   };
