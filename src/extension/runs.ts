@@ -3,8 +3,12 @@
  * its result one `RunView` in the workflow's panel. A run that stops for input is remembered by its run
  * id until the panel answers it (or runs one of its sub-actions).
  */
+import { dirname } from "node:path";
 import * as vscode from "vscode";
+import { errorSource as errorPlace } from "../core/workflow/error-source";
+import type { ResolvedWorkflowSource } from "../core/workflow/ref-resolver";
 import type { RunMode, RunView } from "../shared/protocol";
+import { layeredReader } from "./documents";
 import type { ExecuteResponse, SubActionOutcome, VirtualEngine } from "./engine";
 import { logAt } from "./log";
 import { errorView, runView, thrownResponse, toJson, type RunTarget } from "./run-view";
@@ -34,6 +38,18 @@ export interface SubActionResult {
   progress: Record<string, unknown>[];
   result: Record<string, unknown> | null;
   error: string | null;
+}
+
+/**
+ * `details.source` of a failed run (`{file, json_path, line, column}`, as the CLI reports it), read
+ * from the editor's current text of the workflow's files.
+ */
+function addErrorPlace(response: ExecuteResponse, source: ResolvedWorkflowSource, workflowFile: string): void {
+  const details = response.result?.details;
+  if (response.status !== "error" || !details || details.source !== undefined) return;
+  const reader = layeredReader(dirname(workflowFile));
+  const place = errorPlace(source, details, (file) => reader.read(file));
+  if (place) response.result.details = { ...details, source: place };
 }
 
 export class Runs {
@@ -105,6 +121,7 @@ export class Runs {
     } catch (error) {
       response_ = thrownResponse(error);
     }
+    addErrorPlace(response_, resolved.source, workflowFile);
     const view = runView(runId, target, response_, (details, stoppedAt) => errorSource(resolved, target, details, stoppedAt, relativePath));
     const record: RunRecord = {
       status: view.status,

@@ -5,6 +5,7 @@
  * the workspace-relative naming of files.
  */
 import { dirname, join } from "node:path";
+import { moduleSourcePath } from "../core/workflow/error-source";
 import { sourceLocation, type ResolvedWorkflowSource } from "../core/workflow/ref-resolver";
 import type { SourceLink } from "../shared/protocol";
 
@@ -37,19 +38,13 @@ export function linkForPathString(resolved: ResolvedWorkflow, jsonPath: string, 
   return linkFor(resolved, path, relative);
 }
 
-/** The module's path in the resolved workflow (`steps[i].modules[j]`). */
+/**
+ * The module's path in the resolved workflow (`steps[i].modules[j]`; a module of an execution group's
+ * path, `steps[i].modules[j].groups[k].modules[m]`: core's moduleSourcePath), or undefined.
+ */
 export function modulePath(workflow: unknown, stepId: string, moduleName: string): JsonPath | undefined {
-  const steps = (workflow as { steps?: unknown[] }).steps ?? [];
-  for (let i = 0; i < steps.length; i++) {
-    const step = steps[i] as { step_id?: string; modules?: unknown[] };
-    if (step?.step_id !== stepId) continue;
-    const modules = step.modules ?? [];
-    for (let j = 0; j < modules.length; j++) {
-      const m = modules[j] as { name?: string; module_id?: string };
-      if ((m?.name ?? m?.module_id) === moduleName) return ["steps", i, "modules", j];
-    }
-  }
-  return undefined;
+  const path = moduleSourcePath(workflow, stepId, moduleName);
+  return path && path.length > 2 ? path : undefined; // ["steps", i] alone: the step has no such module
 }
 
 export interface ModuleRef {
