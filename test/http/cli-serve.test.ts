@@ -56,7 +56,7 @@ test("wfv serve --port 0 prints its URL, serves the API and stops cleanly on SIG
 });
 
 test("wfv serve refuses bad options as usage errors", () => {
-  for (const args of [["--port", "http"], ["--port", "70000"], ["--max-body-bytes", "-1"], ["--cors-origin", "localhost:5173/app"], ["extra"]]) {
+  for (const args of [["--port", "http"], ["--port", "70000"], ["--max-body-bytes", "-1"], ["--db-cache-mb", "lots"], ["--cors-origin", "localhost:5173/app"], ["extra"]]) {
     const result = runCli(["serve", ...args]);
     assert.equal(result.status, 2, `${args.join(" ")}: ${result.stderr}`);
     assert.match(result.stderr, /^wfv: /);

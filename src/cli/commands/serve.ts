@@ -1,8 +1,9 @@
 /** `wfv serve`: the virtual execution HTTP API (src/http) on a loopback port until SIGINT/SIGTERM. */
+import { DEFAULT_DB_CACHE_BYTES } from "../../http/db-cache";
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, startHttpApi } from "../../http/server";
 import { EXIT_OK, UsageError, parseCommandArgs, printJson, type CliCommand } from "../io";
 
-const usage = `Usage: wfv serve [--port N] [--host 127.0.0.1] [--cors-origin <origin>]... [--max-body-bytes N]
+const usage = `Usage: wfv serve [--port N] [--host 127.0.0.1] [--cors-origin <origin>]... [--max-body-bytes N] [--db-cache-mb N]
 
 Serves the virtual execution API: POST /workflow/virtual/execute, the original virtual server's routes
 (/workflow/start, /workflow/respond, /workflow/resume/confirm, /workflow/state,
@@ -15,7 +16,10 @@ Options:
   --port N              Port to listen on (default 9001, the original's; 0 picks a free one).
   --host H              Interface (default ${DEFAULT_HOST}, loopback only).
   --cors-origin O       A browser origin allowed to call the API (repeatable), e.g. http://localhost:5173.
-  --max-body-bytes N    Refuse larger request bodies with 413 (default ${DEFAULT_MAX_BODY_BYTES}).`;
+  --max-body-bytes N    Refuse larger request bodies with 413 (default ${DEFAULT_MAX_BODY_BYTES}).
+  --db-cache-mb N       Keep the DBs execute returned, live, up to N MiB (a DB weighs its JSON text and
+                        its blob; default ${DEFAULT_DB_CACHE_BYTES / 2 ** 20}): a request that brings one back skips
+                        decoding it. 0 keeps none. Answers are the same either way.`;
 
 const DEFAULT_PORT = 9001;
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "::1", "localhost"]);
@@ -49,18 +53,20 @@ export const serveCommand: CliCommand = {
         host: { type: "string" },
         "cors-origin": { type: "string", multiple: true },
         "max-body-bytes": { type: "string" },
+        "db-cache-mb": { type: "string" },
       },
       false,
     );
     const port = integerOption(values.port, "port", DEFAULT_PORT, 65535);
     const maxBodyBytes = integerOption(values["max-body-bytes"], "max-body-bytes", DEFAULT_MAX_BODY_BYTES, 2 ** 31 - 1);
+    const dbCacheBytes = integerOption(values["db-cache-mb"], "db-cache-mb", DEFAULT_DB_CACHE_BYTES / 2 ** 20, 2 ** 20) * 2 ** 20;
     const host = values.host ?? DEFAULT_HOST;
     const corsOrigins = (values["cors-origin"] ?? []).map(checkOrigin);
     if (!LOOPBACK_HOSTS.has(host)) {
       io.stderr(`wfv serve: listening on ${host}, not loopback: anyone who can reach it can run workflows.\n`);
     }
 
-    const api = await startHttpApi({ host, port, corsOrigins, maxBodyBytes });
+    const api = await startHttpApi({ host, port, corsOrigins, maxBodyBytes, dbCacheBytes });
     printJson(io, { url: api.url });
 
     await new Promise<void>((resolve) => {
