@@ -1,7 +1,7 @@
 /**
  * Runtime errors say where they are written (tracker issue 18, item 4): `details.source` =
  * `{file, json_path, line, column}`, from the resolver's `$ref` map, wherever the workflow's files are
- * known — the CLI (`wfv run`) and `execute` with `workflow_files` (what the HTTP API passes through).
+ * known — the CLI (`wfv run`) and `execute` and the HTTP API with `source_files`.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
@@ -12,6 +12,7 @@ import { execute } from "../../src/core/virtual";
 import { errorSource, moduleSourcePath } from "../../src/core/workflow/error-source";
 import { memoryFileReader, resolveWorkflow } from "../../src/core/workflow/ref-resolver";
 import { callCli } from "../helpers/cli";
+import { post, startTestServer } from "../http/client";
 
 const server = (...keys: string[]) => ({ type: "object", properties: Object.fromEntries(keys.map((key) => [key, { resolver: "server" }])) });
 
@@ -82,14 +83,23 @@ describe("details.source", () => {
     assert.deepEqual(body.result.details.source, { file: "workflow.json", json_path: "$.steps[0]", line: 4, column: 5 });
   });
 
-  test("execute with workflow_files (the HTTP API's way): the same source; without them, none", async () => {
+  test("execute with source_files (also the HTTP API): the same source; without them, none", async () => {
     const map = files();
     const workflow = resolveWorkflow("workflow.json", memoryFileReader(map)).workflow;
     const request = { workflow, target_step_id: "one", target_module_name: "pick" };
-    const withFiles = await execute({ ...request, workflow_files: map, workflow_entry: "workflow.json" });
+    const withFiles = await execute({ ...request, source_files: map, source_entry: "workflow.json" });
     assert.deepEqual(withFiles.result.details?.source, { file: "steps/one.json", json_path: "$.modules[2].inputs.data", ...pickInputsKey() });
     const without = await execute(request);
     assert.equal(without.result.details?.source, undefined);
+
+    const api = await startTestServer();
+    try {
+      const reply = await post(api.url, "/workflow/virtual/execute", { ...request, virtual_db: null, source_files: map });
+      assert.equal(reply.json.status, "error");
+      assert.deepEqual(reply.json.result.details.source, { file: "steps/one.json", json_path: "$.modules[2].inputs.data", ...pickInputsKey() });
+    } finally {
+      await api.close();
+    }
   });
 
   test("modules of an execution group's path and the group's validator are found in the unexpanded workflow", () => {

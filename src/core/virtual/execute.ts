@@ -52,9 +52,9 @@ export interface ExecuteRequest {
    * (`workflow` is still what runs). With them a failed call's `result.details.source` says where the
    * error is written: `{file, json_path, line, column}` (src/core/workflow/error-source.ts).
    */
-  workflow_files?: Record<string, string>;
-  /** The entry file among `workflow_files`; default: the first one given. */
-  workflow_entry?: string;
+  source_files?: Record<string, string>;
+  /** The entry file among `source_files`; default: the first one given. */
+  source_entry?: string;
 }
 
 export type ExecuteStatus = "awaiting_input" | "completed" | "error" | "validation_failed";
@@ -184,7 +184,7 @@ export async function executeOnSession(session: VirtualSession, request: Execute
       : await session.runModule(request.workflow, target, response, options);
   const format = request.db_format ?? "none";
   const db = () => (format === "object" ? session.exportSnapshot() : format === "compressed" ? session.exportBlob() : undefined);
-  return toExecuteResponse(result, db, format === "none" ? undefined : request.virtual_db);
+  return attachSourceFromRequest(toExecuteResponse(result, db, format === "none" ? undefined : request.virtual_db), request);
 }
 
 /**
@@ -206,14 +206,18 @@ export async function execute(request: ExecuteRequest, options: EngineOptions = 
   const format: DbFormat = request.db_format ?? (request.virtual_db !== null && typeof request.virtual_db === "object" ? "object" : "compressed");
   const response = await executeOnSession(session, { ...request, db_format: format === "none" ? "none" : format });
   if (response.status === "error") response.result.virtual_db = request.virtual_db ?? null;
-  if (response.status === "error" && isFileMap(request.workflow_files)) {
-    const files = request.workflow_files;
-    const entry = request.workflow_entry ?? Object.keys(files)[0];
-    try {
-      if (entry !== undefined) attachErrorSource(response, resolveWorkflow(entry, memoryFileReader(files)), (file) => files[file]);
-    } catch {
-      // The files do not resolve (they are not what ran): the error goes out without a source.
-    }
+  return response;
+}
+
+/** `source_files` given: a failed call's `details.source`, from those files (execute and the HTTP API). */
+function attachSourceFromRequest(response: ExecuteResponse, request: ExecuteRequest): ExecuteResponse {
+  if (response.status !== "error" || !isFileMap(request.source_files)) return response;
+  const files = request.source_files;
+  const entry = request.source_entry ?? Object.keys(files)[0];
+  try {
+    if (entry !== undefined) attachErrorSource(response, resolveWorkflow(entry, memoryFileReader(files)), (file) => files[file]);
+  } catch {
+    // The files do not resolve (they are not what ran): the error goes out without a source.
   }
   return response;
 }
@@ -225,8 +229,8 @@ function isFileMap(value: unknown): value is Record<string, string> {
 /**
  * Adds `details.source` to a failed call's details (unless they have one): where in the workflow's
  * files the error is written, from the resolver's `$ref` map and the files' text (`readText` takes a
- * root-relative path). For hosts that know the files: the CLI, the extension, `execute` with
- * `workflow_files`.
+ * root-relative path). For hosts that know the files: the CLI, the extension, `execute` (and the
+ * HTTP API) with `source_files`.
  */
 export function attachErrorSource(response: ExecuteResponse, resolved: ResolvedWorkflowSource, readText: (file: string) => string | undefined): ExecuteResponse {
   const details = response.result?.details;
