@@ -38,7 +38,7 @@ const QUERY = { target_step_id: "scene_generation", target_module_name: "flatten
 const warmed = (runs: number) => runs > 1;
 
 /** The run under test: cc driven by the engine to select_scene (two auto-selected answers before it). */
-async function baseRun(workflow: unknown): Promise<DbSnapshot> {
+export async function baseRun(workflow: unknown): Promise<DbSnapshot> {
   const first = await execute({ workflow, ...SELECT, mode: "up_to", virtual_db: {} });
   if (first.status !== "awaiting_input" || first.progress?.current_module !== "select_scene") {
     throw new Error(`bench setup: expected to stop at select_scene, got ${first.status} at ${first.progress?.current_module}: ${first.error}`);
@@ -52,7 +52,7 @@ async function baseRun(workflow: unknown): Promise<DbSnapshot> {
  * by a uuid7 generator running before the real run, so every id stays unique and sorted. The other
  * runs were created later, so the virtual run is still the DB's first main run.
  */
-function padded(base: DbSnapshot, eventCount: number): DbSnapshot {
+export function padded(base: DbSnapshot, eventCount: number): DbSnapshot {
   const snapshot: DbSnapshot = structuredClone(base);
   const templates = snapshot.events!;
   const realRun = snapshot.workflow_runs![0]!;
@@ -104,7 +104,7 @@ function padded(base: DbSnapshot, eventCount: number): DbSnapshot {
 }
 
 /** The original's blob: dates as `datetime.isoformat()` strings (naive, no Z), gzip + base64. */
-function pythonBlob(snapshot: DbSnapshot): string {
+export function pythonBlob(snapshot: DbSnapshot): string {
   const text = JSON.stringify(snapshot, function (this: Record<string, unknown>, key: string, value: unknown) {
     const raw = this[key];
     if (raw instanceof Date) return raw.toISOString().replace("Z", "").replace(/\.000$/, "");

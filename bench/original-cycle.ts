@@ -62,6 +62,28 @@ times.sort()
 print(json.dumps({"ms": times[len(times) // 2]}))
 `;
 
+/**
+ * Installs Debian's python3-mongomock when /usr/bin/python3 cannot import mongomock and we are root (as
+ * `npm test` does, scripts/setup-test-deps.mjs), so the ratios against the original print on a fresh
+ * machine; otherwise says how. True when mongomock is importable afterwards.
+ */
+export function ensureMongomock(): boolean {
+  const has = () => spawnSync("/usr/bin/python3", ["-c", "import mongomock"], { stdio: "ignore" }).status === 0;
+  if (has()) return true;
+  if (process.getuid?.() !== 0) {
+    console.warn("the original's cycle needs Debian's python3-mongomock: sudo apt-get install -y python3-mongomock");
+    return false;
+  }
+  console.warn("installing python3-mongomock for the original's cycle (apt-get) ...");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const apt = (args: string[]) => spawnSync("apt-get", args, { stdio: ["ignore", "ignore", "inherit"], env }).status === 0;
+  if (!apt(["install", "-y", "-qq", "python3-mongomock"])) {
+    apt(["update", "-qq"]);
+    apt(["install", "-y", "-qq", "python3-mongomock"]);
+  }
+  return has();
+}
+
 export interface OriginalCycleOptions {
   /** What the request carries: the JSON text of the state, or the original's gzip + base64 blob. */
   input: "json" | "blob";

@@ -4,6 +4,7 @@
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { ensureMongomock } from "./original-cycle";
 
 async function main(): Promise<void> {
   const filters = process.argv.slice(2);
@@ -11,6 +12,8 @@ async function main(): Promise<void> {
     .filter((name) => name.endsWith(".bench.ts"))
     .filter((name) => filters.length === 0 || filters.some((f) => name.includes(f)))
     .sort();
+  // The baselines of the DB, engine and serve benches: the original server's cycle, in Python.
+  if (files.some((name) => /^(db|engine|serve)\./.test(name))) ensureMongomock();
   for (const file of files) {
     console.log(`\n=== ${file} ===`);
     const mod = (await import(join(__dirname, file))) as { run?: () => Promise<void> | void };
