@@ -5,7 +5,7 @@
  *    status lenses need), next to JSON.parse and a bare jsonc-parser tree of the same text;
  *  - bundle sizes as `npm run package` builds them (minified; goal: extension < 300 KB; the engine
  *    and the language client are bundles of their own, loaded after activation);
- *  - activation time in a real VS Code (code-server, from ../shared/vscode-e2e): from the bundle
+ *  - activation time in a real VS Code (code-server, test/e2e/harness.ts): from the bundle
  *    starting to load to the end of activate(), read from the in-host tests' report, and split (from
  *    the extension's log) into evaluating the bundle, the host's wait before it calls activate() (it
  *    fetches the extension's global and workspace state from the workbench first), and activate().
