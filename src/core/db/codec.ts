@@ -24,6 +24,8 @@ export const fflateCodec: GzipCodec = {
  * zlib and Python's gzip read them all). fflate's gunzipSync reads only the first member, sizing its
  * output by the last member's trailer, so its streaming Gunzip, which reads them all, is used.
  */
+const MAX_GUNZIP_BYTES = 512 * 1024 * 1024;
+
 function gunzipMembers(data: Uint8Array): Uint8Array {
   const parts: Uint8Array[] = [];
   let size = 0;
@@ -34,6 +36,8 @@ function gunzipMembers(data: Uint8Array): Uint8Array {
   const gunzip = new Gunzip((chunk, final) => {
     parts.push(chunk);
     size += chunk.length;
+    // A DB's text cannot be longer than a string (snapshot.ts, MAX_INFLATED_BYTES): stop a bomb early.
+    if (size > MAX_GUNZIP_BYTES) throw new Error(`gzip data inflates to more than ${MAX_GUNZIP_BYTES} bytes`);
     if (final) ended = true;
   });
   gunzip.onmember = (offset) => {
