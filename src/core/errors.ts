@@ -13,7 +13,9 @@ export type ErrorType =
   | "execution_failed"
   | "validation_failed"
   | "db_invalid"
-  | "bad_request";
+  | "bad_request"
+  /** A run went over its memory or wall-clock budget (isolation, src/node/isolate.ts): details {limit, value, module_name, step_id}. */
+  | "limit_exceeded";
 
 export class WfvError extends Error {
   readonly errorType: ErrorType;

@@ -15,6 +15,7 @@ import * as vscode from "vscode";
 import { ModuleLensProvider } from "./codelens";
 import { registerCommands } from "./commands";
 import { lazyEngine } from "./lazy-engine";
+import { runBudgets } from "./limits";
 import { pushVirtualState, startLanguageClient } from "./lazy-language-client";
 import { createLog, logAt } from "./log";
 import { outline } from "./outline";
@@ -71,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
     },
   });
   activeStore = store;
-  const engine = lazyEngine((error) => logAt("error", `the engine failed to load: ${(error as Error)?.stack ?? error}`));
+  const engine = lazyEngine((error) => logAt("error", `the engine failed to load: ${(error as Error)?.stack ?? error}`), runBudgets);
   /** Lenses refresh on this: a run finished, a DB was reset, files changed. */
   const changed = new vscode.EventEmitter<void>();
   const fireChanged = () => changed.fire();
