@@ -3,7 +3,7 @@
  * faster. For the Node hosts (the CLI, the extension host); the core itself stays runtime-neutral.
  */
 import { promisify } from "node:util";
-import { gzip, gunzipSync, gzipSync } from "node:zlib";
+import { constants, crc32, deflateRawSync, gzip, gunzipSync, gzipSync } from "node:zlib";
 import type { GzipCodec } from "../core/db";
 
 /** Level 1 compresses about 3x faster than 6 for blobs about a third larger: DB files favour speed. */
@@ -12,6 +12,9 @@ export const FILE_GZIP_LEVEL = 1;
 export const nodeGzipCodec: GzipCodec = {
   gzip: (data, level) => gzipSync(data, { level }),
   gunzip: (data) => gunzipSync(data),
+  // Fragments of one deflate stream for segmented blobs (core/db/segmented.ts).
+  deflateFragment: (data, level) => deflateRawSync(data, { level, finishFlush: constants.Z_SYNC_FLUSH }),
+  crc32: (data) => crc32(data),
 };
 
 const gzipAsync = promisify(gzip);

@@ -1,15 +1,19 @@
 /**
  * Segmented blobs (src/core/db/segmented.ts): a blob re-encoded incrementally after any mix of
- * writes is byte for byte the blob a new encoder writes for the same DB, and both decode — with Node's
- * zlib, the core's fflate codec, the DB import and Python's `json.loads(gzip.decompress(b64decode()))`
- * (what the original server reads blobs with) — to exactly the JSON text a full export writes.
+ * writes is byte for byte the blob a new encoder writes for the same DB, it is one gzip member (read
+ * by single-member readers such as fflate's gunzipSync and browsers' DecompressionStream), and it
+ * decodes — with Node's zlib (which checks the CRC), the core's fflate codec, the DB import and
+ * Python's `json.loads(gzip.decompress(b64decode()))` (what the original server reads blobs with) —
+ * to exactly the JSON text a full export writes.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
+import { gunzipSync as fflateGunzipSingleMember } from "fflate";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { createFreshVirtualDb, exportJsonText, fflateCodec, importDb, type Document } from "../../src/core/db";
 import { MemoryDb } from "../../src/core/db/memory-db";
+import { crc32, crc32Combine, crc32Shift } from "../../src/core/db/crc32";
 import { CHUNK_DOCUMENTS, SegmentedEncoder, segmentedBlobText, type SegmentedBlob } from "../../src/core/db/segmented";
 import { seededRandom } from "../../src/core/mock";
 import { nodeGzipCodec } from "../../src/node/gzip";
@@ -25,6 +29,7 @@ function checkBlob(db: MemoryDb, blob: SegmentedBlob, encoderOptions: Constructo
   const text = segmentedBlobText(blob);
   const full = exportJsonText(db);
   assert.equal(decodeWithZlib(text), full, `${where}: Node's zlib reads the JSON a full export writes`);
+  assert.equal(new TextDecoder().decode(fflateGunzipSingleMember(Buffer.from(text, "base64"))), full, `${where}: one gzip member`);
   assert.equal(blob.jsonLength, full.length, `${where}: jsonLength`);
   assert.equal(blob.length, text.length, `${where}: length`);
   for (const segment of blob.segments) assert.equal(segment.length % 4, 0, `${where}: every segment is whole base64 quads (no padding inside the blob)`);
@@ -92,16 +97,27 @@ describe("segmented blob", () => {
     const after = encoder.encode(db);
     const reused = after.segments.filter((segment) => before.segments.includes(segment)).length;
     assert.equal(after.segments.length, before.segments.length, "the two new documents join the open chunk");
-    assert.equal(reused, after.segments.length - 1, "every segment but the open chunk's is the same object as before");
+    assert.equal(reused, after.segments.length - 2, "every segment but the open chunk's and the trailer's is the same object as before");
   });
 
-  test("the core's fflate codec writes and reads segmented blobs too; the DB import reads them back", () => {
+  test("a codec without deflate fragments (the core's fflate) writes stored blocks: a valid blob all the same", () => {
     const db = createFreshVirtualDb({ clock: () => CLOCK }) as MemoryDb;
     for (let i = 0; i < 3 * CHUNK_DOCUMENTS; i++) db.collection("events").insertOne({ i, when: new Date(CLOCK + i), data: { text: "x".repeat(i) } });
     const blob = segmentedBlobText(new SegmentedEncoder({ codec: fflateCodec, level: 6 }).encode(db));
     assert.equal(new TextDecoder().decode(fflateCodec.gunzip(Buffer.from(blob, "base64"))), exportJsonText(db));
     assert.equal(exportJsonText(importDb(blob)), exportJsonText(db), "fflate import");
     assert.equal(exportJsonText(importDb(blob, { codec: nodeGzipCodec })), exportJsonText(db), "zlib import");
+  });
+
+  test("CRC-32 of a concatenation from its parts' CRCs (the trailer's), as zlib computes it", () => {
+    const random = seededRandom(5);
+    for (const [a, b] of [[0, 0], [0, 7], [1, 1], [1000, 3], [70_000, 131_073]]) {
+      const left = Uint8Array.from({ length: a }, () => Math.floor(random() * 256));
+      const right = Uint8Array.from({ length: b }, () => Math.floor(random() * 256));
+      const whole = Buffer.concat([left, right]);
+      assert.equal(crc32(whole), (gzipSync(whole).readUInt32LE(gzipSync(whole).length - 8)) >>> 0, "the table CRC is gzip's");
+      assert.equal(crc32Combine(crc32(left), crc32(right), crc32Shift(b)), crc32(whole), `${a} + ${b} bytes`);
+    }
   });
 
   test("fflate reads every member of a multi-member gzip stream", () => {

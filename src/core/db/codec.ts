@@ -4,6 +4,7 @@
  * base64 uses Node's Buffer when there is one and the web's atob/btoa otherwise.
  */
 import { Gunzip, gzipSync } from "fflate";
+import { crc32 } from "./crc32";
 
 export type GzipLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 
@@ -12,6 +13,43 @@ export interface GzipCodec {
   gzip(data: Uint8Array, level: GzipLevel): Uint8Array;
   /** Throws on corrupt data. */
   gunzip(data: Uint8Array): Uint8Array;
+  /**
+   * Optional (stored blocks otherwise, see deflateFragment): raw deflate of `data` from a fresh
+   * compressor, ending in a sync flush (byte-aligned, no final block), so that such fragments
+   * concatenate into one deflate stream (segmented.ts).
+   */
+  deflateFragment?(data: Uint8Array, level: GzipLevel): Uint8Array;
+  /** Optional (a JS table otherwise): gzip's CRC-32 of `data`. */
+  crc32?(data: Uint8Array): number;
+}
+
+/**
+ * `codec`'s deflate fragment of `data` (see GzipCodec.deflateFragment). A codec without one gets
+ * stored (uncompressed) blocks: valid, but as large as the data. fflate's streaming flush would do,
+ * but it writes corrupt sync blocks for some inputs (0.8.3), so it is not used.
+ */
+export function deflateFragment(codec: GzipCodec, data: Uint8Array, level: GzipLevel): Uint8Array {
+  if (codec.deflateFragment) return codec.deflateFragment(data, level);
+  const MAX_STORED = 0xffff;
+  const blocks = Math.max(1, Math.ceil(data.length / MAX_STORED));
+  const out = new Uint8Array(data.length + 5 * blocks);
+  let at = 0;
+  for (let b = 0; b < blocks; b++) {
+    const part = data.subarray(b * MAX_STORED, (b + 1) * MAX_STORED);
+    out[at] = 0; // not final, stored, byte-aligned
+    out[at + 1] = part.length & 0xff;
+    out[at + 2] = part.length >>> 8;
+    out[at + 3] = ~part.length & 0xff;
+    out[at + 4] = (~part.length >>> 8) & 0xff;
+    out.set(part, at + 5);
+    at += 5 + part.length;
+  }
+  return out;
+}
+
+/** gzip's CRC-32 of `data`, by `codec` when it has one. */
+export function crc32Of(codec: GzipCodec, data: Uint8Array): number {
+  return codec.crc32 ? codec.crc32(data) : crc32(data);
 }
 
 export const fflateCodec: GzipCodec = {

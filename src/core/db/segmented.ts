@@ -1,17 +1,20 @@
 /**
- * The compressed DB blob in segments: the same blob format (base64 of gzip of the JSON text that
- * exportJsonText writes), written as a series of gzip members so that re-encoding a DB that changed a
- * little costs in proportion to the change, not to the DB.
+ * The compressed DB blob in segments: the same blob (base64 of one gzip stream of the JSON text that
+ * exportJsonText writes), written so that re-encoding a DB that changed a little costs in proportion
+ * to the change, not to the DB.
  *
- * - RFC 1952: a gzip stream is a series of members, and a reader returns their contents concatenated
- *   (Python's `gzip.decompress`, which the original server reads blobs with, Node's zlib, and the
- *   core's fflate codec). The members here hold, in order: `{"<first collection>":[`, the collection's
- *   documents in chunks, `],"<next collection>":[`, …, `]}` — one JSON document, byte for byte the
- *   text exportJsonText writes.
+ * - One gzip member, whose deflate stream is a series of fragments: each chunk of documents (and each
+ *   bit of structure, `{"<collection>":[`, `],"<next>":[`, `]}`) is deflated by a fresh compressor
+ *   and ends in a sync flush (byte-aligned, not final), so fragments concatenate into one valid
+ *   deflate stream; a final empty block closes it. The trailer's CRC-32 is combined from the
+ *   fragments' CRCs (crc32.ts), its size added up. Every gzip reader reads it as any gzip file:
+ *   Python's `gzip.decompress` (the original server's), Node's zlib, fflate, browsers'
+ *   DecompressionStream (which refuses a stream of several members).
  * - base64 of a concatenation is the concatenation of the parts' base64 when every part's length is a
- *   multiple of 3, so every member is padded to a multiple of 3 bytes with a gzip header comment
- *   (FCOMMENT: 0 or 1 byte of text and its NUL, which every gzip reader skips). Each member's base64
- *   is then a segment of the blob, kept and re-sent as it is while its documents are unchanged.
+ *   multiple of 3, so each fragment is padded to a multiple of 3 bytes with empty stored blocks
+ *   (5 bytes each, which a deflate reader skips). Each fragment's base64 is then a segment of the blob,
+ *   kept and re-sent as it is while its documents are unchanged; the 15-byte trailer is the only new
+ *   segment of an unchanged DB.
  * - Chunks are cut by a rule that depends only on the documents from the collection's start (at most
  *   CHUNK_DOCUMENTS documents or CHUNK_CHARS characters), never on the history of the DB: a DB
  *   encoded from scratch and the same DB encoded incrementally give the same blob, byte for byte.
@@ -19,7 +22,8 @@
  *   chunk whose documents are the very same objects at the same positions encodes to the same bytes.
  *   Appending events re-encodes only the collection's last, open chunk and the new documents.
  */
-import { asciiText, encodeBase64Ascii, fflateCodec, type GzipCodec, type GzipLevel } from "./codec";
+import { asciiText, crc32Of, deflateFragment, encodeBase64Ascii, fflateCodec, type GzipCodec, type GzipLevel } from "./codec";
+import { crc32Combine, crc32Shift } from "./crc32";
 import { uuid7HexOf } from "./ids";
 import type { MemoryDb } from "./memory-db";
 import { documentJsonText, exportedCollectionOrder } from "./snapshot";
@@ -40,7 +44,10 @@ export interface SegmentedBlob {
 }
 
 export interface SegmentedEncoderOptions {
-  /** gzip implementation; fflate by default (a Node host passes native zlib). */
+  /**
+   * gzip implementation: one with `deflateFragment` (Node's, src/node/gzip.ts); fflate by default,
+   * whose fragments are stored blocks (uncompressed, see codec.ts).
+   */
   codec?: GzipCodec;
   /** gzip level of every member; 6 by default. */
   level?: GzipLevel;
@@ -51,44 +58,62 @@ export const CHUNK_DOCUMENTS = 64;
 /** …or once its JSON text reaches this many characters (deflate's window is 32 KiB, so little is lost). */
 export const CHUNK_CHARS = 96 * 1024;
 
-/** Separator segments by codec and level, shared by every encoder (they depend on nothing else). */
-const SEPARATORS = new WeakMap<GzipCodec, Map<GzipLevel, Map<string, Uint8Array>>>();
+/** A piece of the deflate stream: its segment of the blob, and what the trailer needs of its text. */
+interface Fragment {
+  /** base64 (ASCII bytes) of the padded deflate fragment. */
+  readonly segment: Uint8Array;
+  /** CRC-32 of the text's UTF-8 bytes, their number, and the CRC shift over that many bytes (crc32.ts). */
+  readonly crc: number;
+  readonly bytes: number;
+  readonly shift: number;
+}
+
+/** Separator fragments by codec and level, shared by every encoder (they depend on nothing else). */
+const SEPARATORS = new WeakMap<GzipCodec, Map<GzipLevel, Map<string, Fragment>>>();
 const MAX_SEPARATORS = 1024;
 
-interface Chunk {
+interface Chunk extends Fragment {
   /** Index of its first document in the collection. */
   readonly start: number;
   /** The stored documents it encodes, in order. */
   readonly documents: readonly Document[];
   /** Closed by the rule (a later document starts a new chunk); an open chunk is the collection's last. */
   readonly closed: boolean;
-  readonly segment: Uint8Array;
   readonly jsonLength: number;
   readonly largestUuid7: string;
   /** An open chunk keeps its documents' texts, so appending to it does not serialise them again. */
   readonly texts?: readonly string[];
 }
 
-const FLG = 3;
-const FCOMMENT = 0x10;
-const GZIP_HEADER_BYTES = 10;
+/** The gzip header: no timestamp, a one-letter comment (FCOMMENT) that makes it 12 bytes, a multiple of 3. */
+const HEADER = encodeBase64Ascii(new Uint8Array([0x1f, 0x8b, 8, 0x10, 0, 0, 0, 0, 0, 3, 0x77, 0]));
+/** An empty, non-final stored block, byte-aligned (what a sync flush ends with): pads a fragment. */
+const EMPTY_STORED = [0, 0, 0, 0xff, 0xff];
 
-/**
- * A gzip member padded to a multiple of 3 bytes with a header comment (FCOMMENT), or undefined when
- * its header is not the plain 10-byte one (FLG 0) that a comment can be added to.
- */
-function padMember(member: Uint8Array): Uint8Array | undefined {
-  if (member.length < GZIP_HEADER_BYTES || member[0] !== 0x1f || member[1] !== 0x8b || member[FLG] !== 0) return undefined;
-  const pad = (3 - (member.length % 3)) % 3;
-  if (pad === 0) return member;
-  const out = new Uint8Array(member.length + pad);
-  out.set(member.subarray(0, GZIP_HEADER_BYTES), 0);
-  out[FLG] = FCOMMENT;
-  // The comment: pad - 1 characters, then its NUL terminator.
-  for (let i = 0; i < pad - 1; i++) out[GZIP_HEADER_BYTES + i] = 0x77; // "w"
-  out[GZIP_HEADER_BYTES + pad - 1] = 0;
-  out.set(member.subarray(GZIP_HEADER_BYTES), GZIP_HEADER_BYTES + pad);
+/** A sync-flushed deflate fragment padded to a multiple of 3 bytes with 0–2 empty stored blocks. */
+function padFragment(fragment: Uint8Array): Uint8Array {
+  // An empty stored block is 5 bytes, 2 modulo 3: a fragment 1 short of a multiple of 3 (length 2
+  // modulo 3) takes two, one 2 short (length 1 modulo 3) takes one.
+  const blocks = [0, 1, 2][fragment.length % 3];
+  if (blocks === 0) return fragment;
+  const out = new Uint8Array(fragment.length + 5 * blocks);
+  out.set(fragment, 0);
+  for (let b = 0; b < blocks; b++) out.set(EMPTY_STORED, fragment.length + 5 * b);
   return out;
+}
+
+/** The last segment: an empty stored block, a final empty block, the CRC-32 and size of the whole text. */
+function trailer(crc: number, bytes: number): Uint8Array {
+  const out = new Uint8Array(15);
+  out.set(EMPTY_STORED, 0);
+  out[5] = 0x03; // final block, fixed Huffman codes, end of block
+  out[6] = 0x00;
+  const size = bytes % 2 ** 32;
+  for (let i = 0; i < 4; i++) {
+    out[7 + i] = (crc >>> (8 * i)) & 0xff;
+    out[11 + i] = Math.floor(size / 2 ** (8 * i)) & 0xff;
+  }
+  return encodeBase64Ascii(out);
 }
 
 /** The largest uuid7 among a document's top-level string fields, as importDb observes them. */
@@ -121,7 +146,7 @@ export class SegmentedEncoder {
   /** Per collection, the chunks of the last encode. */
   private chunks = new Map<string, readonly Chunk[]>();
   /** Segments of the structural members (`{"a":[`, `],"b":[`, `]}`), by text: shared by the encoders of a codec and level. */
-  private readonly separators: Map<string, Uint8Array>;
+  private readonly separators: Map<string, Fragment>;
 
   constructor(options: SegmentedEncoderOptions = {}) {
     this.codec = options.codec ?? fflateCodec;
@@ -159,27 +184,25 @@ export class SegmentedEncoder {
     return scratch.subarray(0, at);
   }
 
-  /** The segment (base64 of one padded gzip member) holding `text`. */
-  private segment(text: string): Uint8Array {
-    return this.segmentOf(this.encoder.encode(text));
+  /** The fragment of `bytes`: deflated by a fresh compressor, sync-flushed, padded, as base64. */
+  private fragment(bytes: Uint8Array): Fragment {
+    return {
+      segment: encodeBase64Ascii(padFragment(deflateFragment(this.codec, bytes, this.level))),
+      crc: crc32Of(this.codec, bytes),
+      bytes: bytes.length,
+      shift: crc32Shift(bytes.length),
+    };
   }
 
-  private segmentOf(bytes: Uint8Array): Uint8Array {
-    // A codec whose gzip header carries fields of its own cannot take the padding comment: fflate's can.
-    const member = padMember(this.codec.gzip(bytes, this.level)) ?? padMember(fflateCodec.gzip(bytes, this.level));
-    if (member === undefined) throw new Error("gzip member without a plain header");
-    return encodeBase64Ascii(member);
-  }
-
-  private separator(text: string): Uint8Array {
-    let segment = this.separators.get(text);
-    if (segment === undefined) {
-      segment = this.segment(text);
+  private separator(text: string): Fragment {
+    let fragment = this.separators.get(text);
+    if (fragment === undefined) {
+      fragment = this.fragment(this.encoder.encode(text));
       // Collection names are few; a bound keeps odd ones (a DB per test, say) from piling up.
       if (this.separators.size >= MAX_SEPARATORS) this.separators.clear();
-      this.separators.set(text, segment);
+      this.separators.set(text, fragment);
     }
-    return segment;
+    return fragment;
   }
 
   /** The chunk starting at `start`; `open` is the previous encode's open chunk there, whose texts it reuses. */
@@ -202,10 +225,10 @@ export class SegmentedEncoder {
       }
     }
     return {
+      ...this.fragment(this.utf8Joined(texts, start !== 0)),
       start,
       documents: documents.slice(start, start + texts.length),
       closed,
-      segment: this.segmentOf(this.utf8Joined(texts, start !== 0)),
       jsonLength: chars - 1 + (start === 0 ? 0 : 1),
       largestUuid7: largest,
       texts: closed ? undefined : texts,
@@ -239,32 +262,38 @@ export class SegmentedEncoder {
   /** The DB's blob; decodes to exactly exportJsonText(db). */
   encode(db: MemoryDb): SegmentedBlob {
     const names = exportedCollectionOrder(db.collectionNames());
-    if (names.length === 0) {
-      const segment = this.separator("{}");
-      this.chunks = new Map();
-      return { segments: [segment], length: segment.length, jsonLength: 2, largestUuid7: "" };
-    }
-    const segments: Uint8Array[] = [];
+    const fragments: Fragment[] = [];
     const next = new Map<string, readonly Chunk[]>();
-    let jsonLength = 0;
+    let jsonLength = 2;
     let largest = "";
+    if (names.length === 0) fragments.push(this.separator("{}"));
     names.forEach((name, index) => {
       const opening = (index === 0 ? "{" : "],") + JSON.stringify(name) + ":[";
-      segments.push(this.separator(opening));
+      fragments.push(this.separator(opening));
       jsonLength += opening.length;
       const chunks = this.encodeCollection(db.storedDocuments(name), this.chunks.get(name) ?? []);
       next.set(name, chunks);
       for (const chunk of chunks) {
-        segments.push(chunk.segment);
+        fragments.push(chunk);
         jsonLength += chunk.jsonLength;
         if (chunk.largestUuid7 > largest) largest = chunk.largestUuid7;
       }
     });
-    segments.push(this.separator("]}"));
-    jsonLength += 2;
+    if (names.length > 0) fragments.push(this.separator("]}"));
     this.chunks = next;
-    let length = 0;
-    for (const segment of segments) length += segment.length;
+    const segments: Uint8Array[] = [HEADER];
+    let length = HEADER.length;
+    let crc = 0;
+    let bytes = 0;
+    for (const fragment of fragments) {
+      segments.push(fragment.segment);
+      length += fragment.segment.length;
+      crc = crc32Combine(crc, fragment.crc, fragment.shift);
+      bytes += fragment.bytes;
+    }
+    const last = trailer(crc, bytes);
+    segments.push(last);
+    length += last.length;
     return { segments, length, jsonLength, largestUuid7: largest };
   }
 }
