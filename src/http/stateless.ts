@@ -8,8 +8,9 @@
  *    the virtual user is ensured as an import does, so the run makes the same ids and the same answer.
  * 2. Encode only what changed: returned blobs are written in segments (core/db/segmented.ts) by an
  *    encoder that stays with the live DB, so the next blob costs the change, not the DB. A segmented
- *    blob is one gzip stream of several members, whose content is exactly the JSON text a full export
- *    writes; every gzip reader (the original server's Python included) reads it as one.
+ *    blob is an ordinary gzip file (one member, its deflate stream made of independently compressed
+ *    fragments) of exactly the JSON text a full export writes; every gzip reader reads it (the
+ *    original server's Python, Node's zlib, browsers' DecompressionStream).
  *
  * The answer is the core's: same fields in the same order, the DB as given on failure, a blob when a
  * blob or nothing was given, an object for an object (unless `db_format` says otherwise).
