@@ -11,6 +11,8 @@
 import { cpus, loadavg } from "node:os";
 import { FILE_GZIP_LEVEL, nodeGzipCodec } from "../src/node/gzip";
 import { createFreshVirtualDb, createVirtualDb, exportCompressed, exportDb, fflateCodec, importDb, type Document, type GzipCodec, type GzipLevel, type VirtualDb } from "../src/core/db";
+import type { MemoryDb } from "../src/core/db/memory-db";
+import { SegmentedEncoder } from "../src/core/db/segmented";
 import { originalCycleMs } from "./original-cycle";
 import { printTable, pythonHas } from "./util";
 
@@ -151,6 +153,7 @@ export function run(): void {
   const withPython = pythonHas("mongomock");
   const rows: Array<Record<string, string | number>> = [];
   const queryRows: Array<Record<string, string | number>> = [];
+  const segmentRows: Array<Record<string, string | number>> = [];
   const pythonRows: Array<Record<string, string | number>> = [];
   for (const size of SIZES) {
     // Small sizes need many runs for a stable median (JIT warm-up, a busy machine).
@@ -237,11 +240,35 @@ export function run(): void {
       "filter+sort+structuredClone ms": fixed(baselineMs, 2),
       "find / hand-written": fixed(querying.ratio),
     });
+    // Segmented blobs (what wfv serve returns): a full encode, and a re-encode after two appended
+    // events, next to the export floor (JSON.stringify + gzip + base64), native zlib at the files' level.
+    const segmented = () => new SegmentedEncoder({ codec: nodeGzipCodec, level: FILE_GZIP_LEVEL });
+    const full = pairedMs(() => segmented().encode(db as MemoryDb), () => floorExport(snapshot, nodeGzipCodec, FILE_GZIP_LEVEL), Math.max(3, Math.floor(runs / 2)));
+    const encoder = segmented();
+    encoder.encode(db as MemoryDb);
+    const appended: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      db.collection("events").insertMany([{ ...stored[i % stored.length]!, _id: `appended_${i}_a` }, { ...stored[(i + 1) % stored.length]!, _id: `appended_${i}_b` }]);
+      const started = process.hrtime.bigint();
+      encoder.encode(db as MemoryDb);
+      appended.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    const appendMs = appended.sort((a, b) => a - b)[Math.floor(appended.length / 2)]!;
+    segmentRows.push({
+      events: size,
+      "full encode ms": fixed(full.subject, 1),
+      "export floor ms": fixed(full.baseline, 1),
+      "full / floor": fixed(full.ratio),
+      "re-encode after 2 appended events ms": fixed(appendMs, 2),
+      "re-encode / floor": fixed(appendMs / full.baseline, 4),
+    });
   }
   console.log("Export/import of the compressed blob (gzip + base64) vs floors on the same data (JSON.stringify + gzip + base64, and the reverse):");
   printTable(rows);
   console.log("A whole cycle (export + import) vs the original server's cycle on the same data (JSON → mongomock → export → gzip → base64):");
   printTable(pythonRows);
+  console.log(`Segmented blobs (wfv serve): a full encode and a re-encode after appending 2 events, vs the export floor (node:zlib ${FILE_GZIP_LEVEL}):`);
+  printTable(segmentRows);
   console.log("Appending events one by one, and the lineage query (find + sort by event_id, copies out), vs hand-written baselines:");
   printTable(queryRows);
 }
