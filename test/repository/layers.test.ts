@@ -20,6 +20,7 @@ import { repoRoot } from "../helpers/paths";
  */
 const LAYERS: ReadonlyArray<readonly [layer: string, why: string]> = [
   ["errors", "errors.ts: the structured boundary error every layer may throw"],
+  ["limits", "limits/: the resource limits (one table) and the linear-time regex every layer may apply"],
   ["json", "extended JSON and JSON Pointers: plain data, imports nothing of the engine"],
   ["interaction", "the interaction protocol's one source (types, request and response fields, defaults) as zod/mini schemas; src/shared re-exports it for the webview"],
   ["python", "the Python value model and Python's builtins, re, json.dumps and simpleeval, on plain values"],

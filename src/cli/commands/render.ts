@@ -6,6 +6,7 @@ import { WfvError } from "../../core/errors";
 import { toExtendedJson } from "../../core/json/extended-json";
 import { NaiveDateTime, parseJsonKeepingFloats, resolveString, TemplateError, type TemplateContext } from "../../core/template";
 import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs, printJson, readTextArg, type CliCommand, type CliIo } from "../io";
+import { BUDGET_OPTIONS, budgetUsage, budgetsFrom } from "../budgets";
 
 const USAGE = `Usage: wfv render <template | @file> [--context <json | @file>] [--now <ISO>]
        wfv render --batch <cases.jsonl | -> [--now <ISO>]
@@ -21,7 +22,9 @@ a lone {{ expr }} gives its native value, anything else a string. Prints {"value
 Numbers written with a decimal point (1.0) stay floats, as they do in Python. Errors read as in a
 module run: a failing lone {{ expr }} gives the bare Jinja2 error ("'dict object' has no attribute
 'missing'", UndefinedError), a template rendered as text the original's "Jinja2 undefined variable:" /
-"Jinja2 syntax error:" prefix (ValueError).`;
+"Jinja2 syntax error:" prefix (ValueError).
+
+${budgetUsage()}`;
 
 interface CaseContext {
   state?: Record<string, unknown>;
@@ -65,7 +68,7 @@ export function templateFailure(error: TemplateError): Record<string, unknown> {
     exception: error.exception,
     kind: error.kind,
     ...position,
-    details: { exception: error.exception, kind: error.kind, reason: error.reason, ...position },
+    details: { exception: error.exception, kind: error.kind, reason: error.reason, ...position, ...(error.limit === undefined ? {} : { limit: error.limit }) },
   };
 }
 
@@ -106,7 +109,9 @@ export const renderCommand: CliCommand = {
       context: { type: "string" },
       batch: { type: "string" },
       now: { type: "string" },
+      ...BUDGET_OPTIONS,
     });
+    budgetsFrom(values);
     if (values.batch !== undefined) {
       if (positionals.length) throw new UsageError("--batch takes no template argument");
       return runBatch(io, values.batch, values.now);

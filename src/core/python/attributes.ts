@@ -9,6 +9,7 @@ import { bindArgs, required } from "./call-args";
 import { pyEquals, pyIterate, pyOrder, pyUnpack } from "./operators";
 import { datetimeIso, formatWithSpec, pyRepr, pyStr, strftime } from "./format";
 import { PyError, typeError, valueError } from "./errors";
+import { checkChars, checkedJoin, checkItems } from "./limits";
 import { casedRe, lowerRe, optionalInt, padded, prefixTest, pyCapitalize, pyReplace, pyRSplit, pySplit, pyTitle, requireString, stripChars, upperRe } from "./strings";
 import {
   asNaive,
@@ -289,11 +290,11 @@ function stringMethod(text: string, name: string): PyCallable | undefined {
       return sub === "" ? [...text].length + 1 : text.split(sub).length - 1;
     });
     case "join": return m([["iterable", required]], (a) =>
-      pyIterate(a.iterable).map((item, i) => {
+      checkedJoin(pyIterate(a.iterable).map((item, i) => {
         const text = strOf(item);
         if (text === undefined) throw typeError(`sequence item ${i}: expected str instance, ${pyTypeName(item)} found`);
         return text;
-      }).join(text));
+      }), text));
     case "format": return method(name, (call) => stringFormat(text, call));
     case "isdigit": case "isdecimal": case "isnumeric": return m([], () => /^\p{Nd}+$/u.test(text));
     case "isalpha": return m([], () => /^\p{L}+$/u.test(text));
@@ -304,6 +305,7 @@ function stringMethod(text: string, name: string): PyCallable | undefined {
     case "istitle": return m([], () => casedRe.test(text) && pyTitle(text) === text);
     case "zfill": return m([["width", required]], (a) => {
       const width = optionalInt(a.width, "width") ?? 0;
+      checkChars(Math.max(width, text.length), "the zero-filled string");
       const sign = /^[-+]/.test(text) ? text[0] : "";
       const body = sign ? text.slice(1) : text;
       return sign + body.padStart(width - sign.length, "0");
@@ -427,7 +429,9 @@ function listMethod(list: unknown[], name: string): PyCallable | undefined {
       return null;
     });
     case "extend": return m([["iterable", required]], (a) => {
-      list.push(...pyIterate(a.iterable));
+      const items = pyIterate(a.iterable);
+      checkItems(list.length + items.length, "the extended list");
+      for (let i = 0, n = items.length; i < n; i++) list.push(items[i]); // n fixed: x.extend(x) doubles
       return null;
     });
     case "insert": return m([["index", required], ["object", required]], (a) => {

@@ -46,6 +46,8 @@ export class PyError extends Error {
   readonly reason: string;
   /** The exception class when something re-raised this error as another (the resolver's `ValueError`). */
   reraisedAs: string | undefined;
+  /** The wfv limit (limits/index.ts) this failure hit, when it is one. */
+  limit: string | undefined;
 
   constructor(kind: PyErrorKind, reason: string, line?: number, column?: number) {
     super(reason);

@@ -3,6 +3,7 @@
  * `str.format`. Rendered templates print values exactly as Python would.
  */
 import { PyError, typeError, valueError } from "./errors";
+import { checkChars } from "./limits";
 import {
   asNaive,
   dictViewKind,
@@ -337,6 +338,7 @@ export function percentFormat(format: string, values: unknown, escapeArgument?: 
     if (conversion === "%") return "%";
     const width = widthText === "*" ? Number(take()) : widthText ? Number(widthText) : 0;
     const precisionRaw = precisionText === "*" ? Number(take()) : precisionText !== undefined ? Number(precisionText) : undefined;
+    checkChars(Math.max(width, precisionRaw ?? 0), "a %-format field");
     let value: unknown;
     if (key !== undefined && values instanceof Undef) {
       value = values;
@@ -421,6 +423,7 @@ export function formatWithSpec(value: unknown, spec: string): string {
   const [, fillChar, align, sign = "-", alternate, zero, widthText, grouping, precisionText, type] = match;
   const width = widthText ? Number(widthText) : 0;
   const precision = precisionText !== undefined ? Number(precisionText) : undefined;
+  checkChars(Math.max(width, precision ?? 0), "a format field");
   // bool formats as an int once a spec is given.
   if (typeof value === "boolean" && spec) value = value ? 1 : 0;
   const isNumber = typeof value === "number" || value instanceof PyFloat || typeof value === "boolean";

@@ -4,6 +4,7 @@
  */
 import { percentFormat } from "./format";
 import { PyError, typeError } from "./errors";
+import { checkChars, checkIntBits, checkItems } from "./limits";
 import {
   asNaive,
   isDate,
@@ -145,8 +146,9 @@ function isIntLike(value: unknown): value is number | boolean {
 }
 
 function repeat<T>(items: T[], times: number): T[] {
-  const out: T[] = [];
-  for (let i = 0; i < times; i++) out.push(...items);
+  const out: T[] = new Array(items.length * times);
+  // Index writes, not push(...items): a long list spread as arguments overflows the stack.
+  for (let i = 0, at = 0; i < times; i++) for (const item of items) out[at++] = item;
   return out;
 }
 
@@ -160,10 +162,18 @@ function fromBig(value: bigint): number | bigint {
 
 const maxSafe = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** About how many bits `value` has (exact enough for a limit). */
+function bitLength(value: bigint): number {
+  const magnitude = value < 0n ? -value : value;
+  return magnitude === 0n ? 0 : magnitude.toString(16).length * 4;
+}
+
 /** Exact int arithmetic once a result leaves the doubles' exact range (Python ints are unbounded). */
 function bigArithmetic(op: ArithmeticOp, a: number | boolean | bigint, b: number | boolean | bigint): unknown {
   const x = toBig(a);
   const y = toBig(b);
+  if (op === "mul") checkIntBits(bitLength(x) + bitLength(y), "the product");
+  if (op === "pow" && y <= 4096n && y > 0n) checkIntBits(bitLength(x) * Number(y), "the power");
   switch (op) {
     case "add": return fromBig(x + y);
     case "sub": return fromBig(x - y);
@@ -205,11 +215,18 @@ function markupArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown {
   if (op === "add") {
     const left = escapeOperand(a);
     const right = escapeOperand(b);
-    if (left !== undefined && right !== undefined) return new PyMarkup(left + right);
+    if (left !== undefined && right !== undefined) {
+      checkChars(left.length + right.length, "the joined string");
+      return new PyMarkup(left + right);
+    }
   }
   if (op === "mul") {
     const [markup, times] = a instanceof PyMarkup ? [a, b] : [b as PyMarkup, a];
-    if (isIntLike(times)) return new PyMarkup(markup.text.repeat(Math.max(0, numberOf(times))));
+    if (isIntLike(times)) {
+      const n = Math.max(0, numberOf(times));
+      checkChars(markup.text.length * n, "the repeated string");
+      return new PyMarkup(markup.text.repeat(n));
+    }
   }
   if (op === "mod" && a instanceof PyMarkup) return new PyMarkup(percentFormat(a.text, b, escapeHtml));
   return pyArithmetic(op, plain(a), plain(b));
@@ -260,8 +277,12 @@ export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown 
     }
   }
   if (op === "add") {
-    if (typeof a === "string" && typeof b === "string") return a + b;
+    if (typeof a === "string" && typeof b === "string") {
+      checkChars(a.length + b.length, "the joined string");
+      return a + b;
+    }
     if (Array.isArray(a) && Array.isArray(b) && isPlainSequence(a) && sequenceKind(a) === sequenceKind(b)) {
+      checkItems(a.length + b.length, `the joined ${isTuple(a) ? "tuple" : "list"}`);
       const joined = [...a, ...b];
       return isTuple(a) ? makeTuple(joined) : joined;
     }
@@ -272,11 +293,14 @@ export function pyArithmetic(op: ArithmeticOp, a: unknown, b: unknown): unknown 
     const [sequence, times] = isIntLike(b) ? [a, b] : isIntLike(a) ? [b, a] : [undefined, undefined];
     if (times !== undefined) {
       const n = Math.max(0, numberOf(times));
-      const size = typeof sequence === "string" ? sequence.length : Array.isArray(sequence) ? sequence.length : 0;
-      // Beyond what a JS string or array can hold; Python runs out of memory long before that too.
-      if (size * n > 2 ** 29) throw new PyError("memory", "");
-      if (typeof sequence === "string") return sequence.repeat(n);
-      if (Array.isArray(sequence) && isPlainSequence(sequence)) return isTuple(sequence) ? makeTuple(repeat(sequence, n)) : repeat(sequence, n);
+      if (typeof sequence === "string") {
+        checkChars(sequence.length * n, "the repeated string");
+        return sequence.repeat(n);
+      }
+      if (Array.isArray(sequence) && isPlainSequence(sequence)) {
+        checkItems(sequence.length * n, `the repeated ${isTuple(sequence) ? "tuple" : "list"}`);
+        return isTuple(sequence) ? makeTuple(repeat(sequence, n)) : repeat(sequence, n);
+      }
     }
     if (typeof a === "string" || Array.isArray(a) || typeof b === "string" || Array.isArray(b)) {
       throw typeError(`can't multiply sequence by non-int of type '${pyTypeName(typeof a === "string" || Array.isArray(a) ? b : a)}'`);

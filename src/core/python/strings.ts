@@ -3,6 +3,7 @@
  * shared by the method tables in attributes.ts and the filters that copy them.
  */
 import { typeError, valueError } from "./errors";
+import { checkChars } from "./limits";
 import { isTuple, pyTypeName, strOf } from "./objects";
 
 export function requireString(value: unknown, what: string): string {
@@ -113,7 +114,19 @@ export function pyCapitalize(text: string): string {
   return first.toUpperCase() + rest.join("").toLowerCase();
 }
 
+/** How many replacements `str.replace` makes (at most `count` when it is ≥ 0). */
+function occurrences(text: string, old: string, count: number): number {
+  const limit = count < 0 ? Infinity : count;
+  if (old === "") return Math.min(limit, [...text].length + 1);
+  let found = 0;
+  for (let at = text.indexOf(old); at >= 0 && found < limit; at = text.indexOf(old, at + old.length)) found++;
+  return found;
+}
+
 export function pyReplace(text: string, old: string, replacement: string, count: number): string {
+  if (replacement.length > old.length) {
+    checkChars(text.length + occurrences(text, old, count) * (replacement.length - old.length), "the replaced string");
+  }
   if (count < 0) return old === "" ? [...text].map((ch) => replacement + ch).join("") + replacement : text.split(old).join(replacement);
   let out = "";
   let rest = text;
@@ -155,6 +168,7 @@ export function padded(text: string, width: unknown, fill: unknown, mode: "cente
   if ([...fillChar].length !== 1) throw typeError("The fill character must be exactly one character long");
   const length = [...text].length;
   if (size <= length) return text;
+  checkChars(text.length + (size - length) * fillChar.length, `the ${mode === "center" ? "centred" : "padded"} string`);
   const gap = size - length;
   if (mode === "ljust") return text + fillChar.repeat(gap);
   if (mode === "rjust") return fillChar.repeat(gap) + text;

@@ -3,11 +3,13 @@ import type { AttributeSource } from "../python/attributes";
 import { bindArgs } from "../python/call-args";
 import { pyIterate, pyUnpack } from "../python/operators";
 import { TemplateError, typeError } from "./template-error";
+import { checkItems, limitError } from "../python/limits";
+import { LIMITS, limitMessage } from "../limits";
 import { pyStr } from "../python/format";
 import { assignOwn, type CallArgs, isDict, makeRange, Namespace, PyCallable, pyTypeName, setOwn, Undef } from "../python/objects";
 
-/** Jinja's sandbox limit; the plain environment has none, but a template must not exhaust memory. */
-const maxRange = 1_000_000;
+/** Jinja's sandbox has a limit (100,000); the plain environment has none, but a template must not exhaust memory. */
+const maxRange = LIMITS.MAX_SEQUENCE_ITEMS.value;
 
 function intArg(value: unknown): number {
   if (typeof value === "boolean") return value ? 1 : 0;
@@ -26,11 +28,14 @@ function rangeItems(args: unknown[]): number[] {
   if (args.length > 3) throw typeError(`range expected at most 3 arguments, got ${args.length}`);
   const [start, stop, step] = args.length === 1 ? [0, intArg(args[0]), 1] : [intArg(args[0]), intArg(args[1]), args.length === 3 ? intArg(args[2]) : 1];
   if (step === 0) throw new TemplateError("value", "range() arg 3 must not be zero");
-  const out: number[] = [];
-  for (let i = start; step > 0 ? i < stop : i > stop; i += step) {
-    out.push(i);
-    if (out.length > maxRange) throw new TemplateError("runtime", `range too big, maximum size for range is ${maxRange}`);
+  // Python's len(range(...)), known before a single item is made.
+  const length = Math.max(0, Math.ceil((stop - start) / step));
+  if (length > maxRange) {
+    throw limitError("runtime", "MAX_SEQUENCE_ITEMS", `range too big: ${limitMessage("MAX_SEQUENCE_ITEMS", "the range", length)}`);
   }
+  checkItems(length, "the range");
+  const out: number[] = new Array(length);
+  for (let i = 0; i < length; i++) out[i] = start + i * step;
   return out;
 }
 
@@ -88,6 +93,7 @@ export function makeGlobals(): Record<string, unknown> {
     // Jinja's lipsum is random text; wfv gives the same shape (paragraphs of lorem ipsum) deterministically.
     lipsum: new PyCallable("lipsum", (call) => {
       const { n, html } = bindArgs("lipsum", call, [["n", 5], ["html", true], ["min", 20], ["max", 100]]);
+      checkItems(Number(n), "lipsum's paragraphs");
       const paragraph = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.";
       const paragraphs = Array.from({ length: Number(n) }, () => (html ? `<p>${paragraph}</p>` : paragraph));
       return paragraphs.join(html ? "\n" : "\n\n");

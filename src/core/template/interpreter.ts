@@ -10,6 +10,8 @@ import { pyStr } from "../python/format";
 import { TemplateError, typeError } from "./template-error";
 import { makeGlobals } from "./globals";
 import { LoopContext, Scope } from "./scope";
+import { chargeOutput, checkedJoin, fromHostError, limitError, RenderBudget, withBudget } from "../python/limits";
+import { LIMITS, limitMessage } from "../limits";
 import {
   type CallArgs,
   isDict,
@@ -77,6 +79,7 @@ export class Interpreter {
   private readonly globals: Record<string, unknown>;
   private readonly strictUndefined: boolean;
   private depth = 0;
+  private readonly budget = new RenderBudget();
   /** Set while evaluating a constant `{{ }}` the way Jinja's compiler folds it (`as_const`). */
   private constantFolding = false;
 
@@ -102,13 +105,22 @@ export class Interpreter {
   }
 
   render(ast: TemplateAst): string {
-    const out: string[] = [];
-    this.execBody(ast.body, new Scope(this.root), out);
-    return out.join("");
+    return withBudget(this.budget, () => {
+      const out: string[] = [];
+      this.execBody(ast.body, new Scope(this.root), out);
+      return out.join("");
+    });
   }
 
   evaluate(expr: Expr): unknown {
-    return this.eval(expr, new Scope(this.root));
+    return withBudget(this.budget, () => this.eval(expr, new Scope(this.root)));
+  }
+
+  /** One level deeper into macros or a recursive loop: Jinja's recursion limit, as a wfv limit. */
+  private enter(): void {
+    if (++this.depth > LIMITS.MAX_TEMPLATE_DEPTH.value) {
+      throw limitError("runtime", "MAX_TEMPLATE_DEPTH", `maximum recursion depth exceeded: ${limitMessage("MAX_TEMPLATE_DEPTH", "the nesting of macro calls")}`);
+    }
   }
 
   // ------------------------------------------------------------ statements
@@ -124,13 +136,17 @@ export class Interpreter {
   }
 
   private exec(stmt: Stmt, scope: Scope, out: string[]): void {
+    this.budget.step();
     switch (stmt.type) {
       case "data":
+        chargeOutput(stmt.text.length);
         out.push(stmt.text);
         return;
       case "output": {
         const value = this.eval(stmt.expr, scope);
-        out.push(typeof value === "string" ? value : pyStr(value));
+        const text = typeof value === "string" ? value : pyStr(value);
+        chargeOutput(text.length);
+        out.push(text);
         return;
       }
       case "if": {
@@ -207,8 +223,7 @@ export class Interpreter {
         return buffer.join("");
       }
       const loop = new LoopContext(items, depth0, stmt.recursive ? (next) => {
-        this.depth++;
-        if (this.depth > 200) throw new TemplateError("runtime", "maximum recursion depth exceeded");
+        this.enter();
         try {
           return run(next, depth0 + 1);
         } finally {
@@ -216,6 +231,7 @@ export class Interpreter {
         }
       } : null);
       for (let i = 0; i < items.length; i++) {
+        this.budget.step();
         loop.index0 = i;
         const inner = new Scope(scope);
         inner.vars.set("loop", loop);
@@ -282,8 +298,8 @@ export class Interpreter {
         if (used.has("caller")) scope.vars.set("caller", call.kwargs.get("caller") ?? new Undef("No caller defined"));
         if (used.has("varargs")) scope.vars.set("varargs", makeTuple(extraArgs));
         if (used.has("kwargs")) scope.vars.set("kwargs", extraKwargs);
-        this.depth++;
-        if (this.depth > 200) throw new TemplateError("runtime", "maximum recursion depth exceeded");
+        this.budget.step();
+        this.enter();
         try {
           const out: string[] = [];
           this.execBody(body, scope, out);
@@ -384,7 +400,7 @@ export class Interpreter {
         return truthy(left) ? left : this.eval(expr.right, scope);
       }
       case "concat":
-        return expr.parts.map((part) => pyStr(this.eval(part, scope))).join("");
+        return checkedJoin(expr.parts.map((part) => pyStr(this.eval(part, scope))), "");
       case "compare": {
         let left = this.eval(expr.first, scope);
         for (const { op, expr: operandExpr } of expr.ops) {
@@ -473,6 +489,7 @@ function cloneFolded(value: unknown): unknown {
 function positioned(error: unknown, line: number, column: number): Error | NotConstant {
   if (error instanceof TemplateError) return error.at(line, column);
   if (error instanceof NotConstant) return error;
-  if (error instanceof RangeError) return new TemplateError("runtime", "maximum recursion depth exceeded", line, column);
+  const host = fromHostError(error);
+  if (host instanceof TemplateError) return host.at(line, column);
   return new TemplateError("runtime", error instanceof Error ? error.message : String(error), line, column);
 }

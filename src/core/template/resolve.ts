@@ -9,6 +9,8 @@ import { validateNames } from "./validate-names";
 import { foldExpression, optimizeTemplate } from "./optimizer";
 import { parseExpressionSource, parseTemplate } from "./parser";
 import { TemplateError, wrapForResolver } from "./template-error";
+import { fromHostError } from "../python/limits";
+import { isStackOverflow, limitDetails, limitMessage } from "../limits";
 import { isDate, isDict, NaiveDateTime, Namespace, PyCallable, PyFloat, PyIterator, PyMarkup, setOwn, Undef } from "../python/objects";
 
 export type { TemplateContext };
@@ -22,7 +24,9 @@ function cached<T>(cache: Map<string, T | TemplateError>, key: string, build: ()
   if (entry === undefined) {
     try {
       entry = build();
-    } catch (error) {
+    } catch (caught) {
+      // A template nested deeper than the parser's stack holds is reported, not thrown as a RangeError.
+      const error = fromHostError(caught);
       if (!(error instanceof TemplateError)) throw error;
       entry = error;
     }
@@ -31,7 +35,9 @@ function cached<T>(cache: Map<string, T | TemplateError>, key: string, build: ()
   }
   if (entry instanceof TemplateError) {
     // A fresh copy, so callers can wrap the message without touching the cached one.
-    throw new TemplateError(entry.kind, entry.reason, entry.line, entry.column);
+    const copy = new TemplateError(entry.kind, entry.reason, entry.line, entry.column);
+    copy.limit = entry.limit;
+    throw copy;
   }
   return entry;
 }
@@ -185,6 +191,7 @@ export function resolveWithSchema(inputs: Record<string, unknown>, context: Temp
           reason: error.reason,
           error_kind: error.kind,
           exception: error.exception,
+          ...(error.limit === undefined ? {} : { limit: error.limit }),
         });
       }
       throw error;
@@ -196,7 +203,9 @@ export function resolveWithSchema(inputs: Record<string, unknown>, context: Temp
     if (Array.isArray(value)) return value.map((item, i) => resolveField(item, parentResolved, `${path}[${i}]`));
     return toNative(value);
   };
+  let deepest = "inputs";
   const resolveObject = (value: unknown, parentResolved: boolean, path: string): unknown => {
+    deepest = path;
     if (!isDict(value)) {
       return parentResolved && typeof value === "string" ? resolveLeaf(value, path) : toNative(value);
     }
@@ -213,5 +222,11 @@ export function resolveWithSchema(inputs: Record<string, unknown>, context: Temp
     }
     return result;
   };
-  return resolveObject(inputs, false, "inputs") as Record<string, unknown>;
+  try {
+    return resolveObject(inputs, false, "inputs") as Record<string, unknown>;
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    const reason = limitMessage("HOST_STACK", "the input");
+    throw new WfvError("resolution_failed", `Failed to resolve ${deepest}: ${reason}`, { input_path: deepest, reason, ...limitDetails("HOST_STACK") });
+  }
 }

@@ -1,5 +1,6 @@
 /** `tojson`: Python's `json.dumps(sort_keys=True)` plus Jinja's HTML-safe escaping of `<>&'`. */
 import { floatRepr } from "../../python/format";
+import { checkChars, checkedJoin } from "../../python/limits";
 import { typeError } from "../template-error";
 import { isDict, isFloat, numberOf, PyFloat, PyMarkup, pyTypeName, sequenceKind, strOf } from "../../python/objects";
 import { filter, type FilterFn } from "./common";
@@ -41,9 +42,10 @@ export function pythonJsonDumps(value: unknown, indent: string | null, level = 0
   if (text !== undefined) return jsonString(text);
   const nested = (items: string[], open: string, close: string): string => {
     if (!items.length) return open + close;
-    if (indent === null) return open + items.join(", ") + close;
+    if (indent === null) return open + checkedJoin(items, ", ", "the JSON text") + close;
+    checkChars(indent.length * (level + 1), "the JSON indentation");
     const inner = "\n" + indent.repeat(level + 1);
-    return open + inner + items.join("," + inner) + "\n" + indent.repeat(level) + close;
+    return open + inner + checkedJoin(items, "," + inner, "the JSON text") + "\n" + indent.repeat(level) + close;
   };
   if (Array.isArray(value) && (sequenceKind(value) === "list" || sequenceKind(value) === "tuple")) return nested(value.map((item) => pythonJsonDumps(item, indent, level + 1)), "[", "]");
   if (isDict(value)) {
@@ -55,6 +57,7 @@ export function pythonJsonDumps(value: unknown, indent: string | null, level = 0
 
 export const jsonFilters: Record<string, FilterFn> = {
   tojson: filter("tojson", [["indent", null]], (v, a) => {
+    if (a.indent !== null && typeof a.indent !== "string") checkChars(numberOf(a.indent as number), "the JSON indentation");
     const indent = a.indent === null ? null : typeof a.indent === "string" ? a.indent : " ".repeat(numberOf(a.indent as number));
     return new PyMarkup(pythonJsonDumps(v, indent)
       .replace(/</g, "\\u003c")

@@ -3,6 +3,7 @@ import { getPythonAttribute } from "../../python/attributes";
 import { required } from "../../python/call-args";
 import { pyArithmetic, pyEquals, pyIterate, pyLength, pyOrder, truthy } from "../../python/operators";
 import { pyStr } from "../../python/format";
+import { checkedJoin, checkItems } from "../../python/limits";
 import { TemplateError, typeError } from "../template-error";
 import { type CallArgs, isDict, isNumberLike, isTuple, makeGroupTuple, makeTuple, numberOf, plain, PyIterator, PyMarkup, pyTypeName, sequenceKind, Undef } from "../../python/objects";
 import { filter, ignoreCase, makeAttrGetter, makeMultiAttrGetter, pySorted, type Environment, type FilterFn } from "./common";
@@ -118,7 +119,7 @@ export const sequenceFilters: Record<string, FilterFn> = {
   join: filter("join", [["d", ""], ["attribute", null]], (v, a) => {
     let items = pyIterate(v);
     if (a.attribute !== null) items = items.map(makeAttrGetter(a.attribute));
-    return items.map(pyStr).join(pyStr(a.d));
+    return checkedJoin(items.map(pyStr), pyStr(a.d));
   }),
   length: filter("length", [], (v) => pyLength(v)),
   count: filter("count", [], (v) => pyLength(v)),
@@ -208,7 +209,10 @@ export const sequenceFilters: Record<string, FilterFn> = {
       current.push(item);
     }
     if (current.length) {
-      if (a.fill_with !== null && current.length < size) while (current.length < size) current.push(a.fill_with);
+      if (a.fill_with !== null && current.length < size) {
+        checkItems(size, "the padded last batch");
+        while (current.length < size) current.push(a.fill_with);
+      }
       out.push(current);
     }
     return out;
@@ -216,6 +220,7 @@ export const sequenceFilters: Record<string, FilterFn> = {
   slice: filter("slice", [["slices", required], ["fill_with", null]], (v, a) => generator("sync_do_slice", () => {
     const seq = [...pyIterate(v)];
     const slices = numberOf(a.slices as number);
+    checkItems(slices, "the list of slices");
     const perSlice = Math.floor(seq.length / slices);
     const withExtra = seq.length % slices;
     let offset = 0;

@@ -2,6 +2,7 @@
 import { pyCapitalize, pyReplace } from "../../python/strings";
 import { required } from "../../python/call-args";
 import { pyArithmetic, pyIterate, pyLength, pyUnpack, undefinedError } from "../../python/operators";
+import { checkChars, checkedJoin } from "../../python/limits";
 import { formatWithSpec, percentFormat, pyRepr, pyStr } from "../../python/format";
 import { TemplateError, typeError } from "../template-error";
 import { escapeHtml, isDict, isTuple, makeTuple, PyMarkup, pyTypeName, strOf, Undef } from "../../python/objects";
@@ -27,6 +28,7 @@ function splitLines(text: string): string[] {
 function center(text: string, width: number): string {
   const length = [...text].length;
   if (width <= length) return text;
+  checkChars(text.length + width - length, "the centred string");
   const gap = width - length;
   const left = Math.floor(gap / 2) + (gap & width & 1);
   return " ".repeat(left) + text + " ".repeat(gap - left);
@@ -97,16 +99,18 @@ export const stringFilters: Record<string, FilterFn> = {
     pyReplace(softStr(v), softStr(a.old), softStr(a.new), a.count === null ? -1 : asInt(a.count, "count"))),
   center: keepMarkup(filter("center", [["width", 80]], (v, a) => center(softStr(v), asInt(a.width, "width")))),
   indent: keepMarkup(filter("indent", [["width", 4], ["first", false], ["blank", false]], (v, a) => {
+    if (typeof a.width !== "string") checkChars(asInt(a.width, "width"), "the indentation");
     const indention = typeof a.width === "string" ? a.width : " ".repeat(asInt(a.width, "width"));
     // Jinja appends "\n" with `+=`, so a non-string input fails as Python does: a list takes the
     // "\n" as an item and then has no splitlines().
     if (Array.isArray(v) && !isTuple(v)) throw new TemplateError("attribute", "'list' object has no attribute 'splitlines'");
     const text = pyStr(pyArithmetic("add", v, "\n"));
     let result: string;
-    if (a.blank) result = splitLines(text).join("\n" + indention);
+    if (a.blank) result = checkedJoin(splitLines(text), "\n" + indention, "the indented string");
     else {
       const lines = splitLines(text);
       result = lines.shift() ?? "";
+      checkChars(text.length + lines.length * indention.length, "the indented string");
       if (lines.length) result += "\n" + lines.map((line) => (line ? indention + line : line)).join("\n");
     }
     return a.first ? indention + result : result;

@@ -1,6 +1,7 @@
 /** `wordwrap`: Jinja's paragraph-wise `textwrap.wrap` (Python 3.11), hyphen-aware chunking included. */
 import { truthy, undefinedError } from "../../python/operators";
 import { pyStr } from "../../python/format";
+import { checkedJoin } from "../../python/limits";
 import { TemplateError, valueError } from "../template-error";
 import { pyTypeName, strOf, Undef } from "../../python/objects";
 import { filter, type FilterFn } from "./common";
@@ -73,9 +74,12 @@ export const wordwrapFilters: Record<string, FilterFn> = {
       const width = typeof a.width === "number" ? a.width : Number(a.width);
       const paragraphs = text.split(/\r\n|[\n\r\v\f\u001c-\u001e\u0085\u2028\u2029]/);
       if (paragraphs.length && paragraphs[paragraphs.length - 1] === "") paragraphs.pop();
-      return paragraphs
-        .map((line) => wrap(line, width, truthy(a.break_long_words), truthy(a.break_on_hyphens)).join(wrapString))
-        .join(wrapString);
+      const lines = paragraphs.flatMap((line) => {
+        const wrapped = wrap(line, width, truthy(a.break_long_words), truthy(a.break_on_hyphens));
+        // An empty paragraph still takes its place between the others.
+        return wrapped.length ? wrapped : [""];
+      });
+      return checkedJoin(lines, wrapString, "the wrapped string");
     },
   ),
 };
