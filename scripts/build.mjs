@@ -30,6 +30,8 @@ const builds = [
   // run, src/extension/lazy-language-client.ts just after activation), so activation loads little.
   { ...node, entryPoints: { extension: "src/extension/extension.ts" }, outdir: "dist", external: [...node.external, "vscode"] },
   { ...node, entryPoints: { engine: "src/extension/engine-core.ts" }, outdir: "dist" },
+  // Workflow tests (replay, record, seeds): required on first use by src/extension/lazy-testing.ts.
+  { ...node, entryPoints: { testing: "src/extension/testing-core.ts" }, outdir: "dist" },
   // The engine's worker (a child Node process; src/extension/worker-engine.ts starts it under the run budgets).
   { ...node, entryPoints: { "engine-worker": "src/extension/engine-worker.ts" }, outdir: "dist" },
   { ...node, entryPoints: { "language-client": "src/extension/language-client.ts" }, outdir: "dist", external: [...node.external, "vscode"] },

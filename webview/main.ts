@@ -57,6 +57,8 @@ let state: WebviewState = restored.success
   : { workflowFile: app.dataset.workflowFile ?? "", workflowName: "", view: null };
 let mock = true;
 let busy: { stepId: string; moduleName: string } | null = null;
+/** The workflow's pinned modules (`step_id/module_name`), as the host last said (null: as the shown run used them). */
+let pinnedNow: string[] | null = null;
 
 const pendingFiles = new Map<string, (file: { name: string; dataUrl: string; size: number; contentType: string } | null) => void>();
 const pendingSubActions = new Map<string, (r: { ok: boolean; result: Record<string, unknown> | null; error: string | null; progress: Record<string, unknown>[] }) => void>();
@@ -180,6 +182,22 @@ function warningsSection(view: RunView): HTMLElement | null {
   );
 }
 
+/** Pin output / Unpin and Save Run as Test… for the shown run. */
+function testActions(view: RunView): HTMLElement {
+  const key = `${view.stepId}/${view.moduleName}`;
+  const pinned = (pinnedNow ?? view.pinned ?? []).includes(key);
+  return h(
+    "div",
+    { className: "test-actions" },
+    pinned
+      ? h("vscode-button", { id: "unpin", appearance: "secondary", title: "Run this module again instead of using its pinned outputs", onclick: () => post({ type: "pin/clear", stepId: view.stepId, moduleName: view.moduleName }) }, "Unpin")
+      : view.status === "completed" && view.outputs
+        ? h("vscode-button", { id: "pin-output", appearance: "secondary", title: "Store these outputs in .wfv/pins.json: the module does not run until unpinned", onclick: () => post({ type: "pin/set", runId: view.runId }) }, "Pin output")
+        : null,
+    h("vscode-button", { id: "save-run-as-test", appearance: "secondary", title: "Record this run up to this module as a *.wfvtest.json", onclick: () => post({ type: "test/save" }) }, "Save Run as Test…"),
+  );
+}
+
 function runSection(view: RunView): HTMLElement {
   const isBusy = busy !== null;
   return h(
@@ -193,6 +211,7 @@ function runSection(view: RunView): HTMLElement {
       h("span", { className: "muted" }, view.mode === "up_to" ? " (run up to here)" : ""),
       h("vscode-button", { appearance: "icon", "aria-label": "Run again", title: "Run again", onclick: () => post({ type: "run/again" }) }, "↻"),
     ),
+    view.pinned?.length ? h("p", { className: "notice pinned", id: "pinned-notice" }, `Pinned (did not run, pinned outputs used): ${view.pinned.join(", ")}`) : null,
     view.stoppedAt ? h("p", { className: "notice" }, `Stopped earlier, at ${view.stoppedAt.stepId} / ${view.stoppedAt.moduleName}, which asks first:`) : null,
     view.message && view.status !== "error" ? h("p", { className: "muted" }, view.message) : null,
     errorSection(view),
@@ -200,6 +219,7 @@ function runSection(view: RunView): HTMLElement {
     warningsSection(view),
     view.status === "awaiting_input" && view.interaction && !isBusy ? renderInteraction(view.interaction, hostFor(view)) : null,
     resultTabs(view),
+    testActions(view),
   );
 }
 
@@ -223,6 +243,7 @@ function handle(message: HostMessage): void {
       break;
     case "run/result":
       busy = null;
+      pinnedNow = null;
       state = { ...state, view: message.view };
       break;
     case "state/show":
@@ -230,6 +251,9 @@ function handle(message: HostMessage): void {
         ...state,
         view: state.view ? { ...state.view, state: message.state } : null,
       };
+      break;
+    case "pins/changed":
+      pinnedNow = message.pinned;
       break;
     case "db/reset":
       busy = null;

@@ -3,8 +3,10 @@
  * outline (cheap), `resolveCodeLens` gives each its command and title (run records, staleness).
  */
 import * as vscode from "vscode";
+import { readText } from "./documents";
 import { lensTitle, planLenses, type LensPlan } from "./lens-model";
 import { outline } from "./outline";
+import { readPins } from "./pins";
 import type { WorkflowDbs } from "./workflow-dbs";
 import type { WorkflowIndex } from "./workflow-index";
 
@@ -59,7 +61,8 @@ export class ModuleLensProvider implements vscode.CodeLensProvider<ModuleLens> {
       if (!resolved.ok) workflowProblem = resolved.message;
     }
     const runs = workflowFile ? this.dbs.runRecords(workflowFile) : {};
-    const plans = planLenses(shape, { trusted: vscode.workspace.isTrusted, workflowProblem, orphan, runs });
+    const pinned = workflowFile ? new Set(Object.keys(readPins(workflowFile, readText).pins)) : undefined;
+    const plans = planLenses(shape, { trusted: vscode.workspace.isTrusted, workflowProblem, orphan, runs, pinned });
     return plans.map((plan) => {
       const position = document.positionAt(plan.offset);
       return new ModuleLens(new vscode.Range(position, position), plan, document.uri, workflowFile);
@@ -86,6 +89,14 @@ export class ModuleLensProvider implements vscode.CodeLensProvider<ModuleLens> {
         break;
       case "status":
         lens.command = { title, command: "wfv.showPanel", arguments: [lens.document], tooltip: `Last run of ${anchor?.moduleName} (step ${anchor?.stepId}): show the panel` };
+        break;
+      case "pinned":
+        lens.command = {
+          title,
+          command: "wfv.openPinnedOutput",
+          arguments: [lens.document, anchor?.stepId, anchor?.moduleName],
+          tooltip: `${anchor?.moduleName} (step ${anchor?.stepId}) is pinned: runs use its pinned outputs instead of running it. Open them (.wfv/pins.json)`,
+        };
         break;
       case "blocked":
         lens.command = { title, command: "workbench.trust.manage", tooltip: "Manage Workspace Trust" };

@@ -22,6 +22,8 @@ export interface CommandTargets {
   dbs: WorkflowDbs;
   runs: Runs;
   panels: PanelManager;
+  /** Reset DB offers the seeds beside the workflow (test-commands.ts). */
+  resetTo?: (workflowFile: string, given?: string | null) => Promise<boolean>;
 }
 
 function requireTrust(): boolean {
@@ -43,7 +45,7 @@ function workflowOf(index: WorkflowIndex, uri?: vscode.Uri, panels?: PanelManage
 }
 
 /** The current workflow, else a pick among the workspace's workflows. */
-async function pickWorkflow(index: WorkflowIndex, panels: PanelManager, title: string, uri?: vscode.Uri): Promise<string | undefined> {
+export async function pickWorkflow(index: WorkflowIndex, panels: PanelManager, title: string, uri?: vscode.Uri): Promise<string | undefined> {
   const current = workflowOf(index, uri, panels);
   if (current) return current;
   const all = index.catalog.workflows();
@@ -55,7 +57,7 @@ async function pickWorkflow(index: WorkflowIndex, panels: PanelManager, title: s
   return picked?.file;
 }
 
-export function registerCommands(context: vscode.ExtensionContext, { index, dbs, runs, panels }: CommandTargets, ensureIndexed: () => Promise<void>): void {
+export function registerCommands(context: vscode.ExtensionContext, { index, dbs, runs, panels, resetTo }: CommandTargets, ensureIndexed: () => Promise<void>): void {
   const register = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
   const runFromLens = (mode: RunMode) => async (uri?: vscode.Uri, stepId?: string, moduleName?: string) => {
@@ -99,7 +101,7 @@ export function registerCommands(context: vscode.ExtensionContext, { index, dbs,
   register(RUN_UP_TO_COMMAND, runFromLens("up_to"));
   register("wfv.runModule", () => runPicked("module"));
 
-  register("wfv.resetDb", async (uri?: vscode.Uri) => {
+  register("wfv.resetDb", async (uri?: vscode.Uri, seed?: string | null) => {
     await ensureIndexed();
     const current = workflowOf(index, uri, panels);
     const stored = (await dbs.store.storedWorkflows()).map(absolutePath);
@@ -116,6 +118,9 @@ export function registerCommands(context: vscode.ExtensionContext, { index, dbs,
     if (picked.all) {
       const n = await dbs.resetAll();
       void vscode.window.showInformationMessage(`wfv: reset the virtual DB of ${n} workflow(s).`);
+    } else if (picked.file && resetTo) {
+      // Empty, or a seed beside the workflow (asked only when there are seeds and none was given).
+      if (!(await resetTo(picked.file, uri ? (seed ?? null) : seed))) return;
     } else if (picked.file) {
       await dbs.resetDb(picked.file);
       void vscode.window.showInformationMessage(`wfv: reset the virtual DB of ${relativePath(picked.file)}.`);

@@ -9,23 +9,40 @@
  */
 import { exportJsonText } from "../core/db";
 import { decodeDbBlob } from "../core/db/snapshot";
+import { applyPins, wrapRegistry, type Pins } from "../core/testing";
 import { executeOnSession, toWfvError, VirtualSession, type ExecuteResponse } from "../core/virtual";
 import { compressTextOffThread, nodeGzipCodec } from "../node/gzip";
+import type { VirtualDb } from "../core/db";
 import type { LiveDbRef, VirtualEngine, WorkflowState } from "./engine";
+import { pinProblems } from "./pin-check";
 
-export function createEngine(): VirtualEngine {
+/** The engine, plus its live DBs (the worker, ./engine-worker.ts, reports what each call changed in them). */
+export interface LiveEngine extends VirtualEngine {
+  /** The key's live DB, when it is open. */
+  liveDb(dbKey: string): VirtualDb | undefined;
+}
+
+export function createEngine(): LiveEngine {
   /** The session of each key's live DB, from the moment a call starts opening it. */
   const sessions = new Map<string, Promise<VirtualSession>>();
   /** The sessions that are open: an export never waits for a stored DB to load. */
   const open = new Map<string, VirtualSession>();
+  /** Each key's pinned outputs, as its last call gave them: the `wfv.pinned` stand-ins answer from these. */
+  const pinsByKey = new Map<string, { pins: Pins }>();
+  const pinHooks = (key: string) => {
+    let hooks = pinsByKey.get(key);
+    if (!hooks) pinsByKey.set(key, (hooks = { pins: {} }));
+    return hooks;
+  };
 
   const openStored = async (ref: LiveDbRef): Promise<VirtualSession> => {
     const blob = await ref.load_db();
+    const options = { codec: nodeGzipCodec, registry: wrapRegistry(pinHooks(ref.db_key)) };
     try {
-      return VirtualSession.open(blob, { codec: nodeGzipCodec });
+      return VirtualSession.open(blob, options);
     } catch (error) {
       if (!ref.unreadable) throw error;
-      return VirtualSession.open(await ref.unreadable(toWfvError(error).message), { codec: nodeGzipCodec });
+      return VirtualSession.open(await ref.unreadable(toWfvError(error).message), options);
     }
   };
 
@@ -58,10 +75,20 @@ export function createEngine(): VirtualEngine {
 
   return {
     execute(request, options = {}) {
-      const { db_key: _key, load_db: _load, unreadable: _unreadable, ...call } = request;
+      const { db_key: _key, load_db: _load, unreadable: _unreadable, pins, ...call } = request;
+      let workflow = call.workflow;
+      const pinned = pins ?? {};
+      if (Object.keys(pinned).length > 0) {
+        const problems = pinProblems(call.workflow, pinned);
+        if (problems.length > 0) return Promise.resolve(pinFailure(problems));
+        workflow = applyPins(call.workflow, pinned as Pins).workflow;
+      }
       return withSession(
         request,
-        (session) => executeOnSession(session, { ...call, db_format: "none" }, { providers: options.providers, signal: options.signal, changes: true }),
+        (session) => {
+          pinHooks(request.db_key).pins = pinned as Pins;
+          return executeOnSession(session, { ...call, workflow, db_format: "none" }, { providers: options.providers, signal: options.signal, changes: true });
+        },
         unreadableResponse,
       );
     },
@@ -112,6 +139,9 @@ export function createEngine(): VirtualEngine {
       // Settles once the calls already made on the dropped DB are done, as a queued drop would.
       await session?.inTurn(() => undefined);
     },
+    liveDb(dbKey) {
+      return open.get(dbKey)?.db;
+    },
     async dbProblem(blob) {
       try {
         decodeDbBlob(blob, nodeGzipCodec);
@@ -121,6 +151,20 @@ export function createEngine(): VirtualEngine {
         return failure.toJSON();
       }
     },
+  };
+}
+
+function pinFailure(problems: string[]): ExecuteResponse {
+  const message = `the pinned outputs cannot be used: ${problems.join("; ")}`;
+  return {
+    workflow_run_id: "",
+    status: "error",
+    message,
+    error: message,
+    result: { error_type: "validation_failed", details: { pins: problems } },
+    validation_errors: [],
+    validation_warnings: [],
+    changes: null,
   };
 }
 

@@ -24,8 +24,15 @@ export interface LiveDbRef {
   unreadable?: (reason: string) => Promise<string | null>;
 }
 
+/** Pinned outputs (`.wfv/pins.json`), keyed `step_id/module_name`: those modules do not run. */
+export type PinnedOutputs = Record<string, { module_outputs: Record<string, unknown> }>;
+
 /** The core's execute request on a live DB: no DB travels with it, and none comes back. */
-export type ExecuteRequest = LiveDbRef & Omit<CoreExecuteRequest, "virtual_db" | "db_format">;
+export type ExecuteRequest = LiveDbRef &
+  Omit<CoreExecuteRequest, "virtual_db" | "db_format"> & {
+    /** Modules whose pinned outputs are used instead of running them (checked against the module's output schema first). */
+    pins?: PinnedOutputs;
+  };
 
 /** This call's own provider settings and abort signal. */
 export type ExecuteOptions = Pick<RunCallOptions, "providers" | "signal">;

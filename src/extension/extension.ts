@@ -13,7 +13,7 @@ import { loadStarted } from "./load-clock";
 import { join } from "node:path";
 import * as vscode from "vscode";
 import { ModuleLensProvider } from "./codelens";
-import { registerCommands } from "./commands";
+import { pickWorkflow, registerCommands } from "./commands";
 import { lazyEngine } from "./lazy-engine";
 import { runBudgets } from "./limits";
 import { pushVirtualState, startLanguageClient } from "./lazy-language-client";
@@ -21,6 +21,10 @@ import { createLog, logAt } from "./log";
 import { outline } from "./outline";
 import { PANEL_VIEW_TYPE, PanelManager } from "./panel";
 import { Runs } from "./runs";
+import { SeedMemory, seedsBeside } from "./seeds";
+import { chooseSeed, registerTestCommands, resetToSeed } from "./test-commands";
+import { WorkflowTests } from "./test-explorer";
+import { testingCore } from "./lazy-testing";
 import { WorkflowDbStore } from "./storage";
 import type { WorkflowCatalog } from "./workflow-catalog";
 import { WorkflowDbs } from "./workflow-dbs";
@@ -39,6 +43,10 @@ export interface WfvController {
 export interface WfvApi {
   controller: WfvController;
   panels: PanelManager;
+  /** The Test Explorer's workflow tests. */
+  tests: WorkflowTests;
+  /** The seeds Reset DB offers for a workflow (beside it). */
+  seedsFor(workflowFile: string): string[];
   /** From the bundle starting to load to the end of activate(). */
   activationMs: number;
   /** activate() alone. */
@@ -103,11 +111,17 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
   runs.panels = panels;
   let indexing: Promise<void> | undefined;
   const indexed = (): Promise<void> => {
-    indexing ??= index.indexWorkspace().then(() => dbs.preload(index.catalog.workflows(), false));
+    indexing ??= index.indexWorkspace().then(async () => {
+      await dbs.preload(index.catalog.workflows(), false);
+      // The workflow tests come into the Test Explorer once the workflows they run are known.
+      void tests.discover();
+    });
     return indexing;
   };
   const lenses = new ModuleLensProvider(index, dbs, indexed);
-  context.subscriptions.push(changed, panels, lenses);
+  const tests = new WorkflowTests(index, indexed, testingCore);
+  const seeds = new SeedMemory(context.workspaceState);
+  context.subscriptions.push(changed, panels, lenses, tests, changed.event(() => tests.markStale()));
 
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, panels.serializer()),
@@ -133,7 +147,27 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
   };
   context.subscriptions.push(watcher, watcher.onDidCreate(onFile), watcher.onDidChange(onFile), watcher.onDidDelete(onFile));
 
-  registerCommands(context, { index, dbs, runs, panels }, indexed);
+  const resetTo = async (workflowFile: string, given?: string | null): Promise<boolean> => {
+    const choice = await chooseSeed(workflowFile, given);
+    if (!choice) return false;
+    await resetToSeed(dbs, seeds, workflowFile, choice.seed);
+    void vscode.window.showInformationMessage(`wfv: reset the virtual DB of ${relativePath(workflowFile)}${choice.seed ? ` to ${vscode.workspace.asRelativePath(choice.seed, false)}` : ""}.`);
+    return true;
+  };
+  registerCommands(context, { index, dbs, runs, panels, resetTo }, indexed);
+  registerTestCommands(context, {
+    index,
+    dbs,
+    panels,
+    tests,
+    seeds,
+    core: testingCore,
+    changed: fireChanged,
+    pickWorkflow: async (title, uri) => {
+      await indexed();
+      return pickWorkflow(index, panels, title, uri);
+    },
+  });
   void vscode.commands.executeCommand("setContext", "wfv.active", true);
 
   if (vscode.workspace.textDocuments.some(looksRelevant)) {
@@ -155,7 +189,7 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
     submit: (...args) => runs.submit(...args),
     subAction: (...args) => runs.subAction(...args),
   };
-  return { controller, panels, activationMs, activateOnlyMs, evaluationMs, indexed };
+  return { controller, panels, tests, seedsFor: seedsBeside, activationMs, activateOnlyMs, evaluationMs, indexed };
 }
 
 /** The language server (diagnostics, completion, hover); a missing or failing one never breaks our features. */

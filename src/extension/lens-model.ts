@@ -5,7 +5,7 @@
 import type { ModuleAnchor, Outline } from "./outline";
 import { isStale, moduleKey, statusTitle, type RunRecord } from "./staleness";
 
-export type LensKind = "run" | "upTo" | "status" | "blocked" | "problem" | "orphan";
+export type LensKind = "run" | "upTo" | "status" | "pinned" | "blocked" | "problem" | "orphan";
 
 export interface LensPlan {
   kind: LensKind;
@@ -22,6 +22,8 @@ export interface LensContext {
   /** The step file is included by no workflow. */
   orphan?: boolean;
   runs: Readonly<Record<string, RunRecord>>;
+  /** Modules (`step_id/module_name`) with pinned outputs (`.wfv/pins.json`): they do not run. */
+  pinned?: ReadonlySet<string>;
 }
 
 export const UNTRUSTED_MESSAGE = "$(shield) Running is disabled: this workspace is not trusted (workflows run templates and modules)";
@@ -46,6 +48,7 @@ export function planLenses(outline: Outline, context: LensContext): LensPlan[] {
     plans.push({ kind: "run", offset: anchor.offset, anchor });
     plans.push({ kind: "upTo", offset: anchor.offset, anchor });
     if (context.runs[moduleKey(anchor.stepId, anchor.moduleName)]) plans.push({ kind: "status", offset: anchor.offset, anchor });
+    if (context.pinned?.has(moduleKey(anchor.stepId, anchor.moduleName))) plans.push({ kind: "pinned", offset: anchor.offset, anchor });
   }
   return plans;
 }
@@ -57,6 +60,8 @@ export function lensTitle(plan: LensPlan, runs: Readonly<Record<string, RunRecor
       return "$(play) Run module virtually";
     case "upTo":
       return "$(run-all) Run up to here";
+    case "pinned":
+      return "$(pinned) pinned";
     case "status": {
       const anchor = plan.anchor as ModuleAnchor;
       const record = runs[moduleKey(anchor.stepId, anchor.moduleName)];

@@ -152,6 +152,11 @@ export class PanelManager implements RunPanels, vscode.Disposable {
     this.send(workflowFile, { type: "db/reset" });
   }
 
+  /** The workflow's pinned modules changed (Pin output, Unpin, an edited pins file). */
+  postPins(workflowFile: string, pinned: string[]): void {
+    this.send(workflowFile, { type: "pins/changed", pinned });
+  }
+
   showState(workflowFile: string, state: Record<string, unknown>): void {
     this.send(workflowFile, { type: "state/show", state, runId: null });
   }
@@ -196,6 +201,19 @@ export class PanelManager implements RunPanels, vscode.Disposable {
         if (target && vscode.workspace.isTrusted) await this.runs.run(workflowFile, target.stepId, target.moduleName, target.mode);
         return;
       }
+      case "pin/set": {
+        const view = entry.lastView;
+        if (view && view.runId === message.runId && view.outputs) {
+          await vscode.commands.executeCommand("wfv.pinOutput", vscode.Uri.file(workflowFile), view.stepId, view.moduleName, view.outputs);
+        }
+        return;
+      }
+      case "pin/clear":
+        await vscode.commands.executeCommand("wfv.unpinOutput", vscode.Uri.file(workflowFile), message.stepId, message.moduleName);
+        return;
+      case "test/save":
+        await vscode.commands.executeCommand("wfv.saveRunAsTest", undefined, vscode.Uri.file(workflowFile));
+        return;
     }
   }
 

@@ -11,6 +11,8 @@ import type { RunMode, RunView } from "../shared/protocol";
 import { layeredReader } from "./documents";
 import type { ExecuteResponse, SubActionOutcome, VirtualEngine } from "./engine";
 import { logAt } from "./log";
+import { readText } from "./documents";
+import { readPins } from "./pins";
 import { errorView, runView, thrownResponse, toJson, type RunTarget } from "./run-view";
 import { mockMode, providerSettings } from "./secrets";
 import { errorSource } from "./source-links";
@@ -108,12 +110,17 @@ export class Runs {
       this.changed();
       return view;
     }
+    // Pinned outputs (.wfv/pins.json beside the workflow): those modules do not run.
+    const pinsRead = readPins(workflowFile, readText);
+    if (pinsRead.problem) logAt("warn", `${relativePath(workflowFile)}: ${pinsRead.problem} (no pins apply)`);
+    const pins = Object.keys(pinsRead.pins).length > 0 ? { pins: pinsRead.pins } : {};
+    const pinned = Object.keys(pinsRead.pins).filter((key) => resolved.fingerprints.has(key));
     const generation = this.dbs.generation(workflowFile);
     let response_: ExecuteResponse;
     try {
       const abort = new AbortController();
       const work = this.engine.execute(
-        { ...this.dbs.liveDb(workflowFile), workflow: resolved.source.workflow, target_step_id: stepId, target_module_name: moduleName, response, mode, mock: mockMode() },
+        { ...this.dbs.liveDb(workflowFile), workflow: resolved.source.workflow, target_step_id: stepId, target_module_name: moduleName, response, mode, mock: mockMode(), ...pins },
         { signal: abort.signal, providers: await providerSettings(this.secrets) },
       );
       this.progressIfSlow(`wfv: running ${moduleName}`, work, abort);
@@ -123,9 +130,11 @@ export class Runs {
     }
     addErrorPlace(response_, resolved.source, workflowFile);
     const view = runView(runId, target, response_, (details, stoppedAt) => errorSource(resolved, target, details, stoppedAt, relativePath));
+    if (pinned.length > 0) view.pinned = pinned;
     const record: RunRecord = {
       status: view.status,
       ...(view.error ? { errorType: view.error.error_type } : {}),
+      ...(pinned.includes(moduleKey(stepId, moduleName)) ? { pinned: true } : {}),
       fingerprint: resolved.fingerprints.get(moduleKey(stepId, moduleName)) ?? "",
       at: new Date().toISOString(),
     };

@@ -13,6 +13,8 @@ export interface RunRecord {
   errorType?: string;
   fingerprint: string;
   at: string;
+  /** The module's pinned outputs were used: it did not run. */
+  pinned?: boolean;
 }
 
 export function moduleKey(stepId: string, moduleName: string): string {
@@ -82,5 +84,5 @@ export function statusTitle(record: RunRecord, stale: boolean): string {
       : record.status === "awaiting_input"
         ? "awaiting input"
         : `error: ${record.errorType ?? record.status}`;
-  return `${stale ? "$(history)" : record.status === "completed" ? "$(pass)" : record.status === "awaiting_input" ? "$(question)" : "$(error)"} ${result}${stale ? " · stale" : ""}`;
+  return `${stale ? "$(history)" : record.status === "completed" ? "$(pass)" : record.status === "awaiting_input" ? "$(question)" : "$(error)"} ${result}${record.pinned ? " · pinned" : ""}${stale ? " · stale" : ""}`;
 }

@@ -68,6 +68,8 @@ export const runViewSchema = z.object({
   validationErrors: z.array(z.unknown()),
   /** Definition warnings of the modules the run ran (`validation_warnings`: unknown inputs, duplicate names, unproduced state keys). */
   validationWarnings: z.optional(z.array(z.unknown())),
+  /** Modules (`step_id/module_name`) whose pinned outputs the run used instead of running them (`.wfv/pins.json`). */
+  pinned: z.optional(z.array(z.string())),
 });
 export type RunView = z.infer<typeof runViewSchema>;
 
@@ -98,6 +100,8 @@ export const hostMessageSchema = z.discriminatedUnion("type", [
     error: z.nullable(z.string()),
   }),
   z.object({ type: z.literal("db/reset") }),
+  /** The workflow's pinned modules (`step_id/module_name`) changed: Pin output / Unpin follow. */
+  z.object({ type: z.literal("pins/changed"), pinned: z.array(z.string()) }),
 ]);
 export type HostMessage = z.infer<typeof hostMessageSchema>;
 
@@ -123,6 +127,12 @@ export const webviewMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("source/open"), link: sourceLinkSchema }),
   /** Run the last module again (fresh interaction). */
   z.object({ type: z.literal("run/again") }),
+  /** Pin the outputs the run `runId` shows for its module (`.wfv/pins.json`): it does not run again until unpinned. */
+  z.object({ type: z.literal("pin/set"), runId: z.int() }),
+  /** Unpin a module: it runs again. */
+  z.object({ type: z.literal("pin/clear"), stepId: z.string(), moduleName: z.string() }),
+  /** "Save Run as Test…": record the workflow's current run up to the shown module as a `*.wfvtest.json`. */
+  z.object({ type: z.literal("test/save") }),
 ]);
 export type WebviewMessage = z.infer<typeof webviewMessageSchema>;
 

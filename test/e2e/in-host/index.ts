@@ -224,5 +224,102 @@ export async function run(): Promise<void> {
     assert.equal((answer?.outputs as { selected_content_id?: string }).selected_content_id, result.content_ids[0]);
   });
 
+  // Workflow tests, pins and seeds (issue 13): the tested/ fixture, greet → shout over a pick.
+  const testedStep = vscode.Uri.joinPath(ws, "tested/steps/step.json");
+  const testedWorkflow = vscode.Uri.joinPath(ws, "tested/workflow.json");
+  const testFile = vscode.Uri.joinPath(ws, "tested/tests/greet.wfvtest.json");
+  const runGreet = async (): Promise<any> => {
+    let view = (await vscode.commands.executeCommand("wfv.runUpToHere", testedStep, "greeting", "greet")) as any;
+    for (let i = 0; view?.status === "awaiting_input" && i < 5; i++) view = await api.controller.submit(view.runId, { selected_indices: [0] });
+    assert.equal(view?.status, "completed", JSON.stringify(view?.error));
+    return view;
+  };
+  const resultOf = (id: string) => api.tests.results.get(id);
+  let testItem!: vscode.TestItem;
+
+  await test("tests: Save Run as Test… writes a test that appears in the Test Explorer with a child per module", async () => {
+    await open(ws, "tested/steps/step.json");
+    const view = await runGreet();
+    assert.match(JSON.stringify(view.outputs), /Hello/);
+    const saved = await vscode.commands.executeCommand("wfv.saveRunAsTest", testFile, testedWorkflow, "greeting", "greet");
+    assert.ok(saved, "the command answers the file it wrote");
+    const written = JSON.parse(readFileSync(testFile.fsPath, "utf8"));
+    assert.equal(written.workflow, "../workflow.json");
+    testItem = await until("the test item", () => {
+      const item = api.tests.fileItem(testFile);
+      return item && item.children.size === 2 ? item : undefined;
+    });
+    const keys: string[] = [];
+    testItem.children.forEach((child) => keys.push(child.label));
+    assert.deepEqual(keys.sort(), ["greeting/greet", "greeting/pick_color"]);
+    const greet = testItem.children.get(`${testItem.id}#greeting/greet`)!;
+    assert.equal(greet.uri?.fsPath, testedStep.fsPath, "a module's item sits in its step file");
+    assert.ok(greet.range && greet.range.start.line > 0);
+  });
+
+  await test("tests: running the saved test passes, per module", async () => {
+    await api.tests.runRequest(new vscode.TestRunRequest([testItem]));
+    assert.equal(resultOf(testItem.id)?.state, "passed", JSON.stringify(resultOf(testItem.id)?.messages.map((m) => m.message)));
+    testItem.children.forEach((child) => assert.equal(resultOf(child.id)?.state, "passed", child.id));
+  });
+
+  await test("tests: an edit to a template the target depends on makes the test stale, then a run fails with expected/actual", async () => {
+    const document = await vscode.workspace.openTextDocument(testedStep);
+    const at = document.getText().indexOf("Hello {{");
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(testedStep, new vscode.Range(document.positionAt(at), document.positionAt(at + 5)), "Howdy");
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await document.save());
+    await until("stale test", () => (resultOf(testItem.id)?.state === "stale" ? true : undefined));
+    await api.tests.runRequest(new vscode.TestRunRequest([testItem]));
+    assert.equal(resultOf(testItem.id)?.state, "failed");
+    const greet = resultOf(`${testItem.id}#greeting/greet`);
+    assert.equal(greet?.state, "failed");
+    const message = greet!.messages[0];
+    assert.match(String(message.expectedOutput), /Hello/);
+    assert.match(String(message.actualOutput), /Howdy/);
+    assert.equal(message.location?.uri.fsPath, testedStep.fsPath, "the message sits at the module");
+  });
+
+  await test("tests: Update Expectations rewrites the failed test, which then passes", async () => {
+    const outcome = (await vscode.commands.executeCommand("wfv.updateTestExpectations", testItem)) as any;
+    assert.equal(outcome?.passed, true, JSON.stringify(outcome?.failures));
+    assert.match(readFileSync(testFile.fsPath, "utf8"), /Howdy/);
+    await api.tests.runRequest(new vscode.TestRunRequest([api.tests.fileItem(testFile)!]));
+    assert.equal(resultOf(testItem.id)?.state, "passed");
+  });
+
+  await test("pins: a pinned module does not run, the next run uses its pinned outputs, and its lens says pinned", async () => {
+    await vscode.commands.executeCommand("wfv.pinOutput", testedWorkflow, "greeting", "pick_color", { selected_indices: [0], selected_data: [{ id: "x", label: "Pinned" }] });
+    const pins = JSON.parse(readFileSync(join(ws.fsPath, "tested/.wfv/pins.json"), "utf8"));
+    assert.deepEqual(Object.keys(pins.pins), ["greeting/pick_color"]);
+    await vscode.commands.executeCommand("wfv.resetDb", testedStep);
+    const view = await runGreet();
+    assert.deepEqual(view.outputs, { result: { message: "Hello Pinned" } });
+    assert.deepEqual(view.pinned, ["greeting/pick_color"]);
+    const lens = await until("pinned lens", async () => (await lenses(testedStep)).find((l) => /pinned/.test(l.title) && l.args[2] === "pick_color"));
+    assert.match(lens.title, /pinned/);
+    await vscode.commands.executeCommand("wfv.unpinOutput", testedWorkflow, "greeting", "pick_color");
+    assert.deepEqual(JSON.parse(readFileSync(join(ws.fsPath, "tested/.wfv/pins.json"), "utf8")), { pins: {} });
+  });
+
+  const seedFile = vscode.Uri.joinPath(ws, "tested/demo.seed.json");
+  await test("seeds: Save DB as Seed… writes readable JSON, and Reset DB offers and restores it", async () => {
+    await runGreet();
+    const written = await vscode.commands.executeCommand("wfv.saveDbAsSeed", seedFile, testedWorkflow);
+    assert.ok(written);
+    const text = readFileSync(seedFile.fsPath, "utf8");
+    assert.match(text, /^\{\n {2}"/, "indented JSON, not a blob");
+    const seed = JSON.parse(text);
+    assert.ok(Array.isArray(seed.events) && seed.events.length > 0, "the events are there");
+    assert.match(text, /"\$date"/, "dates as {\"$date\"}");
+    assert.deepEqual(api.seedsFor(testedWorkflow.fsPath), [seedFile.fsPath]);
+    await vscode.commands.executeCommand("wfv.resetDb", testedStep, seedFile.fsPath);
+    const stored = (await api.controller.store.get("tested/workflow.json")).virtualDb;
+    assert.ok(stored.trim().startsWith("{"), "the seed is the DB now");
+    await vscode.commands.executeCommand("wfv.resetDb", testedStep);
+    assert.equal((await api.controller.store.get("tested/workflow.json")).virtualDb, "");
+  });
+
   if (failures > 0) throw new Error(`${failures} in-host test(s) failed`);
 }
