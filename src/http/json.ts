@@ -7,6 +7,8 @@
  * exactly as sent).
  */
 
+import { exportedSnapshotJsonText, isExportedSnapshot } from "../core/db";
+
 const LITERAL_KEY = "$wfv_literal";
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -30,6 +32,9 @@ export function stringifyWire(value: unknown, verbatim?: unknown): string {
   // (it is already wire JSON): a placeholder during the pass, spliced in afterwards.
   const keepAsIs = verbatim !== null && typeof verbatim === "object" ? verbatim : undefined;
   const placeholder = keepAsIs ? `\u0000wfv-verbatim-${Math.random().toString(36).slice(2)}` : "";
+  // exportDb's snapshots are escaped already: written with their Dates converted, nothing escaped again.
+  const snapshots: string[] = [];
+  const snapshotMark = `\u0000wfv-snapshot-${Math.random().toString(36).slice(2)}-`;
   const produced = new WeakSet<object>();
   const wrap = (wrapper: Record<string, unknown>) => {
     produced.add(wrapper);
@@ -39,10 +44,13 @@ export function stringifyWire(value: unknown, verbatim?: unknown): string {
     if (produced.has(this)) return converted;
     const raw = this[key];
     if (keepAsIs !== undefined && raw === keepAsIs) return placeholder;
+    if (isExportedSnapshot(raw)) return snapshotMark + (snapshots.push(exportedSnapshotJsonText(raw)) - 1);
     if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? null : wrap({ $date: raw.toISOString() });
     if (raw instanceof RegExp) return wrap({ $regex: raw.source, $options: raw.flags });
     if (isPlainObject(raw) && looksLikeWrapper(raw)) return wrap({ [LITERAL_KEY]: raw });
     return converted;
   });
-  return keepAsIs === undefined ? text : text.split(JSON.stringify(placeholder)).join(JSON.stringify(keepAsIs));
+  let out = keepAsIs === undefined ? text : text.split(JSON.stringify(placeholder)).join(JSON.stringify(keepAsIs));
+  for (let i = 0; i < snapshots.length; i++) out = out.split(JSON.stringify(snapshotMark + i)).join(snapshots[i]);
+  return out;
 }

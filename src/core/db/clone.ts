@@ -8,7 +8,7 @@ import type { Document } from "./types";
  * `out[key] = value`, also for a field named `__proto__` (a legal field name, e.g. from JSON.parse),
  * which plain assignment would turn into the copy's prototype and so drop.
  */
-function put(out: Record<string, unknown>, key: string, value: unknown): void {
+export function put(out: Record<string, unknown>, key: string, value: unknown): void {
   if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   else out[key] = value;
 }

@@ -23,6 +23,8 @@ export {
   ensureVirtualUser,
   exportCompressed,
   exportDb,
+  exportedSnapshotJsonText,
+  isExportedSnapshot,
   exportJsonText,
   importDb,
   type CompressOptions,

@@ -5,7 +5,7 @@
  * server has ISO strings instead; they import as strings, as the original did.
  */
 import { WfvError } from "../errors";
-import { TooDeepToStore, cloneDocument, cloneWithinDepth } from "./clone";
+import { cloneDocument, put } from "./clone";
 import { decodeBase64, encodeBase64, fflateCodec, type GzipCodec, type GzipLevel } from "./codec";
 import { uuid7HexOf } from "./ids";
 import { MAX_NESTING_DEPTH } from "./values";
@@ -22,23 +22,39 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date);
 }
 
-/** Every non-empty collection, sorted by name, as fresh copies with real `Date`s. */
+/**
+ * Every non-empty collection, sorted by name, as fresh copies with real `Date`s (and RegExps), user data
+ * shaped like a wrapper escaped as `{"$wfv_literal": {...}}` as the blob escapes it: the object means
+ * the same wherever it goes (importDb, structuredClone, JSON with dates as `{$date}`), so user data such
+ * as `{"$date": "2020-01-01"}` always comes back as that object, never as a Date.
+ */
 export function exportDb(db: VirtualDb): DbSnapshot {
   const snapshot: DbSnapshot = {};
   for (const name of db.collectionNames()) {
-    snapshot[name] = db instanceof MemoryDb ? db.storedDocuments(name).map(cloneDocument) : db.collection(name).find({});
+    const documents = db instanceof MemoryDb ? db.storedDocuments(name) : db.collection(name).find({});
+    put(snapshot, name, documents.map((document) => encodeValue(document, true) as Document));
   }
-  // Marks the object as live data (real Dates, user objects as they are): importDb then reads it
-  // without wrapper interpretation, so user data shaped like {"$date": ...} comes back unchanged.
-  // Non-enumerable, so JSON (the wire) drops it and a parsed snapshot is read as extended JSON.
-  Object.defineProperty(snapshot, LIVE_SNAPSHOT, { value: true, enumerable: false });
+  // Tells the wire writer (src/http/json.ts) that the object is escaped already, so it converts the
+  // Dates and escapes nothing again. Non-enumerable: copies and JSON drop it, and need not keep it.
+  Object.defineProperty(snapshot, EXPORTED_SNAPSHOT, { value: true, enumerable: false });
   return snapshot;
 }
 
-const LIVE_SNAPSHOT = Symbol.for("wfv.db.liveSnapshot");
+const EXPORTED_SNAPSHOT = Symbol.for("wfv.db.exportedSnapshot");
 
-function isLiveSnapshot(value: unknown): boolean {
-  return value !== null && typeof value === "object" && (value as Record<symbol, unknown>)[LIVE_SNAPSHOT] === true;
+/** Whether `value` is exportDb's object (escaped already; only its Dates and RegExps need writing). */
+export function isExportedSnapshot(value: unknown): value is DbSnapshot {
+  return value !== null && typeof value === "object" && (value as Record<symbol, unknown>)[EXPORTED_SNAPSHOT] === true;
+}
+
+/** An exportDb snapshot as the JSON text the import reads: Dates as `{"$date"}`, RegExps as `{"$regex"}`. */
+export function exportedSnapshotJsonText(snapshot: DbSnapshot): string {
+  return JSON.stringify(snapshot, function (this: Record<string, unknown>, key: string, converted: unknown) {
+    const raw = this[key];
+    if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? null : { $date: raw.toISOString() };
+    if (raw instanceof RegExp) return { $regex: raw.source, $options: raw.flags };
+    return converted;
+  });
 }
 
 /**
@@ -49,6 +65,14 @@ const LITERAL_KEY = "$wfv_literal";
 
 /** A stored value as the JSON the blob holds: Dates as `{"$date"}`, wrapper-shaped objects escaped. */
 function encodeForExport(value: unknown): unknown {
+  return encodeValue(value, false);
+}
+
+/**
+ * Wrapper-shaped objects escaped; Dates and RegExps as wrappers, or (`live`) as fresh Dates and
+ * RegExps. A field named `__proto__` stays a field.
+ */
+function encodeValue(value: unknown, live: boolean): unknown {
   if (value === null || typeof value !== "object") {
     if (typeof value === "number" && !Number.isFinite(value)) return null;
     return value;
@@ -57,19 +81,19 @@ function encodeForExport(value: unknown): unknown {
     const out = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
       const v = value[i];
-      out[i] = v === undefined || typeof v === "function" ? null : encodeForExport(v);
+      out[i] = v === undefined || typeof v === "function" ? null : encodeValue(v, live);
     }
     return out;
   }
-  if (value instanceof Date) return { $date: value.toISOString() };
-  if (value instanceof RegExp) return { $regex: value.source, $options: value.flags };
+  if (value instanceof Date) return live ? new Date(value.getTime()) : { $date: value.toISOString() };
+  if (value instanceof RegExp) return live ? new RegExp(value.source, value.flags) : { $regex: value.source, $options: value.flags };
   const out: Record<string, unknown> = {};
   let count = 0;
   let dollarKeys = 0;
   for (const key in value) {
     const v = (value as Record<string, unknown>)[key];
     if (v === undefined || typeof v === "function") continue;
-    out[key] = encodeForExport(v);
+    put(out, key, encodeValue(v, live));
     count++;
     if (key.charCodeAt(0) === 36 /* $ */) dollarKeys++;
   }
@@ -91,11 +115,11 @@ export function documentJsonText(document: Document): string {
 
 /**
  * The order exportJsonText writes collections in: `names` (sorted) as keys of a JSON object, which
- * puts integer-like names first, in numeric order, and drops what cannot be an own key.
+ * puts integer-like names first, in numeric order (`__proto__` included, as an own key).
  */
 export function exportedCollectionOrder(names: readonly string[]): string[] {
   const keys: Record<string, true> = {};
-  for (const name of names) keys[name] = true;
+  for (const name of names) put(keys, name, true);
   return Object.keys(keys);
 }
 
@@ -103,7 +127,7 @@ export function exportedCollectionOrder(names: readonly string[]): string[] {
 export function exportJsonText(db: VirtualDb): string {
   const out: Record<string, unknown> = {};
   for (const name of db.collectionNames()) {
-    out[name] = encodeForExport(db instanceof MemoryDb ? db.storedDocuments(name) : db.collection(name).find({}));
+    put(out, name, encodeForExport(db instanceof MemoryDb ? db.storedDocuments(name) : db.collection(name).find({})));
   }
   return JSON.stringify(out);
 }
@@ -343,7 +367,6 @@ function badDatePath(value: unknown, path: string): string | undefined {
  * revived in place; otherwise documents are copied first.
  */
 function checkShape(value: unknown, owned: boolean, observeId: (hex: string) => void = () => {}): DbSnapshot {
-  const live = !owned && isLiveSnapshot(value);
   if (!isPlainObject(value)) {
     const kind = Array.isArray(value) ? "an array" : value === null ? "null" : typeof value;
     throw invalid(`a DB snapshot must be an object of collections ({"name": [documents]}), got ${kind}`, "wrong_shape");
@@ -363,10 +386,6 @@ function checkShape(value: unknown, owned: boolean, observeId: (hex: string) => 
       if (!isPlainObject(document) || isDateWrapper(document)) {
         throw invalid(`document ${i} of collection '${name}' is not an object`, "wrong_shape", { collection: name, index: i });
       }
-      if (live) {
-        out[i] = copyLiveDocument(document, observeId, name, i);
-        continue;
-      }
       const own = owned ? document : cloneDocument(document);
       try {
         out[i] = reviveDocument(own, observeId);
@@ -379,30 +398,9 @@ function checkShape(value: unknown, owned: boolean, observeId: (hex: string) => 
         throw invalid(`invalid ${error.kind} ${JSON.stringify(error.raw)} at ${path}`, error.kind === "$date" ? "bad_date" : "bad_regex", { path });
       }
     }
-    snapshot[name] = out;
+    put(snapshot, name, out);
   }
   return snapshot;
-}
-
-/** A document of a live snapshot (exportDb's output): copied as it is, with its ids noted. */
-function copyLiveDocument(document: Record<string, unknown>, observeId: (hex: string) => void, name: string, index: number): Document {
-  let copy: Document;
-  try {
-    copy = cloneWithinDepth(document, MAX_NESTING_DEPTH);
-  } catch (error) {
-    if (error instanceof TooDeepToStore) {
-      throw invalid(`document ${index} of collection '${name}' nests deeper than ${MAX_NESTING_DEPTH} levels`, "too_deep", { collection: name, index });
-    }
-    throw error;
-  }
-  for (const key in copy) {
-    const v = copy[key];
-    if (typeof v === "string" && v.length >= 32) {
-      const hex = uuid7HexOf(v);
-      if (hex !== undefined) observeId(hex);
-    }
-  }
-  return copy;
 }
 
 export interface ImportOptions extends VirtualDbOptions {
