@@ -145,7 +145,12 @@ function generate(node: unknown, random: RandomSource, root: unknown, depth: num
     case "object": {
       const out: Record<string, unknown> = {};
       const properties = isObject(schema.properties) ? schema.properties : {};
-      for (const [name, sub] of Object.entries(properties)) out[name] = generate(sub, random, root, depth + 1);
+      for (const [name, sub] of Object.entries(properties)) {
+        const value = generate(sub, random, root, depth + 1);
+        // A property named `__proto__` is data: plain assignment would set the prototype and lose it.
+        if (name === "__proto__") Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
+        else out[name] = value;
+      }
       return out;
     }
     default:

@@ -67,6 +67,9 @@ function fake(schema: unknown, random: RandomSource): unknown {
 
 /** One mock value for `schema`; the same (schema, seed) always gives the same value. */
 export function generateMockFromSchema(schema: unknown, seed: number = DEFAULT_MOCK_SEED): unknown {
+  // The faker assigns properties, so one named `__proto__` is lost (and Ajv's `required` sees the
+  // prototype and passes): such a schema goes to the fallback generator, which keeps the property.
+  if (namesProtoProperty(schema)) return generateFallbackMock(schema, seededRandom(seed));
   const validate = validatorFor(schema);
   try {
     const random = seededRandom(seed);
@@ -76,6 +79,16 @@ export function generateMockFromSchema(schema: unknown, seed: number = DEFAULT_M
     // Fall through to the fallback generator, as the original does when jsf throws.
   }
   return generateFallbackMock(schema, seededRandom(seed));
+}
+
+/** Whether a `properties` map anywhere in the schema has its own `__proto__` key. */
+function namesProtoProperty(schema: unknown, depth = 0): boolean {
+  if (schema === null || typeof schema !== "object" || depth > 64) return false;
+  if (Array.isArray(schema)) return schema.some((item) => namesProtoProperty(item, depth + 1));
+  const record = schema as Record<string, unknown>;
+  const properties = record.properties;
+  if (properties !== null && typeof properties === "object" && Object.prototype.hasOwnProperty.call(properties, "__proto__")) return true;
+  return Object.keys(record).some((key) => namesProtoProperty(record[key], depth + 1));
 }
 
 /**
