@@ -1,9 +1,11 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 /**
- * One renderer per interaction type. Each returns the form and calls `submit(response)` with an
- * `InteractionResponseData`; the submit button is always labelled **Submit**.
+ * One renderer per interaction type (`RENDERERS`, keyed by src/shared/interaction.ts's types). Each
+ * returns the form and calls `submit(response)` with an `InteractionResponseData`; the submit button is
+ * always labelled **Submit**.
  */
+import { isInteractionType, type InteractionType } from "../src/shared/interaction";
 import { h, clear } from "./dom";
 import { buildSelectModel, selectionProblem, selectionResponse, type SelectItem } from "./structured";
 
@@ -434,32 +436,27 @@ function contentsOf(generation: Record<string, unknown>): Record<string, unknown
 
 // ------------------------------------------------------------------ dispatch
 
+type Renderer = (request: Request, host: InteractionHost) => HTMLElement;
+
+/** One renderer per interaction type (src/shared/interaction.ts): a type without one is a compile error. */
+const RENDERERS: Record<InteractionType, Renderer> = {
+  select_from_structured: renderSelect,
+  review_grouped: renderSelect,
+  text_input: renderText,
+  form_input: renderForm,
+  file_input: renderFileInput,
+  file_download: renderDownload,
+  media_generation: renderMedia,
+};
+
+/** A type the panel does not know: say so, and let the user answer with an empty response. */
+function renderUnknown(type: string, host: InteractionHost): HTMLElement {
+  return h("div", {}, h("p", {}, `Interaction type ${type}`), h("div", { className: "actions" }, submitButton(() => host.submit({}))));
+}
+
 export function renderInteraction(request: Request, host: InteractionHost): HTMLElement {
   const type = String(request.interaction_type ?? "");
   const title = h("h2", { className: "interaction-title" }, String(request.title ?? type));
-  let body: HTMLElement;
-  switch (type) {
-    case "select_from_structured":
-    case "review_grouped":
-      body = renderSelect(request, host);
-      break;
-    case "text_input":
-      body = renderText(request, host);
-      break;
-    case "form_input":
-      body = renderForm(request, host);
-      break;
-    case "file_input":
-      body = renderFileInput(request, host);
-      break;
-    case "file_download":
-      body = renderDownload(request, host);
-      break;
-    case "media_generation":
-      body = renderMedia(request, host);
-      break;
-    default:
-      body = h("div", {}, h("p", {}, `Interaction type ${type}`), h("div", { className: "actions" }, submitButton(() => host.submit({}))));
-  }
+  const body = isInteractionType(type) ? RENDERERS[type](request, host) : renderUnknown(type, host);
   return h("section", { className: `interaction interaction-${type}`, dataset: { type } }, title, body);
 }

@@ -5,7 +5,8 @@
 import type { GzipCodec } from "../db/codec";
 import type { ErrorType } from "../errors";
 import type { ModuleRegistry } from "../modules/registry";
-import type { InteractionRequest, ModuleLogger, ProviderSettings } from "../modules/types";
+import type { ApiInteractionRequest } from "../interaction/schema";
+import type { ModuleLogger, ProviderSettings } from "../modules/types";
 import type { NaiveDateTime } from "../python/objects";
 
 export type EngineStatus =
@@ -41,15 +42,7 @@ export interface ValidationMessage {
 }
 
 /** What the API sends as an interaction request: every field, with its defaults (engine.md §3.3, ruling 7). */
-export interface ApiInteractionRequest extends InteractionRequest {
-  yes_label: string;
-  no_label: string;
-  default_confirm: unknown;
-  accepted_types: unknown[];
-  multiple_files: boolean;
-  base_path: string;
-  resolver_schema: unknown;
-}
+export type { ApiInteractionRequest } from "../interaction/schema";
 
 /** The engine's `WorkflowResponse`, plus the structured failure wfv adds (ruling 11). */
 export interface WorkflowResponse {

@@ -7,8 +7,10 @@
  * as it is, the WebUI's "continue" (`{value: "accepted"}`, no indices: the module's "no changes").
  * Selections are left to the engine's auto-selection first; a select it cannot answer (no selectable
  * item) is submitted with nothing selected, all a user could do there. Every interaction type the
- * modules ask (docs/modules.md §1.5) has a default; each default has a rule name the run trace shows.
+ * modules ask (docs/modules.md §1.5) has a default (`DEFAULT_ANSWERS`, keyed by interaction type, so
+ * the compiler asks for the default of a new type); each default has a rule name the run trace shows.
  */
+import { isInteractionType, type InteractionType } from "../interaction/schema";
 import { MOCK_MEDIA_DATA_URL, MOCK_PNG_DATA_URL } from "./media-placeholder";
 
 type Json = Record<string, unknown>;
@@ -96,40 +98,67 @@ export interface DefaultAnswer {
   answer: Json;
 }
 
-/**
- * The default a headless mock run gives to `request` and the rule that chose it, or null when there
- * is none (a media interaction without prompts, an unknown interaction type).
- */
-export function defaultMockAnswerWithRule(request: DefaultAnswerRequest, options: DefaultAnswerOptions): DefaultAnswer | null {
-  switch (request.interaction_type) {
-    case "text_input": {
+/** How a headless mock run answers one interaction type. */
+interface DefaultAnswerEntry {
+  /** A selection: the engine's auto-selection answers it first, this default only after. */
+  selection: boolean;
+  /** The default and the rule that chose it, or null when there is none (a media interaction without prompts). */
+  answer(request: DefaultAnswerRequest, options: DefaultAnswerOptions): DefaultAnswer | null;
+}
+
+/** One entry per interaction type: a type without one is a compile error. */
+const DEFAULT_ANSWERS: Record<InteractionType, DefaultAnswerEntry> = {
+  text_input: {
+    selection: false,
+    answer(request) {
       const fallback = typeof request.default_value === "string" ? request.default_value : "";
       const isPause = isObject(request.context) && request.context.pause === true;
       if (isPause) return { rule: "pause_acknowledged", answer: { value: fallback } };
       if (fallback !== "" || request.allow_empty === true) return { rule: "text_default", answer: { value: fallback } };
       return { rule: "text_mock", answer: { value: MOCK_TEXT } };
-    }
-    case "form_input":
-      return { rule: "form_defaults", answer: { form_data: Array.isArray(request.form_defaults) ? request.form_defaults : [] } };
-    case "file_input": {
+    },
+  },
+  form_input: {
+    selection: false,
+    answer: (request) => ({ rule: "form_defaults", answer: { form_data: Array.isArray(request.form_defaults) ? request.form_defaults : [] } }),
+  },
+  file_input: {
+    selection: false,
+    answer(request) {
       const value = fileAnswer(request.display_data);
       return { rule: value === MOCK_PNG_DATA_URL ? "file_png" : "file_any_type", answer: { value } };
-    }
-    case "file_download":
-      return { rule: "download_written", answer: { file_written: true, file_path: typeof request.file_name === "string" ? request.file_name : "" } };
-    case "media_generation": {
+    },
+  },
+  file_download: {
+    selection: false,
+    answer: (request) => ({
+      rule: "download_written",
+      answer: { file_written: true, file_path: typeof request.file_name === "string" ? request.file_name : "" },
+    }),
+  },
+  media_generation: {
+    selection: false,
+    answer(request, options) {
       const answer = mediaAnswer(request, options);
       return answer === null ? null : { rule: "media_first_provider", answer };
-    }
-    case "review_grouped":
-      // The WebUI's "continue" on a review (reviewGroupedStateToResponse): user.select reads no
-      // indices, so the outputs are an empty selection and the run goes on.
-      return { rule: "review_accept", answer: { value: "accepted", selected_indices: [] } };
-    case "select_from_structured":
-      return { rule: "select_nothing", answer: { selected_indices: [] } };
-    default:
-      return null;
-  }
+    },
+  },
+  // The WebUI's "continue" on a review (reviewGroupedStateToResponse): user.select reads no
+  // indices, so the outputs are an empty selection and the run goes on.
+  review_grouped: { selection: true, answer: () => ({ rule: "review_accept", answer: { value: "accepted", selected_indices: [] } }) },
+  select_from_structured: { selection: true, answer: () => ({ rule: "select_nothing", answer: { selected_indices: [] } }) },
+};
+
+function entryFor(request: DefaultAnswerRequest): DefaultAnswerEntry | undefined {
+  return isInteractionType(request.interaction_type) ? DEFAULT_ANSWERS[request.interaction_type] : undefined;
+}
+
+/**
+ * The default a headless mock run gives to `request` and the rule that chose it, or null when there
+ * is none (a media interaction without prompts, an unknown interaction type).
+ */
+export function defaultMockAnswerWithRule(request: DefaultAnswerRequest, options: DefaultAnswerOptions): DefaultAnswer | null {
+  return entryFor(request)?.answer(request, options) ?? null;
 }
 
 /**
@@ -138,6 +167,7 @@ export function defaultMockAnswerWithRule(request: DefaultAnswerRequest, options
  * then to {@link defaultMockAnswerWithRule}, which covers every type.
  */
 export function defaultMockAnswer(request: DefaultAnswerRequest, options: DefaultAnswerOptions): Json | null {
-  if (request.interaction_type === "select_from_structured" || request.interaction_type === "review_grouped") return null;
-  return defaultMockAnswerWithRule(request, options)?.answer ?? null;
+  const entry = entryFor(request);
+  if (entry === undefined || entry.selection) return null;
+  return entry.answer(request, options)?.answer ?? null;
 }

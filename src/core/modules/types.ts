@@ -5,6 +5,7 @@
  * stored in events and sent to clients exactly as the original engine does.
  */
 import type { Collection, Document, VirtualDb } from "../db/types";
+import type { InteractionRequest, InteractionResponse } from "../interaction/schema";
 import type { ProviderSettings } from "../providers/types";
 import type { StoreWorkflowFileInput } from "../repositories/files";
 
@@ -25,126 +26,16 @@ export interface ModuleOutputDecl {
   description?: string;
 }
 
-export type InteractionType =
-  | "text_input"
-  | "select_from_structured"
-  | "review_grouped"
-  | "file_input"
-  | "file_download"
-  | "form_input"
-  | "media_generation";
-
-export interface SelectOption {
-  id: string;
-  label: string;
-  description?: string;
-  metadata?: Record<string, unknown>;
-}
-
-/** Every field of the engine's interaction request (engine.md §3.3, modules.md §1.5, ruling 7). */
-export interface InteractionRequest {
-  interaction_id: string;
-  interaction_type: InteractionType;
-  title: string;
-  options: SelectOption[];
-  min_selections: number;
-  max_selections: number;
-  allow_custom: boolean;
-  default_selection: unknown;
-  groups: Record<string, unknown>;
-  display_data: Record<string, unknown>;
-  multiline: boolean;
-  placeholder: string;
-  default_value: string;
-  allow_empty: boolean;
-  context: Record<string, unknown>;
-  extra_options: SelectOption[];
-  file_content: unknown;
-  file_name: string;
-  file_content_type: string;
-  file_destination: string;
-  form_schema: Record<string, unknown>;
-  form_type: string;
-  form_defaults: unknown[];
-}
-
-/** What a module builds: the id and type, plus whichever fields it sets; the rest take defaults. */
-export type InteractionRequestInit = Pick<InteractionRequest, "interaction_id" | "interaction_type"> &
-  Partial<Omit<InteractionRequest, "interaction_id" | "interaction_type">>;
-
-export function makeInteractionRequest(init: InteractionRequestInit): InteractionRequest {
-  return {
-    title: "",
-    options: [],
-    min_selections: 1,
-    max_selections: 1,
-    allow_custom: false,
-    default_selection: null,
-    groups: {},
-    display_data: {},
-    multiline: false,
-    placeholder: "",
-    default_value: "",
-    allow_empty: false,
-    context: {},
-    extra_options: [],
-    file_content: null,
-    file_name: "",
-    file_content_type: "text",
-    file_destination: "root",
-    form_schema: {},
-    form_type: "",
-    form_defaults: [],
-    ...init,
-  };
-}
-
-/** The user's answer as modules receive it (engine.md §3.3 `InteractionResponseData`, with defaults). */
-export interface InteractionResponse {
-  interaction_id: string;
-  value: unknown;
-  selected_indices: unknown[];
-  selected_options: Record<string, unknown>[];
-  custom_value: string | null;
-  cancelled: boolean;
-  retry_requested: boolean;
-  retry_groups: unknown[];
-  retry_feedback: string;
-  jump_back_requested: boolean;
-  jump_back_target: string;
-  file_written: boolean;
-  file_path: string;
-  file_error: string;
-  form_data: unknown;
-  selected_content_id: string | null;
-  selected_content: unknown;
-  generations: Record<string, unknown>;
-}
-
-/** Every field of an answer with the engine's defaults, so callers may give only what the user sent. */
-export function makeInteractionResponse(init: Partial<InteractionResponse> & Pick<InteractionResponse, "interaction_id">): InteractionResponse {
-  return {
-    value: null,
-    selected_indices: [],
-    selected_options: [],
-    custom_value: null,
-    cancelled: false,
-    retry_requested: false,
-    retry_groups: [],
-    retry_feedback: "",
-    jump_back_requested: false,
-    jump_back_target: "",
-    file_written: false,
-    file_path: "",
-    file_error: "",
-    form_data: [],
-    selected_content_id: null,
-    selected_content: null,
-    generations: {},
-    ...init,
-  };
-}
-
+// The interaction protocol (request and response fields, their defaults, the types) has one source:
+// src/core/interaction/schema.ts. Modules keep importing it from here.
+export type {
+  InteractionRequest,
+  InteractionRequestInit,
+  InteractionResponse,
+  InteractionType,
+  SelectOption,
+} from "../interaction/schema";
+export { makeInteractionRequest, makeInteractionResponse } from "../interaction/schema";
 /** The live state as modules see it (the original's StateProxy over the working state dict). */
 export interface StateProxy {
   get(key: string, fallback?: unknown): unknown;
