@@ -1,26 +1,44 @@
 /**
  * The engine's worker (dist/engine-worker.js, a child Node process): the map of live DBs (./engine-core.ts) runs here, off
  * the extension host's thread, under the memory cap its host gave it (issue 11.1). The host side is
- * ./worker-engine.ts; messages are `ToEngineWorker` / `FromEngineWorker`. A stored DB the worker
- * needs is asked of the host (`callback`), which answers from its store or from the last DB this
- * worker's predecessor handed back.
+ * ./worker-engine.ts; messages are `ToEngineWorker` / `FromEngineWorker`.
+ *
+ * Nothing is exported before a run: each call on a key answers, with its result, what it changed in
+ * the key's DB (./db-journal.ts), so the host holds the last full DB plus those changes. A DB this
+ * worker opens is asked of the host (`callback`): the stored one, or, after a predecessor died, its
+ * last full DB with the changes since replayed. Calls on one key run one after another here (as the
+ * session runs them anyway), so each report is exactly one call's changes.
  */
 import { errorToAnswer, hostPort } from "../node/isolate";
-import type { LiveDbRef, VirtualEngine } from "./engine";
+import { baselineOf, replayJournal, takeDelta, type DbBaseline } from "./db-journal";
+import type { LiveDbRef } from "./engine";
 import { createEngine } from "./engine-core";
-import type { EngineOp, FromEngineWorker, ToEngineWorker } from "./worker-protocol";
+import { WORKFLOW_CACHE_SIZE, type EngineOp, type ExportedDb, type FromEngineWorker, type OpenedDb, type ReportedDelta, type ToEngineWorker } from "./worker-protocol";
 
 const port = hostPort();
 if (port) serve(port);
 
+interface Tracked {
+  baseline: DbBaseline;
+  seq: number;
+}
+
 function serve(port: NonNullable<ReturnType<typeof hostPort>>): void {
-  const engine: VirtualEngine = createEngine();
+  const engine = createEngine();
   const aborts = new Map<number, AbortController>();
-  const callbacks = new Map<number, { resolve: (value: string | null) => void; reject: (error: Error) => void }>();
+  const callbacks = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextCallback = 0;
   const post = (message: FromEngineWorker): void => port.post(message);
+  /** Per key: the DB as last reported, and the number of the last report. */
+  const tracked = new Map<string, Tracked>();
+  /** Per key: the number of the last change in the DB the host gave (set when it is opened). */
+  const openedAt = new Map<string, number>();
+  /** Per key: the calls on it, one after another. */
+  const turns = new Map<string, Promise<unknown>>();
+  /** Workflows by hash, least recently used first (the host mirrors this). */
+  const workflows = new Map<string, unknown>();
 
-  const ask = (op: "load_db" | "unreadable", dbKey: string, reason?: string): Promise<string | null> =>
+  const ask = (op: "load_db" | "unreadable", dbKey: string, reason?: string): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const cid = ++nextCallback;
       callbacks.set(cid, { resolve, reject });
@@ -28,18 +46,96 @@ function serve(port: NonNullable<ReturnType<typeof hostPort>>): void {
     });
   const refFor = (dbKey: string): LiveDbRef => ({
     db_key: dbKey,
-    load_db: () => ask("load_db", dbKey),
-    unreadable: (reason) => ask("unreadable", dbKey, reason),
+    load_db: async () => {
+      const opened = (await ask("load_db", dbKey)) as OpenedDb;
+      openedAt.set(dbKey, opened.seq);
+      return replayJournal(opened);
+    },
+    unreadable: (reason) => ask("unreadable", dbKey, reason) as Promise<string | null>,
   });
 
-  /** One engine call: a call on a live DB gets that DB's ref (its stored DB is asked of the host). */
-  const call = (message: Extract<ToEngineWorker, { type: "call" }>, signal: AbortSignal): Promise<unknown> => {
-    const method = (engine as unknown as Record<EngineOp, (...args: unknown[]) => Promise<unknown>>)[message.op].bind(engine);
+  const workflowOf = (message: Extract<ToEngineWorker, { type: "call" }>): unknown => {
+    const hash = message.workflow_hash;
+    if (hash === undefined) return undefined;
+    const workflow = message.workflow !== undefined ? message.workflow : workflows.get(hash);
+    if (workflow === undefined) throw new Error(`the worker does not have workflow ${hash}`);
+    workflows.delete(hash);
+    workflows.set(hash, workflow);
+    while (workflows.size > WORKFLOW_CACHE_SIZE) workflows.delete(workflows.keys().next().value as string);
+    return workflow;
+  };
+
+  /** Runs `work` on the key after the calls before it; a key not live yet is opened first, and its baseline taken. */
+  const onKey = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const turn = (turns.get(key) ?? Promise.resolve()).then(async () => {
+      if (!engine.liveDb(key)) {
+        tracked.delete(key);
+        const started = Date.now();
+        await engine.open(refFor(key));
+        const db = engine.liveDb(key);
+        if (db) tracked.set(key, { baseline: baselineOf(db, started), seq: openedAt.get(key) ?? 0 });
+      }
+      return work();
+    });
+    turns.set(
+      key,
+      turn.catch(() => undefined),
+    );
+    return turn;
+  };
+
+  /** What the key's DB changed since the last report (undefined: nothing). */
+  const report = (key: string): ReportedDelta | undefined => {
+    const db = engine.liveDb(key);
+    const known = tracked.get(key);
+    if (!db || !known) return undefined;
+    const delta = takeDelta(db, known.baseline);
+    if (delta.length === 0) return undefined;
+    known.seq++;
+    return { seq: known.seq, delta };
+  };
+
+  /** One engine call; `delta` is what it changed in its key's DB. */
+  const call = async (message: Extract<ToEngineWorker, { type: "call" }>, signal: AbortSignal): Promise<{ value: unknown; delta?: ReportedDelta }> => {
+    const op: EngineOp = message.op;
     const key = message.db_key;
-    if (message.op === "exportDb" || message.op === "forget") return method(key);
-    if (message.op === "dbProblem") return method(message.request);
-    const request = key === undefined ? message.request : { ...((message.request as object | undefined) ?? {}), ...refFor(key) };
-    return method(request, { providers: message.providers, signal });
+    if (op === "dbProblem") return { value: await engine.dbProblem(message.request as string) };
+    if (key === undefined) throw new Error(`${op} needs a DB key`);
+    if (op === "forget") {
+      return {
+        value: await onKey(key, async () => {
+          await engine.forget(key);
+          tracked.delete(key);
+        }),
+      };
+    }
+    if (op === "exportDb") {
+      // The export's text is taken in turn with the calls, so it holds exactly the changes reported so far;
+      // it is compressed after, while the next call on the key goes on.
+      let exported!: Promise<ExportedDb>;
+      await onKey(key, async () => {
+        const seq = tracked.get(key)?.seq ?? openedAt.get(key) ?? 0;
+        exported = engine.exportDb(key).then((blob) => ({ blob, seq }));
+      });
+      return { value: await exported };
+    }
+    const request: Record<string, unknown> = { ...((message.request as object | undefined) ?? {}), ...refFor(key) };
+    const workflow = workflowOf(message);
+    if (workflow !== undefined) request.workflow = workflow;
+    const method = (engine as unknown as Record<EngineOp, (...args: unknown[]) => Promise<unknown>>)[op].bind(engine);
+    let delta: ReportedDelta | undefined;
+    try {
+      const value = await onKey(key, async () => {
+        try {
+          return await method(request, { providers: message.providers, signal });
+        } finally {
+          delta = report(key);
+        }
+      });
+      return { value, delta };
+    } catch (error) {
+      throw Object.assign(error instanceof Error ? error : new Error(String(error)), { delta });
+    }
   };
 
   port.on((received) => {
@@ -59,13 +155,14 @@ function serve(port: NonNullable<ReturnType<typeof hostPort>>): void {
     if (message.aborted) abort.abort();
     aborts.set(message.id, abort);
     call(message, abort.signal).then(
-      (value) => {
+      ({ value, delta }) => {
         aborts.delete(message.id);
-        post({ type: "result", id: message.id, ok: true, value });
+        post({ type: "result", id: message.id, ok: true, value, ...(delta ? { delta } : {}) });
       },
       (error: unknown) => {
         aborts.delete(message.id);
-        post({ type: "result", id: message.id, ok: false, error: errorToAnswer(error) });
+        const delta = (error as { delta?: ReportedDelta } | null)?.delta;
+        post({ type: "result", id: message.id, ok: false, error: errorToAnswer(error), ...(delta ? { delta } : {}) });
       },
     );
   });

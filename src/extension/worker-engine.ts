@@ -1,21 +1,26 @@
 /**
- * The engine behind a worker thread (issue 11.1): the same async `VirtualEngine` the extension used
- * in-process, but the live DBs live in a `node:worker_threads` worker (./engine-worker.ts) with a cap
- * on its old generation (`wfv.limits.memoryMb`), and each call has a wall-clock budget
- * (`wfv.limits.runSeconds`) this side enforces by terminating the worker. A call that goes over
- * answers `limit_exceeded` ({limit: "memory"|"time", value, module_name, step_id}); the host stays up,
- * and the next call starts a fresh worker.
+ * The engine behind a worker (issue 11.1): the same async `VirtualEngine` the extension used
+ * in-process, but the live DBs live in a child Node process (./engine-worker.ts) with a cap on its old
+ * generation (`wfv.limits.memoryMb`), and each call has a wall-clock budget (`wfv.limits.runSeconds`)
+ * this side enforces by killing the worker. A call that goes over answers `limit_exceeded`
+ * ({limit: "memory"|"time", value, module_name, step_id}); the host stays up, and the next call starts
+ * a fresh worker.
  *
- * Nothing is lost when a worker dies: a DB a call may change is handed back to this side *before* the
- * next call is sent (only when a call since the last hand-back may have changed it; the store's
- * background write after a run asks for that same export, so a click normally finds it done). A fresh
- * worker opens each DB from the last blob handed back, else from the store. A run that dies never
- * reaches the store, so the DB is what it was before that run, earlier runs included.
+ * Nothing is lost when a worker dies, and nothing is exported before a call: this side keeps, per key,
+ * the last full DB it has (the stored blob, or the worker's last export: the store's background write
+ * after a run asks for one, off the click's path) plus the journal of what each call since reported it
+ * changed (./db-journal.ts; it comes with the call's answer). A fresh worker opens the last full DB and
+ * replays the journal, so the DB is exactly what it was after the last call whose answer arrived; a
+ * call that died never answered, so it contributes nothing. An export drops the changes it holds.
+ *
+ * The workflow (often ~100s of KB) goes to the worker once per version: calls send its hash, and the
+ * workflow only when the worker does not have it.
  */
+import { createHash } from "node:crypto";
 import { WfvError } from "../core/errors";
 import { errorFromAnswer, limitExceeded, startBudgetWorker, type BudgetWorker, type Budgets, type LimitKind, type LimitSite, type WorkerScript } from "../node/isolate";
 import type { DbProblem, ExecuteOptions, ExecuteResponse, LiveDbRef, SubActionOutcome, VirtualEngine, WorkflowState } from "./engine";
-import type { EngineOp, FromEngineWorker, ToEngineWorker } from "./worker-protocol";
+import { WORKFLOW_CACHE_SIZE, type EngineOp, type ExportedDb, type FromEngineWorker, type OpenedDb, type ReportedDelta, type ToEngineWorker } from "./worker-protocol";
 
 export interface WorkerEngineOptions {
   /** The worker's script (dist/engine-worker.js beside the extension bundle). */
@@ -29,11 +34,20 @@ export interface WorkerEngineOptions {
 export interface WorkerEngine extends VirtualEngine {
   /** Stops the worker (deactivation, tests); the next call starts a new one. */
   dispose(): Promise<void>;
+  /** The live DB as the compressed blob, without taking it as the last full DB (tests, benchmarks). */
+  peekDb(dbKey: string): Promise<string | null>;
+  /** How many reported changes of the key are not in its last full DB yet (tests). */
+  journalLength(dbKey: string): number;
 }
 
 interface Pending {
   op: EngineOp;
   site: LimitSite;
+  /** The key the call works on, and the key's epoch when it was sent (a forget starts a new one). */
+  key?: string;
+  epoch: number;
+  /** An export not taken as the key's last full DB (`peekDb`). */
+  peek?: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   timer?: ReturnType<typeof setTimeout>;
@@ -45,6 +59,8 @@ interface Running {
   budgets: Budgets;
   /** Keys this worker may hold live (a call on them was sent). */
   live: Set<string>;
+  /** The hashes of the workflows it keeps, least recently used first (as it keeps them). */
+  workflows: Map<string, true>;
   /** Set when this side ends the worker: why, and which call. */
   killed?: { limit: LimitKind; id: number; site: LimitSite };
   dead?: boolean;
@@ -52,29 +68,35 @@ interface Running {
   unarmed?: Array<() => void>;
 }
 
+/** A key's DB as this side holds it: the last full DB, the changes reported since, and the last change's number. */
+interface KeyDb {
+  base: string | null;
+  canonical: boolean;
+  journal: ReportedDelta[];
+  seq: number;
+}
+
 export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
   let running: Running | undefined;
   let nextId = 0;
   const pending = new Map<number, Pending>();
-  /** The latest ref of each key (its store callbacks). */
-  const refs = new Map<string, LiveDbRef>();
-  /** Per key: calls that may have changed its DB, counted when sent. */
-  const versions = new Map<string, number>();
-  /** Per key: the last DB handed back, and the version it holds. */
-  const handed = new Map<string, { blob: string; version: number }>();
-  /** Sends go out one after another, in call order, each after the hand-backs it needs. */
-  let chain: Promise<unknown> = Promise.resolve();
   /** The worker each waiting call was sent to. */
   const ownedBy = new Map<number, Running>();
+  /** The latest ref of each key (its store callbacks). */
+  const refs = new Map<string, LiveDbRef>();
+  /** Per key: the DB a fresh worker would open (set when a worker first opens it). */
+  const dbs = new Map<string, KeyDb>();
+  /** Per key: bumped by `forget`, so answers to calls made before do not touch the new DB. */
+  const epochs = new Map<string, number>();
+  const hashes = new WeakMap<object, string>();
 
-  const versionOf = (key: string): number => versions.get(key) ?? 0;
-  const dirty = (key: string): boolean => running !== undefined && running.live.has(key) && (handed.get(key)?.version ?? 0) !== versionOf(key);
+  const epochOf = (key: string): number => epochs.get(key) ?? 0;
 
   const start = (): Running => {
     const budgets = options.budgets();
     const worker = startBudgetWorker(options.script, budgets);
     worker.unref();
-    const self: Running = { worker, budgets, live: new Set(), unarmed: [] };
+    const self: Running = { worker, budgets, live: new Set(), workflows: new Map(), unarmed: [] };
     worker.on("message", (message) => onMessage(self, message as FromEngineWorker));
     worker.on("died", (death) => died(self, death.limit, death.error));
     running = self;
@@ -82,6 +104,7 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
   };
 
   const onMessage = (self: Running, message: FromEngineWorker): void => {
+    if (self.dead) return;
     if (message.type === "ready") {
       const unarmed = self.unarmed ?? [];
       self.unarmed = undefined;
@@ -101,19 +124,51 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
     idle(self);
     clearTimeout(call.timer);
     call.detach?.();
-    if (message.ok) call.resolve(message.value);
-    else call.reject(errorFromAnswer(message.error));
+    // The call's answer arrived: what it changed is in the journal (a call that died never gets here).
+    if (message.delta && call.key !== undefined) absorb(call, message.delta);
+    if (!message.ok) return call.reject(errorFromAnswer(message.error));
+    if (call.op === "exportDb" && !call.peek && call.key !== undefined) rebase(call, message.value as ExportedDb);
+    call.resolve(message.value);
+  };
+
+  const current = (call: Pending): KeyDb | undefined => (call.key !== undefined && epochOf(call.key) === call.epoch ? dbs.get(call.key) : undefined);
+
+  const absorb = (call: Pending, reported: ReportedDelta): void => {
+    const db = current(call);
+    if (!db || reported.seq <= db.seq) return;
+    db.journal.push(reported);
+    db.seq = reported.seq;
+  };
+
+  /** A worker's export is the key's last full DB: the changes it holds leave the journal. */
+  const rebase = (call: Pending, exported: ExportedDb): void => {
+    const db = current(call);
+    if (!db || exported.blob === null) return;
+    db.base = exported.blob;
+    db.canonical = true;
+    db.journal = db.journal.filter((change) => change.seq > exported.seq);
   };
 
   const answerCallback = async (message: Extract<FromEngineWorker, { type: "callback" }>): Promise<ToEngineWorker> => {
+    const key = message.db_key;
     try {
-      const given = handed.get(message.db_key);
-      if (message.op === "load_db" && given) return { type: "callback_result", cid: message.cid, ok: true, value: given.blob === "" ? null : given.blob };
-      const ref = refs.get(message.db_key);
-      if (!ref) throw new Error(`no stored DB for ${message.db_key}`);
-      const value = message.op === "load_db" ? await ref.load_db() : ref.unreadable ? await ref.unreadable(message.reason ?? "") : null;
-      if (message.op === "unreadable" && !ref.unreadable) throw new Error(message.reason ?? "the stored DB cannot be read");
-      return { type: "callback_result", cid: message.cid, ok: true, value };
+      const ref = refs.get(key);
+      if (message.op === "unreadable") {
+        if (!ref?.unreadable) throw new Error("the stored DB cannot be read");
+        const replacement = await ref.unreadable(message.reason ?? "");
+        dbs.set(key, { base: replacement, canonical: false, journal: [], seq: dbs.get(key)?.seq ?? 0 });
+        return { type: "callback_result", cid: message.cid, ok: true, value: replacement };
+      }
+      let db = dbs.get(key);
+      if (!db) {
+        if (!ref) throw new Error(`no stored DB for ${key}`);
+        const epoch = epochOf(key);
+        const blob = await ref.load_db();
+        db = dbs.get(key) ?? { base: blob, canonical: false, journal: [], seq: 0 };
+        if (epochOf(key) === epoch) dbs.set(key, db);
+      }
+      const opened: OpenedDb = { base: db.base, canonical: db.canonical, journal: db.journal.map((change) => change.delta), seq: db.seq };
+      return { type: "callback_result", cid: message.cid, ok: true, value: opened };
     } catch (error) {
       return { type: "callback_result", cid: message.cid, ok: false, error: (error as Error).message };
     }
@@ -124,8 +179,7 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
     if (self.dead) return;
     self.dead = true;
     if (running === self) running = undefined;
-    // What the dead worker's calls did is gone with it: each key is what was last handed back (or stored).
-    for (const key of versions.keys()) versions.set(key, handed.get(key)?.version ?? 0);
+    // What its calls reported is in the journal; what they did not report is gone with it.
     const limit = self.killed?.limit ?? memory;
     if (!limit && !self.killed) options.onCrash?.(error);
     for (const [id, call] of [...pending]) {
@@ -157,27 +211,34 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
     void self.worker.terminate();
   };
 
-  /** Hands back every DB a call may have changed since its last hand-back. */
-  const handBack = async (): Promise<void> => {
-    if (!running) return;
-    for (const key of [...running.live]) if (dirty(key)) await exportKey(key);
+  /** The workflow's hash (computed once per workflow object). */
+  const hashOf = (workflow: unknown): string => {
+    const known = typeof workflow === "object" && workflow !== null ? hashes.get(workflow) : undefined;
+    if (known) return known;
+    const hash = createHash("sha1")
+      .update(JSON.stringify(workflow) ?? "undefined")
+      .digest("hex");
+    if (typeof workflow === "object" && workflow !== null) hashes.set(workflow, hash);
+    return hash;
   };
 
-  const exportKey = async (key: string): Promise<string | null> => {
-    const version = versionOf(key);
-    const blob = (await send("exportDb", key, undefined, {}, {})) as string | null;
-    if (blob !== null && (handed.get(key)?.version ?? -1) <= version) handed.set(key, { blob, version });
-    return blob;
+  /** The workflow as the call sends it: its hash, and itself only when the worker does not keep it (mirrors the worker's cache). */
+  const workflowPart = (self: Running, workflow: unknown): { workflow_hash: string; workflow?: unknown } => {
+    const hash = hashOf(workflow);
+    const had = self.workflows.delete(hash);
+    self.workflows.set(hash, true);
+    while (self.workflows.size > WORKFLOW_CACHE_SIZE) self.workflows.delete(self.workflows.keys().next().value as string);
+    return had ? { workflow_hash: hash } : { workflow_hash: hash, workflow };
   };
 
-  /** Sends one call now (the caller keeps the order) and answers when the worker does. */
-  const send = (op: EngineOp, key: string | undefined, request: unknown, call: ExecuteOptions, site: LimitSite): Promise<unknown> => {
+  /** Sends one call now (calls go out in the order they are made) and answers when the worker does. */
+  const send = (op: EngineOp, key: string | undefined, request: unknown, call: ExecuteOptions, site: LimitSite, workflow?: { value: unknown }, peek = false): Promise<unknown> => {
     const self = running ?? start();
-    if (key !== undefined && op !== "exportDb" && op !== "forget") self.live.add(key);
+    if (key !== undefined && op !== "forget") self.live.add(key);
     const id = ++nextId;
     return new Promise((resolve, reject) => {
       const seconds = op === "exportDb" || op === "forget" ? Math.max(self.budgets.runSeconds, 600) : options.budgets().runSeconds;
-      const entry: Pending = { op, site, resolve, reject };
+      const entry: Pending = { op, site, key, epoch: key === undefined ? 0 : epochOf(key), peek, resolve, reject };
       const arm = (): void => {
         if (pending.has(id)) entry.timer = setTimeout(() => kill(self, id, site), seconds * 1000);
       };
@@ -193,53 +254,22 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
       else arm();
       // A worker with calls waiting keeps this process alive (until it answers, or its death is seen).
       self.worker.ref();
-      const message: ToEngineWorker = { type: "call", id, op, db_key: key, request, providers: call.providers, aborted: signal?.aborted };
+      const message: ToEngineWorker = {
+        type: "call",
+        id,
+        op,
+        db_key: key,
+        request,
+        ...(workflow ? workflowPart(self, workflow.value) : {}),
+        providers: call.providers,
+        aborted: signal?.aborted,
+      };
       self.worker.postMessage(message);
     }).finally(() => ownedBy.delete(id));
   };
 
-  /** A call in order: after the calls made before it, and after the hand-backs it needs. */
-  const ordered = <T>(work: () => Promise<T>, needsHandBack: boolean): Promise<T> => {
-    const turn = chain.then(async () => {
-      if (needsHandBack) await handBack();
-    });
-    // The next call is sent once this one is (not once it is answered).
-    let sent!: () => void;
-    const wasSent = new Promise<void>((resolve) => (sent = resolve));
-    chain = turn.then(() => wasSent, () => undefined);
-    return turn.then(
-      () => {
-        const answer = work();
-        sent();
-        return answer;
-      },
-      (error: unknown) => {
-        sent();
-        throw error;
-      },
-    );
-  };
-
   const remember = (ref: LiveDbRef): void => {
     refs.set(ref.db_key, ref);
-  };
-
-  /** A call that may change the key's DB: counted when sent; one that turns out not to is not. */
-  const changing = async <T>(ref: LiveDbRef, work: () => Promise<T>, changed: (value: T) => boolean): Promise<T> => {
-    const key = ref.db_key;
-    const before = versionOf(key);
-    const cleanBefore = (handed.get(key)?.version ?? 0) === before;
-    const value = await ordered(() => {
-      versions.set(key, versionOf(key) + 1);
-      return work();
-    }, true);
-    const after = before + 1;
-    if (!changed(value) && cleanBefore && versionOf(key) === after) {
-      const given = handed.get(key);
-      if (given) handed.set(key, { blob: given.blob, version: after });
-      else versions.set(key, before);
-    }
-    return value;
   };
 
   const siteOf = (request: { target_step_id?: unknown; target_module_name?: unknown }): LimitSite => ({
@@ -247,17 +277,14 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
     module_name: typeof request.target_module_name === "string" ? request.target_module_name : null,
   });
 
+  const exportFrom = async (dbKey: string): Promise<ExportedDb> => (await send("exportDb", dbKey, undefined, {}, {})) as ExportedDb;
+
   return {
     async execute(request, call = {}) {
       remember(request);
-      const { db_key, load_db: _load, unreadable: _unreadable, ...body } = request;
-      const site = siteOf(request);
+      const { db_key, load_db: _load, unreadable: _unreadable, workflow, ...body } = request;
       try {
-        return await changing(
-          request,
-          () => send("execute", db_key, body, call, site) as Promise<ExecuteResponse>,
-          (response) => response.status !== "error" && (response.changes === null || response.changes === undefined || response.changes.length > 0),
-        );
+        return (await send("execute", db_key, body, call, siteOf(request), { value: workflow })) as ExecuteResponse;
       } catch (error) {
         if (error instanceof WfvError && error.errorType === "limit_exceeded") return limitResponse(error);
         throw error;
@@ -265,9 +292,9 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
     },
     async subAction(request, call = {}) {
       remember(request);
-      const { db_key, load_db: _load, unreadable: _unreadable, ...body } = request;
+      const { db_key, load_db: _load, unreadable: _unreadable, workflow, ...body } = request;
       try {
-        return await changing(request, () => send("subAction", db_key, body, call, {}) as Promise<SubActionOutcome>, (outcome) => outcome.changed);
+        return (await send("subAction", db_key, body, call, {}, { value: workflow })) as SubActionOutcome;
       } catch (error) {
         if (error instanceof WfvError && error.errorType === "limit_exceeded") return { progress: [], result: null, error: error.message, changed: false };
         throw error;
@@ -275,30 +302,39 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
     },
     state(ref) {
       remember(ref);
-      return ordered(() => send("state", ref.db_key, undefined, {}, {}) as Promise<WorkflowState>, true);
+      return send("state", ref.db_key, undefined, {}, {}) as Promise<WorkflowState>;
     },
-    open(ref) {
+    async open(ref) {
       remember(ref);
-      return ordered(() => send("open", ref.db_key, undefined, {}, {}) as Promise<void>, true);
+      await send("open", ref.db_key, undefined, {}, {});
     },
-    exportDb(dbKey) {
-      return ordered(async () => {
-        if (running?.live.has(dbKey) && (dirty(dbKey) || !handed.has(dbKey))) return exportKey(dbKey);
-        return handed.get(dbKey)?.blob ?? null;
-      }, false);
+    async exportDb(dbKey) {
+      const db = dbs.get(dbKey);
+      // Live in the worker, or only in the journal (its worker died): the worker exports it (replaying the journal first).
+      if (running?.live.has(dbKey) || (db && db.journal.length > 0)) {
+        const exported = await exportFrom(dbKey);
+        if (exported.blob !== null) return exported.blob;
+      }
+      return dbs.get(dbKey)?.base ?? null;
     },
-    forget(dbKey) {
-      return ordered(async () => {
-        handed.delete(dbKey);
-        versions.delete(dbKey);
-        if (!running?.live.has(dbKey)) return;
-        running.live.delete(dbKey);
-        await send("forget", dbKey, undefined, {}, {});
-      }, false);
+    async peekDb(dbKey) {
+      const db = dbs.get(dbKey);
+      if (!running?.live.has(dbKey) && !(db && db.journal.length > 0)) return db?.base ?? null;
+      return ((await send("exportDb", dbKey, undefined, {}, {}, undefined, true)) as ExportedDb).blob;
+    },
+    journalLength(dbKey) {
+      return dbs.get(dbKey)?.journal.length ?? 0;
+    },
+    async forget(dbKey) {
+      epochs.set(dbKey, epochOf(dbKey) + 1);
+      dbs.delete(dbKey);
+      if (!running?.live.has(dbKey)) return;
+      running.live.delete(dbKey);
+      await send("forget", dbKey, undefined, {}, {});
     },
     async dbProblem(blob) {
       try {
-        return await ordered(() => send("dbProblem", undefined, blob, {}, {}) as Promise<DbProblem | null>, true);
+        return (await send("dbProblem", undefined, blob, {}, {})) as DbProblem | null;
       } catch (error) {
         if (error instanceof WfvError && error.errorType === "limit_exceeded") return error.toJSON();
         throw error;

@@ -1,5 +1,5 @@
 /**
- * The engine in a worker thread under budgets (src/extension/worker-engine.ts, issue 11.1): a run that
+ * The engine in a worker (child process) under budgets (src/extension/worker-engine.ts, issue 11.1): a run that
  * goes over its time or memory budget answers `limit_exceeded`, this process stays up, the next call
  * starts a fresh worker, and the DB is exactly what it was before that run, earlier runs included.
  */
@@ -73,14 +73,14 @@ describe("the engine's worker under budgets", () => {
       assert.equal((await engine.execute(call(stored, workflow, TOPIC_STEP, "ask_topic"))).status, "awaiting_input");
       const answered = await engine.execute(call(stored, workflow, TOPIC_STEP, "ask_topic", { value: "otters" }));
       assert.equal(answered.status, "completed", String(answered.error));
-      // No export in between: the engine hands the DB back before it sends the next run.
+      // No export in between: the host journals what each run changed.
       const bomb = await engine.execute(call(stored, workflow, BOMB_STEP, "regex"));
       assert.equal(bomb.status, "error");
       assert.equal(bomb.result?.error_type, "limit_exceeded", JSON.stringify(bomb.result));
       assert.deepEqual(bomb.result?.details, { limit: "time", value: 2, module_name: "regex", step_id: BOMB_STEP });
       assert.equal(bomb.changes, null);
       const before = await engine.exportDb(stored.db_key);
-      assert.ok(before, "the last good DB was handed back before the run");
+      assert.ok(before, "the last good DB is rebuilt from the journal");
       // The next call starts a fresh worker, from the DB the last good run left.
       const state = await engine.state(stored);
       assert.equal((state.state_mapped as Record<string, unknown>).topic, "otters");
@@ -88,7 +88,56 @@ describe("the engine's worker under budgets", () => {
       const next = await engine.execute(call(stored, workflow, TOPIC_STEP, "ask_topic", { value: "owls" }));
       assert.equal(next.status, "completed", String(next.error));
       assert.equal(next.workflow_run_id, answered.workflow_run_id, "the same run goes on");
-      assert.equal(stored.loads, 1, "the stored DB was read once; after the limit, the handed-back DB was used");
+      assert.equal(stored.loads, 1, "the stored DB was read once; after the limit, the journal was replayed");
+    });
+  });
+
+  test("after several runs with no export in between, a time-limit kill leaves the DB byte for byte as before the run (journal replay), and the next run goes on", async () => {
+    await withEngine({ memoryMb: 512, runSeconds: 2 }, async (engine) => {
+      const stored = storedDb();
+      const workflow = hostileWorkflow();
+      assert.equal((await engine.execute(call(stored, workflow, TOPIC_STEP, "ask_topic"))).status, "awaiting_input");
+      const answered = await engine.execute(call(stored, workflow, TOPIC_STEP, "ask_topic", { value: "otters" }));
+      assert.equal(answered.status, "completed", String(answered.error));
+      const again = await engine.execute(call(stored, workflow, TOPIC_STEP, "ask_topic", { value: "owls" }));
+      assert.equal(again.status, "completed", String(again.error));
+      // Nothing was exported: the host holds a fresh DB plus the changes each run reported.
+      assert.equal(engine.journalLength(stored.db_key), 3);
+      const before = await engine.peekDb(stored.db_key);
+      assert.ok(before);
+      const bomb = await engine.execute(call(stored, workflow, BOMB_STEP, "regex"));
+      assert.equal(bomb.result?.error_type, "limit_exceeded", JSON.stringify(bomb.result));
+      assert.equal(engine.journalLength(stored.db_key), 3, "the run that died reported nothing");
+      // The export comes from a fresh worker, which opened the fresh DB and replayed the journal.
+      const after = await engine.exportDb(stored.db_key);
+      assert.equal(after, before, "the DB is byte for byte what it was before the run");
+      assert.equal(engine.journalLength(stored.db_key), 0, "an export takes the changes it holds out of the journal");
+      const next = await engine.execute(call(stored, workflow, TOPIC_STEP, "ask_topic", { value: "bats" }));
+      assert.equal(next.status, "completed", String(next.error));
+      assert.equal(next.workflow_run_id, answered.workflow_run_id, "the same run goes on");
+      assert.equal(((await engine.state(stored)).state_mapped as Record<string, unknown>).topic, "bats");
+      assert.equal(stored.loads, 1, "the stored DB was read once");
+    });
+  });
+
+  test("a kill with changes reported since the last export replays them over the exported DB", async () => {
+    await withEngine({ memoryMb: 512, runSeconds: 2 }, async (engine) => {
+      const stored = storedDb();
+      const workflow = hostileWorkflow();
+      await engine.execute(call(stored, workflow, TOPIC_STEP, "ask_topic"));
+      await engine.execute(call(stored, workflow, TOPIC_STEP, "ask_topic", { value: "otters" }));
+      await engine.exportDb(stored.db_key); // as the store's background write does
+      assert.equal(engine.journalLength(stored.db_key), 0);
+      await engine.execute(call(stored, workflow, TOPIC_STEP, "ask_topic", { value: "owls" }));
+      await engine.execute(call(stored, workflow, TOPIC_STEP, "ask_topic", { value: "bats" }));
+      assert.equal(engine.journalLength(stored.db_key), 2);
+      const before = await engine.peekDb(stored.db_key);
+      const bomb = await engine.execute(call(stored, workflow, BOMB_STEP, "regex"));
+      assert.equal(bomb.result?.error_type, "limit_exceeded", JSON.stringify(bomb.result));
+      assert.equal(((await engine.state(stored)).state_mapped as Record<string, unknown>).topic, "bats");
+      assert.equal(await engine.peekDb(stored.db_key), before, "the DB is byte for byte what it was before the run");
+      const next = await engine.execute(call(stored, workflow, TOPIC_STEP, "ask_topic", { value: "cats" }));
+      assert.equal(next.status, "completed", String(next.error));
     });
   });
 
