@@ -97,7 +97,7 @@ function bundleSizes(): void {
   printTable([
     { bundle: "dist/extension.js (minified), loaded on activation", KiB: kb(extension), goal: "< 300 KB" },
     { bundle: "dist/language-client.js (minified), just after activation", KiB: kb(node("src/extension/language-client.ts")) },
-    { bundle: "dist/engine.js (minified), on the first run", KiB: kb(node("src/extension/engine-core.ts")) },
+    { bundle: "dist/engine-worker.js (minified), its process started on the first run", KiB: kb(node("src/extension/engine-worker.ts")) },
     { bundle: "dist/webview.js (minified), in the panel", KiB: kb(webview) },
   ]);
 }

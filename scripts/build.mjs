@@ -25,14 +25,14 @@ const node = {
 const builds = [
   // The CLI: `wfv`.
   { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
-  // The VS Code extension host side; `vscode` is provided by the host. The engine and the language
-  // client are bundles of their own, required at run time (src/extension/lazy-engine.ts on the first
-  // run, src/extension/lazy-language-client.ts just after activation), so activation loads little.
+  // The VS Code extension host side; `vscode` is provided by the host. The engine runs in a child
+  // process (dist/engine-worker.js, started by src/extension/lazy-engine.ts on the first run) and the
+  // language client is a bundle of its own (src/extension/lazy-language-client.ts, just after
+  // activation), so activation loads little.
   { ...node, entryPoints: { extension: "src/extension/extension.ts" }, outdir: "dist", external: [...node.external, "vscode"] },
-  { ...node, entryPoints: { engine: "src/extension/engine-core.ts" }, outdir: "dist" },
   // Workflow tests (replay, record, seeds): required on first use by src/extension/lazy-testing.ts.
   { ...node, entryPoints: { testing: "src/extension/testing-core.ts" }, outdir: "dist" },
-  // The engine's worker (a child Node process; src/extension/worker-engine.ts starts it under the run budgets).
+  // The engine's worker, a child Node process (src/extension/worker-engine.ts starts it under the run budgets).
   { ...node, entryPoints: { "engine-worker": "src/extension/engine-worker.ts" }, outdir: "dist" },
   { ...node, entryPoints: { "language-client": "src/extension/language-client.ts" }, outdir: "dist", external: [...node.external, "vscode"] },
   // The language server (runs in its own Node process; never imports vscode).

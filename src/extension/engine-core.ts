@@ -1,6 +1,6 @@
 /**
- * The engine the extension runs (its own bundle, dist/engine.js: lazy-engine.ts loads it on the first
- * run): the public API of `src/core/virtual`, called in-process on one `VirtualSession` per workflow.
+ * The engine the extension runs (in its worker, dist/engine-worker.js: lazy-engine.ts starts it on the
+ * first run): the public API of `src/core/virtual`, called in-process on one `VirtualSession` per workflow.
  * This keeps only the map of sessions. The session does the rest: it runs the calls on its DB one at a
  * time, in order (an export, in turn with them, never sees a call half done), undoes a failed call from
  * its checkpoint, and says what a call changed from that same checkpoint. Blobs are gzipped by Node's

@@ -1,8 +1,8 @@
 /**
  * wfv in VS Code: a thin adapter over the engine (src/core). Activation is cheap and lazy: on a JSON
  * editor the extension registers its lenses, commands and panel serializer; the workspace is indexed
- * for workflows the first time a workflow or step file is shown or a command needs it; the engine
- * (dist/engine.js) loads on the first run, the language client (dist/language-client.js) just after
+ * for workflows the first time a workflow or step file is shown or a command needs it; the engine's
+ * process (dist/engine-worker.js) starts on the first run, the language client (dist/language-client.js) just after
  * activation.
  *
  * The pieces, one job each: the workflows (workflow-index.ts), runs (runs.ts) and their views
