@@ -316,7 +316,9 @@ function renderFileInput(request: Request, host: InteractionHost): HTMLElement {
       problem.textContent = "Choose a file first.";
       return;
     }
-    host.submit({ value: picked.dataUrl, custom_value: picked.name });
+    // The file goes in `value`, its name in `file_path` (user.file_input's filename). Never in
+    // `custom_value`: free text without a pick is the engine's retry shortcut (engine.md §4.4).
+    host.submit({ value: picked.dataUrl, file_path: picked.name });
   };
   const extra = Array.isArray(request.extra_options) ? request.extra_options.filter(isObject) : [];
   return withShortcut(

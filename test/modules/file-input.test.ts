@@ -61,6 +61,11 @@ describe("user.file_input response handling (modules.md 2.5)", () => {
     assert.equal((await answer({}, { value: null, custom_value: PNG })).value, PNG, "custom_value is the fallback");
   });
 
+  test("a named data URL (the panel's answer: the name in file_path) keeps the file's name (ruling 12)", async () => {
+    assert.deepEqual(await answer({}, { value: PNG, file_path: "rex.png" }), { value: PNG, filename: "rex.png", jump_back_requested: false, jump_back_target: "" });
+    assert.equal((await answer({}, { value: PNG, file_path: "art/dogs/rex.png" })).filename, "rex.png");
+  });
+
   test("the data URL's mime type is checked against the extensions, case-insensitively; unknown mime types pass", async () => {
     assert.equal((await answer({ extensions: [".PNG"] }, { value: PNG })).value, PNG);
     await assert.rejects(
@@ -157,6 +162,17 @@ describe("user.file_input through execute()", () => {
     const done = await execute({ workflow, virtual_db: first.result.virtual_db, target_step_id: "s1", target_module_name: "reference", response: { value: PNG } });
     assert.equal(done.status, "completed", done.error);
     assert.equal(done.result.state?.reference_image, PNG);
+  });
+
+  test("the panel's answer (value + file_path, no custom_value) completes it and names the file (issue 12.1)", async () => {
+    const first = await execute({ workflow, target_step_id: "s1", target_module_name: "reference" });
+    const response = { value: PNG, file_path: "rex.png" };
+    const done = await execute({ workflow, virtual_db: first.result.virtual_db, target_step_id: "s1", target_module_name: "reference", response });
+    assert.equal(done.status, "completed", done.error);
+    assert.equal((done.result.state?.reference as Record<string, unknown>).filename, "rex.png");
+    // A custom_value without a pick stays the engine's retry shortcut (engine.md §4.4), as before.
+    const retried = await execute({ workflow, virtual_db: first.result.virtual_db, target_step_id: "s1", target_module_name: "reference", response: { ...response, custom_value: "rex.png" } });
+    assert.equal(retried.status, "error");
   });
 
   test("the jump-back option jumps to its target module (ruling 12), where the next interaction waits", async () => {

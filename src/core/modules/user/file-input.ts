@@ -1,6 +1,7 @@
 /**
  * `user.file_input` (modules.md 2.5): asks for a file. Clients read the file locally and answer with a
- * data URL (the VS Code panel does); its mime type is checked against `extensions`. A jump-back
+ * data URL (the VS Code panel does, with the file's name in `file_path`, which becomes `filename`);
+ * its mime type is checked against `extensions`. A jump-back
  * option answers with its real target (ruling 12; the original always sent `""`).
  *
  * A legacy answer is a path string. The core has no file system, so the host may put
@@ -152,7 +153,10 @@ export class FileInputModule implements InteractiveModule {
         }
       }
       context.logger.debug(`Received base64 data URL (length: ${fileValue.length})`);
-      return { value: fileValue, filename: "uploaded_file", ...NO_JUMP };
+      // Ruling 12: a client that read a named file sends its name in `file_path`; the original's
+      // clients never did, and got "uploaded_file".
+      const named = typeof response.file_path === "string" ? response.file_path.slice(response.file_path.replace(/\\/g, "/").lastIndexOf("/") + 1) : "";
+      return { value: fileValue, filename: named !== "" ? named : "uploaded_file", ...NO_JUMP };
     }
 
     const host = context.services as FileInputHostServices;
