@@ -70,6 +70,11 @@ export const LIMITS = {
     unit: "characters of JSON",
     why: "one resolved workflow, `$ref`s expanded: the cc example is 0.1 MB; fan-out (a file that refs the next twice) doubles per level",
   },
+  MAX_RESOLVED_REFS: {
+    value: 10_000,
+    unit: "replaced $refs",
+    why: "one resolved workflow, a file referenced n times counting n times (the cc example has 35); each is a source entry the editor keeps",
+  },
   MAX_REF_DEPTH: {
     value: 64,
     unit: "nested $refs",

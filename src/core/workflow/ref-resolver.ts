@@ -14,6 +14,7 @@
 // bundle with the current build settings (scripts/build.mjs would need mainFields ["module", "main"]).
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from "jsonc-parser";
 import { WfvError } from "../errors";
+import { isStackOverflow, limitDetails, limitMessage, LIMITS, type LimitName } from "../limits";
 import type { Json } from "../json/extended-json";
 import { pythonTypeName } from "../python/builtins";
 import { formatJsonPath, isPathPrefix, type JsonPathSegment } from "./json-path";
@@ -78,7 +79,10 @@ export type RefFailureReason =
   | "cycle"
   | "outside_root"
   | "bad_ref_type"
-  | "bad_ref_value";
+  | "bad_ref_value"
+  /** Over a limit of limits/index.ts: MAX_RESOLVED_WORKFLOW, MAX_REF_DEPTH, MAX_JSON_DEPTH, HOST_STACK. */
+  | "too_large"
+  | "too_deep";
 
 /**
  * The original's path normalisation: trim, `\` → `/`, strip leading `./`, drop empty and `.` segments,
@@ -211,12 +215,40 @@ interface Frame {
   resolvedPath: JsonPathSegment[];
 }
 
+/** A json file resolved once, reused wherever it is referenced again (fan-out costs the distinct files). */
+interface ResolvedFile {
+  value: Json;
+  /** Its size as JSON text (about), counted against MAX_RESOLVED_WORKFLOW at every use. */
+  size: number;
+  /** How many levels it nests (against MAX_JSON_DEPTH below wherever it is used). */
+  depth: number;
+  /** The refs replaced inside it, with paths relative to where it is used. */
+  sources: RefSource[];
+}
+
+/** Approximate JSON size of a primitive. */
+function primitiveSize(value: Json): number {
+  return typeof value === "string" ? value.length + 2 : value === null ? 4 : String(value).length;
+}
+
+/** A deep copy of resolved JSON (a reused file must not share objects between its uses). */
+function cloneJson(value: Json): Json {
+  if (Array.isArray(value)) return value.map(cloneJson);
+  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, cloneJson(item)]));
+  return value;
+}
+
 class RefResolver {
   readonly sources: RefSource[] = [];
   readonly files: string[] = [];
   private readonly texts = new Map<string, string | undefined>();
   /** Files being resolved on the current chain (the original's `_resolved_refs`; siblings may reuse). */
   private readonly chain: string[] = [];
+  private readonly resolvedFiles = new Map<string, ResolvedFile>();
+  /** The resolved workflow's size so far (about, as JSON text). */
+  private size = 0;
+  /** The deepest resolved path seen while resolving the current file. */
+  private deepest = 0;
 
   constructor(private readonly reader: WorkflowFileReader) {}
 
@@ -230,15 +262,52 @@ class RefResolver {
   }
 
   resolveValue(value: Json, frame: Frame): Json {
+    if (frame.resolvedPath.length > this.deepest) {
+      this.deepest = frame.resolvedPath.length;
+      if (this.deepest > LIMITS.MAX_JSON_DEPTH.value) this.overLimit("MAX_JSON_DEPTH", "too_deep", frame, "the resolved workflow's nesting", this.deepest);
+    }
     if (Array.isArray(value)) {
+      this.grow(2 + value.length, frame);
       return value.map((item, index) => this.resolveValue(item, descend(frame, index)));
     }
     if (isJsonObject(value)) {
       if (Object.hasOwn(value, "$ref")) return this.resolveRef(value, frame);
+      const entries = Object.entries(value);
+      this.grow(2 + entries.reduce((total, [key]) => total + key.length + 4, 0), frame);
       // fromEntries defines own properties, so a "__proto__" key stays a plain key.
-      return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.resolveValue(item, descend(frame, key))]));
+      return Object.fromEntries(entries.map(([key, item]) => [key, this.resolveValue(item, descend(frame, key))]));
     }
+    this.grow(primitiveSize(value), frame);
     return value;
+  }
+
+  private grow(size: number, frame: Frame): void {
+    this.size += size;
+    if (this.size > LIMITS.MAX_RESOLVED_WORKFLOW.value) this.overLimit("MAX_RESOLVED_WORKFLOW", "too_large", frame, "the resolved workflow", this.size);
+  }
+
+  private countRefs(more: number, frame: Frame): void {
+    const count = this.sources.length + more;
+    if (count > LIMITS.MAX_RESOLVED_REFS.value) this.overLimit("MAX_RESOLVED_REFS", "too_large", frame, "the resolved workflow", count);
+  }
+
+  private overLimit(limit: LimitName, reason: RefFailureReason, frame: Frame, what: string, requested?: number): never {
+    const message = limitMessage(limit, what, requested);
+    return refError(reason, message, frame, undefined, { ...limitDetails(limit, requested), chain: [...this.chain], resolved_json_path: formatJsonPath(frame.resolvedPath) });
+  }
+
+  /** A json file already resolved once: its value again, with its sources at this place. */
+  private reuse(cached: ResolvedFile, frame: Frame): Json {
+    const depth = frame.resolvedPath.length + cached.depth;
+    if (depth > LIMITS.MAX_JSON_DEPTH.value) this.overLimit("MAX_JSON_DEPTH", "too_deep", frame, "the resolved workflow's nesting", depth);
+    this.deepest = Math.max(this.deepest, depth);
+    this.grow(cached.size, frame);
+    this.countRefs(cached.sources.length, frame);
+    for (const source of cached.sources) {
+      const path = [...frame.resolvedPath, ...source.path];
+      this.sources.push({ ...source, path, jsonPath: formatJsonPath(path) });
+    }
+    return cloneJson(cached.value);
   }
 
   private resolveRef(node: { [key: string]: Json }, frame: Frame): Json {
@@ -259,6 +328,7 @@ class RefResolver {
 
     const extra: Record<string, unknown> = {};
     for (const key of Object.keys(node)) if (key !== "$ref" && key !== "type") extra[key] = node[key];
+    this.countRefs(1, frame);
     this.sources.push({
       jsonPath: formatJsonPath(frame.resolvedPath),
       path: [...frame.resolvedPath],
@@ -270,7 +340,10 @@ class RefResolver {
       referencedFrom: { file: frame.file, jsonPath: formatJsonPath(frame.pathInFile), path: [...frame.pathInFile] },
     });
 
-    if (type !== "json") return text;
+    if (type !== "json") {
+      this.grow(text.length + 2, frame);
+      return text;
+    }
 
     const parsed = parseJsonFile(text);
     if (!parsed.ok) {
@@ -279,12 +352,28 @@ class RefResolver {
         ...parseFailureDetails(parsed.failure),
       });
     }
+    const cached = this.resolvedFiles.get(target);
+    if (cached) return this.reuse(cached, frame);
+    if (this.chain.length >= LIMITS.MAX_REF_DEPTH.value) this.overLimit("MAX_REF_DEPTH", "too_deep", frame, "the chain of $refs", this.chain.length + 1);
+    const start = { size: this.size, sources: this.sources.length, deepest: this.deepest };
+    this.deepest = frame.resolvedPath.length;
     this.chain.push(target);
+    let value: Json;
     try {
-      return this.resolveValue(parsed.value, { file: target, baseDir: directoryOf(target), pathInFile: [], resolvedPath: frame.resolvedPath });
+      value = this.resolveValue(parsed.value, { file: target, baseDir: directoryOf(target), pathInFile: [], resolvedPath: frame.resolvedPath });
     } finally {
       this.chain.pop();
     }
+    // Resolved without failing, so it holds no cycle through any file that refers to it: reusable anywhere.
+    const prefix = frame.resolvedPath.length;
+    this.resolvedFiles.set(target, {
+      value,
+      size: this.size - start.size,
+      depth: this.deepest - prefix,
+      sources: this.sources.slice(start.sources).map((source) => ({ ...source, path: source.path.slice(prefix) })),
+    });
+    this.deepest = Math.max(this.deepest, start.deepest);
+    return value;
   }
 }
 
@@ -325,7 +414,14 @@ export function resolveWorkflow(entryPath: string, reader: WorkflowFileReader): 
   }
   // Like the original, the entry file itself is not on the cycle chain: a ref back to it is caught one
   // level deeper, where it refers to a file that is.
-  const workflow = resolver.resolveValue(parsed.value, { file: entry, baseDir: directoryOf(entry), pathInFile: [], resolvedPath: [] });
+  let workflow: Json;
+  try {
+    workflow = resolver.resolveValue(parsed.value, { file: entry, baseDir: directoryOf(entry), pathInFile: [], resolvedPath: [] });
+  } catch (error) {
+    // The limits above stop long before; this is the net for whatever still nests past the stack.
+    if (!isStackOverflow(error)) throw error;
+    return entryFailure("too_deep", `${entry}: ${limitMessage("HOST_STACK", "the workflow")}`, limitDetails("HOST_STACK"));
+  }
   return { workflow, entry, sources: resolver.sources, files: resolver.files };
 }
 
