@@ -9,8 +9,9 @@
  * collapse: a write that starts writes the newest entry, and writes queued behind it with nothing newer
  * to write do nothing. So a burst of runs exports the DB once or twice, not once per run.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { removeOrphanedTempFiles } from "../node/temp-files";
 import { asideFileName, decodeStored, emptyStored, encodeStored, storageFileName, type StoredWorkflowDb } from "./storage-codec";
 
 export interface StorageReport {
@@ -138,11 +139,19 @@ export class WorkflowDbStore {
     return value;
   }
 
+  /** Temp file, fsynced before the rename (a crash cannot leave the name on unwritten data); temp files a killed process left are removed first. */
   private async writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
     await mkdir(this.dir, { recursive: true });
+    await removeOrphanedTempFiles(this.dir, storageTempPid);
     const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
     try {
-      await writeFile(temp, bytes);
+      const handle = await open(temp, "w");
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await rename(temp, file);
     } finally {
       await rm(temp, { force: true });
@@ -174,4 +183,10 @@ export class WorkflowDbStore {
     }
     return [...found].sort();
   }
+}
+
+/** The writer's pid in a temp file name (`<stored file>.<pid>.<ms>.tmp`), else undefined. */
+export function storageTempPid(name: string): number | undefined {
+  const match = /\.wfvdb\.json\.(\d+)\.\d+\.tmp$/.exec(name);
+  return match ? Number(match[1]) : undefined;
 }

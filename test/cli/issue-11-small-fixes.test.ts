@@ -1,13 +1,19 @@
 /**
  * Issue 11 item 5 through the built CLI (runCli): `__proto__` as a collection, a field and a required
- * mock property is kept, never silently dropped.
+ * mock property is kept, never silently dropped; an empty DB file is db_invalid for every command and
+ * kept; DB files are written through an fsynced temp file, and temp files a killed process left go.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, describe, test } from "node:test";
+import { basename, dirname, join } from "node:path";
+import { after, describe, test, mock } from "node:test";
+import { writeDbText } from "../../src/cli/db-file";
 import { runCli } from "../helpers/cli";
+
+const { mkdtempSync, rmSync } = fs;
 
 const dir = mkdtempSync(join(tmpdir(), "wfv-issue11-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,5 +51,55 @@ describe("__proto__ through the CLI", () => {
     assert.ok(Object.prototype.hasOwnProperty.call(items[0], "__proto__"), JSON.stringify(items[0]));
     assert.equal(typeof items[0].__proto__, "string");
     assert.deepEqual(Object.keys(items[0]), ["__proto__", "a"]);
+  });
+});
+
+describe("writing a DB file", () => {
+  const io = { stdout: () => undefined, stderr: () => undefined, readStdin: () => "", cwd: process.cwd() };
+  // The module object db-file.ts calls into, so a mock reaches it.
+  const nodeFs = createRequire(__filename)("node:fs") as typeof fs;
+
+  test("the temp file is fsynced before it is renamed over the DB file", () => {
+    const path = freshPath();
+    const order: string[] = [];
+    const originalFsync = nodeFs.fsyncSync;
+    const originalRename = nodeFs.renameSync;
+    const fsync = mock.method(nodeFs, "fsyncSync", (fd: number) => {
+      order.push("fsync");
+      originalFsync(fd);
+    });
+    const rename = mock.method(nodeFs, "renameSync", (from: string, to: string) => {
+      order.push(`rename ${from.endsWith(".tmp") ? "temp" : from} -> ${basename(to)}`);
+      originalRename(from, to);
+    });
+    try {
+      writeDbText(io, path, "blob");
+    } finally {
+      fsync.mock.restore();
+      rename.mock.restore();
+    }
+    assert.deepEqual(order, ["fsync", `rename temp -> ${basename(path)}`]);
+    assert.equal(fs.readFileSync(path, "utf8"), "blob\n");
+  });
+
+  test("temp files a killed process left beside the DB file are removed by the next write; a live process's stay", () => {
+    const path = freshPath();
+    // A child names a temp file as writeDbText does, with its own pid, writes 1 MB and is SIGKILLed.
+    const script = `const fs = require("node:fs"), p = require("node:path"); const f = ${JSON.stringify(path)};
+const temp = p.join(p.dirname(f), "." + p.basename(f) + "." + process.pid + "." + Date.now() + ".1.tmp");
+fs.writeFileSync(temp, Buffer.alloc(1 << 20, 120)); process.stdout.write(temp); process.kill(process.pid, "SIGKILL");`;
+    const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+    assert.equal(child.signal, "SIGKILL");
+    const orphan = child.stdout;
+    assert.ok(fs.existsSync(orphan));
+    const live = join(dirname(path), `.${basename(path)}.${process.ppid}.1.1.tmp`);
+    fs.writeFileSync(live, "a live writer's");
+    const unrelated = join(dirname(path), `.other.wfvdb.999999999.1.1.tmp`);
+    fs.writeFileSync(unrelated, "another file's");
+    writeDbText(io, path, "blob");
+    assert.equal(fs.existsSync(orphan), false, "the killed process's temp file is gone");
+    assert.equal(fs.existsSync(live), true, "a live process's temp file stays");
+    assert.equal(fs.existsSync(unrelated), true, "only temp files of the DB file written are touched");
+    assert.equal(fs.readFileSync(path, "utf8"), "blob\n");
   });
 });
