@@ -17,6 +17,7 @@ import { modulesCommand } from "./commands/modules";
 import { renderCommand } from "./commands/render";
 import { resolveCommand } from "./commands/resolve";
 import { resolveInputsCommand } from "./commands/resolve-inputs";
+import { isIsolated, runCommandIsolated, type CliIsolation } from "./isolated";
 
 export { bufferedIo, processIo, type CliIo } from "./io";
 
@@ -42,12 +43,17 @@ function helpText(): string {
   return ["Usage: wfv <command> [options]", "", "Commands:", ...lines, "", "wfv <command> --help shows a command's options."].join("\n");
 }
 
+export interface RunWfvOptions {
+  /** Run `run`, `render` and `resolve` in a budgeted worker (`--max-memory-mb`, `--timeout`); the `wfv` process does. Without it they run in this process, their budgets checked but not enforced. */
+  isolation?: CliIsolation;
+}
+
 /**
  * Runs `wfv <argv…>` (argv without node and the script) and returns its exit code: 0, 1 for a failure
  * (printed as `{"error", "error_type", "details"}`), 2 for a usage error. `serve` and `lsp` use the
  * process itself (signals, the LSP transport) and run until it stops.
  */
-export async function runWfv(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runWfv(argv: readonly string[], io: CliIo, options: RunWfvOptions = {}): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(helpText() + "\n");
@@ -62,6 +68,7 @@ export async function runWfv(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(command.usage + "\n");
     return EXIT_OK;
   }
+  if (options.isolation && isIsolated(argv)) return runCommandIsolated(name, rest, io, options.isolation);
   try {
     return await command.run(rest, io);
   } catch (error) {

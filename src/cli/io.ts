@@ -22,6 +22,14 @@ export interface CliIo {
   readStdin(): string;
   /** The folder relative paths are resolved against. */
   cwd: string;
+  /** Where a command says how far it got (`run`: each module it starts); a budgeted worker's host names it in limit_exceeded. */
+  progress?(progress: CliProgress): void;
+}
+
+/** The module a command is running (null: none). */
+export interface CliProgress {
+  step_id: string | null;
+  module_name: string | null;
 }
 
 /** The process's own stdout, stderr, stdin and working folder. */

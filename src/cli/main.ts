@@ -1,6 +1,10 @@
-/** The `wfv` process: runs the command line with the process's io (./cli.ts) and sets the exit code. */
-import { runWfv } from "./cli";
+/**
+ * The `wfv` process: runs the command line with the process's io (./cli.ts) and sets the exit code;
+ * `run`, `render` and `resolve` under their budgets, in dist/cli-worker.js beside this bundle.
+ */
+import { join } from "node:path";
 import { processIo, reportFailure } from "./io";
+import { isIsolated, runCommandIsolated, type CliIsolation } from "./isolated";
 
 // A closed pipe (`wfv … | head`) is the reader's choice, not a failure.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -9,7 +13,13 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 const io = processIo();
-runWfv(process.argv.slice(2), io).then(
+const argv = process.argv.slice(2);
+const isolation: CliIsolation = { workerFile: join(__dirname, "cli-worker.js") };
+// A budgeted command runs in the worker: this process does not load the engine and the other commands for it.
+const run = isIsolated(argv)
+  ? runCommandIsolated(argv[0]!, argv.slice(1), io, isolation)
+  : import("./cli").then(({ runWfv }) => runWfv(argv, io, { isolation }));
+run.then(
   (code) => {
     process.exitCode = code;
   },

@@ -52,6 +52,8 @@ export interface WorkerScript {
   execArgv?: string[];
   /** Given to the worker as the WFV_ISOLATED_DATA environment variable (JSON). */
   workerData?: unknown;
+  /** "inherit": the worker reads this process's standard input (the CLI's `-` and `@-`); default none. */
+  stdin?: "inherit" | "ignore";
 }
 
 /** A worker under budgets (a child Node process). */
@@ -67,7 +69,9 @@ export interface BudgetWorker {
   ref(): void;
 }
 
-const OOM = /out of memory|heap limit|Allocation failed/i;
+// "invalid size error" (a SIGTRAP, exit 133): V8 refused an array or string past its largest size,
+// as `{{ [1]|batch(10**9, 0)|list }}` asks under a heap cap of 2 GB or more.
+const OOM = /out of memory|heap limit|Allocation failed|invalid size error|invalid array length/i;
 
 class ChildBudgetWorker extends EventEmitter implements BudgetWorker {
   private readonly child: ChildProcess;
@@ -79,7 +83,7 @@ class ChildBudgetWorker extends EventEmitter implements BudgetWorker {
     this.child = fork(script.file, [], {
       execArgv: [...(script.execArgv ?? []), `--max-old-space-size=${Math.max(16, Math.floor(budgets.memoryMb))}`],
       serialization: "advanced",
-      stdio: ["ignore", "inherit", "pipe", "ipc"],
+      stdio: [script.stdin ?? "ignore", "inherit", "pipe", "ipc"],
       env: { ...process.env, ...(script.workerData === undefined ? {} : { WFV_ISOLATED_DATA: JSON.stringify(script.workerData) }) },
     });
     this.child.stderr?.setEncoding("utf8");
@@ -95,7 +99,7 @@ class ChildBudgetWorker extends EventEmitter implements BudgetWorker {
     };
     this.exited = new Promise((resolve) => {
       this.child.on("exit", (code, signal) => {
-        const limit = OOM.test(this.stderrTail) || signal === "SIGABRT" || code === 134 ? "memory" : null;
+        const limit = OOM.test(this.stderrTail) || signal === "SIGABRT" || signal === "SIGTRAP" || code === 134 || code === 133 ? "memory" : null;
         const tail = this.stderrTail.trim().split("\n").slice(-3).join(" ");
         die(limit, new Error(`the isolated worker ended (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ""}`));
         resolve();

@@ -2,6 +2,7 @@ import { computeContentHash } from "../../core/workflow/content-hash";
 import { validateWorkflow } from "../../core/workflow/model";
 import { EXIT_OK, UsageError, parseCommandArgs, printJson, resolvePath, type CliCommand } from "../io";
 import { resolveWorkflowFile } from "../workspace-files";
+import { BUDGET_OPTIONS, budgetUsage, budgetsFrom } from "../budgets";
 
 const usage = `Usage: wfv resolve <workflow.json> [--pretty] [--details] [--no-validate]
 
@@ -16,7 +17,9 @@ Options:
 
 Failures print {"error", "error_type": "workflow_invalid", "details"} and exit 1; details name the
 referencing file, the json_path of the $ref and a reason (missing_file, invalid_json, cycle,
-outside_root, bad_ref_type, bad_ref_value), or the schema issues with their JSON paths.`;
+outside_root, bad_ref_type, bad_ref_value), or the schema issues with their JSON paths.
+
+${budgetUsage()}`;
 
 export const resolveCommand: CliCommand = {
   summary: "Resolve a workflow's $refs and print the resolved workflow",
@@ -26,7 +29,9 @@ export const resolveCommand: CliCommand = {
       pretty: { type: "boolean" },
       details: { type: "boolean" },
       "no-validate": { type: "boolean" },
+      ...BUDGET_OPTIONS,
     });
+    budgetsFrom(values);
     if (positionals.length !== 1) throw new UsageError("resolve takes exactly one workflow file");
     const resolved = resolveWorkflowFile(resolvePath(io, positionals[0]!));
     if (!values["no-validate"]) validateWorkflow(resolved.workflow);

@@ -6,9 +6,11 @@
 import { dirname, resolve } from "node:path";
 import { WfvError } from "../../core/errors";
 import type { InteractionResponseData } from "../../core/engine/types";
-import { attachErrorSource, execute, failureResponse } from "../../core/virtual";
+import { EventType } from "../../core/repositories";
+import { attachErrorSource, execute, failureResponse, type VirtualSession } from "../../core/virtual";
 import type { ResolvedWorkflowSource } from "../../core/workflow/ref-resolver";
 import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs, printJson, readJsonArg, resolvePath, type CliCommand, type CliIo } from "../io";
+import { BUDGET_OPTIONS, budgetUsage, budgetsFrom } from "../budgets";
 import { readDbText, writeDbText } from "../db-file";
 import { pinnedRun } from "../pins-file";
 import { directoryFileReader, resolveWorkflowFile } from "../workspace-files";
@@ -39,7 +41,9 @@ Options:
   --print-db             Keep result.virtual_db in the printed response.
   --pretty               Indent the output.
 
-Exit status: 0, or 1 when the response's status is "error" (error_type and details in result).`;
+Exit status: 0, or 1 when the response's status is "error" (error_type and details in result).
+
+${budgetUsage()}`;
 
 /** `--answers`: an object keyed `step_id/module_name`, each value an answer object. */
 function readAnswers(io: CliIo, argument: string): Record<string, InteractionResponseData> {
@@ -58,6 +62,15 @@ function readAnswers(io: CliIo, argument: string): Record<string, InteractionRes
   return parsed as Record<string, InteractionResponseData>;
 }
 
+/** Tells `io.progress` each module the session starts (its `module_started` event), as it is stored. */
+function reportModuleStarts(session: VirtualSession, io: CliIo): void {
+  const events = session.repos.events;
+  const store = events.storeEvent.bind(events);
+  events.storeEvent = (input) => {
+    if (input.eventType === EventType.MODULE_STARTED) io.progress?.({ step_id: input.stepId ?? null, module_name: input.moduleName ?? null });
+    return store(input);
+  };
+}
 
 export const runCommand: CliCommand = {
   summary: "Run a module virtually (module or up_to mode) and print the response",
@@ -75,7 +88,9 @@ export const runCommand: CliCommand = {
       "print-db": { type: "boolean" },
       pretty: { type: "boolean" },
       pins: { type: "string" },
+      ...BUDGET_OPTIONS,
     });
+    budgetsFrom(values);
     if (positionals.length !== 1) throw new UsageError("run takes exactly one workflow file");
     if (!values.step) throw new UsageError("--step is required");
     if (!values.module) throw new UsageError("--module is required");
@@ -123,7 +138,8 @@ export const runCommand: CliCommand = {
       default_answers: !values["no-default-answers"],
       answers,
       db_format: values.db || values["print-db"] ? "compressed" : "none",
-    }, pinned?.engine);
+    }, pinned?.engine, io.progress ? (session) => reportModuleStarts(session, io) : undefined);
+    io.progress?.({ step_id: null, module_name: null });
 
     if (source) attachErrorSource(result, source, (file) => files.read(file));
     if (result.status !== "error" && values.db && typeof result.result.virtual_db === "string") {

@@ -189,9 +189,10 @@ export async function executeOnSession(session: VirtualSession, request: Execute
 
 /**
  * virtual-execution.md's `execute`: opens the DB given (or a fresh one), runs the call and returns the
- * updated DB in the form given. A failed call returns the DB exactly as given.
+ * updated DB in the form given. A failed call returns the DB exactly as given. `opened` sees the
+ * session before the call runs (the CLI watches it for the modules it starts).
  */
-export async function execute(request: ExecuteRequest, options: EngineOptions = {}): Promise<ExecuteResponse> {
+export async function execute(request: ExecuteRequest, options: EngineOptions = {}, opened?: (session: VirtualSession) => void): Promise<ExecuteResponse> {
   try {
     checkRequest(request);
   } catch (error) {
@@ -203,6 +204,7 @@ export async function execute(request: ExecuteRequest, options: EngineOptions = 
   } catch (error) {
     return failureResponse(error, request.virtual_db);
   }
+  opened?.(session);
   const format: DbFormat = request.db_format ?? (request.virtual_db !== null && typeof request.virtual_db === "object" ? "object" : "compressed");
   const response = await executeOnSession(session, { ...request, db_format: format === "none" ? "none" : format });
   if (response.status === "error") response.result.virtual_db = request.virtual_db ?? null;
