@@ -4,6 +4,9 @@
  * crash never leaves a renamed but unwritten one, and a failed command never touches it. Temp files a
  * killed process left beside a DB file are removed by the next write of that file. Paths are as given
  * on the command line (relative to the io's folder); messages name them that way.
+ *
+ * An empty or whitespace-only DB file is the same error for every command: db_invalid, and the file is
+ * kept (a command that would write refuses instead of overwriting it as if it were fresh).
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -11,7 +14,7 @@ import { WfvError } from "../core/errors";
 import { removeOrphanedTempFilesSync } from "../node/temp-files";
 import { resolvePath, type CliIo } from "./io";
 
-/** The file's text, or null when there is no file yet. */
+/** The file's text, or null when there is no file yet. An empty (or blank) file is db_invalid. */
 export function readDbText(io: CliIo, path: string): string | null {
   const file = resolvePath(io, path);
   if (!existsSync(file)) return null;
@@ -20,6 +23,12 @@ export function readDbText(io: CliIo, path: string): string | null {
     text = readFileSync(file, "utf8");
   } catch (error) {
     throw new WfvError("bad_request", `cannot read ${path}: ${(error as Error).message}`, { path });
+  }
+  if (text.trim() === "") {
+    throw new WfvError("db_invalid", `the DB file ${path} is empty; it was kept (remove it, or 'wfv db new ${path} --force', to start a fresh DB)`, {
+      path,
+      reason: "empty",
+    });
   }
   return text;
 }

@@ -54,6 +54,44 @@ describe("__proto__ through the CLI", () => {
   });
 });
 
+describe("an empty or blank DB file", () => {
+  const workflowDir = mkdtempSync(join(dir, "wf-"));
+  const workflow = join(workflowDir, "workflow.json");
+  fs.writeFileSync(
+    workflow,
+    JSON.stringify({
+      workflow_id: "empty_db",
+      name: "Empty DB",
+      steps: [{ step_id: "intro", name: "Intro", modules: [{ module_id: "user.text_input", name: "ask", inputs: { prompt: "Topic?" }, outputs_to_state: { value: "topic" } }] }],
+    }),
+  );
+  const commands: Array<[string, (db: string) => string[]]> = [
+    ["run", (db) => ["run", workflow, "--step", "intro", "--module", "ask", "--db", db]],
+    ["state", (db) => ["state", db]],
+    ["events", (db) => ["events", db]],
+    ["history", (db) => ["history", db]],
+    ["db find", (db) => ["db", "find", db, "users"]],
+    ["db count", (db) => ["db", "count", db, "users"]],
+    ["db insert", (db) => ["db", "insert", db, "users", '{"_id":"x"}']],
+    ["db export", (db) => ["db", "export", db]],
+  ];
+  for (const content of ["", "  \n\t\n"]) {
+    for (const [name, args] of commands) {
+      test(`${name} on a ${content === "" ? "0-byte" : "whitespace-only"} DB file: db_invalid, exit 1, the file kept as it was`, () => {
+        const path = freshPath();
+        fs.writeFileSync(path, content);
+        const result = runCli(args(path));
+        assert.equal(result.status, 1, `${result.stdout}${result.stderr}`);
+        // run answers in the execute response's shape (result.error_type); the others print the error.
+        const failure = result.json as { error: string; error_type?: string; result?: { error_type: string } };
+        assert.equal(failure.error_type ?? failure.result?.error_type, "db_invalid", result.stdout);
+        assert.match(failure.error, /empty/);
+        assert.equal(fs.readFileSync(path, "utf8"), content, "the file is kept");
+      });
+    }
+  }
+});
+
 describe("writing a DB file", () => {
   const io = { stdout: () => undefined, stderr: () => undefined, readStdin: () => "", cwd: process.cwd() };
   // The module object db-file.ts calls into, so a mock reaches it.
