@@ -238,6 +238,9 @@ function handle(message: HostMessage): void {
       state = { ...state, workflowFile: message.workflowFile, workflowName: message.workflowName };
       mock = message.mock;
       break;
+    case "mock/changed":
+      mock = message.mock;
+      break;
     case "run/started":
       busy = { stepId: message.stepId, moduleName: message.moduleName };
       break;

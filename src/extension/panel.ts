@@ -24,6 +24,8 @@ interface PanelEntry {
   queue: HostMessage[];
   lastView: RunView | undefined;
   lastTarget: { stepId: string; moduleName: string; mode: RunMode } | undefined;
+  /** The mock flag last told to the webview (its badge), once it said `ready`. */
+  mock?: boolean;
 }
 
 const MIME: Record<string, string> = {
@@ -34,14 +36,26 @@ const MIME: Record<string, string> = {
 
 export class PanelManager implements RunPanels, vscode.Disposable {
   private readonly panels = new Map<string, PanelEntry>();
+  /** The mock/real badge follows `wfv.mockMode` while panels are open (issue 12.2). */
+  private readonly configWatch: vscode.Disposable;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly index: WorkflowIndex,
     private readonly runs: Runs,
-  ) {}
+  ) {
+    this.configWatch = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (!event.affectsConfiguration("wfv.mockMode")) return;
+      const mock = mockMode();
+      for (const [workflowFile, entry] of this.panels) {
+        if (entry.ready) entry.mock = mock;
+        this.send(workflowFile, { type: "mock/changed", mock });
+      }
+    });
+  }
 
   dispose(): void {
+    this.configWatch.dispose();
     for (const entry of this.panels.values()) entry.panel.dispose();
     this.panels.clear();
   }
@@ -157,6 +171,11 @@ export class PanelManager implements RunPanels, vscode.Disposable {
     this.send(workflowFile, { type: "pins/changed", pinned });
   }
 
+  /** The mock flag the panel's badge shows (what it was last told), or undefined before it is ready. */
+  badgeMock(workflowFile: string): boolean | undefined {
+    return this.panels.get(workflowFile)?.mock;
+  }
+
   showState(workflowFile: string, state: Record<string, unknown>): void {
     this.send(workflowFile, { type: "state/show", state, runId: null });
   }
@@ -172,6 +191,7 @@ export class PanelManager implements RunPanels, vscode.Disposable {
           mock: mockMode(),
           trusted: vscode.workspace.isTrusted,
         };
+        entry.mock = init.mock;
         void entry.panel.webview.postMessage(init);
         for (const queued of entry.queue.splice(0)) void entry.panel.webview.postMessage(queued);
         return;

@@ -32,6 +32,8 @@ export interface WorkflowPaths {
 export class WorkflowDbs {
   /** The state after each workflow's last run (Show State falls back to it). */
   private readonly lastState = new Map<string, Record<string, unknown>>();
+  /** Told the workflow whose state changed (a run, a reset, an import): Show State's documents refresh. */
+  private readonly stateWatchers = new Set<(workflowFile: string) => void>();
   /** Per workflow key: how many times its DB was replaced (reset, import). */
   private readonly generations = new Map<string, number>();
 
@@ -90,12 +92,24 @@ export class WorkflowDbs {
     const key = this.paths.relative(workflowFile);
     const entry = await this.store.entry(key);
     void this.store.put({ ...entry, virtualDb: this.pendingDb(key) }).catch((error: unknown) => this.listener.writeFailed(workflowFile, error));
+    this.stateChanged(workflowFile);
   }
 
   /** The state after a run: kept for Show State, and told to the language server. */
   noteState(workflowFile: string, state: Record<string, unknown>, label: string): void {
     this.lastState.set(workflowFile, state);
     this.listener.state(workflowFile, state, label);
+    this.stateChanged(workflowFile);
+  }
+
+  /** Calls `watcher` with the workflow whose state may have changed (after a run, a reset, an import). */
+  onStateChanged(watcher: (workflowFile: string) => void): { dispose(): void } {
+    this.stateWatchers.add(watcher);
+    return { dispose: () => this.stateWatchers.delete(watcher) };
+  }
+
+  private stateChanged(workflowFile: string): void {
+    for (const watcher of this.stateWatchers) watcher(workflowFile);
   }
 
   /** The run records held in memory (the lenses never wait for disk). */
@@ -115,12 +129,17 @@ export class WorkflowDbs {
     if (loaded && notify) this.listener.changed();
   }
 
-  /** The workflow's state as the engine rebuilds it from the stored DB (falls back to the last run's). */
+  /**
+   * The workflow's flat state (what `wfv state` prints under `state`: module outputs under module
+   * names plus `outputs_to_state` keys), as the engine rebuilds it from the stored DB; falls back to
+   * the last run's.
+   */
   async stateOf(workflowFile: string): Promise<Record<string, unknown> | undefined> {
     const entry = await this.store.entry(this.paths.relative(workflowFile));
     if (entry.virtualDb !== "") {
       try {
-        return toJson(await this.engine.state(this.liveDb(workflowFile))) as Record<string, unknown>;
+        // The full state's `state_mapped` is the flat state (getModuleOutputs), not its step tree.
+        return toJson((await this.engine.state(this.liveDb(workflowFile))).state_mapped) as Record<string, unknown>;
       } catch (error) {
         this.listener.warn(`cannot rebuild the state: ${(error as Error).message}`);
       }
@@ -135,6 +154,7 @@ export class WorkflowDbs {
     this.listener.state(workflowFile, null);
     this.listener.replaced(workflowFile, true);
     this.listener.changed();
+    this.stateChanged(workflowFile);
   }
 
   /** Resets every stored DB; answers how many. */
@@ -145,6 +165,7 @@ export class WorkflowDbs {
     this.lastState.clear();
     for (const key of all) this.listener.replaced(this.paths.absolute(key), true);
     this.listener.changed();
+    for (const key of all) this.stateChanged(this.paths.absolute(key));
     return all.length;
   }
 
@@ -164,6 +185,7 @@ export class WorkflowDbs {
     await this.replaceDb(key, () => this.store.put({ ...entry, virtualDb: blob.trim(), runs: {} }));
     this.listener.replaced(workflowFile, false);
     this.listener.changed();
+    this.stateChanged(workflowFile);
   }
 
   /** The store's view of a DB that is live in the engine: exported when it is written or read. */

@@ -83,6 +83,8 @@ export const hostMessageSchema = z.discriminatedUnion("type", [
     mock: z.boolean(),
     trusted: z.boolean(),
   }),
+  /** `wfv.mockMode` changed: the badge follows it. */
+  z.object({ type: z.literal("mock/changed"), mock: z.boolean() }),
   z.object({ type: z.literal("run/started"), runId: z.int(), stepId: z.string(), moduleName: z.string(), mode: runModeSchema }),
   z.object({ type: z.literal("run/result"), view: runViewSchema }),
   z.object({ type: z.literal("state/show"), state: record, runId: z.nullable(z.string()) }),

@@ -39,6 +39,7 @@ describe("panel protocol", () => {
   it("every host → webview message round-trips", () => {
     const messages: HostMessage[] = [
       { type: "panel/init", workflowFile: "w.json", workflowName: "W", mock: true, trusted: true },
+      { type: "mock/changed", mock: false },
       { type: "run/started", runId: 1, stepId: "s", moduleName: "m", mode: "module" },
       { type: "run/result", view },
       { type: "state/show", state: { a: 1 }, runId: null },
