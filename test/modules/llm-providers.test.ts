@@ -289,6 +289,31 @@ describe("api.llm real mode", () => {
     assert.equal(stripMarkdownFences("Here:\n```json\n {\"a\": 1} \n```\nbye"), '{"a": 1}');
   });
 
+  test("credentials in a provider's base URL are redacted from failures as keys are (issue 11.5)", async () => {
+    const urlSecret = "urlSECRET0123";
+    const run = async (baseUrl: string) => {
+      const test = createTestContext({ mockMode: false, stepConfig: { name: "Step 2: Scenes" } });
+      test.context.providers = { openai: { apiKey: SECRET, baseUrl } };
+      try {
+        await llm().execute({ input: "hello", metadata: { step_id: "s" } }, test.context);
+      } catch (error) {
+        assert.ok(error instanceof ModuleExecutionError);
+        return error;
+      }
+      assert.fail("expected a failure");
+    };
+    // fetch refuses a URL with credentials and names the URL; the loopback is never reached.
+    const before = openai.requests.length;
+    const refused = await run(`${openai.url.replace("://", `://alice:${urlSecret}@`)}/v1`);
+    assert.equal(refused.message.includes(urlSecret), false, refused.message);
+    assert.equal(refused.reason.includes(urlSecret), false, refused.reason);
+    assert.match(refused.reason, /\[CREDENTIALS_REDACTED\]@/);
+    assert.equal(openai.requests.length, before);
+    // A percent-encoded password is redacted as written and decoded.
+    const encoded = await run(`http://bob:${encodeURIComponent("p@ss word!")}@127.0.0.1:1/v1`);
+    assert.equal(/p@ss word!|p%40ss%20word!/.test(encoded.reason), false, encoded.reason);
+  });
+
   test("failures: LLM API call failed: … without the key (provider error, missing step id, no key, unknown provider)", async () => {
     const failure = async (inputs: Record<string, unknown>, build = realContext) => {
       try {

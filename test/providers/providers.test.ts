@@ -8,6 +8,7 @@ import {
   providerConnection,
   providerSettingsFromEnv,
   redactKey,
+  redactUrlCredentials,
   truncateImageData,
   validateKwargs,
   withQuery,
@@ -39,6 +40,11 @@ describe("provider settings", () => {
 
   test("keys are redacted from messages; image data is truncated for logs", () => {
     assert.equal(redactKey("bad key abcd1234 given", "abcd1234"), "bad key [API_KEY_REDACTED] given");
+    assert.equal(
+      redactUrlCredentials("cannot fetch http://user:S3CRET@host/v1 (user S3CRET)", "http://user:S3CRET@host/v1"),
+      "cannot fetch http://[CREDENTIALS_REDACTED]@host/v1 (user [CREDENTIALS_REDACTED])",
+    );
+    assert.equal(redactUrlCredentials("see https://tok3n@api.example/x and http://plain.example/a@b"), "see https://[CREDENTIALS_REDACTED]@api.example/x and http://plain.example/a@b");
     assert.deepEqual(truncateImageData({ url: "data:image/png;base64,AAAA", text: "data:image/png;base64,AAAA" }), {
       url: "data:image/png;base64,...[truncated]",
       text: "data:image/png;base64,AAAA",

@@ -46,6 +46,42 @@ export function withQuery(url: string, params: Record<string, unknown> | null | 
   return target.toString();
 }
 
+/**
+ * `text` without URL credentials: every `scheme://user:password@` becomes `scheme://[CREDENTIALS_REDACTED]@`,
+ * and the password of `url` (a provider's base URL, say; its user name when it has no password), as
+ * written and decoded, is redacted wherever else it appears, as API keys are (redactKey).
+ */
+export function redactUrlCredentials(text: string, url?: string): string {
+  const out = text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"]+@/gi, "$1[CREDENTIALS_REDACTED]@");
+  if (url === undefined) return out;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // An unparsable URL: its credentials, if any, are what the pattern above finds.
+    const match = /^[a-z][a-z0-9+.-]*:\/\/([^\s/?#@]+)@/i.exec(url);
+    const [user, password] = match ? match[1].split(":") : [];
+    return match ? redactParts(out, [password || user]) : out;
+  }
+  // The password is the secret; without one, the user name is (a token written `https://TOKEN@host`).
+  return redactParts(out, [parsed.password || parsed.username]);
+}
+
+function redactParts(text: string, parts: readonly string[]): string {
+  let out = text;
+  for (const part of parts) {
+    if (!part) continue;
+    let decoded = part;
+    try {
+      decoded = decodeURIComponent(part);
+    } catch {
+      // kept as written
+    }
+    for (const secret of new Set([part, decoded])) if (secret.length >= 4) out = out.split(secret).join("[CREDENTIALS_REDACTED]");
+  }
+  return out;
+}
+
 function describeCause(error: unknown): string {
   const cause = (error as { cause?: unknown }).cause;
   if (cause instanceof Error) {
@@ -71,7 +107,7 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
   try {
     url = withQuery(request.url, request.params);
   } catch (error) {
-    throw new HttpRequestError("other", `Invalid URL '${request.url}': ${(error as Error).message}`);
+    throw new HttpRequestError("other", redactUrlCredentials(`Invalid URL '${request.url}': ${(error as Error).message}`, request.url));
   }
   try {
     const response = await fetch(url, {
@@ -86,8 +122,8 @@ export async function httpRequest(request: HttpRequest): Promise<HttpResponse> {
     if (name === "TimeoutError") throw new HttpRequestError("timeout", "timed out");
     if (name === "AbortError") throw new HttpRequestError("aborted", "Request cancelled by user");
     if (error instanceof TypeError && (error as { cause?: unknown }).cause !== undefined) {
-      throw new HttpRequestError("connection", describeCause(error));
+      throw new HttpRequestError("connection", redactUrlCredentials(describeCause(error), url));
     }
-    throw new HttpRequestError("other", describeCause(error));
+    throw new HttpRequestError("other", redactUrlCredentials(describeCause(error), url));
   }
 }

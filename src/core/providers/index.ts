@@ -7,7 +7,7 @@ import type { ProviderSettings } from "./types";
 import { readEnv } from "./env";
 import { API_KEY_ENV } from "./llm";
 
-export { httpRequest, HttpRequestError, withQuery, type HttpRequest, type HttpResponse } from "./http";
+export { httpRequest, HttpRequestError, redactUrlCredentials, withQuery, type HttpRequest, type HttpResponse } from "./http";
 export { readEnv } from "./env";
 export * from "./llm";
 export type { ProviderLogger, ProviderSettings } from "./types";

@@ -3,7 +3,7 @@
  * code blocks stripped from answers, JSON parsing with an output schema, and HTTP error reporting
  * that never carries the key.
  */
-import { httpRequest, HttpRequestError } from "../http";
+import { httpRequest, HttpRequestError, redactUrlCredentials } from "../http";
 import { modelCapabilities, validateKwargs, type ModelCapabilities } from "./models";
 import type { CallLogSink, Json, LlmCallEnvironment, LlmCallRequest } from "./types";
 
@@ -188,7 +188,7 @@ export async function postJson(provider: string, url: string, headers: Record<st
     response = await httpRequest({ method: "POST", url, headers, json: body, signal: env.signal });
   } catch (error) {
     if (error instanceof HttpRequestError && error.kind === "aborted") throw new Error("Request cancelled by user");
-    throw new Error(`${provider} API request failed: ${(error as Error).message}`);
+    throw new Error(redactKey(redactUrlCredentials(`${provider} API request failed: ${(error as Error).message}`, url), env.apiKey));
   }
   let parsed: unknown = null;
   try {
@@ -199,10 +199,10 @@ export async function postJson(provider: string, url: string, headers: Record<st
   if (response.status < 200 || response.status >= 300) {
     const apiError = (parsed as { error?: { message?: unknown } } | null)?.error;
     const message = apiError && typeof apiError.message === "string" ? apiError.message : response.text.slice(0, 500);
-    throw new Error(redactKey(`${provider} API error (${response.status}): ${message}`, env.apiKey));
+    throw new Error(redactKey(redactUrlCredentials(`${provider} API error (${response.status}): ${message}`, url), env.apiKey));
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new Error(`${provider} API returned an unreadable response: ${response.text.slice(0, 200)}`);
+    throw new Error(redactKey(redactUrlCredentials(`${provider} API returned an unreadable response: ${response.text.slice(0, 200)}`, url), env.apiKey));
   }
   return parsed as Json;
 }
