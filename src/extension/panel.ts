@@ -15,6 +15,7 @@ import type { RunPanels, Runs } from "./runs";
 import { mockMode } from "./secrets";
 import type { WorkflowIndex } from "./workflow-index";
 import { absolutePath, relativePath } from "./workspace-paths";
+import { downloadFileName } from "./download-name";
 
 export const PANEL_VIEW_TYPE = "wfv.panel";
 
@@ -257,7 +258,8 @@ export class PanelManager implements RunPanels, vscode.Disposable {
     const pending = this.runs.pendingRun(runId);
     const request = pending?.interaction;
     if (!request) return;
-    const name = String(request.file_name || "download.txt");
+    // One plain file name: whatever file_name says, the default path stays in the workspace folder.
+    const name = downloadFileName(request.file_name);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined, title: "wfv: save the module's file" });
     if (!target) {
