@@ -10,7 +10,10 @@ import Ajv from "ajv";
 import Ajv2019 from "ajv/dist/2019";
 import Ajv2020 from "ajv/dist/2020";
 import { JSONSchemaFaker } from "json-schema-faker";
+import { WfvError } from "../errors";
+import { LimitExceeded } from "../limits";
 import { generateFallbackMock } from "./fallback";
+import { checkMockSize } from "./mock-limits";
 import { prepareSchemaForMock } from "./prepare-schema";
 import { seededRandom, type RandomSource } from "./random";
 
@@ -65,16 +68,32 @@ function fake(schema: unknown, random: RandomSource): unknown {
   return JSONSchemaFaker.generate(schema as Parameters<typeof JSONSchemaFaker.generate>[0]);
 }
 
-/** One mock value for `schema`; the same (schema, seed) always gives the same value. */
+function prepared(schema: unknown, random: RandomSource): unknown {
+  try {
+    return prepareSchemaForMock(schema, random);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One mock value for `schema`; the same (schema, seed) always gives the same value. Throws
+ * {@link LimitExceeded} before generating anything when the schema asks for more than the mock
+ * limits allow (MAX_MOCK_ITEMS, MAX_MOCK_STRING_LENGTH, MAX_MOCK_OUTPUT).
+ */
 export function generateMockFromSchema(schema: unknown, seed: number = DEFAULT_MOCK_SEED): unknown {
+  const random = seededRandom(seed);
+  const tightened = prepared(schema, random);
+  checkMockSize(tightened ?? schema);
   // The faker assigns properties, so one named `__proto__` is lost (and Ajv's `required` sees the
   // prototype and passes): such a schema goes to the fallback generator, which keeps the property.
   if (namesProtoProperty(schema)) return generateFallbackMock(schema, seededRandom(seed));
   const validate = validatorFor(schema);
   try {
-    const random = seededRandom(seed);
-    const value = fake(prepareSchemaForMock(schema, random), random);
-    if (validate === null || validate(value)) return value;
+    if (tightened !== undefined) {
+      const value = fake(tightened, random);
+      if (validate === null || validate(value)) return value;
+    }
   } catch {
     // Fall through to the fallback generator, as the original does when jsf throws.
   }
@@ -101,7 +120,17 @@ export function mockItemSeed(seed: number, index: number): number {
   return (seed + index) >>> 0;
 }
 
-/** `count` mock values, item `i` seeded by {@link mockItemSeed}: each is reproducible alone. */
+/**
+ * `count` mock values, item `i` seeded by {@link mockItemSeed}: each is reproducible alone. A request
+ * over the mock limits (all `count` items together against MAX_MOCK_OUTPUT) is a `bad_request`
+ * naming the limit, raised before the first item is made.
+ */
 export function generateMocksFromSchema(schema: unknown, count: number, seed: number = DEFAULT_MOCK_SEED): unknown[] {
-  return Array.from({ length: count }, (_, index) => generateMockFromSchema(schema, mockItemSeed(seed, index)));
+  try {
+    checkMockSize(prepared(schema, seededRandom(seed)) ?? schema, count);
+    return Array.from({ length: count }, (_, index) => generateMockFromSchema(schema, mockItemSeed(seed, index)));
+  } catch (error) {
+    if (error instanceof LimitExceeded) throw new WfvError("bad_request", error.message, error.details);
+    throw error;
+  }
 }

@@ -3,6 +3,7 @@
  * checks keys, `get_input_value`, `ModuleExecutionError` and the error sanitiser the engine applies.
  */
 import { WfvError } from "../errors";
+import { LimitExceeded } from "../limits";
 import type { ModuleContext, WorkflowModule } from "./types";
 
 type Declared = Pick<WorkflowModule, "moduleId" | "inputs">;
@@ -44,7 +45,9 @@ export class ModuleExecutionError extends WfvError {
   readonly originalError: unknown;
 
   constructor(moduleId: string, reason: string, originalError: unknown = null) {
-    super("execution_failed", `Module '${moduleId}' failed: ${reason}`, { module_id: moduleId, reason });
+    // A limit that stopped the module stays machine-readable (details.limit, limit_value, requested).
+    const limit = originalError instanceof LimitExceeded ? originalError.details : {};
+    super("execution_failed", `Module '${moduleId}' failed: ${reason}`, { module_id: moduleId, reason, ...limit });
     this.name = "ModuleExecutionError";
     this.moduleId = moduleId;
     this.reason = reason;

@@ -10,6 +10,7 @@
  */
 import { DEFAULT_MOCK_SEED, generateLoremText, generateMockFromSchema, seededRandom } from "../../mock";
 import { pythonJsonDumps } from "../../python/json-dumps";
+import { LimitExceeded } from "../../limits";
 import { errorText, getInputValue, ModuleExecutionError } from "../base";
 import { isPlainObject, isTruthy } from "../../python/builtins";
 import type { ExecutableModule, ModuleContext, ModuleInputDecl, ModuleOutputDecl } from "../types";
@@ -63,7 +64,14 @@ export class LlmCallModule implements ExecutableModule {
   }
 
   async execute(inputs: Record<string, unknown>, context: ModuleContext): Promise<Record<string, unknown>> {
-    if (context.mockMode) return this.getMockOutput(inputs);
+    if (context.mockMode) {
+      try {
+        return this.getMockOutput(inputs);
+      } catch (error) {
+        if (error instanceof LimitExceeded) throw new ModuleExecutionError(this.moduleId, `Mock response failed: ${error.message}`, error);
+        throw error;
+      }
+    }
     try {
       return await this.callProvider(inputs, context);
     } catch (error) {
