@@ -5,7 +5,7 @@
  * returns the form and calls `submit(response)` with an `InteractionResponseData`; the submit button is
  * always labelled **Submit**.
  */
-import { isInteractionType, type InteractionType } from "../src/shared/interaction";
+import { checkTextAnswer, isInteractionType, type InteractionType } from "../src/shared/interaction";
 import { h, clear } from "./dom";
 import { buildSelectModel, selectionProblem, selectionResponse, type SelectItem } from "./structured";
 
@@ -224,6 +224,22 @@ function renderText(request: Request, host: InteractionHost): HTMLElement {
     if (value.trim() === "" && request.allow_empty !== true) {
       problem.textContent = "A value is required.";
       return;
+    }
+    // The request's context.validation (user.text_input's validation_pattern), checked here as the
+    // original's client did: the module's validation_error shows and the question stays open.
+    // The module checks the answer, or its default when the answer is empty.
+    if (isObject(context.validation)) {
+      const checked = value !== "" ? value : String(request.default_value ?? "");
+      let result: { valid: boolean; feedback: string } = { valid: true, feedback: "" };
+      try {
+        result = checkTextAnswer(checked, context.validation);
+      } catch {
+        // A separator the server cannot compile either: let the server answer.
+      }
+      if (!result.valid) {
+        problem.textContent = result.feedback;
+        return;
+      }
     }
     host.submit({ value });
   };

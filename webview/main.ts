@@ -119,7 +119,13 @@ function errorSection(view: RunView): HTMLElement | null {
     "section",
     { className: "error", role: "alert" },
     h("h2", {}, h("span", { className: "error-type", id: "error-type" }, error.error_type)),
+    // An up_to run fails at an earlier module: name it, so the error does not read as the target's.
+    failedElsewhere(view) ? h("p", { className: "notice", id: "error-module" }, `In ${failedElsewhere(view)}`) : null,
     h("p", { className: "error-message" }, error.message),
+    // A failed validation_pattern: the module's validation_error (the engine's retry_feedback).
+    typeof error.details.retry_feedback === "string" && error.details.retry_feedback !== ""
+      ? h("p", { className: "error-feedback", id: "error-feedback" }, error.details.retry_feedback)
+      : null,
     link
       ? h(
           "p",
@@ -134,6 +140,15 @@ function errorSection(view: RunView): HTMLElement | null {
       : null,
     Object.keys(error.details).length > 0 ? h("div", { className: "details" }, h("h3", {}, "Details"), jsonTree(error.details, 2)) : null,
   );
+}
+
+/** `step / module` of the module that failed, when it is not the one the run view is headed with. */
+function failedElsewhere(view: RunView): string | null {
+  const details = view.error?.details ?? {};
+  const moduleName = typeof details.module_name === "string" ? details.module_name : null;
+  if (moduleName === null) return null;
+  const stepId = typeof details.step_id === "string" ? details.step_id : view.stepId;
+  return moduleName === view.moduleName && stepId === view.stepId ? null : `${stepId} / ${moduleName}`;
 }
 
 function formatPath(path: (string | number)[]): string {

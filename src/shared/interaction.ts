@@ -11,3 +11,4 @@ export {
   type ApiInteractionRequest,
   type InteractionType,
 } from "../core/interaction/schema";
+export { checkTextAnswer, type TextValidation } from "../core/interaction/text-validation";

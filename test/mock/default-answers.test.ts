@@ -26,6 +26,20 @@ describe("defaultMockAnswer: what a headless mock run answers", () => {
     });
   });
 
+  test("a text input's validation_pattern: the mock answer passes it, so user.text_input completes (issue 12.4)", async () => {
+    const textInput = getModule("user.text_input") as InteractiveModule;
+    const { context } = createTestContext();
+    for (const [pattern, fallback] of [["\\d+$", ""], ["[a-z]+@", ""], ["^[A-Z]{2}$", ""], ["\\d+", "kittens"], ["mock", ""]] as const) {
+      const inputs = { prompt: "Code?", default: fallback || null, validation_pattern: pattern, validation_error: "Digits only." };
+      const request = await textInput.getInteractionRequest(inputs, context);
+      const answer = defaultMockAnswer(request!, { newId }) as Record<string, unknown>;
+      const out = await textInput.executeWithResponse(inputs, context, response(answer));
+      assert.equal(out.retry_requested, false, `${pattern}: ${String(answer.value)}`);
+    }
+    // Without a pattern nothing changes.
+    assert.deepEqual(defaultMockAnswer({ interaction_type: "text_input", default_value: "", context: { module_id: "user.text_input" } }, { newId }), { value: "mock input" });
+  });
+
   test("the file answers pass user.file_input's extension check", async () => {
     const fileInput = getModule("user.file_input") as InteractiveModule;
     const { context } = createTestContext();

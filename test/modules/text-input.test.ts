@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { getModule, ModuleExecutionError, validateInputs, type InteractiveModule } from "../../src/core/modules";
+import { checkTextAnswer } from "../../src/core/interaction/text-validation";
+import { execute } from "../../src/core/virtual";
 import { createTestContext, response } from "./helpers";
 
 function textInput(): InteractiveModule {
@@ -141,5 +143,41 @@ describe("user.text_input response handling (modules.md 2.1)", () => {
     const { out } = await answer({ prompt: "p", default: "abc", validation_pattern: "\\d" }, { value: "" });
     assert.equal(out.value, "abc");
     assert.equal(out.retry_requested, true);
+  });
+});
+
+describe("user.text_input validation through execute() (issue 12.4)", () => {
+  const workflow = {
+    workflow_id: "codes",
+    name: "Codes",
+    steps: [
+      {
+        step_id: "s0",
+        name: "S0",
+        modules: [{ module_id: "user.text_input", name: "code", inputs: { prompt: "Code?", validation_pattern: "\\d+$", validation_error: "Digits only." } }],
+      },
+    ],
+  };
+
+  test("a failed pattern without a retry option: the original's error, with the module's validation_error in details", async () => {
+    const first = await execute({ workflow, target_step_id: "s0", target_module_name: "code" });
+    assert.equal(first.status, "awaiting_input", first.error);
+    assert.deepEqual((first.interaction_request!.context as Record<string, unknown>).validation, {
+      pattern: "\\d+$", separator: null, separator_is_regex: false, error: "Digits only.", require_at_least_one_match: true,
+    });
+    // What the panel checks before submitting (the request's context.validation).
+    const validation = (first.interaction_request!.context as Record<string, unknown>).validation as Record<string, unknown>;
+    assert.deepEqual(checkTextAnswer("abc", validation), { valid: false, feedback: "Digits only. Invalid: 'abc'", error: "Digits only.", invalidSegments: ["'abc'"] });
+    assert.equal(checkTextAnswer("123", validation).valid, true);
+    const failed = await execute({ workflow, virtual_db: first.result.virtual_db, target_step_id: "s0", target_module_name: "code", response: { value: "abc" } });
+    assert.equal(failed.status, "error");
+    assert.equal(failed.error, "Retry requested but no target module configured");
+    assert.equal(failed.result.details?.retry_feedback, "Digits only. Invalid: 'abc'");
+    assert.equal(failed.result.details?.module_name, "code");
+  });
+
+  test("up_to in mock mode answers it with a value the pattern accepts", async () => {
+    const done = await execute({ workflow, target_step_id: "s0", target_module_name: "code", mode: "up_to", mock: true, default_answers: true } as Parameters<typeof execute>[0]);
+    assert.notEqual(done.status, "error", done.error);
   });
 });

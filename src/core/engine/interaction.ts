@@ -193,9 +193,12 @@ export async function respond(scope: RunScope, interactionId: string | null, res
   if (isTruthy(outputs.retry_requested)) {
     const option = firstRetryOption(config);
     if (!option?.target_module) {
+      // The message is the original's; the module's feedback (a failed validation_pattern's
+      // validation_error) goes along so that clients can show why.
       return errorResponse(workflowRunId, "Retry requested but no target module configured", "execution_failed", {
         step_id: step.step_id,
         module_name: name,
+        ...(isTruthy(outputs.retry_feedback) ? { retry_feedback: outputs.retry_feedback } : {}),
       });
     }
     const feedback = isTruthy(outputs.retry_feedback) ? outputs.retry_feedback : (option.feedback?.default_message ?? "");

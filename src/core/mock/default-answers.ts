@@ -11,6 +11,7 @@
  * the compiler asks for the default of a new type); each default has a rule name the run trace shows.
  */
 import { isInteractionType, type InteractionType } from "../interaction/schema";
+import { checkTextAnswer } from "../interaction/text-validation";
 import { MOCK_MEDIA_DATA_URL, MOCK_PNG_DATA_URL } from "./media-placeholder";
 
 type Json = Record<string, unknown>;
@@ -33,6 +34,27 @@ export interface DefaultAnswerOptions {
 }
 
 const MOCK_TEXT = "mock input";
+
+/** Tried in order when a text input's `validation_pattern` rejects its default (issue 12.4). */
+const PATTERN_CANDIDATES = [
+  "mock", "Mock", "MOCK", "mock_input", "mock-input", "1", "42", "0", "1.5", "a", "A", "x", "abc", "abc123", "a1", "A1", "1a",
+  "mock@example.com", "https://example.com", "2024-01-01", "12:00", "#ffffff", "+15550100", "yes", "true", "en", "EN", "US",
+];
+
+/** The answer itself when the request's `context.validation` accepts it, else the first candidate that passes (or the answer). */
+function passingText(value: string, context: unknown): string {
+  const validation = isObject(context) && isObject(context.validation) ? context.validation : null;
+  if (validation === null) return value;
+  const passes = (answer: string) => {
+    try {
+      return checkTextAnswer(answer, validation).valid;
+    } catch {
+      return false;
+    }
+  };
+  if (passes(value)) return value;
+  return PATTERN_CANDIDATES.find(passes) ?? value;
+}
 
 function isObject(value: unknown): value is Json {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -114,8 +136,13 @@ const DEFAULT_ANSWERS: Record<InteractionType, DefaultAnswerEntry> = {
       const fallback = typeof request.default_value === "string" ? request.default_value : "";
       const isPause = isObject(request.context) && request.context.pause === true;
       if (isPause) return { rule: "pause_acknowledged", answer: { value: fallback } };
-      if (fallback !== "" || request.allow_empty === true) return { rule: "text_default", answer: { value: fallback } };
-      return { rule: "text_mock", answer: { value: MOCK_TEXT } };
+      if (fallback !== "" || request.allow_empty === true) {
+        const value = passingText(fallback, request.context);
+        if (value === fallback) return { rule: "text_default", answer: { value } };
+        return { rule: "text_mock", answer: { value } };
+      }
+      // A validation_pattern the mock text fails would end the run in the module's retry error.
+      return { rule: "text_mock", answer: { value: passingText(MOCK_TEXT, request.context) } };
     },
   },
   form_input: {
