@@ -290,16 +290,17 @@ export async function run(): Promise<void> {
   });
 
   await test("pins: a pinned module does not run, the next run uses its pinned outputs, and its lens says pinned", async () => {
-    await vscode.commands.executeCommand("wfv.pinOutput", testedWorkflow, "greeting", "pick_color", { selected_indices: [0], selected_data: [{ id: "x", label: "Pinned" }] });
+    await vscode.commands.executeCommand("wfv.pinOutput", testedWorkflow, "greeting", "greet", { result: { message: "Pinned hi" } });
     const pins = JSON.parse(readFileSync(join(ws.fsPath, "tested/.wfv/pins.json"), "utf8"));
-    assert.deepEqual(Object.keys(pins.pins), ["greeting/pick_color"]);
+    assert.deepEqual(pins, { pins: { "greeting/greet": { module_outputs: { result: { message: "Pinned hi" } } } } });
     await vscode.commands.executeCommand("wfv.resetDb", testedStep);
     const view = await runGreet();
-    assert.deepEqual(view.outputs, { result: { message: "Hello Pinned" } });
-    assert.deepEqual(view.pinned, ["greeting/pick_color"]);
-    const lens = await until("pinned lens", async () => (await lenses(testedStep)).find((l) => /pinned/.test(l.title) && l.args[2] === "pick_color"));
+    assert.deepEqual(view.outputs, { result: { message: "Pinned hi" } }, "the pinned outputs, not the template's");
+    assert.deepEqual(view.pinned, ["greeting/greet"]);
+    const lens = await until("pinned lens", async () => (await lenses(testedStep)).find((l) => /pinned/.test(l.title) && l.args[2] === "greet"));
     assert.match(lens.title, /pinned/);
-    await vscode.commands.executeCommand("wfv.unpinOutput", testedWorkflow, "greeting", "pick_color");
+    await until("the status lens says pinned", async () => (await lenses(testedStep)).find((l) => /completed · pinned/.test(l.title)));
+    await vscode.commands.executeCommand("wfv.unpinOutput", testedWorkflow, "greeting", "greet");
     assert.deepEqual(JSON.parse(readFileSync(join(ws.fsPath, "tested/.wfv/pins.json"), "utf8")), { pins: {} });
   });
 
