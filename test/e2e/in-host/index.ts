@@ -322,5 +322,37 @@ export async function run(): Promise<void> {
     assert.equal((await api.controller.store.get("tested/workflow.json")).virtualDb, "");
   });
 
+  await test("limits: a run over wfv.limits.runSeconds answers limit_exceeded in the panel; the next run completes on the DB as before", async () => {
+    const limits = () => vscode.workspace.getConfiguration("wfv.limits");
+    const limitsFile = vscode.Uri.joinPath(ws, "limits/workflow.json");
+    await limits().update("runSeconds", 2, vscode.ConfigurationTarget.Global);
+    try {
+      await until("runSeconds = 2", () => (limits().get("runSeconds") === 2 ? true : undefined));
+      await open(ws, "limits/workflow.json");
+      const asked = (await vscode.commands.executeCommand("wfv.runModuleVirtually", limitsFile, "budget", "ask_name")) as any;
+      assert.equal(asked.status, "awaiting_input", JSON.stringify(asked.error));
+      const named = await api.controller.submit(asked.runId, { value: "Otters" });
+      assert.equal(named?.status, "completed", JSON.stringify(named?.error));
+      // A catastrophic regex: the worker is killed after 2 s.
+      const stuck = (await vscode.commands.executeCommand("wfv.runModuleVirtually", limitsFile, "budget", "stuck")) as any;
+      assert.equal(stuck.status, "error");
+      assert.equal(stuck.error?.error_type, "limit_exceeded", JSON.stringify(stuck.error));
+      assert.equal(stuck.error?.details?.limit, "time");
+      assert.equal(stuck.error?.details?.module_name, "stuck");
+      assert.equal(api.panels.lastView(limitsFile.fsPath)?.error?.error_type, "limit_exceeded", "the panel shows it");
+      // The next run starts a fresh worker on the DB as it was (the journal replayed): the earlier answer is still in the state.
+      const greet = (await vscode.commands.executeCommand("wfv.runModuleVirtually", limitsFile, "budget", "greet")) as any;
+      assert.equal(greet.status, "awaiting_input", JSON.stringify(greet.error));
+      const done = await api.controller.submit(greet.runId, { value: "hi" });
+      assert.equal(done?.status, "completed", JSON.stringify(done?.error));
+      assert.equal((done?.state as any)?.name, "Otters", `the earlier answer is in the state: ${JSON.stringify(done?.state)}`);
+      assert.equal((done?.state as any)?.greeting, "hi");
+      assert.ok(api.panels.has(limitsFile.fsPath), "the panel is still there");
+      assert.equal(api.panels.lastView(limitsFile.fsPath)?.status, "completed");
+    } finally {
+      await limits().update("runSeconds", undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   if (failures > 0) throw new Error(`${failures} in-host test(s) failed`);
 }
