@@ -8,7 +8,14 @@
  * Status codes: 200 for every answer of the engine, failures included (`status: "error"` with
  * `result.error_type`, as the original); 400 for a body that is not JSON or not the route's shape
  * (`{error, error_type: "bad_request", details}`); 404 unknown path; 405 wrong method (with `Allow`);
- * 413 body over `maxBodyBytes`; 415 a body that is not declared JSON (so browsers must preflight).
+ * 413 body over `maxBodyBytes`; 415 a body that is not declared JSON (so browsers must preflight);
+ * 403 a request whose `Host` is not a loopback name or address, nor one of `allowedHosts`.
+ *
+ * Against DNS rebinding: a web page can point its own name at 127.0.0.1 and then talk to this server as
+ * a same-origin page, so CORS does not protect it; the `Host` header still says the page's name, so
+ * only loopback names (and hosts the user allowed) are answered. And a request body cannot turn mock
+ * mode off (real LLM/HTTP/media calls: internal URLs, the user's API keys) unless the server was
+ * started with `allowRealMode`: `mock: false` is read as `mock: true`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -40,6 +47,46 @@ export interface HttpApiOptions {
   gzipLevel?: GzipLevel;
   /** The virtual DBs' clock and random source (tests make answers reproducible with them). */
   db?: { clock?: () => number; random?: () => number };
+  /** Host names (or addresses) answered besides loopback ones (`localhost`, `*.localhost`, 127.0.0.0/8, `::1`). */
+  allowedHosts?: readonly string[];
+  /** Honour `mock: false` in request bodies (real provider calls). Off by default: mock mode is forced. */
+  allowRealMode?: boolean;
+}
+
+/** The host name of a `Host` header (`name[:port]`, `[v6][:port]`), lower-cased; undefined when malformed. */
+export function hostNameOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const value = header.trim().toLowerCase();
+  const bracketed = /^\[([0-9a-f:.]+)\](?::\d{1,5})?$/.exec(value);
+  if (bracketed) return bracketed[1];
+  const plain = /^([a-z0-9._-]+)(?::\d{1,5})?$/.exec(value);
+  return plain ? plain[1].replace(/\.$/, "") : undefined;
+}
+
+/** Whether `name` (a host name as hostNameOf gives it) is a loopback name or address. */
+export function isLoopbackHostName(name: string): boolean {
+  if (name === "localhost" || name.endsWith(".localhost")) return true;
+  if (name === "::1" || name === "0:0:0:0:0:0:0:1") return true;
+  const v4 = /^(?:::ffff:)?127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(name);
+  return v4 !== null && v4.slice(1).every((part) => Number(part) <= 255);
+}
+
+/** The `Host` check: loopback, or one of `allowed` (host names, compared without port). */
+function hostChecker(allowed: readonly string[] = []): (request: IncomingMessage) => string | undefined {
+  const extra = new Set(allowed.map((host) => hostNameOf(host) ?? host.toLowerCase()));
+  return (request) => {
+    const name = hostNameOf(request.headers.host);
+    if (name !== undefined && (isLoopbackHostName(name) || extra.has(name))) return undefined;
+    return request.headers.host ?? "";
+  };
+}
+
+/** Forces mock mode on a parsed body (an object); other values are left for the route to refuse. */
+function forceMock(body: unknown): unknown {
+  if (body !== null && typeof body === "object" && !Array.isArray(body) && "mock" in body && (body as { mock?: unknown }).mock !== true) {
+    (body as { mock?: unknown }).mock = true;
+  }
+  return body;
 }
 
 export interface ListenOptions {
@@ -67,6 +114,8 @@ function pathOf(request: IncomingMessage): string {
 /** The request handler; exported for embedding in another server. */
 export function createRequestHandler(options: HttpApiOptions = {}): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   const policy: CorsPolicy = { origins: new Set(options.corsOrigins ?? []) };
+  const refusedHost = hostChecker(options.allowedHosts);
+  const mockOnly = options.allowRealMode !== true;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const engine: EngineOptions = { codec: nodeGzipCodec, ...options.engine };
   const stateless: StatelessOptions = {
@@ -107,6 +156,11 @@ export function createRequestHandler(options: HttpApiOptions = {}): (request: In
     const headers = corsHeaders(policy, request);
     let giveBack = () => {};
     try {
+      const host = refusedHost(request);
+      if (host !== undefined) {
+        request.resume();
+        throw new HttpError(403, "forbidden_host", `Host ${JSON.stringify(host)} is not served: only loopback names and addresses (and --allow-host) are`, { host });
+      }
       const route = ROUTES[pathOf(request)];
       if (!route) throw new HttpError(404, "not_found", `No route ${request.method} ${pathOf(request)}`, { path: pathOf(request) });
       if (request.method === "OPTIONS") {
@@ -134,11 +188,12 @@ export function createRequestHandler(options: HttpApiOptions = {}): (request: In
         body = split.body;
         if (split.rawDb) {
           rawDb = { bytes: split.rawDb, placeholder: split.placeholder! };
-          reparse = () => parseJsonBytes(bytes);
+          reparse = mockOnly ? () => forceMock(parseJsonBytes(bytes)) : () => parseJsonBytes(bytes);
         }
       } else if (route.method === "POST") {
         body = await readJsonBody(request, maxBodyBytes);
       }
+      if (mockOnly) body = forceMock(body);
       bodyReadAt ??= performance.now();
       await route.handle({ request, response, body, headers, engine, stateless, rawDb, reparse, startedAt, bodyReadAt });
     } catch (error) {

@@ -1,9 +1,9 @@
 /** `wfv serve`: the virtual execution HTTP API (src/http) on a loopback port until SIGINT/SIGTERM. */
 import { DEFAULT_DB_CACHE_BYTES } from "../../http/db-cache";
-import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, startHttpApi } from "../../http/server";
+import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, hostNameOf, startHttpApi } from "../../http/server";
 import { EXIT_OK, UsageError, parseCommandArgs, printJson, type CliCommand } from "../io";
 
-const usage = `Usage: wfv serve [--port N] [--host 127.0.0.1] [--cors-origin <origin>]... [--max-body-bytes N] [--db-cache-mb N]
+const usage = `Usage: wfv serve [--port N] [--host 127.0.0.1] [--cors-origin <origin>]... [--allow-host <name>]... [--allow-real] [--max-body-bytes N] [--db-cache-mb N]
 
 Serves the virtual execution API: POST /workflow/virtual/execute, the original virtual server's routes
 (/workflow/start, /workflow/respond, /workflow/resume/confirm, /workflow/state,
@@ -12,10 +12,17 @@ POST /workflow/virtual/mock-data and GET /health.
 
 Prints one JSON line {"url": "http://host:port"} once it listens; stops cleanly on SIGINT/SIGTERM.
 
+Against DNS rebinding, it answers only requests whose Host is a loopback name or address (localhost,
+127.0.0.1, [::1], with any port), the --host it listens on, or an --allow-host name; others get 403.
+Requests run in mock mode: a body's "mock": false is ignored unless the server runs with --allow-real.
+
 Options:
   --port N              Port to listen on (default 9001, the original's; 0 picks a free one).
   --host H              Interface (default ${DEFAULT_HOST}, loopback only).
   --cors-origin O       A browser origin allowed to call the API (repeatable), e.g. http://localhost:5173.
+  --allow-host H        Also answer requests whose Host is H (repeatable; a name or address, port ignored).
+  --allow-real          Honour "mock": false in request bodies: real LLM, HTTP and media calls, with the
+                        server's API keys. Off by default: any page that reaches the port could use them.
   --max-body-bytes N    Refuse larger request bodies with 413 (default ${DEFAULT_MAX_BODY_BYTES}).
   --db-cache-mb N       Keep the DBs execute returned, live, up to N MiB (a DB weighs its JSON text and
                         its blob; default ${DEFAULT_DB_CACHE_BYTES / 2 ** 20}): a request that brings one back skips
@@ -29,6 +36,13 @@ function integerOption(value: string | undefined, name: string, fallback: number
   const number = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number > max) throw new UsageError(`--${name} must be an integer from 0 to ${max}`);
   return number;
+}
+
+const WILDCARD_HOSTS = new Set(["0.0.0.0", "::", "[::]"]);
+
+function checkAllowedHost(host: string): string {
+  if (hostNameOf(host) === undefined) throw new UsageError(`--allow-host must be a host name or address such as wfv.internal or 10.0.0.5, got '${host}'`);
+  return host;
 }
 
 function checkOrigin(origin: string): string {
@@ -52,6 +66,8 @@ export const serveCommand: CliCommand = {
         port: { type: "string" },
         host: { type: "string" },
         "cors-origin": { type: "string", multiple: true },
+        "allow-host": { type: "string", multiple: true },
+        "allow-real": { type: "boolean" },
         "max-body-bytes": { type: "string" },
         "db-cache-mb": { type: "string" },
       },
@@ -66,7 +82,9 @@ export const serveCommand: CliCommand = {
       io.stderr(`wfv serve: listening on ${host}, not loopback: anyone who can reach it can run workflows.\n`);
     }
 
-    const api = await startHttpApi({ host, port, corsOrigins, maxBodyBytes, dbCacheBytes });
+    // The interface it listens on is a name clients use (unless it is every interface).
+    const allowedHosts = [...(values["allow-host"] ?? []).map(checkAllowedHost), ...(WILDCARD_HOSTS.has(host) ? [] : [host])];
+    const api = await startHttpApi({ host, port, corsOrigins, maxBodyBytes, dbCacheBytes, allowedHosts, allowRealMode: values["allow-real"] === true });
     printJson(io, { url: api.url });
 
     await new Promise<void>((resolve) => {
