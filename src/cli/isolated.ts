@@ -95,10 +95,11 @@ function budgetValues(args: string[]): { "max-memory-mb"?: string; timeout?: str
 }
 
 /** A limit in the command's own failure shape: `run` answers as a failed call (error_type in `result`), the rest `{"error", "error_type", "details"}`. */
-async function reportLimit(name: string, args: string[], io: CliIo, error: WfvError): Promise<number> {
+function reportLimit(name: string, args: string[], io: CliIo, error: WfvError): number {
   if (name !== "run") return reportFailure(io, error);
   // Loaded here, not up front: the `wfv` process runs the command in the worker and needs no engine of its own.
-  const { failureResponse } = await import("../core/virtual");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- as above
+  const { failureResponse } = require("../core/virtual") as typeof import("../core/virtual");
   const response = failureResponse(error, null);
   if (!args.includes("--print-db")) delete (response.result as { virtual_db?: unknown }).virtual_db;
   printJson(io, response, args.includes("--pretty"));
