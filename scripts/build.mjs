@@ -27,6 +27,8 @@ const builds = [
   { ...node, entryPoints: { cli: "src/cli/main.ts" }, outdir: "dist", banner: { js: "#!/usr/bin/env node" } },
   // Its budgeted worker: `wfv run|render|resolve` run there under --max-memory-mb and --timeout (src/cli/isolated.ts).
   { ...node, entryPoints: { "cli-worker": "src/cli/isolated-entry.ts" }, outdir: "dist" },
+  // wfv serve's pool workers (src/http/pool.ts): the HTTP API on a loopback port in a budgeted process.
+  { ...node, entryPoints: { "serve-worker": "src/http/serve-worker.ts" }, outdir: "dist" },
   // The VS Code extension host side; `vscode` is provided by the host. The engine runs in a child
   // process (dist/engine-worker.js, started by src/extension/lazy-engine.ts on the first run) and the
   // language client is a bundle of its own (src/extension/lazy-language-client.ts, just after

@@ -26,6 +26,7 @@ import { DbCache, DEFAULT_DB_CACHE_BYTES } from "./db-cache";
 import { corsHeaders, HttpError, parseJsonBytes, preflightHeaders, readJsonBody, readJsonBodyBytes, sendError, sendJson, type CorsPolicy } from "./exchange";
 import { splitRawDb } from "./raw-db";
 import { ROUTES } from "./routes";
+import type { ServePool } from "./pool";
 import type { StatelessOptions } from "./stateless";
 
 /** The DB travels in the body, so the default allows large bodies. */
@@ -51,6 +52,11 @@ export interface HttpApiOptions {
   allowedHosts?: readonly string[];
   /** Honour `mock: false` in request bodies (real provider calls). Off by default: mock mode is forced. */
   allowRealMode?: boolean;
+  /**
+   * Workers that run the requests (pool.ts): this server then checks the Host, answers `/health` and
+   * preflights itself, and proxies the rest. Closed with the server.
+   */
+  pool?: ServePool;
 }
 
 /** The host name of a `Host` header (`name[:port]`, `[v6][:port]`), lower-cased; undefined when malformed. */
@@ -163,6 +169,10 @@ export function createRequestHandler(options: HttpApiOptions = {}): (request: In
       }
       const route = ROUTES[pathOf(request)];
       if (!route) throw new HttpError(404, "not_found", `No route ${request.method} ${pathOf(request)}`, { path: pathOf(request) });
+      if (options.pool && route !== ROUTES["/health"] && request.method !== "OPTIONS") {
+        options.pool.handle(request, response, headers);
+        return;
+      }
       if (request.method === "OPTIONS") {
         response.writeHead(204, { ...preflightHeaders(policy, request, [route.method]), Allow: `${route.method}, OPTIONS` });
         response.end();
@@ -239,7 +249,7 @@ export function startHttpApi(options: HttpApiOptions & ListenOptions = {}): Prom
           new Promise<void>((done, fail) => {
             server.close((error) => (error ? fail(error) : done()));
             server.closeIdleConnections();
-          }),
+          }).finally(() => options.pool?.close()),
       });
     });
   });

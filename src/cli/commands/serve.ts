@@ -1,5 +1,9 @@
 /** `wfv serve`: the virtual execution HTTP API (src/http) on a loopback port until SIGINT/SIGTERM. */
 import { DEFAULT_DB_CACHE_BYTES } from "../../http/db-cache";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_BUDGETS } from "../../node/isolate";
+import { ServePool } from "../../http/pool";
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, hostNameOf, startHttpApi } from "../../http/server";
 import { EXIT_OK, UsageError, parseCommandArgs, printJson, type CliCommand } from "../io";
 
@@ -23,6 +27,12 @@ Options:
   --allow-host H        Also answer requests whose Host is H (repeatable; a name or address, port ignored).
   --allow-real          Honour "mock": false in request bodies: real LLM, HTTP and media calls, with the
                         server's API keys. Off by default: any page that reaches the port could use them.
+  --workers N           Requests run in a pool of N worker processes (default: one per core); /health is
+                        answered by the server itself, so it answers while every worker is busy. A worker
+                        that dies is replaced. 0 runs requests in the server's process (no budgets).
+  --max-memory-mb N     A worker's heap cap (default ${DEFAULT_BUDGETS.memoryMb}); going over: limit_exceeded, and a new worker.
+  --timeout S           A request's time budget in seconds (default ${DEFAULT_BUDGETS.runSeconds}); going over: limit_exceeded,
+                        and its worker is killed and replaced.
   --max-body-bytes N    Refuse larger request bodies with 413 (default ${DEFAULT_MAX_BODY_BYTES}).
   --db-cache-mb N       Keep the DBs execute returned, live, up to N MiB (a DB weighs its JSON text and
                         its blob; default ${DEFAULT_DB_CACHE_BYTES / 2 ** 20}): a request that brings one back skips
@@ -68,6 +78,9 @@ export const serveCommand: CliCommand = {
         "cors-origin": { type: "string", multiple: true },
         "allow-host": { type: "string", multiple: true },
         "allow-real": { type: "boolean" },
+        workers: { type: "string" },
+        "max-memory-mb": { type: "string" },
+        timeout: { type: "string" },
         "max-body-bytes": { type: "string" },
         "db-cache-mb": { type: "string" },
       },
@@ -84,7 +97,16 @@ export const serveCommand: CliCommand = {
 
     // The interface it listens on is a name clients use (unless it is every interface).
     const allowedHosts = [...(values["allow-host"] ?? []).map(checkAllowedHost), ...(WILDCARD_HOSTS.has(host) ? [] : [host])];
-    const api = await startHttpApi({ host, port, corsOrigins, maxBodyBytes, dbCacheBytes, allowedHosts, allowRealMode: values["allow-real"] === true });
+    const shared = { corsOrigins, maxBodyBytes, dbCacheBytes, allowedHosts, allowRealMode: values["allow-real"] === true };
+    const workers = integerOption(values.workers, "workers", availableParallelism(), 256);
+    const budgets = {
+      memoryMb: integerOption(values["max-memory-mb"], "max-memory-mb", DEFAULT_BUDGETS.memoryMb, 2 ** 20) || DEFAULT_BUDGETS.memoryMb,
+      runSeconds: integerOption(values.timeout, "timeout", DEFAULT_BUDGETS.runSeconds, 86_400) || DEFAULT_BUDGETS.runSeconds,
+    };
+    // --workers 0: every request in this process (no budgets), as before the pool.
+    const pool = workers > 0 ? new ServePool({ size: workers, budgets, script: { file: join(__dirname, "serve-worker.js"), workerData: shared } }) : undefined;
+    await pool?.ready();
+    const api = await startHttpApi({ host, port, ...shared, pool });
     printJson(io, { url: api.url });
 
     await new Promise<void>((resolve) => {
