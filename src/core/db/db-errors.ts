@@ -1,5 +1,6 @@
 /** The virtual DB's structured failures. */
 import { WfvError } from "../errors";
+import { LimitExceeded } from "../limits";
 import { toExtendedJson } from "../json/extended-json";
 
 /** A query, update or pipeline the DB cannot run (bad shape, unknown or refused operator). */
@@ -23,9 +24,10 @@ export class DuplicateKeyError extends WfvError {
   }
 }
 
-/** Turns whatever mingo threw into a bad_request that names the operation. */
+/** Turns whatever mingo threw into a bad_request that names the operation (and the limit, for a limit). */
 export function asDbError(error: unknown, operation: string, collection: string): Error {
   if (error instanceof WfvError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return badDbRequest(`${operation} on '${collection}' failed: ${message}`, { operation, collection });
+  const limit = error instanceof LimitExceeded ? error.details : {};
+  return badDbRequest(`${operation} on '${collection}' failed: ${message}`, { operation, collection, ...limit });
 }

@@ -12,6 +12,17 @@ import * as queryOperators from "mingo/operators/query";
 import * as windowOperators from "mingo/operators/window";
 import type { Options, CollectionResolver, AnyObject } from "mingo/types";
 import { addToSetSkippingMissing, bsonSort, bucketAsGroup, lookupInForeignOrder, pushSkippingMissing, sampleWithoutReplacement, typeQuery } from "./stages";
+import {
+  cappedConcat,
+  cappedConcatArrays,
+  cappedRange,
+  cappedReplaceAll,
+  cappedStage,
+  safeRegexFind,
+  safeRegexFindAll,
+  safeRegexMatch,
+  safeRegexQuery,
+} from "./limits";
 
 /** Operators the virtual DB refuses, with the reason given to the caller. */
 export const REFUSED_OPERATORS: Readonly<Record<string, string>> = {
@@ -30,18 +41,32 @@ function without(ops: object, names: readonly string[]): Record<string, never> {
 
 const refusedNames = Object.keys(REFUSED_OPERATORS);
 
+/** Every stage counts what it emits (limits.ts): a pipeline cannot grow without bound. */
+function capped(stages: Record<string, unknown>): Record<string, never> {
+  return Object.fromEntries(Object.entries(stages).map(([name, stage]) => [name, cappedStage(name, stage as never)])) as Record<string, never>;
+}
+
 const baseContext = Context.init({
   accumulator: { ...without(accumulatorOperators, refusedNames), $push: pushSkippingMissing as never, $addToSet: addToSetSkippingMissing as never },
-  expression: without(expressionOperators, refusedNames),
-  pipeline: {
+  expression: {
+    ...without(expressionOperators, refusedNames),
+    $range: cappedRange as never,
+    $concatArrays: cappedConcatArrays as never,
+    $concat: cappedConcat as never,
+    $replaceAll: cappedReplaceAll as never,
+    $regexMatch: safeRegexMatch as never,
+    $regexFind: safeRegexFind as never,
+    $regexFindAll: safeRegexFindAll as never,
+  },
+  pipeline: capped({
     ...without(pipelineOperators, refusedNames),
     $sort: bsonSort as never,
     $sample: sampleWithoutReplacement as never,
     $bucket: bucketAsGroup as never,
     $lookup: lookupInForeignOrder as never,
-  },
+  }),
   projection: without(projectionOperators, refusedNames),
-  query: { ...without(queryOperators, refusedNames), $type: typeQuery as never },
+  query: { ...without(queryOperators, refusedNames), $type: typeQuery as never, $regex: safeRegexQuery as never },
   window: without(windowOperators, refusedNames),
 });
 

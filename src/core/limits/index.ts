@@ -86,9 +86,14 @@ export const LIMITS = {
     why: "a resolved workflow's objects and arrays: real workflows nest ~15 deep; JSON.stringify overflows V8's stack at a few thousand",
   },
   MAX_PIPELINE_DOCUMENTS: {
-    value: 1_000_000,
+    value: 100_000,
     unit: "documents",
-    why: "what one stage of a pipeline may emit ($unwind of $unwind, $densify): as MAX_SEQUENCE_ITEMS for lists",
+    why: "what one stage of a pipeline may emit ($unwind of $unwind, $densify): a virtual DB's collections hold thousands, and a document weighs ten list items or more",
+  },
+  LINEAR_REGEX: {
+    value: 0,
+    unit: "",
+    why: "not a size: a pattern that repeats runs on a linear-time engine (limits/regex.ts), so one it cannot run (lookaround or backreferences with quantifiers) is refused",
   },
   HOST_STACK: {
     value: 0,
@@ -114,6 +119,7 @@ function count(value: number): string {
 export function limitMessage(name: LimitName, what: string, requested?: number): string {
   const { value, unit } = LIMITS[name];
   if (name === "HOST_STACK") return `${what} nests too deeply for the host's stack (HOST_STACK)`;
+  if (name === "LINEAR_REGEX") return `${what}; wfv runs such patterns only without quantifiers (LINEAR_REGEX)`;
   if (requested === undefined) return `${what} is over wfv's limit of ${count(value)} ${unit} (${name})`;
   return `${what} would be ${count(requested)} ${unit}, over wfv's limit of ${count(value)} (${name})`;
 }

@@ -46,13 +46,20 @@ export class ModuleExecutionError extends WfvError {
 
   constructor(moduleId: string, reason: string, originalError: unknown = null) {
     // A limit that stopped the module stays machine-readable (details.limit, limit_value, requested).
-    const limit = originalError instanceof LimitExceeded ? originalError.details : {};
+    const limit = originalError instanceof LimitExceeded ? originalError.details : limitDetailsOf(originalError);
     super("execution_failed", `Module '${moduleId}' failed: ${reason}`, { module_id: moduleId, reason, ...limit });
     this.name = "ModuleExecutionError";
     this.moduleId = moduleId;
     this.reason = reason;
     this.originalError = originalError;
   }
+}
+
+/** The limit fields of a structured error that carries them (a DB error over a limit). */
+function limitDetailsOf(error: unknown): Record<string, unknown> {
+  if (!(error instanceof WfvError) || typeof error.details.limit !== "string") return {};
+  const { limit, limit_value, requested } = error.details;
+  return { limit, limit_value, ...(requested === undefined ? {} : { requested }) };
 }
 
 export function isModuleExecutionError(value: unknown): value is ModuleExecutionError {
