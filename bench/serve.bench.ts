@@ -27,6 +27,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { compressText, exportJsonText, type DbSnapshot } from "../src/core/db";
 import { executeOnSession, VirtualSession } from "../src/core/virtual";
@@ -48,8 +49,8 @@ function runsFor(size: number): { hit: number; miss: number; python: number } {
 }
 
 /** `wfv serve` on a free loopback port, in its own process; resolves with its URL. */
-function startServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [CLI, "serve", "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+function startServer(extra: string[] = []): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [CLI, "serve", "--port", "0", ...extra], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((done, fail) => {
     let out = "";
     child.once("exit", (code) => fail(new Error(`wfv serve exited (${code}) before listening`)));
@@ -245,4 +246,68 @@ export async function run(): Promise<void> {
   printTable(splits);
   console.log("Ratios, medians of paired measurements (goals at 10k events: hit ≤ 15 ms and ≤ 10× live, miss ≤ 2× floor; at 100k a hit < 100 ms):");
   printTable(ratios);
+  await throughput(workflow);
+}
+
+/**
+ * Issue 11.2: requests/s of `wfv serve --workers N` (the pool of budgeted workers) against 1 worker and
+ * against the server's own process (--workers 0), `2 × N` clients keeping it busy, with no DB in the
+ * requests: a trivial module (one text input asking) and cc's up_to run to select_scene (mock mode).
+ */
+export async function throughput(ccWorkflow: unknown): Promise<void> {
+  const cores = availableParallelism();
+  const trivial = {
+    workflow: { workflow_id: "trivial", name: "Trivial", steps: [{ step_id: "s", name: "S", modules: [{ module_id: "user.text_input", name: "ask", inputs: { prompt: "Topic?" } }] }] },
+    target_step_id: "s",
+    target_module_name: "ask",
+    db_format: "none",
+  };
+  const upTo = { workflow: ccWorkflow, ...SELECT, mode: "up_to", db_format: "none" };
+  const cases = [
+    { name: "trivial module", body: JSON.stringify(trivial), requests: 400 },
+    { name: "cc up_to select_scene", body: JSON.stringify(upTo), requests: 24 * cores },
+  ];
+  const rows: Array<Record<string, string | number>> = [];
+  const perSecond: Record<string, Record<number, number>> = {};
+  for (const workers of [0, 1, cores]) {
+    const { url, child } = await startServer(["--workers", String(workers)]);
+    try {
+      for (const { name, body, requests } of cases) {
+        await postText(url, body); // warm up (a worker's first call loads the engine)
+        for (let i = 0; i < workers; i++) await postText(url, body);
+        const clients = 2 * Math.max(1, cores);
+        let next = 0;
+        const started = performance.now();
+        await Promise.all(
+          Array.from({ length: clients }, async () => {
+            while (next++ < requests) await postText(url, body);
+          }),
+        );
+        const rate = requests / ((performance.now() - started) / 1000);
+        (perSecond[name] ??= {})[workers] = rate;
+        rows.push({ request: name, workers: workers === 0 ? "0 (in the server's process)" : workers, clients, requests, "requests/s": fixed(rate, 1) });
+      }
+    } finally {
+      child.kill("SIGTERM");
+    }
+  }
+  for (const row of rows) {
+    const rates = perSecond[row.request as string];
+    row[`× 1 worker`] = `${fixed(Number(row["requests/s"]) / rates[1], 2)}×`;
+  }
+  console.log(`wfv serve throughput, requests/s by pool size (${cores} cores; no DB in the requests, mock mode):`);
+  printTable(rows);
+}
+
+/** One POST of `body` to execute; resolves with the status once the whole answer is read. */
+function postText(url: string, body: string): Promise<number> {
+  return new Promise((done, fail) => {
+    const request = httpRequest(`${url}/workflow/virtual/execute`, { method: "POST", headers: { "Content-Type": "application/json" } }, (response) => {
+      response.resume();
+      response.on("error", fail);
+      response.on("end", () => (response.statusCode === 200 ? done(200) : fail(new Error(`execute answered ${response.statusCode}`))));
+    });
+    request.on("error", fail);
+    request.end(body);
+  });
 }
