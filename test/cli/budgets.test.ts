@@ -8,6 +8,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+
+/** Sorting 900,000 numbers forty times: within every size and step cap, far over a 2 s budget. */
+const CPU_BOUND_TEMPLATE = "{% for i in range(40) %}{{ range(900000)|list|sort(reverse=true)|first }}{% endfor %}";
 import { callCli, runCli } from "../helpers/cli";
 
 type Failure = { error: string; error_type: string; details: Record<string, unknown> };
@@ -44,7 +47,7 @@ describe("wfv budgets: --max-memory-mb and --timeout", () => {
     else assert.equal(typeof failure.details.limit, "string", "a template cap names its limit");
   });
 
-  test("a pathological regex in transform.query past --timeout: limit_exceeded (time) naming the module; the DB file is untouched and the next run works", () => {
+  test("a CPU-bound template past --timeout: limit_exceeded (time) naming the module; the DB file is untouched and the next run works", () => {
     const dir = mkdtempSync(join(tmpdir(), "wfv-budgets-"));
     const workflow = join(dir, "workflow.json");
     writeFileSync(
@@ -59,11 +62,11 @@ describe("wfv budgets: --max-memory-mb and --timeout", () => {
             name: "Slow",
             modules: [
               {
-                module_id: "transform.query",
+                module_id: "user.text_input",
                 name: "backtrack",
-                // ^(a+)+$ against 48 a's and a '!': 2^48 ways to fail.
-                inputs: { data: [{ s: "a".repeat(48) + "!" }], pipeline: [{ $match: { s: { $regex: "^(a+)+$" } } }] },
-                outputs_to_state: { result: "matched" },
+                // Within every size cap, but seconds of CPU per iteration: only the time budget stops it.
+                inputs: { resolver_schema: { type: "object", properties: { prompt: { resolver: "server" } } }, prompt: CPU_BOUND_TEMPLATE },
+                outputs_to_state: { value: "matched" },
               },
             ],
           },

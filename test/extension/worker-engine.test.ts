@@ -16,7 +16,7 @@ const WORKER = { file: resolve(__dirname, "../../src/extension/engine-worker.ts"
 
 const BOMB_STEP = "bombs";
 
-/** miniWorkflow plus a step of hostile modules: a catastrophic regex (CPU) and a batch bomb (memory). */
+/** miniWorkflow plus a step of hostile modules: a CPU-bound template within every cap (time) and a batch bomb (memory). */
 function hostileWorkflow(): Record<string, any> {
   const workflow = miniWorkflow();
   workflow.steps.push({
@@ -24,10 +24,11 @@ function hostileWorkflow(): Record<string, any> {
     name: "Bombs",
     modules: [
       {
-        module_id: "transform.query",
+        module_id: "user.text_input",
         name: "regex",
-        inputs: { data: [{ s: `${"a".repeat(27)}!` }], pipeline: [{ $match: { s: { $regex: "(a+)+$" } } }] },
-        outputs_to_state: { result: "matched" },
+        // Sorting 900,000 numbers forty times: within every size and step cap, far over the 2 s budget.
+        inputs: { resolver_schema: { type: "object", properties: { prompt: { resolver: "server" } } }, prompt: "{% for i in range(40) %}{{ range(900000)|list|sort(reverse=true)|first }}{% endfor %}" },
+        outputs_to_state: { value: "matched" },
       },
       {
         module_id: "user.text_input",
@@ -66,7 +67,7 @@ async function withEngine(budgets: Budgets, body: (engine: ReturnType<typeof wor
 }
 
 describe("the engine's worker under budgets", () => {
-  test("a CPU-bound run (catastrophic regex) ends in limit_exceeded (time); the DB keeps the earlier runs and the next run works", async () => {
+  test("a CPU-bound run (a template within every cap) ends in limit_exceeded (time); the DB keeps the earlier runs and the next run works", async () => {
     await withEngine({ memoryMb: 512, runSeconds: 2 }, async (engine) => {
       const stored = storedDb();
       const workflow = hostileWorkflow();

@@ -333,7 +333,7 @@ export async function run(): Promise<void> {
       assert.equal(asked.status, "awaiting_input", JSON.stringify(asked.error));
       const named = await api.controller.submit(asked.runId, { value: "Otters" });
       assert.equal(named?.status, "completed", JSON.stringify(named?.error));
-      // A catastrophic regex: the worker is killed after 2 s.
+      // A template that sorts 900,000 numbers forty times (within every cap): the worker is killed after 2 s.
       const stuck = (await vscode.commands.executeCommand("wfv.runModuleVirtually", limitsFile, "budget", "stuck")) as any;
       assert.equal(stuck.status, "error");
       assert.equal(stuck.error?.error_type, "limit_exceeded", JSON.stringify(stuck.error));
