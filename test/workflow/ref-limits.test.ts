@@ -12,6 +12,7 @@ import { describe, test } from "node:test";
 import { isWfvError } from "../../src/core/errors";
 import { LIMITS } from "../../src/core/limits";
 import { memoryFileReader, resolveWorkflow } from "../../src/core/workflow/ref-resolver";
+import { execute } from "../../src/core/virtual";
 import { callCli } from "../helpers/cli";
 
 type Files = Record<string, string>;
@@ -181,5 +182,45 @@ describe("wfv resolve: limits end in workflow_invalid", () => {
     const answer = result.json as { error_type: string; details: Record<string, unknown> };
     assert.equal(answer.error_type, "workflow_invalid");
     assert.equal(answer.details.limit, "MAX_JSON_DEPTH");
+  });
+});
+
+describe("nesting past the stack at the run boundaries", () => {
+  test("execute with an inline workflow nested 5,000 deep: workflow_invalid at the path, not execution_failed", async () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    const workflow = { workflow_id: "d", steps: [{ step_id: "one", modules: [{ module_id: "transform.reshape", name: "r", inputs: { template: deep } }] }] };
+    const response = await execute({ workflow: workflow as never, target_step_id: "one", target_module_name: "r" });
+    assert.equal(response.status, "error");
+    assert.equal(response.result.error_type, "workflow_invalid");
+    const issue = (response.result.details.issues as Array<{ path: string; code: string; message: string }>)[0]!;
+    assert.equal(issue.code, "too_deep");
+    assert.match(issue.path, /^\$\.steps\[0\]\.modules\[0\]\.inputs\.template(\[0\])+$/);
+    assert.match(issue.message, /MAX_JSON_DEPTH/);
+  });
+
+  test("wfv run of a file nested 5,000 deep: workflow_invalid with the JSON path", async () => {
+    const result = await callCli(["run", onDisk(nested(5000)), "--step", "s", "--module", "m"]);
+    assert.equal(result.status, 1);
+    const answer = result.json as { result: { error_type: string; details: Record<string, unknown> } };
+    assert.equal(answer.result.error_type, "workflow_invalid");
+    assert.equal(answer.result.details.limit, "MAX_JSON_DEPTH");
+    assert.match(String(answer.result.details.json_path), /^\$\.steps\[0\]\.x(\[0\])+$/);
+  });
+
+  test("wfv run of a template nested 5,000 deep: resolution_failed naming the input and HOST_STACK", async () => {
+    const template = `{{ ${"(".repeat(5000)}1${")".repeat(5000)} }}`;
+    const files: Files = {
+      "workflow.json": json({
+        workflow_id: "t",
+        steps: [{ step_id: "one", modules: [{ module_id: "transform.reshape", name: "r", inputs: { resolver_schema: { type: "object", properties: { template: { resolver: "server" } } }, template: { x: template } } }] }],
+      }),
+    };
+    const result = await callCli(["run", onDisk(files), "--step", "one", "--module", "r"]);
+    assert.equal(result.status, 1);
+    const answer = result.json as { result: { error_type: string; details: Record<string, unknown> } };
+    assert.equal(answer.result.error_type, "resolution_failed");
+    assert.equal(answer.result.details.input_path, "inputs.template.x");
+    assert.equal(answer.result.details.limit, "HOST_STACK");
   });
 });

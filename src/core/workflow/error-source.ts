@@ -7,6 +7,7 @@
  * them) add the result to the error as `details.source`. Pure: the caller reads the files.
  */
 import { findNodeAtLocation, parseTree, type Node } from "jsonc-parser";
+import { isStackOverflow } from "../limits";
 import { formatJsonPath, parseJsonPath, type JsonPathSegment } from "./json-path";
 import { sourceLocation, type ResolvedWorkflowSource } from "./ref-resolver";
 
@@ -135,6 +136,12 @@ export function errorSource(
     }
   }
   const text = readText(file);
-  const at = text === undefined ? null : locateInJson(text, inner);
+  let at: ReturnType<typeof locateInJson> = null;
+  try {
+    at = text === undefined ? null : locateInJson(text, inner);
+  } catch (error) {
+    // A file nested past the parser's stack (the error is likely about that): no line, not a crash.
+    if (!isStackOverflow(error)) throw error;
+  }
   return { file, json_path: formatJsonPath(inner), line: at?.line ?? null, column: at?.column ?? null };
 }

@@ -9,7 +9,8 @@
  */
 import * as z from "zod";
 import { WfvError } from "../errors";
-import { formatJsonPath } from "./json-path";
+import { formatJsonPath, type JsonPathSegment } from "./json-path";
+import { LIMITS, limitMessage } from "../limits";
 
 const jsonObject = z.record(z.string(), z.unknown());
 const stringMap = z.record(z.string(), z.string());
@@ -132,8 +133,36 @@ export interface WorkflowIssue {
   code: string;
 }
 
+/**
+ * The first node nested deeper than MAX_JSON_DEPTH, as a workflow issue (an inline workflow reaches
+ * the engine without the `$ref` resolver, whose own check this is). Iterative, so it cannot overflow
+ * the stack that such a workflow would overflow later (JSON.stringify, the content hash).
+ */
+function depthIssue(value: unknown): WorkflowIssue | undefined {
+  const max = LIMITS.MAX_JSON_DEPTH.value;
+  const seen = new WeakSet<object>();
+  interface Entry { node: unknown; depth: number; parent?: Entry; key?: JsonPathSegment }
+  const stack: Entry[] = [{ node: value, depth: 0 }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const { node, depth } = entry;
+    if (node === null || typeof node !== "object" || seen.has(node)) continue;
+    seen.add(node);
+    if (depth >= max) {
+      const path: JsonPathSegment[] = [];
+      for (let at: Entry | undefined = entry; at?.parent; at = at.parent) path.unshift(at.key!);
+      return { path: formatJsonPath(path), message: limitMessage("MAX_JSON_DEPTH", "the workflow's nesting", depth + 1), code: "too_deep" };
+    }
+    if (Array.isArray(node)) node.forEach((item, index) => stack.push({ node: item, depth: depth + 1, parent: entry, key: index }));
+    else for (const key of Object.keys(node)) stack.push({ node: (node as Record<string, unknown>)[key], depth: depth + 1, parent: entry, key });
+  }
+  return undefined;
+}
+
 /** Every schema issue of `value` as a workflow (empty when it is valid). */
 export function workflowIssues(value: unknown): WorkflowIssue[] {
+  const tooDeep = depthIssue(value);
+  if (tooDeep) return [tooDeep];
   const result = workflowSchema.safeParse(value);
   if (result.success) return [];
   return result.error.issues.map((issue) => ({ path: formatJsonPath(issue.path), message: issue.message, code: issue.code }));
