@@ -6,6 +6,7 @@
  */
 import { dirname, join, relative, sep } from "node:path";
 import { checkRef } from "../../core/workflow/ref-resolver";
+import { LIMITS, limitMessage } from "../../core/limits";
 import { DiagnosticCodes, type DiagnosticCode } from "../../shared/lsp";
 import { Severity, type DiagnosticList, type FileDiagnostic } from "./diagnostics";
 import {
@@ -80,6 +81,8 @@ export class RefResolver {
   readonly texts = new Map<string, string>();
   readonly refs: RefInfo[] = [];
   private readonly derefMemo = new WeakMap<Node, Map<string, Deref>>();
+  /** Resolved values by node and chain: a file referenced n times is resolved once (issue 11.3). */
+  private readonly valueMemo = new WeakMap<Node, Map<string, unknown>>();
 
   constructor(
     readonly root: string,
@@ -149,6 +152,9 @@ export class RefResolver {
     const target = checked.target;
     const targetFile = join(this.root, ...target.split("/"));
     info.target = targetFile;
+    if (loc.chain.length >= LIMITS.MAX_REF_DEPTH.value) {
+      return fail(DiagnosticCodes.refCycle, limitMessage("MAX_REF_DEPTH", "the chain of $refs", loc.chain.length + 1));
+    }
     if (loc.chain.includes(targetFile)) {
       const chain = [...loc.chain, targetFile].map((file) => this.rel(file)).join(" → ");
       return fail(DiagnosticCodes.refCycle, `Circular reference detected: ${target} (${chain})`, at, [
@@ -189,8 +195,18 @@ export class RefResolver {
     });
   }
 
-  /** The value the engine's resolver would produce (failed refs become {@link FAILED}). */
+  /** The value the engine's resolver would produce (failed refs become {@link FAILED}); shared, never mutate it. */
   resolveValue(loc: Loc): unknown {
+    const chainKey = loc.chain.join("\n");
+    const memo = this.valueMemo.get(loc.node);
+    if (memo?.has(chainKey)) return memo.get(chainKey);
+    const value = this.resolveValueUncached(loc);
+    if (memo) memo.set(chainKey, value);
+    else this.valueMemo.set(loc.node, new Map([[chainKey, value]]));
+    return value;
+  }
+
+  private resolveValueUncached(loc: Loc): unknown {
     const d = this.deref(loc);
     if (d.kind === "failed") return FAILED;
     if (d.kind === "text") return d.text;

@@ -76,8 +76,19 @@ export function checkTemplateSyntax(diagnostics: DiagnosticList, site: TemplateS
 
 class SiteCollector {
   readonly sites: TemplateSite[] = [];
+  /** Nodes walked, by chain and walk: a file referenced n times is walked once (issue 11.3). */
+  private readonly walked = new WeakMap<Node, Set<string>>();
 
   constructor(private readonly files: RefResolver) {}
+
+  private firstWalk(loc: Loc, walk: string, module: ModuleInfo | undefined): boolean {
+    const key = `${walk}\n${module?.index ?? ""}\n${loc.chain.join("\n")}`;
+    const seen = this.walked.get(loc.node);
+    if (seen?.has(key)) return false;
+    if (seen) seen.add(key);
+    else this.walked.set(loc.node, new Set([key]));
+    return true;
+  }
 
   /** `resolve_with_schema`'s walk (engine.md §5.2): which strings the engine renders. */
   objectSites(loc: Loc, parentResolved: boolean, module: ModuleInfo | undefined): void {
@@ -107,6 +118,7 @@ class SiteCollector {
 
   fieldSites(loc: Loc, resolved: boolean, module: ModuleInfo | undefined): void {
     if (loc.node.type !== "string" && this.plainSubtree(loc)) return;
+    if (!this.firstWalk(loc, `field ${resolved}`, module)) return;
     const d = this.files.deref(loc);
     if (d.kind === "failed") return;
     if (d.kind === "text") return this.addTextSite(d.file, d.text, resolved, module);
@@ -120,6 +132,7 @@ class SiteCollector {
 
   private untouchedSites(loc: Loc, module: ModuleInfo | undefined): void {
     if (loc.node.type !== "string" && this.plainSubtree(loc)) return;
+    if (!this.firstWalk(loc, "untouched", module)) return;
     const d = this.files.deref(loc);
     if (d.kind === "failed") return;
     if (d.kind === "text") return this.addTextSite(d.file, d.text, false, module);
