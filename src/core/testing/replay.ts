@@ -14,6 +14,7 @@
  */
 import { createFreshVirtualDb, importDb, type VirtualDb } from "../db";
 import { createEventView } from "../engine/event-view";
+import { seededRandom } from "../mock/random";
 import type { EngineOptions, InteractionResponseData } from "../engine/types";
 import { fromExtendedJson, toExtendedJson, type Json } from "../json/extended-json";
 import { NaiveDateTime } from "../python/objects";
@@ -81,18 +82,6 @@ export interface ReplayInput {
   seed?: VirtualDbInput;
   /** Providers (never called for recorded modules), a logger, a gzip codec, a base registry. */
   engine?: EngineOptions;
-}
-
-/** A small seeded PRNG (mulberry32): the replay DB's random source. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A DB whose clock stands still and whose random source is seeded: the same ids on every replay. */
