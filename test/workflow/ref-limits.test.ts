@@ -193,7 +193,7 @@ describe("nesting past the stack at the run boundaries", () => {
     const response = await execute({ workflow: workflow as never, target_step_id: "one", target_module_name: "r" });
     assert.equal(response.status, "error");
     assert.equal(response.result.error_type, "workflow_invalid");
-    const issue = (response.result.details.issues as Array<{ path: string; code: string; message: string }>)[0]!;
+    const issue = (response.result.details!.issues as Array<{ path: string; code: string; message: string }>)[0]!;
     assert.equal(issue.code, "too_deep");
     assert.match(issue.path, /^\$\.steps\[0\]\.modules\[0\]\.inputs\.template(\[0\])+$/);
     assert.match(issue.message, /MAX_JSON_DEPTH/);
