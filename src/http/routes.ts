@@ -207,7 +207,14 @@ const mockDataRoute: Route = {
   method: "POST",
   handle({ body, response, headers }) {
     const parsed = parseBody(mockDataBody, body);
-    const items = parsed.seed === undefined ? generateMocksFromSchema(parsed.schema, parsed.count) : generateMocksFromSchema(parsed.schema, parsed.count, parsed.seed);
+    let items: unknown[];
+    try {
+      items = parsed.seed === undefined ? generateMocksFromSchema(parsed.schema, parsed.count) : generateMocksFromSchema(parsed.schema, parsed.count, parsed.seed);
+    } catch (error) {
+      // A schema asking for more than the mock limits allow is the request's fault, as in `wfv mock`.
+      if (isWfvError(error) && error.errorType === "bad_request") throw badRequest(error.message, error.details);
+      throw error;
+    }
     sendJson(response, 200, { items, count: items.length, seed: parsed.seed ?? null }, headers);
   },
 };

@@ -476,4 +476,12 @@ describe("POST /workflow/virtual/mock-data", () => {
       assert.equal(reply.json.error_type, "bad_request");
     }
   });
+
+  test("a schema over the mock limits (minItems: 1000000, count: 1000) is 400 naming the limit, at once", async () => {
+    const reply = await post(base, "/workflow/virtual/mock-data", { schema: { type: "array", minItems: 1_000_000, items: { type: "string" } }, count: 1000 });
+    assert.equal(reply.status, 400);
+    assert.equal(reply.json.error_type, "bad_request");
+    assert.match(reply.json.error, /MAX_MOCK_ITEMS/);
+    assert.equal(reply.json.details.limit, "MAX_MOCK_ITEMS");
+  });
 });
