@@ -5,7 +5,7 @@
  */
 import { getInputValue, ModuleExecutionError, newInteractionId } from "../base";
 import { isPlainObject, isTruthy, pythonTypeName } from "../../python/builtins";
-import { compilePythonPattern, type CompiledPythonRegex, pythonMatch, pythonSplit } from "../../python/regex";
+import { checkTextAnswer, DEFAULT_VALIDATION_ERROR, type TextValidation } from "../../interaction/text-validation";
 import {
   makeInteractionRequest,
   type InteractionRequest,
@@ -16,8 +16,6 @@ import {
   type ModuleOutputDecl,
   type SelectOption,
 } from "../types";
-
-const DEFAULT_VALIDATION_ERROR = "Invalid format. Please check your input and try again.";
 
 interface ValidationResult {
   valid: boolean;
@@ -67,13 +65,7 @@ export class TextInputModule implements InteractiveModule {
     const requestContext: Record<string, unknown> = { module_id: this.moduleId };
     const pattern = this.input(inputs, "validation_pattern");
     if (isTruthy(pattern)) {
-      requestContext.validation = {
-        pattern,
-        separator: this.input(inputs, "validation_separator"),
-        separator_is_regex: this.input(inputs, "validation_separator_is_regex"),
-        error: this.input(inputs, "validation_error"),
-        require_at_least_one_match: this.input(inputs, "require_at_least_one_match"),
-      };
+      requestContext.validation = this.validation(inputs);
     }
 
     const defaultValue = this.input(inputs, "default");
@@ -117,51 +109,21 @@ export class TextInputModule implements InteractiveModule {
     return { value, retry_requested: false, retry_feedback: "", jump_back_requested: false, jump_back_target: "" };
   }
 
+  /** The check the panel runs too (core/interaction/text-validation), on this module's inputs. */
   private validate(answer: string, inputs: Record<string, unknown>): ValidationResult {
-    const pattern = this.input(inputs, "validation_pattern");
-    const separator = this.input(inputs, "validation_separator");
-    const error = this.input(inputs, "validation_error") as string;
-    const valid: ValidationResult = { valid: true, error: "", invalidSegments: [] };
-    if (!isTruthy(pattern)) return valid;
+    const { valid, invalidSegments } = checkTextAnswer(answer, this.validation(inputs));
+    // The module's own validation_error, as given (the shared check falls back on non-strings).
+    return valid ? { valid, error: "", invalidSegments } : { valid, error: this.input(inputs, "validation_error") as string, invalidSegments };
+  }
 
-    // An invalid pattern skips validation, as in the original.
-    const compiled = compileOrNull(String(pattern));
-    if (compiled === null) return valid;
-
-    let segments: string[];
-    if (isTruthy(separator)) {
-      let pieces: Array<string | null>;
-      if (isTruthy(this.input(inputs, "validation_separator_is_regex"))) {
-        const splitter = compileOrNull(String(separator));
-        if (splitter === null) throw new Error(`invalid separator pattern: ${String(separator)}`);
-        pieces = pythonSplit(splitter, answer);
-      } else {
-        pieces = answer.split(String(separator));
-      }
-      segments = pieces.map((piece) => (piece ?? "").trim()).filter((piece) => piece.length > 0);
-    } else {
-      segments = [answer.trim()];
-    }
-
-    if (segments.length === 0) return { valid: false, error, invalidSegments: [] };
-
-    let validCount = 0;
-    const invalidSegments: string[] = [];
-    for (const segment of segments) {
-      if (pythonMatch(compiled, segment) !== null) validCount++;
-      else invalidSegments.push(`'${segment}'`);
-    }
-    if (invalidSegments.length > 0) return { valid: false, error, invalidSegments };
-    if (isTruthy(this.input(inputs, "require_at_least_one_match")) && validCount === 0) return { valid: false, error, invalidSegments: [] };
-    return valid;
+  private validation(inputs: Record<string, unknown>): TextValidation {
+    return {
+      pattern: this.input(inputs, "validation_pattern"),
+      separator: this.input(inputs, "validation_separator"),
+      separator_is_regex: this.input(inputs, "validation_separator_is_regex"),
+      error: this.input(inputs, "validation_error"),
+      require_at_least_one_match: this.input(inputs, "require_at_least_one_match"),
+    };
   }
 }
 
-/** `re.compile(pattern)`, or null where Python raises `re.error`. */
-function compileOrNull(pattern: string): CompiledPythonRegex | null {
-  try {
-    return compilePythonPattern(pattern);
-  } catch {
-    return null;
-  }
-}
