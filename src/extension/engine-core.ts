@@ -10,7 +10,8 @@
 import { exportJsonText } from "../core/db";
 import { decodeDbBlob } from "../core/db/snapshot";
 import { applyPins, wrapRegistry, type Pins } from "../core/testing";
-import { executeOnSession, toWfvError, VirtualSession, type ExecuteResponse } from "../core/virtual";
+import { errorResponse, executeOnSession, toWfvError, VirtualSession, type ExecuteResponse } from "../core/virtual";
+import { WfvError } from "../core/errors";
 import { compressTextOffThread, nodeGzipCodec } from "../node/gzip";
 import type { VirtualDb } from "../core/db";
 import type { LiveDbRef, VirtualEngine, WorkflowState } from "./engine";
@@ -154,31 +155,13 @@ export function createEngine(): LiveEngine {
   };
 }
 
+/** Pinned outputs that fail their module's output schema: the run is refused before it starts. */
 function pinFailure(problems: string[]): ExecuteResponse {
   const message = `the pinned outputs cannot be used: ${problems.join("; ")}`;
-  return {
-    workflow_run_id: "",
-    status: "error",
-    message,
-    error: message,
-    result: { error_type: "validation_failed", details: { pins: problems } },
-    validation_errors: [],
-    validation_warnings: [],
-    changes: null,
-  };
+  return { ...errorResponse(new WfvError("validation_failed", message, { pins: problems })), changes: null };
 }
 
 /** The stored DB cannot be read: the call fails as the engine's own calls do (db_invalid). */
 function unreadableResponse(error: unknown): ExecuteResponse {
-  const failure = toWfvError(error);
-  return {
-    workflow_run_id: "",
-    status: "error",
-    message: failure.message,
-    error: failure.message,
-    result: { error_type: failure.errorType, details: failure.details },
-    validation_errors: [],
-    validation_warnings: [],
-    changes: null,
-  };
+  return { ...errorResponse(error), changes: null };
 }

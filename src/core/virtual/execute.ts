@@ -150,18 +150,25 @@ export function toExecuteResponse(response: SessionResponse, db: () => DbSnapsho
   return out;
 }
 
-/** The answer to a call that failed before the engine ran (a bad request, an unreadable DB): the DB as given. */
-export function failureResponse(error: unknown, givenDb: VirtualDbInput): ExecuteResponse {
+/** The answer to a call that failed before the engine ran or outside it: the error's type and details. */
+export function errorResponse(error: unknown): ExecuteResponse {
   const failure = toWfvError(error);
   return {
     workflow_run_id: "",
     status: "error",
     message: failure.message,
     error: failure.message,
-    result: { error_type: failure.errorType, details: failure.details, virtual_db: givenDb ?? null },
+    result: { error_type: failure.errorType, details: failure.details },
     validation_errors: [],
     validation_warnings: [],
   };
+}
+
+/** The answer to a call that failed before the engine ran (a bad request, an unreadable DB): the DB as given. */
+export function failureResponse(error: unknown, givenDb: VirtualDbInput): ExecuteResponse {
+  const response = errorResponse(error);
+  response.result = { ...response.result, virtual_db: givenDb ?? null };
+  return response;
 }
 
 /** Runs `request` on a live session (no import, export only as `db_format` asks; default none); `call` gives this call its own providers and abort signal, and may ask for its `changes`. */

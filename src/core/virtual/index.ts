@@ -40,7 +40,7 @@
  * Engine options (`EngineOptions`): `registry` (defaults to the built-in modules), `providers`
  * (real-mode settings, never read in mock mode), `logger`.
  */
-export { attachErrorSource, execute, executeOnSession, failureResponse, toExecuteResponse } from "./execute";
+export { attachErrorSource, errorResponse, execute, executeOnSession, failureResponse, toExecuteResponse } from "./execute";
 export type { DbFormat, ExecuteMode, ExecuteRequest, ExecuteResponse, ExecuteResult, ExecuteStatus } from "./execute";
 export {
   VirtualSession,
