@@ -9,42 +9,17 @@
 // The run is a fresh workspace (the e2e one), user data and extensions folder, all removed afterwards.
 // test-electron always passes --disable-workspace-trust, so this covers the trusted half of the module;
 // the Restricted Mode half runs in code-server only.
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { downloadAndUnzipVSCode, runTests } from "@vscode/test-electron";
-import * as esbuild from "esbuild";
+// The same in-host test bundle and workspace as the code-server runs (loaded through tsx).
+import { bundleInHostTests, makeWorkspace } from "../test/e2e/harness.ts";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const home = process.env.WFV_VSCODE_HOME ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "wfv-vscode");
 const log = (message) => console.error(`[test:desktop] ${message}`);
-
-/** As bundleInHostTests() in test/e2e/harness.ts: inside the extension's folder, `vscode` external. */
-async function bundleInHostTests() {
-  const outfile = join(REPO, ".test-artifacts", "desktop", "in-host-tests.js");
-  await esbuild.build({
-    entryPoints: [join(REPO, "test", "e2e", "in-host", "index.ts")],
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    outfile,
-    external: ["vscode"],
-    mainFields: ["module", "main"],
-    logLevel: "warning",
-  });
-  return outfile;
-}
-
-/** As makeWorkspace() in test/e2e/harness.ts: the cc example plus the e2e fixtures (inline, broken, invalid). */
-function makeWorkspace(parent) {
-  const ws = join(parent, "ws");
-  mkdirSync(ws, { recursive: true });
-  cpSync(join(REPO, "examples", "workflows", "cc"), join(ws, "cc"), { recursive: true });
-  cpSync(join(REPO, "test", "e2e", "fixtures", "ws"), ws, { recursive: true });
-  return ws;
-}
 
 async function vscodeExecutable() {
   if (process.env.WFV_DESKTOP_EXECUTABLE) return process.env.WFV_DESKTOP_EXECUTABLE;
