@@ -260,7 +260,8 @@ async function launch(options: ServerOptions, tools: Installed, release: () => v
 /** Bundles the in-host test module (TypeScript) into a .js the extension host can require. */
 export async function bundleInHostTests(): Promise<string> {
   // Inside the extension's folder: VS Code maps `require("vscode")` to an extension by path.
-  const outfile = join(REPO, ".test-artifacts", "e2e", "in-host-tests.js");
+  // One file per test process: helpers running the e2e suite side by side never load each other's bundle.
+  const outfile = join(REPO, ".test-artifacts", "e2e", `in-host-tests-${process.pid}.js`);
   await esbuild.build({
     entryPoints: [join(REPO, "test", "e2e", "in-host", "index.ts")],
     bundle: true,
@@ -271,6 +272,8 @@ export async function bundleInHostTests(): Promise<string> {
     external: ["vscode"],
     mainFields: ["module", "main"],
     logLevel: "warning",
+    // WFV_IN_HOST_ONLY=core,panel runs only those suites (test/e2e/in-host/kit.ts `selected`).
+    define: { WFV_IN_HOST_ONLY: JSON.stringify(process.env.WFV_IN_HOST_ONLY ?? "") },
   });
   return outfile;
 }

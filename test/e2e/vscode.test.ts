@@ -50,7 +50,7 @@ describe("wfv in a real VS Code (code-server)", { skip }, () => {
       try {
         const { code, lines } = await runInHost(server, testsJs);
         assert.equal(code, 0, lines.filter((l) => l.startsWith("not ok")).join("\n") || `exit ${code}`);
-        assert.ok(lines.filter((l) => l.startsWith("ok")).length >= 10, lines.join("\n"));
+        assert.ok(lines.filter((l) => l.startsWith("ok")).length >= (process.env.WFV_IN_HOST_ONLY ? 1 : 10), lines.join("\n"));
       } finally {
         await server.stop();
       }

@@ -12,51 +12,12 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as vscode from "vscode";
 import type { WfvApi } from "../../../src/extension/extension";
+import { failures, lenses, open, selected, test, until } from "./kit";
+import { SUITES } from "./suites";
 import { WorkflowDbStore } from "../../../src/extension/storage";
 import { decodeStored, storageFileName } from "../../../src/extension/storage-codec";
 
 const EXTENSION_ID = "wfv.wfv";
-const results: string[] = [];
-let failures = 0;
-
-async function test(name: string, fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-    results.push(`ok - ${name}`);
-  } catch (error) {
-    failures++;
-    results.push(`not ok - ${name}: ${(error as Error)?.stack ?? error}`);
-  } finally {
-    console.log(results[results.length - 1]);
-  }
-}
-
-/** Polls `probe` until it returns a value that is not undefined (VS Code updates asynchronously). */
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
-
-async function lenses(uri: vscode.Uri): Promise<{ title: string; line: number; args: unknown[] }[]> {
-  const found = (await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", uri, 1000)) ?? [];
-  return found.filter((l) => l.command).map((l) => ({ title: l.command!.title, line: l.range.start.line, args: l.command!.arguments ?? [] }));
-}
-
-async function open(ws: vscode.Uri, rel: string): Promise<vscode.TextDocument> {
-  const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(ws, rel));
-  await vscode.window.showTextDocument(document);
-  return document;
-}
 
 export async function run(): Promise<void> {
   const ws = vscode.workspace.workspaceFolders![0].uri;
@@ -99,9 +60,18 @@ export async function run(): Promise<void> {
       assert.deepEqual(stored.runs, {});
       assert.equal(existsSync(api.controller.store.fileFor("cc/workflow_v3.json")), false);
     });
-    if (failures > 0) throw new Error(`${failures} in-host test(s) failed`);
+    if (failures() > 0) throw new Error(`${failures()} in-host test(s) failed`);
     return;
   }
+  await core(ws, api);
+  for (const suite of SUITES) if (selected(suite.name)) await suite.run({ ws, api });
+  if (failures() > 0) throw new Error(`${failures()} in-host test(s) failed`);
+}
+
+/** index.ts's own tests after activation (suite "core"). */
+async function core(ws: vscode.Uri, api: WfvApi): Promise<void> {
+  if (!selected("core")) return;
+  const stepUri = vscode.Uri.joinPath(ws, "cc/steps/1_user_input/step.json");
 
   await test("lenses: a step file gets Run module virtually + Run up to here above each module", async () => {
     const found = await lenses(stepUri);
@@ -354,5 +324,4 @@ export async function run(): Promise<void> {
     }
   });
 
-  if (failures > 0) throw new Error(`${failures} in-host test(s) failed`);
 }

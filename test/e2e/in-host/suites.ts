@@ -1,0 +1,7 @@
+/**
+ * The in-host suites beyond index.ts's own ("core"), run in this order after activation with trust on.
+ * A feature adds a file exporting `async (ctx: InHostContext) => void` and one line here.
+ */
+import type { InHostContext } from "./kit";
+
+export const SUITES: { name: string; run: (ctx: InHostContext) => Promise<void> }[] = [];
