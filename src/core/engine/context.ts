@@ -29,6 +29,31 @@ export interface EngineEnv {
   templateNow?: EngineOptions["templateNow"];
   /** Fast lineage/state/position reads (see event-view.ts). */
   view: EventView;
+  /** Told about each module of the call as it runs (a run trace, a debugger); see ModuleObserver. */
+  observer?: ModuleObserver;
+}
+
+/** Where a module sits in the run, as ModuleObserver's calls name it. */
+export interface ObservedModule {
+  stepId: string;
+  moduleName: string;
+  moduleId: string;
+  /** The module's index in its step. */
+  index: number;
+}
+
+/**
+ * Hooks around each module the executor runs. They may be async: the executor awaits them, so a
+ * debugger can hold a run between modules. A hook that throws fails the run like a module would.
+ */
+export interface ModuleObserver {
+  /** Before the module's `module_started` event is stored. */
+  moduleStarting?(module: ObservedModule): void | Promise<void>;
+  /** After its inputs were resolved (and validated), before it executes or asks. */
+  inputsResolved?(module: ObservedModule, inputs: Record<string, unknown>): void | Promise<void>;
+  /** After it completed, asked for input, or failed (`outputs` only when completed). A module answered later
+   * (an interaction's response, handled in interaction.ts) is not reported here again. */
+  moduleFinished?(module: ObservedModule, outcome: { status: "completed" | "awaiting_input" | "error" | "target_reached"; outputs?: Record<string, unknown>; error?: unknown }): void | Promise<void>;
 }
 
 const silentLogger: ModuleLogger = { debug() {}, info() {}, warning() {}, error() {} };

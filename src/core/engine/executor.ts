@@ -14,7 +14,7 @@ import { validateInputs } from "../modules/base";
 import type { WorkflowModule as RegisteredModule } from "../modules/types";
 import { EventType, openStepProgress, type EventDocument, type WorkflowPosition } from "../repositories";
 import { moduleName, type Workflow, type WorkflowModule, type WorkflowStep } from "../workflow/model";
-import { buildModuleContext, type EngineEnv } from "./context";
+import { buildModuleContext, type EngineEnv, type ObservedModule } from "./context";
 import { convertInteractionRequest, serializeInteractionRequest } from "./interaction-request";
 import { resolveAllInputs, resolveModuleInputs } from "./resolve";
 import { describeModuleFailure, errorResponse, makeResponse, progressAt } from "./responses";
@@ -64,14 +64,21 @@ export async function executeStepModules(
   for (let index = moduleStart; index < end; index++) {
     const config = modules[index];
     const name = moduleName(config);
-    storeEvent(scope, EventType.MODULE_STARTED, { module_id: config.module_id }, step.step_id, name);
+    const observed: ObservedModule = { stepId: step.step_id, moduleName: name, moduleId: config.module_id, index };
     try {
+      await env.observer?.moduleStarting?.(observed);
+      storeEvent(scope, EventType.MODULE_STARTED, { module_id: config.module_id }, step.step_id, name);
       const outcome = await runModule(scope, step, config, index, state);
-      if (outcome !== null) return outcome;
+      if (outcome !== null) {
+        await env.observer?.moduleFinished?.(observed, { status: outcome.status === "awaiting_input" || outcome.status === "target_reached" || outcome.status === "error" ? outcome.status : "completed" });
+        return outcome;
+      }
+      await env.observer?.moduleFinished?.(observed, { status: "completed", outputs: lastOutputs.get(scope) });
     } catch (error) {
       const failure = describeModuleFailure(config.module_id, error, { step_id: step.step_id, module_name: name });
       storeEvent(scope, EventType.MODULE_ERROR, { error: failure.stored }, step.step_id, name);
       env.repos.runs.updateWorkflowStatus(workflowRunId, "error");
+      await env.observer?.moduleFinished?.(observed, { status: "error", error });
       return errorResponse(workflowRunId, failure.message, failure.errorType, failure.details, progressAt(step.step_id, name, index));
     }
   }
@@ -89,6 +96,9 @@ export function loadModule(env: EngineEnv, config: WorkflowModule): RegisteredMo
   return module;
 }
 
+/** The outputs of the module a scope ran last, for ModuleObserver.moduleFinished (only kept while observed). */
+const lastOutputs = new WeakMap<RunScope, Record<string, unknown>>();
+
 /** Runs one module; null means "go on with the next module". */
 async function runModule(
   scope: RunScope,
@@ -105,6 +115,7 @@ async function runModule(
   const resolved = resolveModuleInputs(raw, state, step, workflow, { step_id: step.step_id, module_name: name }, env.templateNow);
 
   const check = validateInputs(module, resolved);
+  if (check.ok) await env.observer?.inputsResolved?.({ stepId: step.step_id, moduleName: name, moduleId: config.module_id, index }, resolved);
   if (!check.ok) {
     const declared = module.inputs.find((input) => input.name === check.inputName);
     const message = `Module '${config.module_id}' validation failed: ${check.message}`;
@@ -142,6 +153,7 @@ async function runModule(
   }
 
   const outputs = await module.execute(resolved, context);
+  if (env.observer) lastOutputs.set(scope, outputs);
   env.repos.state.storeModuleOutputs({
     workflowRunId,
     stepId: step.step_id,

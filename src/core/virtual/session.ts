@@ -16,7 +16,7 @@ import { computeContentHash } from "../workflow/content-hash";
 import { validateWorkflow, type Workflow } from "../workflow/model";
 import { reportGroupRun, resolveTarget, type GroupTarget } from "../engine/group-target";
 import { definitionWarnings, type RanModule } from "../engine/definition-warnings";
-import { buildServices, createEngineEnv, type EngineEnv } from "../engine/context";
+import { buildServices, createEngineEnv, type EngineEnv, type ModuleObserver } from "../engine/context";
 import type { RunScope } from "../engine/executor";
 import {
   executeSubAction,
@@ -63,6 +63,8 @@ export interface RunCallOptions {
   signal?: AbortSignal;
   /** Report what the call changed in the DB (`changes`), from the checkpoint the call takes anyway. */
   changes?: boolean;
+  /** Told about each module this call runs (engine/context.ts ModuleObserver). */
+  observer?: ModuleObserver;
 }
 
 /** A `WorkflowResponse` plus the run id and the flat state after the call (engine.md §3.2). */
@@ -255,7 +257,10 @@ export class VirtualSession {
   }
 
   private scope(prepared: PreparedRun, target: ExecutionTarget | null, options: RunCallOptions): RunScope {
-    const env = options.providers || options.signal ? { ...this.env, providers: options.providers ?? this.env.providers, signal: options.signal ?? this.env.signal } : this.env;
+    const env =
+      options.providers || options.signal || options.observer
+        ? { ...this.env, providers: options.providers ?? this.env.providers, signal: options.signal ?? this.env.signal, observer: options.observer }
+        : this.env;
     return {
       env,
       workflow: prepared.workflow,
