@@ -17,7 +17,8 @@
  * - miss: a blob the server never returned (here: the DB exported elsewhere), decoded as any
  *   stateless server must; it gets the same answer, only slower.
  *
- * "server ms" is the server's own time per request, from its `Server-Timing` header (`process`: from
+ * The server runs as users start it: a pool of one worker per core (pool.ts), each request routed to the
+ * worker holding its DB live. "server ms" is the server's own time per request, from its `Server-Timing` header (`process`: from
  * the request body read to the response ready to be written; the body's transfer is not in it);
  * "round trip ms" is the client's wall time, sending and receiving the blob included.
  *

@@ -42,6 +42,16 @@ function fingerprint(length: number, byteAt: (index: number) => number): string 
   return `${length}:${(hash >>> 0).toString(16)}`;
 }
 
+/** The cache key of a blob given as bytes (what a request brings back). */
+export function bytesKey(bytes: Uint8Array): string {
+  return fingerprint(bytes.length, (index) => bytes[index]);
+}
+
+/** The cache key of a blob this server wrote: equal to bytesKey of the same bytes. */
+export function blobKey(blob: SegmentedBlob): string {
+  return blobFingerprint(blob);
+}
+
 function blobFingerprint(blob: SegmentedBlob): string {
   const offsets: number[] = [];
   let total = 0;
@@ -98,7 +108,7 @@ export class DbCache {
 
   /** The entry whose blob is exactly `bytes`, taken out of the cache (the caller owns it now). */
   take(bytes: Uint8Array): CachedDb | undefined {
-    const key = fingerprint(bytes.length, (index) => bytes[index]);
+    const key = bytesKey(bytes);
     const candidates = this.byKey.get(key);
     const entry = candidates?.find((candidate) => sameBytes(bytes, candidate.blob));
     if (entry === undefined) {

@@ -5,12 +5,18 @@
  * worker (queued while all are busy). So a runaway request (`(a+)+$` in a transform) holds one worker,
  * never the server: `/health` still answers at once. A request over its time budget gets
  * `limit_exceeded` and its worker is killed; a worker that dies (its memory budget, a crash) is replaced.
+ *
+ * Each worker keeps its own cache of the DBs it returned (db-cache.ts). So that the editor's loop (send
+ * back the DB just returned) finds it live whichever worker is free, an execute is routed by its DB:
+ * the worker names the key of the DB it returned (`x-wfv-db-key`), and a request bringing that DB goes
+ * to that worker when it is idle. Any other worker would give the same answer, only slower (a miss).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { request as httpRequest } from "node:http";
 import { failureResponse } from "../core/virtual";
 import { limitExceeded, startBudgetWorker, type Budgets, type BudgetWorker, type LimitKind, type WorkerScript } from "../node/isolate";
 import { sendJson } from "./exchange";
+import { DB_KEY_HEADER } from "./routes";
 
 interface Slot {
   worker: BudgetWorker;
@@ -27,7 +33,14 @@ interface Queued {
   request: IncomingMessage;
   response: ServerResponse;
   headers: Record<string, string>;
+  /** The body, when this process read it to route the request (then sent as is instead of piped). */
+  body?: Buffer;
+  /** The cache key of the DB the request brings (db-cache.ts bytesKey). */
+  dbKey?: string;
 }
+
+/** How many DB keys the pool remembers the worker of (most recent kept). */
+const AFFINITY_KEYS = 1024;
 
 export interface PoolOptions {
   size: number;
@@ -41,6 +54,10 @@ export class ServePool {
   private closed = false;
   /** Workers started to replace ones that died (tests, logs). */
   replaced = 0;
+  /** DB key → the worker that returned that DB last (oldest first). */
+  private readonly holders = new Map<string, Slot>();
+  /** Requests sent to the worker holding their DB (tests, logs). */
+  routedToHolder = 0;
 
   constructor(private readonly options: PoolOptions) {
     for (let i = 0; i < options.size; i++) this.slots.push(this.startSlot());
@@ -89,15 +106,18 @@ export class ServePool {
   }
 
   /** Proxies the request to a worker (now, or when one is free). */
-  handle(request: IncomingMessage, response: ServerResponse, headers: Record<string, string>): void {
-    this.queue.push({ request, response, headers });
+  handle(request: IncomingMessage, response: ServerResponse, headers: Record<string, string>, read?: { body: Buffer; dbKey?: string }): void {
+    this.queue.push({ request, response, headers, ...read });
     this.dispatch();
   }
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const slot = this.slots.find((candidate) => !candidate.busy && !candidate.dead);
+      const idle = (candidate: Slot | undefined) => candidate !== undefined && !candidate.busy && !candidate.dead && this.slots.includes(candidate);
+      const holder = this.queue[0].dbKey === undefined ? undefined : this.holders.get(this.queue[0].dbKey);
+      const slot = idle(holder) ? holder! : this.slots.find(idle);
       if (!slot) return;
+      if (slot === holder) this.routedToHolder++;
       const next = this.queue.shift()!;
       slot.busy = true;
       void this.proxy(slot, next).finally(() => {
@@ -108,13 +128,20 @@ export class ServePool {
     }
   }
 
-  private async proxy(slot: Slot, { request, response, headers }: Queued): Promise<void> {
+  private remember(dbKey: string, slot: Slot): void {
+    this.holders.delete(dbKey);
+    this.holders.set(dbKey, slot);
+    if (this.holders.size > AFFINITY_KEYS) this.holders.delete(this.holders.keys().next().value!);
+  }
+
+  private async proxy(slot: Slot, queued: Queued): Promise<void> {
+    const { request, response, headers, body } = queued;
     let url: string;
     try {
       url = await slot.ready;
     } catch {
       // The worker died before listening; its replacement takes the request.
-      this.queue.unshift({ request, response, headers });
+      this.queue.unshift(queued);
       return;
     }
     await new Promise<void>((done) => {
@@ -135,11 +162,15 @@ export class ServePool {
         void slot.worker.terminate();
       }, budgets.runSeconds * 1000);
       const target = new URL(request.url ?? "/", url);
-      const upstream = httpRequest(target, { method: request.method, headers: { ...request.headers, host: target.host } }, (reply) => {
+      const upstreamHeaders = { ...request.headers, host: target.host, ...(body ? { "content-length": String(body.length) } : {}) };
+      if (body) delete upstreamHeaders["transfer-encoding"];
+      const upstream = httpRequest(target, { method: request.method, headers: upstreamHeaders }, (reply) => {
         if (settled) {
           reply.resume();
           return;
         }
+        const returned = reply.headers[DB_KEY_HEADER];
+        if (typeof returned === "string") this.remember(returned, slot);
         response.writeHead(reply.statusCode ?? 502, reply.headers);
         reply.pipe(response);
         reply.on("end", () => {
@@ -153,7 +184,8 @@ export class ServePool {
       response.on("close", () => {
         if (!settled) upstream.destroy();
       });
-      request.pipe(upstream);
+      if (body) upstream.end(body);
+      else request.pipe(upstream);
     });
   }
 

@@ -42,7 +42,17 @@ export function splitRawDb(bytes: Buffer, minBytes = RAW_DB_MIN_BYTES): SplitBod
   return { body: parseJsonBytes(bytes) };
 }
 
-function trySplit(bytes: Buffer, minBytes: number): SplitBody | undefined {
+/**
+ * The bytes of the first top-level-looking `"virtual_db": "…"` string, found without parsing (the serve
+ * pool routes a request by them, see pool.ts); undefined when there is none this long. Only a hint:
+ * whoever acts on it still checks the bytes.
+ */
+export function locateRawDb(bytes: Buffer, minBytes = RAW_DB_MIN_BYTES): Buffer | undefined {
+  const found = locate(bytes, minBytes);
+  return found && bytes.subarray(found.start, found.end);
+}
+
+function locate(bytes: Buffer, minBytes: number): { start: number; end: number } | undefined {
   const key = bytes.indexOf(KEY);
   if (key < 0) return undefined;
   let at = key + KEY.length;
@@ -54,6 +64,13 @@ function trySplit(bytes: Buffer, minBytes: number): SplitBody | undefined {
   const start = at + 1;
   const end = bytes.indexOf(QUOTE, start);
   if (end < 0 || end - start < minBytes) return undefined;
+  return { start, end };
+}
+
+function trySplit(bytes: Buffer, minBytes: number): SplitBody | undefined {
+  const found = locate(bytes, minBytes);
+  if (!found) return undefined;
+  const { start, end } = found;
   const raw = bytes.subarray(start, end);
   const head = bytes.toString("utf8", 0, start - 1);
   const tail = bytes.toString("utf8", end + 1);

@@ -105,6 +105,9 @@ function engineRoute<T extends z.ZodType>(schema: T, call: (body: z.infer<T>, en
  * DBs it returned and segmented blobs (stateless.ts). `Server-Timing` says where the time went and
  * whether the DB came live from the cache (`db;desc=hit`), was decoded (`miss`) or fresh.
  */
+/** The response header naming the cache key of the DB an execute returned (db-cache.ts blobKey). */
+export const DB_KEY_HEADER = "x-wfv-db-key";
+
 const executeRoute: Route = {
   method: "POST",
   rawDb: true,
@@ -148,7 +151,9 @@ const executeRoute: Route = {
         `process;dur=${ms(performance.now() - bodyReadAt)}`,
       ].join(", ");
     // A failed call hands the caller's DB back; it goes out exactly as it came in.
-    sendJsonWithBlobs(response, 200, answer.response, () => ({ ...headers, "Server-Timing": timing() }), answer.blobs, given.value);
+    // DB_KEY_HEADER: which live DB this process now holds (the serve pool sends that DB's next request here).
+    const keyHeader: Record<string, string> = answer.cachedKey ? { [DB_KEY_HEADER]: answer.cachedKey } : {};
+    sendJsonWithBlobs(response, 200, answer.response, () => ({ ...headers, ...keyHeader, "Server-Timing": timing() }), answer.blobs, given.value);
   },
 };
 

@@ -22,9 +22,9 @@ import type { AddressInfo } from "node:net";
 import type { GzipLevel } from "../core/db";
 import type { EngineOptions } from "../core/virtual";
 import { FILE_GZIP_LEVEL, nodeGzipCodec } from "../node/gzip";
-import { DbCache, DEFAULT_DB_CACHE_BYTES } from "./db-cache";
+import { bytesKey, DbCache, DEFAULT_DB_CACHE_BYTES } from "./db-cache";
 import { corsHeaders, HttpError, parseJsonBytes, preflightHeaders, readJsonBody, readJsonBodyBytes, sendError, sendJson, type CorsPolicy } from "./exchange";
-import { splitRawDb } from "./raw-db";
+import { locateRawDb, splitRawDb } from "./raw-db";
 import { ROUTES } from "./routes";
 import type { ServePool } from "./pool";
 import type { StatelessOptions } from "./stateless";
@@ -170,7 +170,14 @@ export function createRequestHandler(options: HttpApiOptions = {}): (request: In
       const route = ROUTES[pathOf(request)];
       if (!route) throw new HttpError(404, "not_found", `No route ${request.method} ${pathOf(request)}`, { path: pathOf(request) });
       if (options.pool && route !== ROUTES["/health"] && request.method !== "OPTIONS") {
-        options.pool.handle(request, response, headers);
+        if (route.method === "POST" && route.rawDb && request.method === "POST") {
+          // Read here to route it to the worker that holds its DB live (pool.ts).
+          const body = await readJsonBodyBytes(request, maxBodyBytes);
+          const raw = locateRawDb(body, 1);
+          options.pool.handle(request, response, headers, { body, dbKey: raw && bytesKey(raw) });
+        } else {
+          options.pool.handle(request, response, headers);
+        }
         return;
       }
       if (request.method === "OPTIONS") {

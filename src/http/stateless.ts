@@ -21,7 +21,7 @@ import { ensureVirtualUser } from "../core/db/snapshot";
 import { SegmentedEncoder } from "../core/db/segmented";
 import { executeOnSession, isEmptyDbInput, VirtualSession, type DbFormat, type EngineOptions, type ExecuteRequest, type ExecuteResponse, type ExecuteResult } from "../core/virtual";
 import { failureResponse } from "../core/virtual/execute";
-import { DbCache, type CachedDb } from "./db-cache";
+import { blobKey, DbCache, type CachedDb } from "./db-cache";
 
 export interface StatelessOptions {
   engine: EngineOptions;
@@ -44,6 +44,8 @@ export interface StatelessAnswer {
   source: DbSource;
   /** Milliseconds: opening the DB (decode on a miss), the engine run, encoding the returned DB. */
   timings: { open: number; run: number; encode: number };
+  /** The cache key of the blob returned and kept live (the serve pool routes the next request by it). */
+  cachedKey?: string;
 }
 
 /** The DB a request gave, for the echo on failure: its value, or a placeholder for its raw bytes. */
@@ -113,6 +115,7 @@ export async function executeStateless(request: ExecuteRequest, given: GivenDb, 
 
   started = performance.now();
   let virtualDb: ExecuteResult["virtual_db"];
+  let cachedKey: string | undefined;
   if (format === "compressed") {
     const encoder = hit?.encoder ?? new SegmentedEncoder({ codec: options.codec, level: options.level });
     const blob = encoder.encode(session.db as MemoryDb);
@@ -120,6 +123,7 @@ export async function executeStateless(request: ExecuteRequest, given: GivenDb, 
     blobs.set(placeholder, blob.segments);
     virtualDb = placeholder;
     options.cache.put({ session, encoder, blob });
+    cachedKey = blobKey(blob);
   } else if (format === "object") {
     virtualDb = session.exportSnapshot();
   }
@@ -131,5 +135,5 @@ export async function executeStateless(request: ExecuteRequest, given: GivenDb, 
   if (format !== "none") result.virtual_db = virtualDb;
   result.state = response.result.state;
   response.result = result;
-  return { response, blobs, source, timings };
+  return { response, blobs, source, timings, ...(cachedKey ? { cachedKey } : {}) };
 }

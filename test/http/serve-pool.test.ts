@@ -55,3 +55,45 @@ test("wfv serve --workers 2: /health answers while both workers are busy; over -
     await never.close();
   }
 });
+
+test("wfv serve --workers 2: a request bringing back the DB a worker returned goes to that worker (a cache hit), even when another is idle first", async () => {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let arrive!: () => void;
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  const gate = await startLoopback(async () => {
+    arrive();
+    await released;
+    return { json: { ok: true } };
+  });
+  const child = spawn(process.execPath, [cliPath, "serve", "--port", "0", "--workers", "2", "--allow-real"], { cwd: repoRoot });
+  try {
+    const [chunk] = (await once(child.stdout, "data")) as [Buffer];
+    const { url } = JSON.parse(chunk.toString("utf8").split("\n")[0]) as { url: string };
+    const source = (reply: { headers: Record<string, unknown> }) => /db;desc=(\w+)/.exec(String(reply.headers["server-timing"]))?.[1];
+    // The first worker is held by a call waiting on the gate, so the editor's first request goes to the second.
+    const held = post(url, "/workflow/virtual/execute", { workflow: hanging(`${gate.url}/x`), target_step_id: "slow", target_module_name: "backtrack", mock: false });
+    await arrived;
+    const workflow = miniWorkflow();
+    const first = await post(url, "/workflow/virtual/execute", { workflow, target_step_id: TOPIC_STEP, target_module_name: "ask_topic" });
+    assert.equal(first.json.status, "awaiting_input", first.text);
+    assert.equal(source(first), "fresh");
+    assert.ok(first.headers["x-wfv-db-key"], "the worker names the DB it keeps");
+    release();
+    assert.equal((await held).status, 200);
+    // Both workers idle now: the DB goes back to the worker that holds it, not to the first idle one.
+    const second = await post(url, "/workflow/virtual/execute", { workflow, target_step_id: TOPIC_STEP, target_module_name: "ask_topic", response: { value: "otters" }, virtual_db: first.json.result.virtual_db });
+    assert.equal(second.json.status, "completed", second.text);
+    assert.equal(source(second), "hit");
+    const third = await post(url, "/workflow/virtual/execute", { workflow, target_step_id: TOPIC_STEP, target_module_name: "pick_idea", mode: "up_to", virtual_db: second.json.result.virtual_db });
+    assert.notEqual(third.json.status, "error", third.text);
+    assert.equal(source(third), "hit");
+    const exited = once(child, "exit");
+    child.kill("SIGTERM");
+    await exited;
+  } finally {
+    release();
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await gate.close();
+  }
+});
