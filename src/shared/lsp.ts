@@ -78,6 +78,9 @@ export const DiagnosticCodes = {
   duplicateStepId: "duplicate-step-id",
   unknownTarget: "unknown-target",
   unknownOutput: "unknown-output",
+  templateShownRaw: "template-shown-raw",
+  emptyForm: "empty-form",
+  invalidValidationPattern: "invalid-validation-pattern",
 } as const;
 
 export type DiagnosticCode = (typeof DiagnosticCodes)[keyof typeof DiagnosticCodes];

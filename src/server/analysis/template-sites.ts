@@ -24,6 +24,12 @@ export interface TemplateSite {
   resolved: boolean;
   /** The module whose inputs hold it; undefined for status_display fields. */
   module: ModuleInfo | undefined;
+  /** Keys (and indexes) from the module's `inputs` (or an addon's) down to the string. */
+  path: ReadonlyArray<string | number>;
+  /** Under an addon's inputs rather than the module's own. */
+  addon: boolean;
+  /** Why an unresolved site stays raw: its input is listed `"resolver": "client"`, or no resolver lists it. */
+  raw?: "client" | "unlisted";
   /** Template index → file offset, and back. */
   toFile(index: number): number;
   fromFile(offset: number): number;
@@ -33,12 +39,14 @@ export interface TemplateSite {
 export function collectTemplateSites(files: RefResolver, rootLoc: Loc, modules: readonly ModuleInfo[], standaloneStep: boolean): TemplateSite[] {
   const collector = new SiteCollector(files);
   for (const module of modules) {
-    if (module.inputs) collector.objectSites(module.inputs, false, module);
+    if (module.inputs) collector.objectSites(module.inputs, false, module, []);
     const moduleLoc: Loc = { file: module.file, node: module.node, chain: [] };
+    collector.addon = true;
     for (const addon of files.arrayItems(moduleLoc, "addons")) {
       const inputs = files.objectAt(addon, "inputs");
-      if (inputs) collector.objectSites(inputs, false, module);
+      if (inputs) collector.objectSites(inputs, false, module, []);
     }
+    collector.addon = false;
   }
   if (standaloneStep) return collector.sites;
   const root = files.deref(rootLoc);
@@ -47,7 +55,7 @@ export function collectTemplateSites(files: RefResolver, rootLoc: Loc, modules: 
   if (!statusDisplay) return collector.sites;
   for (const field of files.arrayItems(statusDisplay, "fields")) {
     const value = propertyValue(field.node, "value");
-    if (value) collector.fieldSites({ ...field, node: value }, true, undefined);
+    if (value) collector.fieldSites({ ...field, node: value }, true, undefined, ["value"]);
   }
   return collector.sites;
 }
@@ -74,8 +82,12 @@ export function checkTemplateSyntax(diagnostics: DiagnosticList, site: TemplateS
   return info;
 }
 
+type Path = ReadonlyArray<string | number>;
+
 class SiteCollector {
   readonly sites: TemplateSite[] = [];
+  /** Set while the collector walks an addon's inputs. */
+  addon = false;
   /** Nodes walked, by chain and walk: a file referenced n times is walked once (issue 11.3). */
   private readonly walked = new WeakMap<Node, Set<string>>();
 
@@ -91,7 +103,7 @@ class SiteCollector {
   }
 
   /** `resolve_with_schema`'s walk (engine.md §5.2): which strings the engine renders. */
-  objectSites(loc: Loc, parentResolved: boolean, module: ModuleInfo | undefined): void {
+  objectSites(loc: Loc, parentResolved: boolean, module: ModuleInfo | undefined, path: Path): void {
     const resolvers = new Map<string, string>();
     const schema = this.files.objectAt(loc, "resolver_schema");
     const props = schema ? this.files.objectAt(schema, "properties") : undefined;
@@ -109,39 +121,43 @@ class SiteCollector {
       if (key === undefined || !child || key === "resolver_schema") continue;
       const resolver = resolvers.get(key);
       const childLoc: Loc = { file: loc.file, node: child, chain: loc.chain };
-      if (resolver === "server") this.fieldSites(childLoc, true, module);
-      else if (resolver === "client") this.untouchedSites(childLoc, module);
-      else if (parentResolved) this.fieldSites(childLoc, true, module);
-      else this.untouchedSites(childLoc, module);
+      const childPath = [...path, key];
+      if (resolver === "server") this.fieldSites(childLoc, true, module, childPath);
+      else if (resolver === "client") this.untouchedSites(childLoc, module, childPath, "client");
+      else if (parentResolved) this.fieldSites(childLoc, true, module, childPath);
+      else this.untouchedSites(childLoc, module, childPath, "unlisted");
     }
   }
 
-  fieldSites(loc: Loc, resolved: boolean, module: ModuleInfo | undefined): void {
+  fieldSites(loc: Loc, resolved: boolean, module: ModuleInfo | undefined, path: Path): void {
     if (loc.node.type !== "string" && this.plainSubtree(loc)) return;
     if (!this.firstWalk(loc, `field ${resolved}`, module)) return;
     const d = this.files.deref(loc);
     if (d.kind === "failed") return;
-    if (d.kind === "text") return this.addTextSite(d.file, d.text, resolved, module);
+    if (d.kind === "text") return this.addTextSite(d.file, d.text, resolved, module, path, undefined);
     const node = d.loc.node;
-    if (node.type === "string") this.addStringSite(d.loc.file, node, resolved, module);
-    else if (node.type === "object") this.objectSites(d.loc, resolved, module);
+    if (node.type === "string") this.addStringSite(d.loc.file, node, resolved, module, path, undefined);
+    else if (node.type === "object") this.objectSites(d.loc, resolved, module, path);
     else if (node.type === "array") {
-      for (const child of node.children ?? []) this.fieldSites({ file: d.loc.file, node: child, chain: d.loc.chain }, resolved, module);
+      (node.children ?? []).forEach((child, i) => this.fieldSites({ file: d.loc.file, node: child, chain: d.loc.chain }, resolved, module, [...path, i]));
     }
   }
 
-  private untouchedSites(loc: Loc, module: ModuleInfo | undefined): void {
+  private untouchedSites(loc: Loc, module: ModuleInfo | undefined, path: Path, raw: "client" | "unlisted"): void {
     if (loc.node.type !== "string" && this.plainSubtree(loc)) return;
     if (!this.firstWalk(loc, "untouched", module)) return;
     const d = this.files.deref(loc);
     if (d.kind === "failed") return;
-    if (d.kind === "text") return this.addTextSite(d.file, d.text, false, module);
+    if (d.kind === "text") return this.addTextSite(d.file, d.text, false, module, path, raw);
     const node = d.loc.node;
-    if (node.type === "string") this.addStringSite(d.loc.file, node, false, module);
+    if (node.type === "string") this.addStringSite(d.loc.file, node, false, module, path, raw);
     else if (node.type === "object") {
-      for (const p of properties(node)) if (p.children?.[1]) this.untouchedSites({ file: d.loc.file, node: p.children[1], chain: d.loc.chain }, module);
+      for (const p of properties(node)) {
+        const key = propertyKey(p);
+        if (p.children?.[1]) this.untouchedSites({ file: d.loc.file, node: p.children[1], chain: d.loc.chain }, module, [...path, key ?? ""], raw);
+      }
     } else if (node.type === "array") {
-      for (const child of node.children ?? []) this.untouchedSites({ file: d.loc.file, node: child, chain: d.loc.chain }, module);
+      (node.children ?? []).forEach((child, i) => this.untouchedSites({ file: d.loc.file, node: child, chain: d.loc.chain }, module, [...path, i], raw));
     }
   }
 
@@ -152,7 +168,7 @@ class SiteCollector {
     return !hasTemplateMarker(parsed, loc.node.offset, loc.node.offset + loc.node.length);
   }
 
-  private addStringSite(file: string, node: Node, resolved: boolean, module: ModuleInfo | undefined): void {
+  private addStringSite(file: string, node: Node, resolved: boolean, module: ModuleInfo | undefined, path: Path, raw: "client" | "unlisted" | undefined): void {
     const source = node.value as string;
     if (!isTemplate(source)) return; // the engine passes it through unchanged
     const text = this.files.texts.get(file) ?? "";
@@ -165,6 +181,9 @@ class SiteCollector {
       end: node.offset + node.length,
       resolved,
       module,
+      path,
+      addon: this.addon,
+      ...(raw ? { raw } : {}),
       toFile: (index) => getMap().offsets[Math.max(0, Math.min(index, getMap().offsets.length - 1))]!,
       fromFile: (offset) => {
         const offsets = getMap().offsets;
@@ -180,7 +199,9 @@ class SiteCollector {
     });
   }
 
-  private addTextSite(file: string, text: string, resolved: boolean, module: ModuleInfo | undefined): void {
-    this.sites.push({ file, source: text, start: 0, end: text.length, resolved, module, toFile: (i) => i, fromFile: (o) => o });
+  private addTextSite(file: string, text: string, resolved: boolean, module: ModuleInfo | undefined, path: Path, raw: "client" | "unlisted" | undefined): void {
+    const site: TemplateSite = { file, source: text, start: 0, end: text.length, resolved, module, path, addon: this.addon, toFile: (i) => i, fromFile: (o) => o };
+    if (raw) site.raw = raw;
+    this.sites.push(site);
   }
 }

@@ -8,10 +8,12 @@
  * - `workflow-model.ts`: steps and modules in workflow order;
  * - `module-checks.ts`, `targets.ts`: modules against the catalog, duplicate names, step/module targets;
  * - `state-flow.ts`: state-key producers, and the checks of each `state.<key>` a template reads;
- * - `template-sites.ts`: which strings are templates, and their Jinja2 syntax.
+ * - `template-sites.ts`: which strings are templates, and their Jinja2 syntax;
+ * - `input-traps.ts`: templates the engine leaves raw, empty forms, validation patterns that do not compile.
  */
 import { dirname } from "node:path";
 import { DiagnosticList, type FileDiagnostic } from "./diagnostics";
+import { checkInputTraps, checkRawTemplates } from "./input-traps";
 import { checkDuplicateNames, checkModule } from "./module-checks";
 import type { ModuleCatalog } from "./module-catalog";
 import { ParseCache, RefResolver, type AnalysisHost, type Loc, type RefInfo } from "./refs";
@@ -87,7 +89,10 @@ export function analyzeWorkflow(
     analysis.modules = modules;
     checkDuplicateNames(diagnostics, steps, modules);
     analysis.targets = collectTargets(files, diagnostics, steps, modules);
-    for (const module of modules) checkModule(diagnostics, catalog, module);
+    for (const module of modules) {
+      checkModule(diagnostics, catalog, module);
+      checkInputTraps(diagnostics, files, module);
+    }
     const flow = collectStateFlow(files, modules);
     analysis.producers = flow.producers;
     analysis.implicitKeys = flow.implicitKeys;
@@ -100,6 +105,7 @@ export function analyzeWorkflow(
         checkStateRef(diagnostics, flow, site, ref);
       }
     }
+    checkRawTemplates(diagnostics, files, analysis.sites);
   }
   analysis.files = [...files.texts.keys()];
   return analysis;
