@@ -33,6 +33,7 @@ const LAYERS: ReadonlyArray<readonly [layer: string, why: string]> = [
   ["modules", "one file per module, over the DB facade, templates, providers and mocks"],
   ["engine", "the executor: builds module contexts from repositories, runs modules of workflows"],
   ["virtual", "the public execute API and sessions over the engine"],
+  ["preview", "read-only previews over a session: a module's context, rendered templates, per-stage pipeline counts"],
   ["testing", "recorded workflow tests replayed through the public API"],
 ];
 

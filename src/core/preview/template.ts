@@ -1,0 +1,111 @@
+/**
+ * A template rendered for a preview: the text exactly as the engine renders it, the places where an
+ * undefined value was output, and a failure with its position instead of a throw.
+ *
+ * Undefined outputs are found with the interpreter's `undefinedOutput` hook: it writes a marker
+ * (Unicode noncharacters around an index) before each `{{ }}` whose value is undefined, and the
+ * markers are then cut out of the text, leaving their offsets. A marker could change what a template
+ * computes from its own output (`{% set x %}…{% endset %}{% if x %}`), so the template is rendered a
+ * second time without the hook and the spans are kept only when both texts agree.
+ */
+import { isStackOverflow, limitMessage } from "../limits";
+import { NaiveDateTime } from "../python/objects";
+import type { Expr } from "../template/ast";
+import { renderTemplate, TemplateError, type TemplateContext } from "../template";
+import { wrapForResolver } from "../template/template-error";
+
+export interface UndefinedSpan {
+  /** Offsets in the output text (UTF-16, end exclusive). An undefined value renders as "", so start === end. */
+  start: number;
+  end: number;
+  /** The expression as written, e.g. `state.user.name` (`…` for parts that are not names). */
+  name: string;
+}
+
+export interface TemplatePreview {
+  text: string;
+  undefinedSpans: UndefinedSpan[];
+  /** The render failed: `text` is "" then. Positions are 1-based, in the template text. */
+  error?: { message: string; line: number | null; column: number | null; kind: string };
+}
+
+export interface TemplatePreviewOptions {
+  /** Skip the undefined-span pass (one render instead of two). */
+  spans?: boolean;
+}
+
+export type PreviewTemplateContext = Pick<TemplateContext, "state" | "step" | "config" | "now">;
+
+const OPEN = "\uFDD0";
+const CLOSE = "\uFDD1";
+const MARKER = /\uFDD0(\d+)\uFDD1/g;
+
+/** `state.a.b`, `state["k"]`, `items[0]` … as the author wrote them, for a span's name. */
+export function expressionName(expr: Expr): string {
+  switch (expr.type) {
+    case "name":
+      return expr.name;
+    case "getattr":
+      return `${expressionName(expr.target)}.${expr.attr}`;
+    case "getitem":
+      return `${expressionName(expr.target)}[${expr.index.type === "const" ? JSON.stringify(expr.index.value) : "…"}]`;
+    case "filter":
+      return expr.target ? `${expressionName(expr.target)} | ${expr.name}` : "…";
+    default:
+      return "…";
+  }
+}
+
+function failure(error: unknown): TemplatePreview {
+  if (error instanceof TemplateError) {
+    const wrapped = wrapForResolver(error);
+    return { text: "", undefinedSpans: [], error: { message: wrapped.message, line: error.line ?? null, column: error.column ?? null, kind: error.kind } };
+  }
+  if (isStackOverflow(error)) {
+    return { text: "", undefinedSpans: [], error: { message: limitMessage("HOST_STACK", "the template"), line: null, column: null, kind: "runtime" } };
+  }
+  throw error;
+}
+
+/**
+ * Renders `source` as the engine renders a module input's text: a string with no `{{` and no `{%` is
+ * the text itself (comments included), anything else goes through Jinja2 (no loader: `{% include %}`
+ * fails as it does in a run). A `$ref`'d prompt file is its text verbatim in the resolved workflow, so
+ * previewing the file's (edited) text is previewing the input. The caps of core/limits apply.
+ */
+export function previewTemplate(source: string, context: PreviewTemplateContext, options: TemplatePreviewOptions = {}): TemplatePreview {
+  if (!source.includes("{{") && !source.includes("{%")) return { text: source, undefinedSpans: [] };
+  // Both renders must see the same now().
+  let frozen: Date | NaiveDateTime | undefined;
+  const now = () => (frozen ??= context.now ? context.now() : new Date());
+  const base: TemplateContext = { state: context.state, step: context.step, config: context.config, now };
+  let plain: string;
+  try {
+    plain = renderTemplate(source, base);
+  } catch (error) {
+    return failure(error);
+  }
+  if (options.spans === false || !source.includes("{{")) return { text: plain, undefinedSpans: [] };
+  const names: string[] = [];
+  let marked: string;
+  try {
+    marked = renderTemplate(source, {
+      ...base,
+      undefinedOutput: (expr) => `${OPEN}${names.push(expressionName(expr)) - 1}${CLOSE}`,
+    });
+  } catch {
+    return { text: plain, undefinedSpans: [] };
+  }
+  if (names.length === 0) return { text: plain, undefinedSpans: [] };
+  const spans: UndefinedSpan[] = [];
+  let text = "";
+  let last = 0;
+  for (const match of marked.matchAll(MARKER)) {
+    text += marked.slice(last, match.index);
+    last = match.index + match[0].length;
+    const name = names[Number(match[1])];
+    if (name !== undefined) spans.push({ start: text.length, end: text.length, name });
+  }
+  text += marked.slice(last);
+  return text === plain ? { text: plain, undefinedSpans: spans } : { text: plain, undefinedSpans: [] };
+}
