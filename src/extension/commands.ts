@@ -12,7 +12,6 @@ import type { PanelManager } from "./panel";
 import { revealOffset } from "./navigation";
 import type { Runs } from "./runs";
 import { PROVIDERS, storeProviderKey } from "./secrets";
-import { STATE_SCHEME, StateDocuments, stateUri } from "./state-documents";
 import type { WorkflowDbs } from "./workflow-dbs";
 import type { WorkflowIndex } from "./workflow-index";
 import { absolutePath, relativePath } from "./workspace-paths";
@@ -128,24 +127,7 @@ export function registerCommands(context: vscode.ExtensionContext, { index, dbs,
     }
   });
 
-  // Show State opens a read-only `wfv-state:` document with the flat state, refreshed after runs.
-  const stateDocuments = new StateDocuments(dbs);
-  context.subscriptions.push(stateDocuments, vscode.workspace.registerTextDocumentContentProvider(STATE_SCHEME, stateDocuments));
-  register("wfv.showState", async () => {
-    await ensureIndexed();
-    const workflowFile = await pickWorkflow(index, panels, "Show the state of which workflow?");
-    if (!workflowFile) return;
-    const state = (await dbs.stateOf(workflowFile)) ?? null;
-    if (!state) {
-      void vscode.window.showInformationMessage("wfv: no state yet: run a module first.");
-      return;
-    }
-    const uri = stateUri(workflowFile);
-    stateDocuments.refresh(workflowFile);
-    const document = await vscode.workspace.openTextDocument(uri);
-    if (document.languageId !== "json") await vscode.languages.setTextDocumentLanguage(document, "json");
-    await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
-  });
+  // Show State and the State view: state-view.ts.
 
   register("wfv.showPanel", async (uri?: vscode.Uri) => {
     await ensureIndexed();

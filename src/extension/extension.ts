@@ -22,6 +22,7 @@ import { outline } from "./outline";
 import { PANEL_VIEW_TYPE, PanelManager } from "./panel";
 import { Runs } from "./runs";
 import { SeedMemory, seedsBeside } from "./seeds";
+import { registerStateView, type StateView } from "./state-view";
 import { chooseSeed, registerTestCommands, resetToSeed } from "./test-commands";
 import { WorkflowTests } from "./test-explorer";
 import { testingCore } from "./lazy-testing";
@@ -45,6 +46,8 @@ export interface WfvApi {
   panels: PanelManager;
   /** The Test Explorer's workflow tests. */
   tests: WorkflowTests;
+  /** The State view (Explorer): the state of the active editor's workflow. */
+  stateView: StateView;
   /** The seeds Reset DB offers for a workflow (beside it). */
   seedsFor(workflowFile: string): string[];
   /** From the bundle starting to load to the end of activate(). */
@@ -155,6 +158,7 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
     return true;
   };
   registerCommands(context, { index, dbs, runs, panels, resetTo }, indexed);
+  const stateView = registerStateView(context, { index, dbs, engine, panels, ensureIndexed: indexed });
   registerTestCommands(context, {
     index,
     dbs,
@@ -189,7 +193,7 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
     submit: (...args) => runs.submit(...args),
     subAction: (...args) => runs.subAction(...args),
   };
-  return { controller, panels, tests, seedsFor: seedsBeside, activationMs, activateOnlyMs, evaluationMs, indexed };
+  return { controller, panels, tests, stateView, seedsFor: seedsBeside, activationMs, activateOnlyMs, evaluationMs, indexed };
 }
 
 /** The language server (diagnostics, completion, hover); a missing or failing one never breaks our features. */
