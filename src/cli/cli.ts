@@ -15,6 +15,7 @@ import { stateCommand } from "./commands/state";
 import { testCommand } from "./commands/test";
 import { modulesCommand } from "./commands/modules";
 import { renderCommand } from "./commands/render";
+import { queryStagesCommand } from "./commands/query-stages";
 import { resolveCommand } from "./commands/resolve";
 import { resolveInputsCommand } from "./commands/resolve-inputs";
 import { isIsolated, runCommandIsolated, type CliIsolation } from "./isolated";
@@ -25,6 +26,7 @@ const commands: Record<string, CliCommand> = {
   resolve: resolveCommand,
   db: dbCommand,
   render: renderCommand,
+  "query-stages": queryStagesCommand,
   "resolve-inputs": resolveInputsCommand,
   modules: modulesCommand,
   run: runCommand,

@@ -7,9 +7,12 @@ import { toExtendedJson } from "../../core/json/extended-json";
 import { NaiveDateTime, parseJsonKeepingFloats, resolveString, TemplateError, type TemplateContext } from "../../core/template";
 import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs, printJson, readTextArg, type CliCommand, type CliIo } from "../io";
 import { BUDGET_OPTIONS, budgetUsage, budgetsFrom } from "../budgets";
+import { moduleContext, previewTemplate, renderModuleInput } from "../../core/preview";
+import { PREVIEW_TARGET_OPTIONS, PREVIEW_TARGET_USAGE, previewTarget } from "../preview-target";
 
 const USAGE = `Usage: wfv render <template | @file> [--context <json | @file>] [--now <ISO>]
        wfv render --batch <cases.jsonl | -> [--now <ISO>]
+       wfv render --workflow <file> --step <step_id> --module <name> --input <name> [--db <file>] [--now <ISO>]
 
 Renders a template exactly as the original engine resolves a module input (Jinja2 3.1 semantics):
 a lone {{ expr }} gives its native value, anything else a string. Prints {"value": ...}.
@@ -18,6 +21,14 @@ a lone {{ expr }} gives its native value, anything else a string. Prints {"value
 --now       freezes now() at a naive local date-time, e.g. 2026-02-14T09:05:07.
 --batch     JSON lines {"template", "context"?, "now"?}; prints one line per case:
             {"value": ...} or {"error", "error_type", "exception", "kind", "line", "column", "details"}.
+
+--workflow  renders one input of a module with the context that module would get from the DB's
+            current state (state, step, config), under the inputs' resolver_schema, read-only. Prints
+            {"value", "resolved", "undefined_spans"?}: resolved is false when resolver_schema leaves
+            the input raw; undefined_spans [{start, end, name}] mark where a text input printed an
+            undefined value. A failure prints {"error", "error_type", "line", "column", "details"}.
+${PREVIEW_TARGET_USAGE.replace(/^/gm, "  ")}
+  --input <name>      the input to render
 
 Numbers written with a decimal point (1.0) stay floats, as they do in Python. Errors read as in a
 module run: a failing lone {{ expr }} gives the bare Jinja2 error ("'dict object' has no attribute
@@ -101,6 +112,35 @@ function runBatch(io: CliIo, source: string, nowOption: string | undefined): num
   return EXIT_OK;
 }
 
+/** `--workflow … --input NAME`: the input as the engine resolves it for that module, from the DB's state. */
+async function renderWorkflowInput(io: CliIo, values: Parameters<typeof previewTarget>[1] & { input?: string }): Promise<number> {
+  if (!values.input) throw new UsageError("--input is required with --workflow");
+  const { source, session, target, now } = previewTarget(io, values);
+  const options = now ? { now } : {};
+  const rendered = await renderModuleInput(session, source.workflow, target, values.input, options);
+  if (!rendered.ok) {
+    const { message, error_type, line, column, details } = rendered.error;
+    printJson(io, { error: message, error_type, line: line ?? null, column: column ?? null, details });
+    return EXIT_FAILURE;
+  }
+  const answer: Record<string, unknown> = { value: toExtendedJson(rendered.value), resolved: rendered.resolved };
+  const context = await moduleContext(session, source.workflow, target, options);
+  const raw = findRawInput(source.workflow, target, values.input);
+  if (rendered.resolved && typeof raw === "string" && typeof rendered.value === "string") {
+    const preview = previewTemplate(raw, context);
+    if (preview.text === rendered.value) answer.undefined_spans = preview.undefinedSpans;
+  }
+  printJson(io, answer);
+  return EXIT_OK;
+}
+
+function findRawInput(workflow: unknown, target: { step_id: string; module_name: string }, input: string): unknown {
+  const steps = (workflow as { steps?: Array<{ step_id?: string; modules?: Array<Record<string, unknown>> }> }).steps ?? [];
+  const module = steps.find((step) => step.step_id === target.step_id)?.modules?.find((entry) => (entry.name !== undefined ? entry.name : entry.module_id) === target.module_name);
+  const inputs = module?.inputs as Record<string, unknown> | undefined;
+  return inputs && Object.hasOwn(inputs, input) ? inputs[input] : undefined;
+}
+
 export const renderCommand: CliCommand = {
   summary: "Render a Jinja2 template exactly as the original engine",
   usage: USAGE,
@@ -109,9 +149,17 @@ export const renderCommand: CliCommand = {
       context: { type: "string" },
       batch: { type: "string" },
       now: { type: "string" },
+      ...PREVIEW_TARGET_OPTIONS,
+      input: { type: "string" },
       ...BUDGET_OPTIONS,
     });
     budgetsFrom(values);
+    if (values.workflow !== undefined || values.input !== undefined) {
+      if (positionals.length || values.batch !== undefined || values.context !== undefined) {
+        throw new UsageError("--workflow renders a module's input: it takes no template, --batch or --context");
+      }
+      return renderWorkflowInput(io, values);
+    }
     if (values.batch !== undefined) {
       if (positionals.length) throw new UsageError("--batch takes no template argument");
       return runBatch(io, values.batch, values.now);
