@@ -25,6 +25,9 @@ import { parseHostMessage, webviewStateSchema, type HostMessage, type RunView, t
 import { clear, h } from "./dom";
 import { renderInteraction, type InteractionHost } from "./interactions";
 import { jsonTree } from "./json-tree";
+import { dbChangesTab } from "./db-diff";
+import { inputsTab } from "./inputs";
+import { traceTab } from "./trace";
 
 provideVSCodeDesignSystem().register(
   vsCodeBadge(),
@@ -158,24 +161,10 @@ function formatPath(path: (string | number)[]): string {
 function resultTabs(view: RunView): HTMLElement | null {
   const tabs: [string, string, HTMLElement][] = [];
   if (view.outputs) tabs.push(["outputs", "Outputs", jsonTree(view.outputs, 3)]);
+  if (view.inputs) tabs.push(["inputs", "Inputs", inputsTab(view.inputs)]);
+  if (view.trace && view.trace.length > 0) tabs.push(["trace", "Trace", traceTab(view.trace)]);
   if (view.state) tabs.push(["state", "State", jsonTree(view.state, 1)]);
-  if (view.changes) {
-    const c = view.changes;
-    const summary = c.collections.map((col) => `${col.name}: +${col.added.length} ~${col.changed.length}${col.removed.length ? ` -${col.removed.length}` : ""}`).join(" · ");
-    tabs.push([
-      "changes",
-      "DB changes",
-      h(
-        "div",
-        {},
-        h("p", { className: "muted" }, summary || "No changes"),
-        c.events.length > 0
-          ? h("ol", { className: "events" }, c.events.map((e) => h("li", {}, h("code", {}, String(e.event_type ?? "event")), " ", String(e.module_name ?? ""))))
-          : null,
-        c.collections.map((col) => jsonTree({ added: col.added, changed: col.changed, removed: col.removed }, 0, col.name)),
-      ),
-    ]);
-  }
+  if (view.changes) tabs.push(["changes", "DB changes", dbChangesTab(view.changes)]);
   if (tabs.length === 0) return null;
   return h(
     "vscode-panels",

@@ -278,6 +278,7 @@ export class PanelManager implements RunPanels, vscode.Disposable {
     const nonce = randomBytes(16).toString("base64");
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, "dist", "webview.js"));
     const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, "media", "panel.css"));
+    const storyStyle = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, "media", "story.css"));
     const csp = [
       "default-src 'none'",
       `img-src ${webview.cspSource} data:`,
@@ -294,6 +295,7 @@ export class PanelManager implements RunPanels, vscode.Disposable {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${style}">
+<link rel="stylesheet" href="${storyStyle}">
 <title>wfv</title>
 </head>
 <body>

@@ -6,6 +6,7 @@
 import type { ExecuteResponse } from "../core/virtual/execute";
 import type { RunMode, RunView, SourceLink } from "../shared/protocol";
 import { panelChanges } from "./db-diff";
+import { storyView } from "./run-story";
 import type { ModuleRef } from "./source-links";
 
 /** What a run targets. */
@@ -46,6 +47,7 @@ export function runView(runId: number, target: RunTarget, response: ExecuteRespo
     error,
     validationErrors: response.validation_errors ?? [],
     ...(response.validation_warnings?.length ? { validationWarnings: response.validation_warnings } : {}),
+    ...storyView(response),
   };
 }
 

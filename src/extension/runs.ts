@@ -14,6 +14,7 @@ import { logAt } from "./log";
 import { readText } from "./documents";
 import { readPins } from "./pins";
 import { errorView, runView, thrownResponse, toJson, type RunTarget } from "./run-view";
+import { tracedStatuses } from "./run-story";
 import { mockMode, providerSettings } from "./secrets";
 import { errorSource } from "./source-links";
 import { moduleKey, type RunRecord } from "./staleness";
@@ -52,6 +53,12 @@ function addErrorPlace(response: ExecuteResponse, source: ResolvedWorkflowSource
   const reader = layeredReader(dirname(workflowFile));
   const place = errorPlace(source, details, (file) => reader.read(file));
   if (place) response.result.details = { ...details, source: place };
+}
+
+/** The run story (trace and resolved inputs) always; for up_to, `wfv.runUpTo.stopAtInteractions` leaves every interaction to the user. */
+function storyOptions(mode: RunMode): { trace: true; stop_at_interactions?: true } {
+  const stop = mode === "up_to" && vscode.workspace.getConfiguration("wfv").get<boolean>("runUpTo.stopAtInteractions", false);
+  return stop ? { trace: true, stop_at_interactions: true } : { trace: true };
 }
 
 export class Runs {
@@ -120,7 +127,7 @@ export class Runs {
     try {
       const abort = new AbortController();
       const work = this.engine.execute(
-        { ...this.dbs.liveDb(workflowFile), workflow: resolved.source.workflow, target_step_id: stepId, target_module_name: moduleName, response, mode, mock: mockMode(), ...pins },
+        { ...this.dbs.liveDb(workflowFile), workflow: resolved.source.workflow, target_step_id: stepId, target_module_name: moduleName, response, mode, mock: mockMode(), ...pins, ...storyOptions(mode) },
         { signal: abort.signal, providers: await providerSettings(this.secrets) },
       );
       this.progressIfSlow(`wfv: running ${moduleName}`, work, abort);
@@ -139,7 +146,13 @@ export class Runs {
       at: new Date().toISOString(),
     };
     const changedDb = view.status !== "error" && (response_.changes?.length ?? 0) > 0;
-    const { written } = await this.dbs.recordRun(workflowFile, generation, stepId, moduleName, record, changedDb);
+    // Every other module the run ran gets a status lens too (a failed run changed nothing: only the target's).
+    const others: Record<string, RunRecord> = {};
+    for (const ran of view.status === "error" ? [] : tracedStatuses(view.trace)) {
+      const key = moduleKey(ran.stepId, ran.moduleName);
+      if (key !== moduleKey(stepId, moduleName)) others[key] = { status: ran.status, fingerprint: resolved.fingerprints.get(key) ?? "", at: record.at };
+    }
+    const { written } = await this.dbs.recordRun(workflowFile, generation, stepId, moduleName, record, changedDb, others);
     if (view.state) this.dbs.noteState(workflowFile, view.state, `after ${stepId}/${moduleName}`);
     if (view.status === "awaiting_input") {
       const asking = view.stoppedAt ?? { stepId, moduleName };

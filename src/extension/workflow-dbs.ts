@@ -70,6 +70,7 @@ export class WorkflowDbs {
    * run keeps the last good DB (the engine undid the call); a run that ended after a reset or an import
    * (`generation` is old) worked on a DB that is gone, and records nothing. Answers once the record is
    * in the store; `written` settles when it is on disk (a failed write is reported, not thrown).
+   * `others`: records of the other modules the run ran (an up_to run's trace), keyed `step_id/module_name`.
    */
   async recordRun(
     workflowFile: string,
@@ -78,11 +79,12 @@ export class WorkflowDbs {
     moduleName: string,
     record: RunRecord,
     changedDb: boolean,
+    others: Readonly<Record<string, RunRecord>> = {},
   ): Promise<{ written: Promise<void> }> {
     if (generation !== this.generation(workflowFile)) return { written: Promise.resolve() };
     const key = this.paths.relative(workflowFile);
     const entry = await this.store.entry(key);
-    const put = this.store.put({ ...entry, virtualDb: changedDb ? this.pendingDb(key) : entry.virtualDb, runs: { ...entry.runs, [moduleKey(stepId, moduleName)]: record } });
+    const put = this.store.put({ ...entry, virtualDb: changedDb ? this.pendingDb(key) : entry.virtualDb, runs: { ...entry.runs, ...others, [moduleKey(stepId, moduleName)]: record } });
     return { written: put.catch((error: unknown) => this.listener.writeFailed(workflowFile, error)) };
   }
 

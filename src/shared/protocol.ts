@@ -12,6 +12,7 @@
  * the checks used.
  */
 import * as z from "zod/mini";
+import { documentUpdateSchema, moduleInputsSchema, traceEntrySchema } from "./run-story";
 
 const record = z.record(z.string(), z.unknown());
 
@@ -36,6 +37,8 @@ export const dbChangesSchema = z.object({
       added: z.array(record),
       changed: z.array(record),
       removed: z.array(z.string()),
+      /** The field-level changes of `changed`, same order (run-story.ts). */
+      updates: z.optional(z.array(documentUpdateSchema)),
     }),
   ),
 });
@@ -70,6 +73,10 @@ export const runViewSchema = z.object({
   validationWarnings: z.optional(z.array(z.unknown())),
   /** Modules (`step_id/module_name`) whose pinned outputs the run used instead of running them (`.wfv/pins.json`). */
   pinned: z.optional(z.array(z.string())),
+  /** The inputs of the module the run is about, resolved, beside their templates (run-story.ts). */
+  inputs: z.optional(z.nullable(moduleInputsSchema)),
+  /** The modules the run ran, in order (run-story.ts). */
+  trace: z.optional(z.array(traceEntrySchema)),
 });
 export type RunView = z.infer<typeof runViewSchema>;
 

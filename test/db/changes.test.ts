@@ -19,6 +19,7 @@ describe("changes since a checkpoint", () => {
     assert.deepEqual(events.added, [{ _id: "e1", event_type: "module_started", at: new Date("2026-01-01T00:00:00Z") }]);
     assert.deepEqual(users.added, []);
     assert.deepEqual(users.changed, [{ _id: "u1", n: 10 }]);
+    assert.deepEqual(users.previous, [{ _id: "u1", n: 1 }], "the before-images of the changed documents, in the same order");
     assert.deepEqual(users.removed, ["u2"]);
   });
 
@@ -30,7 +31,7 @@ describe("changes since a checkpoint", () => {
     db.collection("c").deleteOne({ _id: "b" });
     db.collection("c").insertOne({ _id: "b", v: 2 });
     const [c] = saved.changes();
-    assert.deepEqual(c, { name: "c", added: [], changed: [{ _id: "b", v: 2 }], removed: [] });
+    assert.deepEqual(c, { name: "c", added: [], changed: [{ _id: "b", v: 2 }], previous: [{ _id: "b", v: 1 }], removed: [] });
   });
 
   test("the documents reported are copies; after restore nothing has changed", () => {
@@ -51,7 +52,7 @@ describe("changes since a checkpoint", () => {
     const c = { _id: { k: 1 }, v: 1 };
     const d = { v: "no id" };
     const changes = diffStoredDocuments("n", [a, b, c, d], [{ _id: 1, v: 2 }, b, d]);
-    assert.deepEqual(changes, { name: "n", added: [], changed: [{ _id: 1, v: 2 }], removed: [{ k: 1 }] });
+    assert.deepEqual(changes, { name: "n", added: [], changed: [{ _id: 1, v: 2 }], previous: [{ _id: 1, v: 1 }], removed: [{ k: 1 }] });
     assert.equal(diffStoredDocuments("n", [a, b], [a, b]), undefined);
   });
 });

@@ -17,6 +17,8 @@ export interface CollectionChanges {
   added: Document[];
   /** Copies of the documents changed, as they are now, in stored order. */
   changed: Document[];
+  /** Copies of the changed documents as they were before, in the order of `changed` (a field-level diff needs both). */
+  previous?: Document[];
   /** The `_id`s of the documents removed. */
   removed: unknown[];
 }
@@ -41,6 +43,7 @@ export function diffStoredDocuments(name: string, before: readonly Document[], a
   const earlier = new Set(before);
   const added: Document[] = [];
   const changed: Document[] = [];
+  const previousOfChanged: Document[] = [];
   after.forEach((document, i) => {
     if (earlier.has(document)) return;
     const key = document._id === undefined ? `#${i}` : keyOf(document._id);
@@ -50,11 +53,14 @@ export function diffStoredDocuments(name: string, before: readonly Document[], a
       return;
     }
     gone.delete(key);
-    if (!sameContent(previous, document)) changed.push(cloneDocument(document));
+    if (!sameContent(previous, document)) {
+      changed.push(cloneDocument(document));
+      previousOfChanged.push(cloneDocument(previous));
+    }
   });
   const removed = [...gone.values()].map((document) => document._id);
   if (added.length + changed.length + removed.length === 0) return undefined;
-  return { name, added, changed, removed };
+  return changed.length > 0 ? { name, added, changed, previous: previousOfChanged, removed } : { name, added, changed, removed };
 }
 
 /** Changes between two states of a DB given as collection name → stored documents; collections in name order. */

@@ -163,6 +163,8 @@ export interface UpToOptions {
   defaultAnswers?: boolean;
   /** Scripted answers keyed `step_id/module_name`; they come before remembered answers. */
   answers?: Readonly<Record<string, InteractionResponseData>>;
+  /** False: answer nothing on the caller's behalf (not even scripted or remembered answers); stop at each interaction. Default true. */
+  autoAnswer?: boolean;
 }
 
 export async function runUpTo(scope: RunScope, response: InteractionResponseData | null, options: UpToOptions = {}): Promise<WorkflowResponse> {
@@ -217,7 +219,7 @@ export async function runUpTo(scope: RunScope, response: InteractionResponseData
     const key = `${stepId}/${name}`;
     let answer: InteractionResponseData | null = null;
     // The same module asked twice in one call (a retry loop) is left to the user.
-    if (!isTarget(target, stepId, name) && !answeredAutomatically.has(key)) {
+    if (options.autoAnswer !== false && !isTarget(target, stepId, name) && !answeredAutomatically.has(key)) {
       const request = result.interaction_request;
       const found = automaticAnswer(scope, request, stepId, name, options);
       if (found !== null) {

@@ -16,6 +16,8 @@ import type {
 import { toWfvError, VirtualSession, type RunCallOptions, type SessionResponse, type VirtualDbInput } from "./session";
 import { errorSource } from "../workflow/error-source";
 import { memoryFileReader, resolveWorkflow, type ResolvedWorkflowSource } from "../workflow/ref-resolver";
+import { pendingAnswer, storedInputs } from "./trace-reads";
+import { RunTracer, type ModuleInputs, type TraceEntry } from "./trace";
 
 export type ExecuteMode = "module" | "up_to";
 
@@ -55,6 +57,10 @@ export interface ExecuteRequest {
   source_files?: Record<string, string>;
   /** The entry file among `source_files`; default: the first one given. */
   source_entry?: string;
+  /** wfv only: the response carries `trace` and `resolved_inputs` (the panel's run story, trace.ts). */
+  trace?: boolean;
+  /** wfv only, up_to: answer nothing on the caller's behalf (no remembered answer, auto-selection or mock default): stop at each interaction. */
+  stop_at_interactions?: boolean;
 }
 
 export type ExecuteStatus = "awaiting_input" | "completed" | "error" | "validation_failed";
@@ -98,6 +104,10 @@ export interface ExecuteResponse {
    * what the call changed in the DB, per collection; null when it failed.
    */
   changes?: CollectionChanges[] | null;
+  /** wfv only, with `trace: true`: the modules the call ran, in order, with durations, statuses and the answers given (trace.ts). */
+  trace?: TraceEntry[];
+  /** wfv only, with `trace: true`: the inputs of the target (or of the module the call stopped at) as resolved, beside their templates. */
+  resolved_inputs?: ModuleInputs | null;
 }
 
 function checkRequest(request: ExecuteRequest): void {
@@ -179,19 +189,43 @@ export async function executeOnSession(session: VirtualSession, request: Execute
     return failureResponse(error, undefined);
   }
   const target = { step_id: request.target_step_id, module_name: request.target_module_name };
-  const options = { ...call, mock: request.mock ?? true };
+  const tracer = request.trace === true ? new RunTracer() : null;
+  const options = { ...call, mock: request.mock ?? true, ...(tracer ? { observer: tracer.observer } : {}) };
   const response = request.response ?? null;
+  const pending = tracer && response ? pendingAnswer(session, response) : null;
   const result =
     request.mode === "up_to"
       ? await session.runUpTo(request.workflow, target, response, {
           ...options,
           default_answers: request.default_answers,
           answers: request.answers,
+          ...(request.stop_at_interactions === true ? { auto_answer: false } : {}),
         })
       : await session.runModule(request.workflow, target, response, options);
   const format = request.db_format ?? "none";
   const db = () => (format === "object" ? session.exportSnapshot() : format === "compressed" ? session.exportBlob() : undefined);
-  return attachSourceFromRequest(toExecuteResponse(result, db, format === "none" ? undefined : request.virtual_db), request);
+  const out = attachSourceFromRequest(toExecuteResponse(result, db, format === "none" ? undefined : request.virtual_db), request);
+  if (tracer) Object.assign(out, traceOf(tracer, session, request, result, pending));
+  return out;
+}
+
+/** `trace` and `resolved_inputs` of a traced call: the inputs are the target's, or those of the module the call stopped or failed at. */
+function traceOf(tracer: RunTracer, session: VirtualSession, request: ExecuteRequest, result: SessionResponse, pending: ReturnType<typeof pendingAnswer>) {
+  const details = result.error_details ?? {};
+  const stoppedStep = result.status === "error" ? details.step_id : result.progress?.current_step;
+  const stoppedModule = result.status === "error" ? details.module_name : result.progress?.current_module;
+  const ended =
+    (result.status === "awaiting_input" || result.status === "error") && typeof stoppedModule === "string"
+      ? { step_id: typeof stoppedStep === "string" ? stoppedStep : request.target_step_id, module_name: stoppedModule, status: result.status }
+      : null;
+  return tracer.finish({
+    workflow: request.workflow,
+    autoAnswers: result.auto_answers ?? [],
+    pending,
+    ended,
+    inputsOf: ended ?? { step_id: request.target_step_id, module_name: request.target_module_name },
+    storedInputs: (stepId, moduleName) => storedInputs(session, result.workflow_run_id, stepId, moduleName),
+  });
 }
 
 /**

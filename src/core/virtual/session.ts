@@ -354,10 +354,10 @@ export class VirtualSession {
     workflow: unknown,
     target: ExecutionTarget,
     response: InteractionResponseData | null,
-    options: RunCallOptions & { default_answers?: boolean; answers?: Record<string, InteractionResponseData> } = {},
+    options: RunCallOptions & { default_answers?: boolean; answers?: Record<string, InteractionResponseData>; auto_answer?: boolean } = {},
   ): Promise<SessionResponse> {
     return this.call(workflow, target, options, (scope) =>
-      runUpTo(scope, response, { defaultAnswers: options.default_answers ?? true, answers: options.answers }),
+      runUpTo(scope, response, { defaultAnswers: options.default_answers ?? true, answers: options.answers, autoAnswer: options.auto_answer }),
     );
   }
 
