@@ -9,6 +9,7 @@
  * last full DB with the changes since replayed. Calls on one key run one after another here (as the
  * session runs them anyway), so each report is exactly one call's changes.
  */
+import type { DebugProtocol } from "@vscode/debugprotocol";
 import { errorToAnswer, hostPort } from "../node/isolate";
 import { baselineOf, replayJournal, takeDelta, type DbBaseline } from "./db-journal";
 import type { LiveDbRef } from "./engine";
@@ -138,10 +139,22 @@ function serve(port: NonNullable<ReturnType<typeof hostPort>>): void {
     }
   };
 
+  /** Debug sessions (issue 14): not wired to the adapter yet; every request is refused. */
+  const debug = (message: Extract<ToEngineWorker, { type: "dap" | "dap_close" }>): void => {
+    if (message.type === "dap_close" || message.message.type !== "request") return;
+    const request = message.message as DebugProtocol.Request;
+    const response: DebugProtocol.Response = { seq: 0, type: "response", request_seq: request.seq, command: request.command, success: false, message: "the debugger is not available yet" };
+    post({ type: "dap", session: message.session, message: response });
+  };
+
   port.on((received) => {
     const message = received as ToEngineWorker;
     if (message.type === "abort") {
       aborts.get(message.id)?.abort();
+      return;
+    }
+    if (message.type === "dap" || message.type === "dap_close") {
+      debug(message);
       return;
     }
     if (message.type === "callback_result") {

@@ -8,6 +8,8 @@
  */
 import type { ErrorType } from "../core/errors";
 import type { ExecuteRequest as CoreExecuteRequest, ExecuteResponse, RunCallOptions } from "../core/virtual";
+import type { DebugProtocol } from "@vscode/debugprotocol";
+import type { DebugHostContext } from "./worker-protocol";
 
 export type { ExecuteResponse };
 
@@ -80,4 +82,23 @@ export interface VirtualEngine {
   forget(dbKey: string): Promise<void>;
   /** Why a DB blob cannot be opened, or null when it can (an import checks the file before storing it). */
   dbProblem(blob: string): Promise<DbProblem | null>;
+  /** A debug session in the engine's worker (issue 14; the worker engine has it): see DebugChannel. */
+  openDebugChannel?(): DebugChannel;
+}
+
+/** What the host tells a debug session (worker-protocol.ts DebugHostContext), plus how to load the key's stored DB. */
+export type DebugHost = LiveDbRef & Omit<DebugHostContext, "db_key">;
+
+/**
+ * One debug session in the engine's worker, spoken to in DAP (the debug adapter is src/debug, the
+ * same one `wfv dap` runs over stdio). The host passes the editor's messages through `send` (with
+ * `host` on `launch`: the workflow's key and LiveDbRef, its files and settings) and gives `onMessage` what comes back
+ * (responses, events). It runs on the workflow's live DB, and keeps the host's journal of that DB up
+ * to date itself (worker-protocol.ts, "The debugger's channel"). If the worker dies, listeners get a
+ * `terminated` event. `close` ends the session (its run stops; the DB stays as the session left it).
+ */
+export interface DebugChannel {
+  send(message: DebugProtocol.ProtocolMessage, host?: DebugHost): void;
+  onMessage(listener: (message: DebugProtocol.ProtocolMessage) => void): { dispose(): void };
+  close(): void;
 }

@@ -17,10 +17,11 @@
  * workflow only when the worker does not have it.
  */
 import { createHash } from "node:crypto";
+import type { DebugProtocol } from "@vscode/debugprotocol";
 import { WfvError } from "../core/errors";
 import { errorFromAnswer, limitExceeded, startBudgetWorker, type BudgetWorker, type Budgets, type LimitKind, type LimitSite, type WorkerScript } from "../node/isolate";
-import type { DbProblem, ExecuteOptions, ExecuteResponse, LiveDbRef, SubActionOutcome, VirtualEngine, WorkflowState } from "./engine";
-import { WORKFLOW_CACHE_SIZE, type EngineOp, type ExportedDb, type FromEngineWorker, type OpenedDb, type ReportedDelta, type ToEngineWorker } from "./worker-protocol";
+import type { DbProblem, DebugChannel, ExecuteOptions, ExecuteResponse, LiveDbRef, SubActionOutcome, VirtualEngine, WorkflowState } from "./engine";
+import { WORKFLOW_CACHE_SIZE, type EngineOp, type DebugHostContext, type ExportedDb, type FromEngineWorker, type OpenedDb, type ReportedDelta, type ToEngineWorker } from "./worker-protocol";
 
 export interface WorkerEngineOptions {
   /** The worker's script (dist/engine-worker.js beside the extension bundle). */
@@ -38,6 +39,19 @@ export interface WorkerEngine extends VirtualEngine {
   peekDb(dbKey: string): Promise<string | null>;
   /** How many reported changes of the key are not in its last full DB yet (tests). */
   journalLength(dbKey: string): number;
+  /** A debug session in the worker (issue 14, engine.ts DebugChannel). Debug runs have no wall-clock budget (they wait for the user); the memory cap holds. */
+  openDebugChannel(): DebugChannel;
+}
+
+/** A debug session as this side tracks it. */
+interface DebugEntry {
+  listeners: Set<(message: DebugProtocol.ProtocolMessage) => void>;
+  /** The worker it lives in (bound by its first message). */
+  worker?: Running;
+  /** The key it runs on, and the key's epoch then (set by `host`). */
+  key?: string;
+  epoch: number;
+  closed?: boolean;
 }
 
 interface Pending {
@@ -89,6 +103,9 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
   /** Per key: bumped by `forget`, so answers to calls made before do not touch the new DB. */
   const epochs = new Map<string, number>();
   const hashes = new WeakMap<object, string>();
+  /** Open debug sessions, by number. */
+  const debugSessions = new Map<number, DebugEntry>();
+  let nextDebugSession = 0;
 
   const epochOf = (key: string): number => epochs.get(key) ?? 0;
 
@@ -117,6 +134,17 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
       });
       return;
     }
+    if (message.type === "dap") {
+      const entry = debugSessions.get(message.session);
+      if (entry && !entry.closed) for (const listener of [...entry.listeners]) listener(message.message);
+      return;
+    }
+    if (message.type === "dap_delta") {
+      const entry = debugSessions.get(message.session);
+      // Reported by the worker that holds the key: it belongs in the journal even once the session is closed.
+      absorbKey(message.db_key, entry?.key === message.db_key ? entry.epoch : epochOf(message.db_key), message.delta);
+      return;
+    }
     const call = pending.get(message.id);
     if (!call) return;
     pending.delete(message.id);
@@ -134,7 +162,11 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
   const current = (call: Pending): KeyDb | undefined => (call.key !== undefined && epochOf(call.key) === call.epoch ? dbs.get(call.key) : undefined);
 
   const absorb = (call: Pending, reported: ReportedDelta): void => {
-    const db = current(call);
+    if (call.key !== undefined) absorbKey(call.key, call.epoch, reported);
+  };
+
+  const absorbKey = (key: string, epoch: number, reported: ReportedDelta): void => {
+    const db = epochOf(key) === epoch ? dbs.get(key) : undefined;
     if (!db || reported.seq <= db.seq) return;
     db.journal.push(reported);
     db.seq = reported.seq;
@@ -182,6 +214,16 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
     // What its calls reported is in the journal; what they did not report is gone with it.
     const limit = self.killed?.limit ?? memory;
     if (!limit && !self.killed) options.onCrash?.(error);
+    for (const [id, entry] of debugSessions) {
+      if (entry.worker !== self) continue;
+      debugSessions.delete(id);
+      const why = limit ? `the engine's worker went over its ${limit} budget` : `the engine's worker stopped: ${error.message}`;
+      for (const listener of [...entry.listeners]) {
+        listener({ seq: 0, type: "event", event: "output", body: { category: "stderr", output: `${why}\n` } } as DebugProtocol.OutputEvent);
+        listener({ seq: 0, type: "event", event: "terminated" } as DebugProtocol.TerminatedEvent);
+      }
+      entry.closed = true;
+    }
     for (const [id, call] of [...pending]) {
       if (!ownedBy.get(id) || ownedBy.get(id) !== self) continue;
       pending.delete(id);
@@ -202,6 +244,7 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
   /** An idle worker does not keep this process alive. */
   const idle = (self: Running): void => {
     for (const owner of ownedBy.values()) if (owner === self) return;
+    for (const entry of debugSessions.values()) if (entry.worker === self) return;
     self.worker.unref();
   };
 
@@ -324,6 +367,44 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
     },
     journalLength(dbKey) {
       return dbs.get(dbKey)?.journal.length ?? 0;
+    },
+    openDebugChannel() {
+      const id = ++nextDebugSession;
+      const entry: DebugEntry = { listeners: new Set(), epoch: 0 };
+      debugSessions.set(id, entry);
+      return {
+        send(message, host) {
+          if (entry.closed) return;
+          let context: DebugHostContext | undefined;
+          if (host) {
+            const { db_key, load_db, unreadable, ...rest } = host;
+            remember({ db_key, load_db, unreadable });
+            entry.key = db_key;
+            entry.epoch = epochOf(db_key);
+            context = { db_key, ...rest };
+          }
+          const self = entry.worker ?? running ?? start();
+          entry.worker = self;
+          if (entry.key !== undefined) self.live.add(entry.key);
+          // An open debug session keeps this process alive (it ends with close, or with the worker).
+          self.worker.ref();
+          self.worker.postMessage({ type: "dap", session: id, message, ...(context ? { host: context } : {}) } satisfies ToEngineWorker);
+        },
+        onMessage(listener) {
+          entry.listeners.add(listener);
+          return { dispose: () => void entry.listeners.delete(listener) };
+        },
+        close() {
+          if (entry.closed) return;
+          entry.closed = true;
+          debugSessions.delete(id);
+          const self = entry.worker;
+          if (self && !self.dead) {
+            self.worker.postMessage({ type: "dap_close", session: id } satisfies ToEngineWorker);
+            idle(self);
+          }
+        },
+      };
     },
     async forget(dbKey) {
       epochs.set(dbKey, epochOf(dbKey) + 1);

@@ -1,4 +1,5 @@
 /** The messages between the extension host (./worker-engine.ts) and the engine's worker (./engine-worker.ts). Types only. */
+import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { ProviderSettings } from "../core/providers/types";
 import type { DbDelta, JournaledDb } from "./db-journal";
 
@@ -27,6 +28,10 @@ export type ToEngineWorker =
       aborted?: boolean;
     }
   | { type: "abort"; id: number }
+  /** A Debug Adapter Protocol message for debug session `session` (see "The debugger's channel" below). */
+  | { type: "dap"; session: number; message: DebugProtocol.ProtocolMessage; host?: DebugHostContext }
+  /** The host ended debug session `session` (the editor closed it): the worker stops its run and forgets it. */
+  | { type: "dap_close"; session: number }
   | { type: "callback_result"; cid: number; ok: true; value: OpenedDb | string | null }
   | { type: "callback_result"; cid: number; ok: false; error: string };
 
@@ -49,4 +54,41 @@ export type FromEngineWorker =
   | { type: "ready" }
   | { type: "result"; id: number; ok: true; value: unknown; delta?: ReportedDelta }
   | { type: "result"; id: number; ok: false; error: { message: string; error_type?: string; details?: Record<string, unknown>; stack?: string }; delta?: ReportedDelta }
-  | { type: "callback"; cid: number; op: "load_db" | "unreadable"; db_key: string; reason?: string };
+  | { type: "callback"; cid: number; op: "load_db" | "unreadable"; db_key: string; reason?: string }
+  /** A Debug Adapter Protocol message from debug session `session` (a response, an event, a reverse request). */
+  | { type: "dap"; session: number; message: DebugProtocol.ProtocolMessage }
+  /** What a debug session changed in its key's DB, numbered like a call's `delta` (see below). */
+  | { type: "dap_delta"; session: number; db_key: string; delta: ReportedDelta };
+
+/**
+ * The debugger's channel (issue 14): a debug session runs in the worker, on the key's live DB, and
+ * speaks DAP through `dap` messages; the host side is `openDebugChannel()` (./worker-engine.ts).
+ *
+ * - The host sends `host` with the `launch` request (and may send it again with any later request):
+ *   what the worker cannot know by itself. The worker resolves the workflow from `files` with the
+ *   same resolver the host uses, so the source positions of modules (for breakpoints and the stack)
+ *   come from the very texts the editor holds. (The host side, engine.ts DebugHost, also carries the
+ *   key's LiveDbRef, so the worker can ask it for the stored DB.)
+ * - The DB: each engine call the session makes runs in turn with the key's other calls. While one is
+ *   under way (running, or paused at a module), other calls on that key are refused at once
+ *   (`bad_request`, details.reason "debugging"), and an export answers "not live" (the host keeps its
+ *   last full DB and journal), so nothing waits on the user. Whenever a debug call ends (the run
+ *   finished, failed, was stepped back, or the session closed), the worker posts `dap_delta` with what
+ *   changed since the last report, exactly as a call's `delta`; the host adds it to the key's journal
+ *   (./db-journal.ts), so a replacement worker opens the DB as the debug session left it. A run still
+ *   paused mid-way has reported nothing: if the worker dies then, the DB is what it was before that
+ *   run, as for a call that died.
+ * - A worker that dies ends its debug sessions: the host sends the editor `output` and `terminated`.
+ */
+export interface DebugHostContext {
+  /** The live DB the session runs on (the workflow's key, as calls name it). */
+  db_key: string;
+  /** The workflow file, absolute: breakpoint and stack paths are absolute paths under its folder. */
+  workflow_file: string;
+  /** The texts of the workflow file and every file it `$ref`s, by path relative to the workflow's folder (the editor's unsaved text where there is one). */
+  files: Record<string, string>;
+  /** Real-mode provider settings (keys from the secret store); used with `mock: false`. */
+  providers?: ProviderSettings;
+  /** Default true: no real LLM/HTTP call (the launch configuration's `mock` wins when given). */
+  mock?: boolean;
+}
