@@ -5,6 +5,7 @@
  */
 import {
   CodeActionKind,
+  DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
   TextDocuments,
@@ -17,6 +18,7 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { StateKeysRequest, VirtualStateNotification, type StateKeyInfo, type WfvInitializationOptions } from "../shared/lsp";
 import { availableKeys, type FileDiagnostic, type WorkflowAnalysis } from "./analysis/workflow";
 import { codeActions, completions, definition, hover, references } from "./features/features";
+import { inlayHints } from "./features/inlay-hints";
 import { offsetAt, rangeOf } from "./features/positions";
 import { Session, uriToPath } from "./session";
 
@@ -29,6 +31,11 @@ export function startServer(connection: Connection, session = new Session()): vo
   let timer: NodeJS.Timeout | undefined;
   let watchedFilesDynamic = false;
   let delayMs = DIAGNOSTICS_DELAY_MS;
+  let configurationPull = false;
+  let configurationDynamic = false;
+  let inlayRefreshSupport = false;
+  /** `wfv.inlayHints.enabled`, asked once per configuration change (default true). */
+  let hintsEnabled: Promise<boolean> | undefined;
 
   const guard = <T>(what: string, fallback: T, fn: () => T): T => {
     try {
@@ -43,6 +50,9 @@ export function startServer(connection: Connection, session = new Session()): vo
     const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
     session.folders = folders.map(uriToPath).filter((path): path is string => path !== undefined);
     watchedFilesDynamic = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    configurationPull = params.capabilities.workspace?.configuration === true;
+    configurationDynamic = params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    inlayRefreshSupport = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     const options = (params.initializationOptions ?? {}) as WfvInitializationOptions;
     if (typeof options.diagnosticsDelayMs === "number" && options.diagnosticsDelayMs >= 0) delayMs = options.diagnosticsDelayMs;
     return {
@@ -53,6 +63,7 @@ export function startServer(connection: Connection, session = new Session()): vo
         definitionProvider: true,
         referencesProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        inlayHintProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: false } },
       },
       serverInfo: { name: "wfv-language-server" },
@@ -63,6 +74,24 @@ export function startServer(connection: Connection, session = new Session()): vo
     if (watchedFilesDynamic) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: "**/*" }] });
     }
+    if (configurationPull && configurationDynamic) void connection.client.register(DidChangeConfigurationNotification.type, { section: "wfv" });
+  });
+
+  const inlayHintsEnabled = (): Promise<boolean> => {
+    if (!configurationPull) return Promise.resolve(true);
+    hintsEnabled ??= connection.workspace.getConfiguration("wfv.inlayHints").then(
+      (settings: { enabled?: unknown } | null) => settings?.enabled !== false,
+      () => true,
+    );
+    return hintsEnabled;
+  };
+  /** Asks the client to re-request inlay hints (new live state, a changed setting). */
+  const refreshInlayHints = () => {
+    if (inlayRefreshSupport) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  };
+  connection.onDidChangeConfiguration(() => {
+    hintsEnabled = undefined;
+    refreshInlayHints();
   });
 
   const refresh = () => {
@@ -166,8 +195,23 @@ export function startServer(connection: Connection, session = new Session()): vo
   );
   connection.onCodeAction((params) => guard("code actions", [], () => codeActions(session, params.textDocument.uri, params.context.diagnostics)));
 
+  connection.languages.inlayHint.on(async (params) => {
+    if (!(await inlayHintsEnabled())) return [];
+    return guard("inlay hints", [], () => {
+      const path = uriToPath(params.textDocument.uri);
+      const text = path === undefined ? undefined : session.source.read(path);
+      if (path === undefined || text === undefined) return [];
+      const analysis = session.analysisOf(path);
+      const live = analysis && session.virtualStateFor(path, analysis);
+      if (!analysis || !live) return [];
+      const range = { start: offsetAt(path, text, params.range.start), end: offsetAt(path, text, params.range.end) };
+      return inlayHints(analysis, path, text, live, range);
+    });
+  });
+
   connection.onNotification(VirtualStateNotification.type, (params) => {
     session.setVirtualState(params.workflowUri, params.state, params.label);
+    refreshInlayHints();
   });
 
   connection.onRequest(StateKeysRequest.type, (params) =>

@@ -10,6 +10,8 @@ import { pathToFileURL } from "node:url";
 import {
   CodeActionRequest,
   CompletionRequest,
+  ConfigurationRequest,
+  DidChangeConfigurationNotification,
   createMessageConnection,
   DefinitionRequest,
   DidChangeTextDocumentNotification,
@@ -18,7 +20,10 @@ import {
   ExitNotification,
   FileChangeType,
   HoverRequest,
+  InlayHintRefreshRequest,
+  InlayHintRequest,
   ReferencesRequest,
+  RegistrationRequest,
   InitializedNotification,
   InitializeRequest,
   PublishDiagnosticsNotification,
@@ -31,6 +36,7 @@ import {
   type Definition,
   type Diagnostic,
   type Hover,
+  type InlayHint,
   type Location,
   type LocationLink,
   type MessageConnection,
@@ -69,8 +75,19 @@ interface Waiter {
   resolve: (diagnostics: Diagnostic[]) => void;
 }
 
+/** What the test client declares beyond the basics (as VS Code's client does). */
+export interface ClientOptions {
+  /** Answer `workspace/configuration` with this (per section); declares the capability. */
+  settings?: Record<string, unknown>;
+  /** Declare `workspace.inlayHint.refreshSupport` and count the server's refresh requests. */
+  inlayRefresh?: boolean;
+}
+
 export class LspTestClient {
   readonly diagnostics = new Map<string, Diagnostic[]>();
+  /** How many `workspace/inlayHint/refresh` requests the server sent. */
+  inlayRefreshes = 0;
+  private readonly refreshWaiters: Array<{ count: number; resolve: () => void }> = [];
   private readonly waiters: Waiter[] = [];
   private readonly versions = new Map<string, number>();
   readonly texts = new Map<string, string>();
@@ -92,17 +109,36 @@ export class LspTestClient {
   }
 
   /** Starts the server with `rootDir` as the workspace folder (null: no folder, a single file). */
-  static async start(rootDir: string | null): Promise<LspTestClient> {
+  static async start(rootDir: string | null, options: ClientOptions = {}): Promise<LspTestClient> {
     const child = spawn(process.execPath, [cliPath, "lsp", "--stdio"], { stdio: ["pipe", "pipe", "pipe"] });
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspTestClient(child, connection);
     child.stderr!.on("data", (chunk: Buffer) => (client.stderr += chunk.toString()));
+    const settings = options.settings;
+    if (settings) {
+      connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === undefined ? settings : (settings[item.section] ?? null))));
+      connection.onRequest(RegistrationRequest.type, () => undefined);
+    }
+    connection.onRequest(InlayHintRefreshRequest.type, () => {
+      client.inlayRefreshes++;
+      for (const waiter of [...client.refreshWaiters]) {
+        if (client.inlayRefreshes < waiter.count) continue;
+        client.refreshWaiters.splice(client.refreshWaiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    });
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: rootDir === null ? null : uriOf(rootDir),
       workspaceFolders: rootDir === null ? null : [{ uri: uriOf(rootDir), name: "ws" }],
-      capabilities: { textDocument: { completion: { completionItem: { snippetSupport: true } } } },
+      capabilities: {
+        textDocument: { completion: { completionItem: { snippetSupport: true } } },
+        workspace: {
+          ...(settings ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {}),
+          ...(options.inlayRefresh ? { inlayHint: { refreshSupport: true } } : {}),
+        },
+      },
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return client;
@@ -171,6 +207,21 @@ export class LspTestClient {
     const range = diagnostics[0]!.range;
     const result = await this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: uriOf(path) }, range, context: { diagnostics } });
     return (result ?? []).filter((item): item is CodeAction => "title" in item && !("command" in item && typeof item.command === "string"));
+  }
+
+  async inlayHints(path: string, range = { start: { line: 0, character: 0 }, end: { line: 1_000_000, character: 0 } }): Promise<InlayHint[]> {
+    return (await this.connection.sendRequest(InlayHintRequest.type, { textDocument: { uri: uriOf(path) }, range })) ?? [];
+  }
+
+  /** Resolves once the server has asked for `count` inlay-hint refreshes in all. */
+  waitForInlayRefresh(count: number): Promise<void> {
+    if (this.inlayRefreshes >= count) return Promise.resolve();
+    return new Promise((resolve) => this.refreshWaiters.push({ count, resolve }));
+  }
+
+  /** Tells the server its settings changed (pull model: it asks again through `workspace/configuration`). */
+  async configurationChanged(): Promise<void> {
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   }
 
   async setVirtualState(workflowPath: string, state: Record<string, unknown> | null, label?: string): Promise<void> {

@@ -19,6 +19,7 @@ import { availableKeys, visibleProducers, type ModuleInfo, type Producer, type W
 import { uriToPath, type Session } from "../session";
 import { listFiles } from "../workspace";
 import { cursorAt, fileContext, type Cursor, type FileContext, type TemplateCursor } from "./cursor";
+import { MISSING, valueAt } from "./live-values";
 import { rangeOf } from "./positions";
 
 // ---- completion -------------------------------------------------------------------------------
@@ -259,22 +260,7 @@ function laterProducers(analysis: WorkflowAnalysis, key: string, user: ModuleInf
   return (analysis.producers.get(key) ?? []).filter((p) => p.module.index >= user.index);
 }
 
-const MISSING = Symbol("missing");
 const REF_PREVIEW_LINES = 12;
-
-function valueAt(state: Record<string, unknown>, path: readonly string[]): unknown {
-  let current: unknown = state;
-  for (const segment of path) {
-    if (Array.isArray(current) && /^-?\d+$/.test(segment)) {
-      const index = Number(segment);
-      current = current[index < 0 ? current.length + index : index];
-    } else if (current && typeof current === "object" && Object.hasOwn(current, segment)) {
-      current = (current as Record<string, unknown>)[segment];
-    } else return MISSING;
-    if (current === undefined) return MISSING;
-  }
-  return current;
-}
 
 const PREVIEW_CHARS = 1500;
 const PREVIEW_LINES = 40;
