@@ -6,44 +6,14 @@
  * always labelled **Submit**.
  */
 import { checkTextAnswer, isInteractionType, type InteractionType } from "../src/shared/interaction";
-import { h, clear } from "./dom";
-import { buildSelectModel, selectionProblem, selectionResponse, type SelectItem } from "./structured";
+import { h } from "./dom";
+import { fieldRows, isObject, type InteractionHost, problemLine, submitBar, submitButton, summaryLine, valueOf, withShortcut } from "./form-parts";
+import { renderMedia } from "./media-interaction";
+import { buildSelectModel, selectionProblem, selectionResponse, selectionSummary, type SelectItem } from "./structured";
 
-export interface InteractionHost {
-  submit(response: Record<string, unknown>): void;
-  pickFile(accept: string[]): Promise<{ name: string; dataUrl: string; size: number; contentType: string } | null>;
-  saveDownload(): void;
-  runSubAction(actionId: string, params: Record<string, unknown>): Promise<{ ok: boolean; result: Record<string, unknown> | null; error: string | null; progress: Record<string, unknown>[] }>;
-}
+export type { InteractionHost } from "./form-parts";
 
 type Request = Record<string, unknown>;
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
-function submitButton(onClick: () => void, label = "Submit"): HTMLElement {
-  return h("vscode-button", { id: "submit", className: "submit", onclick: onClick }, label);
-}
-
-function problemLine(): HTMLElement {
-  return h("p", { className: "problem", role: "alert", "aria-live": "polite" });
-}
-
-function valueOf(el: Element): string {
-  return String((el as unknown as { value?: unknown }).value ?? "");
-}
-
-/** Submit with Ctrl/Cmd+Enter anywhere in the form. */
-function withShortcut(form: HTMLElement, submit: () => void): HTMLElement {
-  form.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      submit();
-    }
-  });
-  return form;
-}
 
 // ------------------------------------------------------------------ select / review
 
@@ -60,13 +30,7 @@ function itemCard(item: SelectItem, multi: boolean, onToggle: (item: SelectItem,
     },
     h("div", { className: "card-title" }, item.title),
     item.subtitle ? h("div", { className: "card-subtitle" }, item.subtitle) : null,
-    item.fields.length > 0
-      ? h(
-          "dl",
-          { className: "card-fields" },
-          item.fields.map((f) => [h("dt", {}, f.label), h("dd", { className: f.highlight ? "highlight" : "" }, f.value)]),
-        )
-      : null,
+    item.fields.length > 0 ? fieldRows(item.fields, "card-fields") : null,
   );
   if (item.selectable) {
     card.addEventListener("click", () => onToggle(item, card));
@@ -89,9 +53,11 @@ function renderSelect(request: Request, host: InteractionHost): HTMLElement {
   const model = buildSelectModel(request);
   const chosen = new Map<string, SelectItem>();
   const problem = problemLine();
-  const counter = h("span", { className: "muted" });
+  const summary = summaryLine();
   const update = () => {
-    counter.textContent = model.multi ? `${chosen.size} selected${model.max >= 0 ? ` (max ${model.max})` : ""}` : "";
+    const limit = model.multi && model.max >= 0 ? ` (max ${model.max})` : "";
+    summary.textContent = selectionSummary([...chosen.values()], model.multi) + limit;
+    summary.title = [...chosen.values()].map((i) => i.title).join("\n");
     problem.textContent = "";
   };
   const toggle = (item: SelectItem, card: HTMLElement) => {
@@ -121,7 +87,7 @@ function renderSelect(request: Request, host: InteractionHost): HTMLElement {
     host.submit(selectionResponse(items));
   };
   const form = h("div", { className: "select-form" });
-  if (model.info.length > 0) form.append(h("dl", { className: "info" }, model.info.map((f) => [h("dt", {}, f.label), h("dd", {}, f.value)])));
+  if (model.info.length > 0) form.append(fieldRows(model.info, "info"));
   for (const group of model.groups) {
     form.append(
       h(
@@ -133,10 +99,10 @@ function renderSelect(request: Request, host: InteractionHost): HTMLElement {
     );
   }
   if (model.groups.length === 0) form.append(h("p", { className: "muted" }, "No options (the module's data is empty)."));
-  form.append(h("div", { className: "actions" }, submitButton(submit), counter), problem);
   if (model.review) form.append(reviewControls(request, host, model.groups.map((g) => g.id).filter(Boolean), () => [...chosen.values()]));
   const subActions = subActionButtons(request, host);
   if (subActions) form.append(subActions);
+  form.append(problem, submitBar(submit, summary));
   update();
   return withShortcut(form, submit);
 }
@@ -213,7 +179,7 @@ function renderText(request: Request, host: InteractionHost): HTMLElement {
   if (context.pause === true) {
     const submit = () => host.submit({ value: "" });
     return withShortcut(
-      h("div", { className: "pause-form" }, h("pre", { className: "notice" }, String(request.default_value ?? "")), h("div", { className: "actions" }, submitButton(submit, "Submit"))),
+      h("div", { className: "pause-form" }, h("pre", { className: "notice" }, String(request.default_value ?? "")), submitBar(submit)),
       submit,
     );
   }
@@ -244,7 +210,7 @@ function renderText(request: Request, host: InteractionHost): HTMLElement {
     host.submit({ value });
   };
   if (request.multiline !== true) field.addEventListener("keydown", (e) => (e as KeyboardEvent).key === "Enter" && submit());
-  return withShortcut(h("div", { className: "text-form" }, field, problem, h("div", { className: "actions" }, submitButton(submit))), submit);
+  return withShortcut(h("div", { className: "text-form" }, field, problem, submitBar(submit)), submit);
 }
 
 // ------------------------------------------------------------------ form
@@ -307,7 +273,7 @@ function renderForm(request: Request, host: InteractionHost): HTMLElement {
     for (const r of readers) data[r.row][r.name] = r.read();
     host.submit({ form_data: data });
   };
-  form.append(h("div", { className: "actions" }, submitButton(submit)));
+  form.append(submitBar(submit, summaryLine(rows.length === 1 ? "1 row" : `${rows.length} rows`)));
   return withShortcut(form, submit);
 }
 
@@ -318,12 +284,14 @@ function renderFileInput(request: Request, host: InteractionHost): HTMLElement {
   const accept = Array.isArray(display.extensions) ? display.extensions.map(String) : [];
   let picked: { name: string; dataUrl: string } | null = null;
   const label = h("span", { className: "muted", id: "picked-file" }, "No file chosen");
+  const summary = summaryLine("No file chosen");
   const problem = problemLine();
   const choose = async () => {
     const file = await host.pickFile(accept);
     if (file) {
       picked = file;
       label.textContent = `${file.name} (${file.size} bytes)`;
+      summary.textContent = `File: ${file.name}`;
       problem.textContent = "";
     }
   };
@@ -344,12 +312,7 @@ function renderFileInput(request: Request, host: InteractionHost): HTMLElement {
       h("div", { className: "row" }, h("vscode-button", { appearance: "secondary", id: "choose-file", onclick: choose }, "Choose workspace file…"), label),
       accept.length > 0 ? h("p", { className: "muted" }, `Accepted: ${accept.join(", ")}`) : null,
       problem,
-      h(
-        "div",
-        { className: "actions" },
-        submitButton(submit),
-        extra.map((o) => h("vscode-button", { appearance: "secondary", onclick: () => host.submit({ selected_options: [o] }) }, String(o.label ?? o.id))),
-      ),
+      submitBar(submit, summary, ...extra.map((o) => h("vscode-button", { appearance: "secondary", onclick: () => host.submit({ selected_options: [o] }) }, String(o.label ?? o.id)))),
     ),
     submit,
   );
@@ -365,91 +328,6 @@ function renderDownload(request: Request, host: InteractionHost): HTMLElement {
     h("pre", { className: "preview" }, preview.length > 4000 ? `${preview.slice(0, 4000)}\n…` : preview),
     h("div", { className: "actions" }, h("vscode-button", { id: "save-download", onclick: () => host.saveDownload() }, "Save…"), h("vscode-button", { appearance: "secondary", onclick: () => host.submit({ file_written: false, file_error: "skipped by the user" }) }, "Skip")),
   );
-}
-
-// ------------------------------------------------------------------ media
-
-function renderMedia(request: Request, host: InteractionHost): HTMLElement {
-  const display = isObject(request.display_data) ? request.display_data : {};
-  const data = isObject(display.data) ? display.data : {};
-  const prompts = isObject(data.prompts) ? data.prompts : {};
-  const generations: Record<string, Record<string, unknown>[]> = isObject(display.generations) ? (display.generations as Record<string, Record<string, unknown>[]>) : {};
-  let selected: { id: string; content: Record<string, unknown> } | null = null;
-  const problem = problemLine();
-  const list = h("div", { className: "generations" });
-  const redraw = () => {
-    clear(list);
-    const all = Object.entries(generations).flatMap(([key, gens]) => (Array.isArray(gens) ? gens : []).flatMap((g) => contentsOf(g).map((c) => ({ key, c }))));
-    if (all.length === 0) list.append(h("p", { className: "muted" }, "No generations yet: run Generate."));
-    for (const { key, c } of all) {
-      const id = String(c.id ?? c.content_id ?? c._id ?? "");
-      const url = String(c.url ?? c.preview_url ?? c.local_path ?? "");
-      const card = h(
-        "div",
-        { className: "card", role: "radio", tabindex: "0", "aria-checked": "false", dataset: { key: id } },
-        h("div", { className: "card-title" }, `${key} · ${id.slice(0, 12)}`),
-        url.startsWith("data:image/") ? h("img", { src: url, alt: id }) : h("div", { className: "card-subtitle" }, url),
-      );
-      const pick = () => {
-        list.querySelectorAll(".card").forEach((x) => x.setAttribute("aria-checked", "false"));
-        card.setAttribute("aria-checked", "true");
-        selected = { id, content: c };
-      };
-      card.addEventListener("click", pick);
-      card.addEventListener("keydown", (e) => (e.key === " " || e.key === "Enter") && pick());
-      list.append(card);
-    }
-  };
-  // The module's own generate action: the sub-action of type self_sub_action (cc: image_generation).
-  const subActions = Array.isArray(display.sub_actions) ? display.sub_actions.filter(isObject) : [];
-  const generateAction =
-    subActions.find((a) => Array.isArray(a.actions) && isObject(a.actions[0]) && a.actions[0].type === "self_sub_action") ?? subActions[0];
-  const promptRows = Object.entries(prompts).map(([provider, p]) => {
-    const prompt = isObject(p) ? String(p.prompt ?? "") : String(p);
-    const area = h("vscode-text-area", { rows: "3", value: prompt, resize: "vertical" }, `${provider} prompt`);
-    const generate = async () => {
-      if (!generateAction) {
-        problem.textContent = "This module has no generate sub-action.";
-        return;
-      }
-      problem.textContent = `${String(generateAction.loading_label ?? "Generating…")} (${provider})`;
-      const r = await host.runSubAction(String(generateAction.id), {
-        provider,
-        action_type: String(data.action_type ?? display.action_type ?? ""),
-        prompt_id: provider,
-        params: { prompt: valueOf(area) },
-      });
-      if (!r.ok) {
-        problem.textContent = `Generate failed: ${r.error ?? ""}`;
-        return;
-      }
-      problem.textContent = "";
-      const result = (isObject(r.result?.sub_action_result) ? r.result.sub_action_result : (r.result ?? {})) as Record<string, unknown>;
-      generations[provider] = [...(generations[provider] ?? []), { ...result, provider }];
-      redraw();
-    };
-    return h("div", { className: "prompt" }, area, h("vscode-button", { appearance: "secondary", onclick: generate }, `Generate (${provider})`));
-  });
-  const submit = () => {
-    if (!selected) {
-      problem.textContent = "Pick a generation first.";
-      return;
-    }
-    host.submit({ selected_content_id: selected.id, selected_content: selected.content, generations });
-  };
-  redraw();
-  return withShortcut(h("div", { className: "media-form" }, promptRows, list, problem, h("div", { className: "actions" }, submitButton(submit))), submit);
-}
-
-/** The pickable items of a generation: `{content_ids, urls}` pairs (the media modules' shape), or nested contents. */
-function contentsOf(generation: Record<string, unknown>): Record<string, unknown>[] {
-  if (Array.isArray(generation.content_ids)) {
-    const urls = Array.isArray(generation.urls) ? generation.urls : [];
-    return generation.content_ids.map((id, i) => ({ id: String(id), content_id: String(id), url: String(urls[i] ?? ""), metadata_id: generation.metadata_id, provider: generation.provider }));
-  }
-  const inner = generation.content ?? generation.contents ?? generation.results;
-  if (Array.isArray(inner)) return inner.filter(isObject);
-  return [generation];
 }
 
 // ------------------------------------------------------------------ dispatch

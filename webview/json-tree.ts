@@ -2,6 +2,7 @@
 /// <reference lib="dom.iterable" />
 /** A collapsible JSON tree (`<details>`), for outputs, state and DB documents. */
 import { h } from "./dom";
+import { prettyJsonString } from "./structured";
 
 function summaryOf(value: unknown): string {
   if (Array.isArray(value)) return `[${value.length}]`;
@@ -10,6 +11,9 @@ function summaryOf(value: unknown): string {
 }
 
 function leaf(value: unknown): HTMLElement {
+  // A string holding a JSON document (an LLM's response_text) reads better indented.
+  const pretty = typeof value === "string" ? prettyJsonString(value) : undefined;
+  if (pretty !== undefined) return h("pre", { className: "json-string json-text", title: "A JSON string, shown indented" }, pretty);
   const kind = value === null ? "null" : typeof value;
   const text = typeof value === "string" ? JSON.stringify(value) : String(value);
   return h("span", { className: `json-${kind}` }, text);

@@ -24,6 +24,7 @@ import {
 import { parseHostMessage, webviewStateSchema, type HostMessage, type RunView, type WebviewMessage, type WebviewState } from "../src/shared/protocol";
 import { clear, h } from "./dom";
 import { renderInteraction, type InteractionHost } from "./interactions";
+import { errorActionButtons } from "./error-actions";
 import { jsonTree } from "./json-tree";
 import { dbChangesTab } from "./db-diff";
 import { inputsTab } from "./inputs";
@@ -109,7 +110,7 @@ function header(): HTMLElement {
   return h(
     "header",
     { className: "panel-header" },
-    h("div", {}, h("strong", {}, state.workflowName || state.workflowFile), h("span", { className: "muted" }, ` · ${state.workflowFile}`)),
+    h("div", { className: "panel-title", title: `${state.workflowName} · ${state.workflowFile}` }, h("strong", {}, state.workflowName || state.workflowFile), h("span", { className: "muted" }, ` · ${state.workflowFile}`)),
     h("vscode-badge", { title: mock ? "Mock mode: no real LLM/HTTP/media calls" : "Real mode" }, mock ? "mock" : "real"),
   );
 }
@@ -129,6 +130,7 @@ function errorSection(view: RunView): HTMLElement | null {
     typeof error.details.retry_feedback === "string" && error.details.retry_feedback !== ""
       ? h("p", { className: "error-feedback", id: "error-feedback" }, error.details.retry_feedback)
       : null,
+    errorActionButtons(error.actions, (action) => post({ type: "error/action", runId: view.runId, action })),
     link
       ? h(
           "p",
@@ -211,7 +213,7 @@ function runSection(view: RunView): HTMLElement {
       "div",
       { className: "run-header" },
       h("span", { className: `status status-${view.status}`, id: "run-status" }, STATUS_LABEL[view.status]),
-      h("span", {}, ` ${view.stepId} / `, h("strong", {}, view.moduleName)),
+      h("span", { className: "run-target", title: `${view.stepId} / ${view.moduleName}` }, ` ${view.stepId} / `, h("strong", { className: "module-name", title: view.moduleName }, view.moduleName)),
       h("span", { className: "muted" }, view.mode === "up_to" ? " (run up to here)" : ""),
       h("vscode-button", { appearance: "icon", "aria-label": "Run again", title: "Run again", onclick: () => post({ type: "run/again" }) }, "↻"),
     ),
@@ -258,6 +260,9 @@ function handle(message: HostMessage): void {
         ...state,
         view: state.view ? { ...state.view, state: message.state } : null,
       };
+      break;
+    case "error/actions":
+      if (state.view?.error && state.view.runId === message.runId) state = { ...state, view: { ...state.view, error: { ...state.view.error, actions: message.actions } } };
       break;
     case "pins/changed":
       pinnedNow = message.pinned;

@@ -17,6 +17,10 @@ export interface Field {
   label: string;
   value: string;
   highlight: boolean;
+  /** A nested object's (or list of objects') own rows, shown as `key: value` under the label. */
+  children?: Field[];
+  /** `value` is a pretty-printed JSON document (an LLM's response_text): shown preformatted. */
+  block?: boolean;
 }
 
 export interface SelectItem {
@@ -82,6 +86,54 @@ export function formatValue(value: unknown, format?: unknown): string {
   return JSON.stringify(value);
 }
 
+/** How deep nested objects are shown as rows before the rest is summarised as compact JSON. */
+const NESTED_DEPTH = 3;
+/** JSON text shorter than this stays on its line. */
+const PRETTY_MIN_LENGTH = 60;
+
+/** A string that holds a JSON object or array (long enough to need it), pretty-printed; else undefined. */
+export function prettyJsonString(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed.length < PRETTY_MIN_LENGTH || !/^[[{]/.test(trimmed)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(trimmed);
+    return parsed !== null && typeof parsed === "object" ? JSON.stringify(parsed, null, 2) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One displayed value as a field: a nested object (or list of objects) as rows of its own, a JSON
+ * string pretty-printed, anything else as text. `format` (display_format) wins when it applies.
+ */
+export function fieldOf(label: string, value: unknown, schema: unknown, highlight = false, depth = 0): Field {
+  const format = hint(schema, "display_format");
+  const properties = isObject(schema) && isObject(schema.properties) ? (schema.properties as Record<string, Schema>) : {};
+  if (format === undefined && depth < NESTED_DEPTH) {
+    if (isObject(value) && Object.keys(value).length > 0) {
+      const children = Object.entries(value)
+        .filter(([k]) => k !== "_metadata" && !hidden(properties[k]))
+        .map(([k, v]) => fieldOf(displayLabel(properties[k], k), v, properties[k], false, depth + 1));
+      return { label, value: "", highlight, children };
+    }
+    if (Array.isArray(value) && value.length > 0 && value.every(isObject)) {
+      const items = isObject(schema) ? schema.items : undefined;
+      return { label, value: "", highlight, children: value.map((v, i) => fieldOf(`${i + 1}`, v, items, false, depth + 1)) };
+    }
+  }
+  if (typeof value === "string" && format === undefined) {
+    const pretty = prettyJsonString(value);
+    if (pretty !== undefined) return { label, value: pretty, highlight, block: true };
+  }
+  return { label, value: formatValue(value, format), highlight };
+}
+
+function displayLabel(schema: unknown, key: string): string {
+  const label = hint(schema, "display_label");
+  return typeof label === "string" ? label : humanize(key);
+}
+
 const TITLE_KEYS = ["label", "title", "name", "display_name", "id"];
 const SUBTITLE_KEYS = ["description", "subtitle", "summary"];
 
@@ -100,13 +152,9 @@ function itemOf(raw: unknown, itemSchema: unknown, index: SelectItem["index"], k
     if (described && propSchema === undefined) continue;
     if (hidden(propSchema)) continue;
     const renderAs = hint(propSchema, "render_as");
-    const text = formatValue(value, hint(propSchema, "display_format"));
-    if (renderAs === "card-title" && !title) title = text;
-    else if (renderAs === "card-subtitle" && !subtitle) subtitle = text;
-    else {
-      const label = hint(propSchema, "display_label");
-      fields.push({ label: typeof label === "string" ? label : humanize(name), value: text, highlight: Boolean(hint(propSchema, "highlight")) });
-    }
+    if (renderAs === "card-title" && !title) title = formatValue(value, hint(propSchema, "display_format"));
+    else if (renderAs === "card-subtitle" && !subtitle) subtitle = formatValue(value, hint(propSchema, "display_format"));
+    else fields.push(fieldOf(displayLabel(propSchema, name), value, propSchema, Boolean(hint(propSchema, "highlight"))));
   }
   if (!title) {
     const k = TITLE_KEYS.find((k) => typeof raw[k] === "string" || typeof raw[k] === "number");
@@ -174,7 +222,7 @@ export function buildSelectModel(request: Record<string, unknown>): SelectModel 
           items: value.map((raw, i) => itemOf(raw, itemsSchema, [key, i], `${key}.${i}`, selectable)),
         });
       } else if (value !== undefined) {
-        model.info.push({ label: typeof label === "string" ? label : humanize(key), value: formatValue(value, hint(propSchema, "display_format")), highlight: false });
+        model.info.push(fieldOf(typeof label === "string" ? label : humanize(key), value, propSchema));
       }
     }
   }
@@ -194,4 +242,12 @@ export function selectionResponse(items: SelectItem[]): Record<string, unknown> 
     selected_indices: items.map((item) => item.index),
     selected_options: items.map((item) => ({ id: item.key, label: item.title, ...(isObject(item.raw) ? { metadata: item.raw } : {}) })),
   };
+}
+
+/** The sticky Submit bar's one-line summary of a selection (titles, shortened past `maxTitles`). */
+export function selectionSummary(items: Pick<SelectItem, "title">[], multi: boolean, maxTitles = 3): string {
+  if (items.length === 0) return "Nothing selected";
+  const titles = items.slice(0, maxTitles).map((i) => i.title);
+  const more = items.length > maxTitles ? ` and ${items.length - maxTitles} more` : "";
+  return multi ? `${items.length} selected: ${titles.join(", ")}${more}` : `Selected: ${titles[0]}`;
 }

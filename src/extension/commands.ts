@@ -177,8 +177,10 @@ export function registerCommands(context: vscode.ExtensionContext, { index, dbs,
     void vscode.window.showInformationMessage(next ? "wfv: mock mode is on (no real LLM/HTTP/media calls)." : "wfv: mock mode is off: modules may call real providers with your API keys.");
   });
 
-  register("wfv.setProviderApiKey", async () => {
-    const provider = await vscode.window.showQuickPick([...PROVIDERS], { title: "Virtual: Set Provider API Key — which provider?" });
+  // The panel's "Set API key" names the provider: no picker then.
+  register("wfv.setProviderApiKey", async (named?: unknown) => {
+    const known = PROVIDERS.find((p) => p === named);
+    const provider = known ?? (await vscode.window.showQuickPick([...PROVIDERS], { title: "Virtual: Set Provider API Key — which provider?" }));
     if (!provider) return;
     const key = await vscode.window.showInputBox({ title: `API key for ${provider}`, password: true, ignoreFocusOut: true, prompt: "Stored in VS Code's SecretStorage; empty removes it." });
     if (key === undefined) return;

@@ -2,11 +2,14 @@
 import * as vscode from "vscode";
 import type { SourceLink } from "../shared/protocol";
 import { offsetOfPath } from "./outline";
+import { templateOffset } from "./template-position";
 
-export async function openSource(absoluteFile: string, link: Pick<SourceLink, "path">): Promise<vscode.TextEditor> {
+export async function openSource(absoluteFile: string, link: Pick<SourceLink, "path" | "template">): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(absoluteFile));
-  const at = offsetOfPath(document.getText(), link.path);
-  const start = document.positionAt(at?.offset ?? 0);
+  const text = document.getText();
+  // A template's error: its own line and column inside the string, as Problems shows it.
+  const exact = link.template ? templateOffset(text, link.path, link.template.line, link.template.column) : undefined;
+  const start = document.positionAt(exact ?? offsetOfPath(text, link.path)?.offset ?? 0);
   const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, preserveFocus: false });
   editor.selection = new vscode.Selection(start, start);
   editor.revealRange(new vscode.Range(start, start), vscode.TextEditorRevealType.InCenterIfOutsideViewport);

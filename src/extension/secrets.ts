@@ -3,8 +3,9 @@
  * (never in settings, the DB or a log). In mock mode no key is read.
  */
 import * as vscode from "vscode";
+import { PROVIDER_IDS } from "./provider-ids";
 
-export const PROVIDERS = ["openai", "anthropic", "google", "leonardo", "elevenlabs", "suno"] as const;
+export const PROVIDERS = PROVIDER_IDS;
 
 export function secretKey(provider: string): string {
   return `wfv.provider.${provider}.apiKey`;

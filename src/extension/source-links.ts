@@ -72,7 +72,11 @@ export function errorSource(
   const module = modulePath(workflow, stepId, moduleName) ?? modulePath(workflow, target.stepId, target.moduleName);
   if (!module) return null;
   const input = inputPathOf(details);
-  return linkFor(resolved, input ? [...module, "inputs", ...input] : module, relative, `${stepId}/${moduleName}`);
+  const link = linkFor(resolved, input ? [...module, "inputs", ...input] : module, relative, `${stepId}/${moduleName}`);
+  // A template that failed to resolve: its line and column inside the input's string.
+  const { template, line, column } = details;
+  if (input && typeof template === "string" && Number.isInteger(line) && Number.isInteger(column)) link.template = { line: line as number, column: column as number };
+  return link;
 }
 
 /** The input path an error names (`input_path: "a.b[0]"`, `input: "name"`, `path: [...]`). */

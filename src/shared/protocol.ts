@@ -24,8 +24,21 @@ export const sourceLinkSchema = z.object({
   file: z.string(),
   path: z._default(z.array(z.union([z.string(), z.number()])), []),
   label: z.optional(z.string()),
+  /** A 1-based line and column inside the string value at `path` (a template's error position). */
+  template: z.optional(z.object({ line: z.int(), column: z.int() })),
 });
 export type SourceLink = z.infer<typeof sourceLinkSchema>;
+
+/** What the error view offers to do about an error (issue 12.9); the host decides which apply. */
+export const errorActionSchema = z.discriminatedUnion("kind", [
+  /** A provider refused or lacked a key: store one (`wfv.setProviderApiKey`). */
+  z.object({ kind: z.literal("set_api_key"), provider: z.string() }),
+  /** A real provider call failed: turn `wfv.mockMode` on and run again. */
+  z.object({ kind: z.literal("switch_to_mock") }),
+  /** The language server has a quick fix at the error's source: apply the first one. */
+  z.object({ kind: z.literal("apply_fix"), title: z.string() }),
+]);
+export type ErrorAction = z.infer<typeof errorActionSchema>;
 
 export const dbChangesSchema = z.object({
   /** The events the run stored, in order (`event_type`, `module_name`, ...). */
@@ -49,6 +62,8 @@ export const runErrorSchema = z.object({
   message: z.string(),
   details: record,
   source: z.nullable(sourceLinkSchema),
+  /** Buttons for the error (set by the host after the view, `error/actions`). */
+  actions: z.optional(z.array(errorActionSchema)),
 });
 export type RunError = z.infer<typeof runErrorSchema>;
 
@@ -109,6 +124,8 @@ export const hostMessageSchema = z.discriminatedUnion("type", [
     error: z.nullable(z.string()),
   }),
   z.object({ type: z.literal("db/reset") }),
+  /** What the error view of run `runId` offers (after its `run/result`: a quick fix takes the language server a moment). */
+  z.object({ type: z.literal("error/actions"), runId: z.int(), actions: z.array(errorActionSchema) }),
   /** The workflow's pinned modules (`step_id/module_name`) changed: Pin output / Unpin follow. */
   z.object({ type: z.literal("pins/changed"), pinned: z.array(z.string()) }),
 ]);
@@ -134,6 +151,8 @@ export const webviewMessageSchema = z.discriminatedUnion("type", [
   /** Run one of the module's sub-actions (retry, generate, ...); answered with `subaction/result`. */
   z.object({ type: z.literal("subaction/run"), requestId: z.string(), runId: z.int(), actionId: z.string(), params: record }),
   z.object({ type: z.literal("source/open"), link: sourceLinkSchema }),
+  /** One of the error view's actions, for the error of run `runId`. */
+  z.object({ type: z.literal("error/action"), runId: z.int(), action: errorActionSchema }),
   /** Run the last module again (fresh interaction). */
   z.object({ type: z.literal("run/again") }),
   /** Pin the outputs the run `runId` shows for its module (`.wfv/pins.json`): it does not run again until unpinned. */

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildSelectModel, formatValue, selectionProblem, selectionResponse } from "../../webview/structured";
+import { buildSelectModel, fieldOf, formatValue, prettyJsonString, selectionProblem, selectionResponse, selectionSummary } from "../../webview/structured";
 
 const petSchema = {
   type: "array",
@@ -81,5 +81,44 @@ describe("schema-driven selection model", () => {
     assert.equal(formatValue([1, "a"]), "1, a");
     assert.equal(formatValue({ a: 1 }), '{"a":1}');
     assert.equal(formatValue(5, "{{ value }}s"), "5s");
+  });
+});
+
+describe("card fields for nested values and JSON text (issue 12.11)", () => {
+  it("a nested object is key: value rows (recursively), never raw JSON; a list of objects is numbered rows", () => {
+    const field = fieldOf("Limits", { seats: 25, storage: { size: 1, unit: "TB" } }, { type: "object" });
+    assert.deepEqual(field, {
+      label: "Limits",
+      value: "",
+      highlight: false,
+      children: [
+        { label: "Seats", value: "25", highlight: false },
+        { label: "Storage", value: "", highlight: false, children: [{ label: "Size", value: "1", highlight: false }, { label: "Unit", value: "TB", highlight: false }] },
+      ],
+    });
+    const list = fieldOf("Owners", [{ name: "Ann" }, { name: "Bo" }], undefined);
+    assert.deepEqual(list.children?.map((c) => [c.label, c.children?.[0].value]), [["1", "Ann"], ["2", "Bo"]]);
+    assert.equal(fieldOf("Tags", ["a", "b"], undefined).value, "a, b", "a list of plain values stays one line");
+  });
+
+  it("display hints apply inside nested objects; display_format still wins over rows", () => {
+    const schema = { type: "object", properties: { secret: { "_ux.display": false }, size: { "_ux.display_label": "Size (GB)" } } };
+    assert.deepEqual(fieldOf("Disk", { secret: "x", size: 3 }, schema).children, [{ label: "Size (GB)", value: "3", highlight: false }]);
+    assert.equal(fieldOf("Pair", { a: 1 }, { "_ux.display_format": "{{ value }}" }).value, '{"a":1}');
+  });
+
+  it("a long JSON string (an LLM's response_text) is pretty-printed; short or non-JSON strings are left alone", () => {
+    const text = JSON.stringify({ summary: "A short story about a dog", scenes: ["park", "beach", "home"] });
+    assert.equal(prettyJsonString(text), JSON.stringify(JSON.parse(text), null, 2));
+    assert.deepEqual(fieldOf("Response text", text, undefined), { label: "Response text", value: JSON.stringify(JSON.parse(text), null, 2), highlight: false, block: true });
+    assert.equal(prettyJsonString('{"a":1}'), undefined, "short: stays on its line");
+    assert.equal(prettyJsonString(`{ not json ${"x".repeat(80)}`), undefined);
+    assert.equal(prettyJsonString(`"${"x".repeat(80)}"`), undefined, "a JSON string literal is not a document");
+  });
+
+  it("the Submit bar's summary of a selection", () => {
+    assert.equal(selectionSummary([], false), "Nothing selected");
+    assert.equal(selectionSummary([{ title: "Team" }], false), "Selected: Team");
+    assert.equal(selectionSummary([{ title: "A" }, { title: "B" }, { title: "C" }, { title: "D" }, { title: "E" }], true), "5 selected: A, B, C and 2 more");
   });
 });

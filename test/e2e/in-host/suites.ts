@@ -3,8 +3,10 @@
  * A feature adds a file exporting `async (ctx: InHostContext) => void` and one line here.
  */
 import type { InHostContext } from "./kit";
+import interactions from "./interactions";
 import stateView from "./state-view";
 
 export const SUITES: { name: string; run: (ctx: InHostContext) => Promise<void> }[] = [
   { name: "state-view", run: stateView },
+  { name: "interactions", run: interactions },
 ];
