@@ -28,10 +28,11 @@ import { parseTree } from "jsonc-parser";
 import type * as Workflow from "../src/server/analysis/workflow";
 import type * as Catalog from "../src/server/analysis/module-catalog";
 import type * as Positions from "../src/server/features/positions";
+import type * as InlayHints from "../src/server/features/inlay-hints";
 import type * as SessionModule from "../src/server/session";
 import { printTable } from "./util";
 
-type ServerCode = typeof Workflow & typeof Catalog & typeof Positions & typeof SessionModule;
+type ServerCode = typeof Workflow & typeof Catalog & typeof Positions & typeof SessionModule & typeof InlayHints;
 
 /** The server modules, bundled like dist/server.js (no tsx transform in the timed code). */
 function loadServerBundle(dir: string): ServerCode {
@@ -44,7 +45,8 @@ function loadServerBundle(dir: string): ServerCode {
         'import * as catalog from "./src/server/analysis/module-catalog";',
         'import * as positions from "./src/server/features/positions";',
         'import * as session from "./src/server/session";',
-        "(globalThis as any).__wfvServerBench = { ...workflow, ...catalog, ...positions, ...session };",
+        'import * as inlay from "./src/server/features/inlay-hints";',
+        "(globalThis as any).__wfvServerBench = { ...workflow, ...catalog, ...positions, ...session, ...inlay };",
       ].join("\n"),
       resolveDir: resolve(__dirname, ".."),
       loader: "ts",
@@ -208,7 +210,7 @@ async function protocolLatency(dir: string, file: string, text: string, marker: 
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "wfv-lsp-bench-"));
   try {
-    const { analyzeWorkflow, ParseCache, defaultModuleCatalog, rangeOf, Session } = loadServerBundle(dir);
+    const { analyzeWorkflow, ParseCache, defaultModuleCatalog, rangeOf, Session, inlayHints } = loadServerBundle(dir);
     const text = bigWorkflow();
     const file = join(dir, "workflow.json");
     writeFileSync(file, text);
@@ -238,6 +240,30 @@ export async function run(): Promise<void> {
       }
     }, 21);
     const analysis = session.analysisOf(file)!;
+
+    // Inlay hints (issue 15.2) over live state for every key: the whole file, and one screen (60 lines)
+    // in the middle, alone and right after an edit (the analysis re-runs first, as in the server).
+    const state: Record<string, unknown> = { seed: "Cat" };
+    for (let n = 0; n < 1000; n++) state[`key_${n}`] = n % 3 === 0 ? [`a${n}`, `b${n}`, `c${n}`] : n % 3 === 1 ? { text: `value ${n}` } : `value number ${n}`;
+    const live = { state, label: "bench" };
+    const currentText = session.source.read(file)!;
+    const wholeFile = { start: 0, end: currentText.length };
+    const middle = currentText.indexOf("Summary: {{ state.key_");
+    const screenStart = currentText.lastIndexOf("\n", Math.floor(currentText.length / 2)) + 1;
+    let screenEnd = screenStart;
+    for (let i = 0; i < 60 && screenEnd >= 0; i++) screenEnd = currentText.indexOf("\n", screenEnd + 1);
+    const screen = { start: screenStart, end: screenEnd };
+    const hintCount = inlayHints(analysis, file, currentText, live, wholeFile).length;
+    const hintsWhole = measure(() => inlayHints(analysis, file, currentText, live, wholeFile), 11);
+    const hintsScreen = measure(() => inlayHints(analysis, file, currentText, live, screen), 21);
+    const hintsAfterEdit = measure(() => {
+      session.openDocument(uri, edited(), ++version);
+      const fresh = session.analysisOf(file)!;
+      const freshText = session.source.read(file)!;
+      inlayHints(fresh, file, freshText, live, screen);
+    }, 11);
+    if (middle < 0 || hintCount === 0) throw new Error("bench workflow has no inlay hints");
+
     const cliBuilt = existsSync(resolve(__dirname, "..", "dist", "cli.js"));
     const protocol = cliBuilt ? await protocolLatency(dir, file, text, marker, 21) : undefined;
     const e2e = protocol ? protocol.times.sort((a, b) => a - b) : [];
@@ -253,6 +279,9 @@ export async function run(): Promise<void> {
       row("jsonc-parser parseTree", jsoncTree),
       row("full analysis, cold caches", cold),
       row("re-validation after an edit", revalidate),
+      row(`inlay hints, whole file (${hintCount} hints)`, hintsWhole),
+      row("inlay hints, one screen (60 lines)", hintsScreen),
+      row("edit → re-analysis + inlay hints for a screen", hintsAfterEdit),
     ]);
     if (e2e.length > 0) {
       const median = e2e[Math.floor(e2e.length / 2)]!;
@@ -266,6 +295,10 @@ export async function run(): Promise<void> {
       `1,000-module workflow (${(text.length / 1024).toFixed(0)} KiB, ${analysis.modules.length} modules, ${analysis.sites.length} template sites, ` +
         `${analysis.diagnostics.length} findings): re-validation after an edit ${revalidate.wall.toFixed(1)} ms wall, ` +
         `${revalidate.cpu.toFixed(1)} ms CPU (target ≤ 50 ms)`,
+    );
+    console.log(
+      `inlay hints with live state: ${hintsWhole.wall.toFixed(1)} ms for the whole file (${hintCount} hints), ` +
+        `${hintsScreen.wall.toFixed(2)} ms for one screen, ${hintsAfterEdit.wall.toFixed(1)} ms for an edit's re-analysis plus a screen's hints`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
