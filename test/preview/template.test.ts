@@ -1,0 +1,106 @@
+/**
+ * previewTemplate (issue 15): the text is the engine's, undefined outputs are marked at their offsets,
+ * failures come back with their position instead of throwing, and the limits still apply.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { expressionName, previewTemplate } from "../../src/core/preview";
+import { renderTemplate, resolveString, TemplateError } from "../../src/core/template";
+import { parseExpressionSource } from "../../src/core/template/parser";
+
+const context = { state: { pet: { label: "Cat" }, items: [1, 2, 3], empty: "" }, step: { step_id: "s" }, config: {} };
+
+describe("previewTemplate", () => {
+  test("the text is what the engine renders; every undefined output is a span at its offset, named as written", () => {
+    const source = "Hi {{ state.pet.label }}, {{ state.pet.name }}!{% for i in state.items %}[{{ missing }}]{% endfor %} {{ state['x'] }}";
+    const preview = previewTemplate(source, context);
+    assert.equal(preview.text, renderTemplate(source, context));
+    assert.equal(preview.text, "Hi Cat, ![][][] ");
+    assert.equal(preview.error, undefined);
+    assert.deepEqual(preview.undefinedSpans, [
+      { start: 8, end: 8, name: "state.pet.name" },
+      { start: 10, end: 10, name: "missing" },
+      { start: 12, end: 12, name: "missing" },
+      { start: 14, end: 14, name: "missing" },
+      { start: 16, end: 16, name: 'state["x"]' },
+    ]);
+  });
+
+  test("a defined value, a default and an empty string are not undefined", () => {
+    const preview = previewTemplate("{{ state.empty }}{{ state.nope | default('d') }}{{ state.pet.label }}", context);
+    assert.deepEqual(preview, { text: "dCat", undefinedSpans: [] });
+  });
+
+  test("a template that computes from its own output keeps the engine's text and drops the spans", () => {
+    const source = "{% set x %}{{ state.nope }}{% endset %}{% if x %}yes{% else %}no{% endif %}{{ x | length }}";
+    const preview = previewTemplate(source, context);
+    assert.equal(preview.text, renderTemplate(source, context));
+    assert.equal(preview.text, "no0");
+    assert.deepEqual(preview.undefinedSpans, []);
+  });
+
+  test("the marker characters in the template itself do not confuse the spans", () => {
+    const source = "\uFDD00\uFDD1{{ state.nope }}";
+    const preview = previewTemplate(source, context);
+    assert.equal(preview.text, renderTemplate(source, context));
+  });
+
+  test("text without {{ or {% is itself, comments included, as the resolver keeps it", () => {
+    assert.deepEqual(previewTemplate("plain {# kept #} text", context), { text: "plain {# kept #} text", undefinedSpans: [] });
+    assert.equal(resolveString("plain {# kept #} text", context), "plain {# kept #} text");
+  });
+
+  test("a syntax error: no text, the resolver's message, the 1-based line and column", () => {
+    const preview = previewTemplate("line one\nline two {{ state.pet + }}\n", context);
+    assert.equal(preview.text, "");
+    assert.deepEqual(preview.undefinedSpans, []);
+    assert.equal(preview.error?.kind, "syntax");
+    assert.equal(preview.error?.line, 2);
+    assert.equal(preview.error?.column, 25);
+    assert.match(preview.error!.message, /^Jinja2 syntax error: /);
+  });
+
+  test("a runtime error has its position too", () => {
+    const preview = previewTemplate("a\nb\n  {{ 1 // 0 }}", context);
+    assert.equal(preview.error?.line, 3);
+    assert.equal(typeof preview.error?.column, "number");
+    assert.match(preview.error!.message, /division/);
+  });
+
+  test("{% include %} fails as it does in a run (no loader): the prompt's text is already inlined by $ref", () => {
+    const preview = previewTemplate("{% include 'other.txt' %}", context);
+    let engine: TemplateError | undefined;
+    try {
+      resolveString("{% include 'other.txt' %}", context);
+    } catch (error) {
+      engine = error as TemplateError;
+    }
+    assert.equal(preview.error?.message, engine?.message);
+    assert.equal(preview.error?.line, engine?.line);
+  });
+
+  test("hostile templates stop at the core's limits, reported, not thrown", () => {
+    const huge = previewTemplate("{{ 'x' * 10 ** 9 }}", context);
+    assert.ok(huge.error, "over the output limit");
+    const deep = previewTemplate("{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}", context);
+    assert.match(deep.error!.message, /recursion/);
+    const loop = previewTemplate("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}", context);
+    assert.ok(loop.error, "over the step budget");
+  });
+
+  test("now() is the same in the text whatever the passes", () => {
+    const when = new Date(2026, 1, 14, 9, 5, 7);
+    const preview = previewTemplate("{{ now().strftime('%H:%M:%S') }} {{ state.nope }}", { ...context, now: () => when });
+    assert.deepEqual(preview, { text: "09:05:07 ", undefinedSpans: [{ start: 9, end: 9, name: "state.nope" }] });
+  });
+
+  test("spans: false renders once and marks nothing", () => {
+    assert.deepEqual(previewTemplate("{{ state.nope }}x", context, { spans: false }), { text: "x", undefinedSpans: [] });
+  });
+
+  test("expressionName", () => {
+    assert.equal(expressionName(parseExpressionSource("state.a.b[0]['k']")), 'state.a.b[0]["k"]');
+    assert.equal(expressionName(parseExpressionSource("state.a | upper")), "state.a | upper");
+    assert.equal(expressionName(parseExpressionSource("state[key]")), "state[…]");
+  });
+});
