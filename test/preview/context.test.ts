@@ -105,7 +105,7 @@ describe("renderModuleInput", () => {
   test("a server input is resolved with the module's context; a client (unmarked) one stays raw", async () => {
     const session = VirtualSession.open(atScene);
     const data = await renderModuleInput(session, workflow, flatten, "data");
-    assert.deepEqual(data, { ok: true, value: session.repos.state.getModuleOutputs(session.findRunId()!).scene_concepts.scenes, resolved: true });
+    assert.deepEqual(data, { ok: true, value: (session.repos.state.getModuleOutputs(session.findRunId()!) as Record<string, any>).scene_concepts.scenes, resolved: true });
     const pipeline = await renderModuleInput(session, workflow, flatten, "pipeline");
     assert.ok(pipeline.ok);
     assert.equal(pipeline.resolved, false);
