@@ -12,6 +12,7 @@ import type { WorkflowIndex } from "./workflow-index";
 
 export const RUN_COMMAND = "wfv.runModuleVirtually";
 export const RUN_UP_TO_COMMAND = "wfv.runUpToHere";
+export const DEBUG_UP_TO_COMMAND = "wfv.debugUpToHere";
 
 class ModuleLens extends vscode.CodeLens {
   constructor(
@@ -62,7 +63,7 @@ export class ModuleLensProvider implements vscode.CodeLensProvider<ModuleLens> {
     }
     const runs = workflowFile ? this.dbs.runRecords(workflowFile) : {};
     const pinned = workflowFile ? new Set(Object.keys(readPins(workflowFile, readText).pins)) : undefined;
-    const plans = planLenses(shape, { trusted: vscode.workspace.isTrusted, workflowProblem, orphan, runs, pinned });
+    const plans = planLenses(shape, { trusted: vscode.workspace.isTrusted, workflowProblem, orphan, runs, pinned, debug: true });
     return plans.map((plan) => {
       const position = document.positionAt(plan.offset);
       return new ModuleLens(new vscode.Range(position, position), plan, document.uri, workflowFile);
@@ -85,6 +86,14 @@ export class ModuleLensProvider implements vscode.CodeLensProvider<ModuleLens> {
             plan.kind === "run"
               ? `Run only ${anchor?.moduleName} (step ${anchor?.stepId}) on the workflow's virtual DB`
               : `Run every module from the run's position through ${anchor?.moduleName} (step ${anchor?.stepId})`,
+        };
+        break;
+      case "debug":
+        lens.command = {
+          title,
+          command: DEBUG_UP_TO_COMMAND,
+          arguments: [lens.document, anchor?.stepId, anchor?.moduleName],
+          tooltip: `Debug every module from the run's position through ${anchor?.moduleName} (step ${anchor?.stepId}): breakpoints, stepping, state in the Variables view`,
         };
         break;
       case "status":

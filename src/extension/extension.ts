@@ -17,6 +17,7 @@ import { pickWorkflow, registerCommands } from "./commands";
 import { lazyEngine } from "./lazy-engine";
 import { runBudgets } from "./limits";
 import { pushVirtualState, startLanguageClient } from "./lazy-language-client";
+import { registerDebugging } from "./debug/register";
 import { createLog, logAt } from "./log";
 import { outline } from "./outline";
 import { PANEL_VIEW_TYPE, PanelManager } from "./panel";
@@ -158,6 +159,7 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
     return true;
   };
   registerCommands(context, { index, dbs, runs, panels, resetTo }, indexed);
+  registerDebugging(context, { index, dbs, engine, panels, changed: fireChanged, ensureIndexed: indexed });
   const stateView = registerStateView(context, { index, dbs, engine, panels, ensureIndexed: indexed });
   registerTestCommands(context, {
     index,

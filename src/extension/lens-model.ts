@@ -5,7 +5,7 @@
 import type { ModuleAnchor, Outline } from "./outline";
 import { isStale, moduleKey, statusTitle, type RunRecord } from "./staleness";
 
-export type LensKind = "run" | "upTo" | "status" | "pinned" | "blocked" | "problem" | "orphan";
+export type LensKind = "run" | "upTo" | "debug" | "status" | "pinned" | "blocked" | "problem" | "orphan";
 
 export interface LensPlan {
   kind: LensKind;
@@ -24,6 +24,8 @@ export interface LensContext {
   runs: Readonly<Record<string, RunRecord>>;
   /** Modules (`step_id/module_name`) with pinned outputs (`.wfv/pins.json`): they do not run. */
   pinned?: ReadonlySet<string>;
+  /** Add "Debug up to here" after "Run up to here" (the editor has the debugger). */
+  debug?: boolean;
 }
 
 export const UNTRUSTED_MESSAGE = "$(shield) Running is disabled: this workspace is not trusted (workflows run templates and modules)";
@@ -47,6 +49,7 @@ export function planLenses(outline: Outline, context: LensContext): LensPlan[] {
     }
     plans.push({ kind: "run", offset: anchor.offset, anchor });
     plans.push({ kind: "upTo", offset: anchor.offset, anchor });
+    if (context.debug) plans.push({ kind: "debug", offset: anchor.offset, anchor });
     if (context.runs[moduleKey(anchor.stepId, anchor.moduleName)]) plans.push({ kind: "status", offset: anchor.offset, anchor });
     if (context.pinned?.has(moduleKey(anchor.stepId, anchor.moduleName))) plans.push({ kind: "pinned", offset: anchor.offset, anchor });
   }
@@ -60,6 +63,8 @@ export function lensTitle(plan: LensPlan, runs: Readonly<Record<string, RunRecor
       return "$(play) Run module virtually";
     case "upTo":
       return "$(run-all) Run up to here";
+    case "debug":
+      return "$(debug-alt) Debug up to here";
     case "pinned":
       return "$(pinned) pinned";
     case "status": {
