@@ -56,6 +56,20 @@ const builds = [
     outdir: "dist",
     loader: { ".css": "text" },
   },
+  // The template preview and pipeline stages views (webview/preview.ts, src/extension/preview/): a small bundle of their own.
+  {
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    target: "es2022",
+    sourcemap: !production,
+    sourcesContent: false,
+    minify: production,
+    logLevel: "warning",
+    mainFields: ["browser", "module", "main"],
+    entryPoints: { preview: "webview/preview.ts" },
+    outdir: "dist",
+  },
 ];
 
 await Promise.all(

@@ -21,6 +21,8 @@ import { pinProblems } from "./pin-check";
 export interface LiveEngine extends VirtualEngine {
   /** The key's live DB, when it is open. */
   liveDb(dbKey: string): VirtualDb | undefined;
+  /** The key's live session, when it is open (the read-only previews run on it: ./preview/worker-ops.ts). */
+  liveSession(dbKey: string): VirtualSession | undefined;
 }
 
 export function createEngine(): LiveEngine {
@@ -142,6 +144,9 @@ export function createEngine(): LiveEngine {
     },
     liveDb(dbKey) {
       return open.get(dbKey)?.db;
+    },
+    liveSession(dbKey) {
+      return open.get(dbKey);
     },
     async dbProblem(blob) {
       try {

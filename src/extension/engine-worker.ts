@@ -14,6 +14,7 @@ import { errorToAnswer, hostPort } from "../node/isolate";
 import { baselineOf, replayJournal, takeDelta, type DbBaseline } from "./db-journal";
 import type { LiveDbRef } from "./engine";
 import { createEngine } from "./engine-core";
+import { previewCall } from "./preview/worker-ops";
 import { WORKFLOW_CACHE_SIZE, type EngineOp, type ExportedDb, type FromEngineWorker, type OpenedDb, type ReportedDelta, type ToEngineWorker } from "./worker-protocol";
 
 const port = hostPort();
@@ -119,6 +120,10 @@ function serve(port: NonNullable<ReturnType<typeof hostPort>>): void {
         exported = engine.exportDb(key).then((blob) => ({ blob, seq }));
       });
       return { value: await exported };
+    }
+    if (op === "preview" || op === "stages") {
+      const workflow = workflowOf(message);
+      return { value: await onKey(key, async () => previewCall(op, engine.liveSession(key), workflow, message.request)) };
     }
     const request: Record<string, unknown> = { ...((message.request as object | undefined) ?? {}), ...refFor(key) };
     const workflow = workflowOf(message);

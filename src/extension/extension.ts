@@ -21,6 +21,7 @@ import { registerDebugging } from "./debug/register";
 import { createLog, logAt } from "./log";
 import { outline } from "./outline";
 import { PANEL_VIEW_TYPE, PanelManager } from "./panel";
+import { registerPreview, type PreviewApi } from "./preview";
 import { Runs } from "./runs";
 import { SeedMemory, seedsBeside } from "./seeds";
 import { registerStateView, type StateView } from "./state-view";
@@ -49,6 +50,8 @@ export interface WfvApi {
   tests: WorkflowTests;
   /** The State view (Explorer): the state of the active editor's workflow. */
   stateView: StateView;
+  /** The template preview and the pipeline stages views (issue 15). */
+  preview: PreviewApi;
   /** The seeds Reset DB offers for a workflow (beside it). */
   seedsFor(workflowFile: string): string[];
   /** From the bundle starting to load to the end of activate(). */
@@ -159,6 +162,7 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
     return true;
   };
   registerCommands(context, { index, dbs, runs, panels, resetTo }, indexed);
+  const preview = registerPreview(context, { index, dbs, engine, indexed, onDbChanged: changed.event });
   registerDebugging(context, { index, dbs, engine, panels, changed: fireChanged, ensureIndexed: indexed });
   const stateView = registerStateView(context, { index, dbs, engine, panels, ensureIndexed: indexed });
   registerTestCommands(context, {
@@ -195,7 +199,7 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
     submit: (...args) => runs.submit(...args),
     subAction: (...args) => runs.subAction(...args),
   };
-  return { controller, panels, tests, stateView, seedsFor: seedsBeside, activationMs, activateOnlyMs, evaluationMs, indexed };
+  return { controller, panels, tests, preview, stateView, seedsFor: seedsBeside, activationMs, activateOnlyMs, evaluationMs, indexed };
 }
 
 /** The language server (diagnostics, completion, hover); a missing or failing one never breaks our features. */

@@ -8,12 +8,11 @@
  */
 import { join } from "node:path";
 import { DEFAULT_BUDGETS, type Budgets } from "../node/isolate";
-import type { VirtualEngine } from "./engine";
-import { workerEngine } from "./worker-engine";
+import { workerEngine, type WorkerEngine } from "./worker-engine";
 
 // Beside dist/extension.js.
 const ENGINE_WORKER = "engine-worker.js";
 
-export function lazyEngine(onLoadError: (error: unknown) => void, budgets: () => Budgets = () => DEFAULT_BUDGETS): VirtualEngine {
+export function lazyEngine(onLoadError: (error: unknown) => void, budgets: () => Budgets = () => DEFAULT_BUDGETS): WorkerEngine {
   return workerEngine({ script: { file: join(__dirname, ENGINE_WORKER) }, budgets, onCrash: onLoadError });
 }

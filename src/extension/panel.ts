@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import * as vscode from "vscode";
-import { parseWebviewMessage, type HostMessage, type RunMode, type RunView, type WebviewMessage } from "../shared/protocol";
+import { parseWebviewMessage, type ErrorAction, type HostMessage, type RunMode, type RunView, type WebviewMessage } from "../shared/protocol";
 import { logAt } from "./log";
 import { openSource } from "./navigation";
 import type { RunPanels, Runs } from "./runs";
@@ -16,6 +16,8 @@ import { mockMode } from "./secrets";
 import type { WorkflowIndex } from "./workflow-index";
 import { absolutePath, relativePath } from "./workspace-paths";
 import { downloadFileName } from "./download-name";
+import { providerActions } from "./error-actions";
+import { applyCodeAction, quickFixAt } from "./error-fixes";
 
 export const PANEL_VIEW_TYPE = "wfv.panel";
 
@@ -27,6 +29,8 @@ interface PanelEntry {
   lastTarget: { stepId: string; moduleName: string; mode: RunMode } | undefined;
   /** The mock flag last told to the webview (its badge), once it said `ready`. */
   mock?: boolean;
+  /** The quick fix "Apply fix" applies, for the error of run `runId`. */
+  fix?: { runId: number; action: vscode.CodeAction };
 }
 
 const MIME: Record<string, string> = {
@@ -157,6 +161,48 @@ export class PanelManager implements RunPanels, vscode.Disposable {
       entry.lastTarget = { stepId: view.stepId, moduleName: view.moduleName, mode: view.mode };
     }
     this.send(workflowFile, { type: "run/result", view });
+    if (entry && view.error) void this.offerErrorActions(workflowFile, entry, view);
+  }
+
+  /** The error view's buttons (issue 12.9): provider ones at once, "Apply fix" once the language server answers. */
+  private async offerErrorActions(workflowFile: string, entry: PanelEntry, view: RunView): Promise<void> {
+    const error = view.error;
+    if (!error) return;
+    const actions = providerActions(error, mockMode());
+    if (actions.length > 0) this.send(workflowFile, { type: "error/actions", runId: view.runId, actions });
+    if (!error.source) return;
+    try {
+      const fix = await quickFixAt(absolutePath(error.source.file), error.source);
+      if (!fix || entry.lastView?.runId !== view.runId) return;
+      entry.fix = { runId: view.runId, action: fix };
+      this.send(workflowFile, { type: "error/actions", runId: view.runId, actions: [...actions, { kind: "apply_fix", title: fix.title }] });
+    } catch (e) {
+      logAt("warn", `no quick fix for the error of run ${view.runId}: ${(e as Error)?.message ?? e}`);
+    }
+  }
+
+  /** What the error view's buttons do. */
+  private async errorAction(workflowFile: string, entry: PanelEntry, runId: number, action: ErrorAction): Promise<void> {
+    switch (action.kind) {
+      case "set_api_key":
+        await vscode.commands.executeCommand("wfv.setProviderApiKey", action.provider);
+        return;
+      case "switch_to_mock": {
+        await vscode.workspace.getConfiguration("wfv").update("mockMode", true, vscode.ConfigurationTarget.Global);
+        const target = entry.lastTarget;
+        if (target && vscode.workspace.isTrusted) await this.runs.run(workflowFile, target.stepId, target.moduleName, target.mode);
+        return;
+      }
+      case "apply_fix": {
+        const fix = entry.fix;
+        if (!fix || fix.runId !== runId) return;
+        entry.fix = undefined;
+        if (!(await applyCodeAction(fix.action))) void vscode.window.showWarningMessage(`wfv: could not apply "${fix.action.title}".`);
+        const link = entry.lastView?.error?.source;
+        if (link) await openSource(absolutePath(link.file), link);
+        return;
+      }
+    }
   }
 
   started(workflowFile: string, runId: number, stepId: string, moduleName: string, mode: RunMode): void {
@@ -230,6 +276,9 @@ export class PanelManager implements RunPanels, vscode.Disposable {
         return;
       case "source/open":
         await openSource(absolutePath(message.link.file), message.link);
+        return;
+      case "error/action":
+        await this.errorAction(workflowFile, entry, message.runId, message.action);
         return;
       case "run/again": {
         const target = entry.lastTarget;

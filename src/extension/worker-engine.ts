@@ -21,6 +21,7 @@ import type { DebugProtocol } from "@vscode/debugprotocol";
 import { WfvError } from "../core/errors";
 import { errorFromAnswer, limitExceeded, startBudgetWorker, type BudgetWorker, type Budgets, type LimitKind, type LimitSite, type WorkerScript } from "../node/isolate";
 import type { DbProblem, DebugChannel, ExecuteOptions, ExecuteResponse, LiveDbRef, SubActionOutcome, VirtualEngine, WorkflowState } from "./engine";
+import type { PreviewAnswer, PreviewRequest, StagesAnswer, StagesRequest } from "./preview/ops";
 import { WORKFLOW_CACHE_SIZE, type EngineOp, type DebugHostContext, type ExportedDb, type FromEngineWorker, type OpenedDb, type ReportedDelta, type ToEngineWorker } from "./worker-protocol";
 
 export interface WorkerEngineOptions {
@@ -39,6 +40,9 @@ export interface WorkerEngine extends VirtualEngine {
   peekDb(dbKey: string): Promise<string | null>;
   /** How many reported changes of the key are not in its last full DB yet (tests). */
   journalLength(dbKey: string): number;
+  /** Read-only calls on the key's live DB for the template preview and the pipeline stages (issue 15). */
+  preview(ref: LiveDbRef, workflow: unknown, request: PreviewRequest): Promise<PreviewAnswer>;
+  stages(ref: LiveDbRef, workflow: unknown, request: StagesRequest): Promise<StagesAnswer>;
   /** A debug session in the worker (issue 14, engine.ts DebugChannel). Debug runs have no wall-clock budget (they wait for the user); the memory cap holds. */
   openDebugChannel(): DebugChannel;
 }
@@ -420,6 +424,14 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
         if (error instanceof WfvError && error.errorType === "limit_exceeded") return error.toJSON();
         throw error;
       }
+    },
+    preview(ref, workflow, request) {
+      remember(ref);
+      return send("preview", ref.db_key, request, {}, { step_id: request.step_id, module_name: request.module_name }, { value: workflow }) as Promise<PreviewAnswer>;
+    },
+    stages(ref, workflow, request) {
+      remember(ref);
+      return send("stages", ref.db_key, request, {}, { step_id: request.step_id, module_name: request.module_name }, { value: workflow }) as Promise<StagesAnswer>;
     },
     async dispose() {
       const self = running;

@@ -3,7 +3,10 @@ import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { ProviderSettings } from "../core/providers/types";
 import type { DbDelta, JournaledDb } from "./db-journal";
 
-export type EngineOp = "execute" | "subAction" | "state" | "open" | "exportDb" | "forget" | "dbProblem";
+export type EngineOp = "execute" | "subAction" | "state" | "open" | "exportDb" | "forget" | "dbProblem" | PreviewOp;
+
+/** Read-only calls on a live DB for the template preview and the pipeline stages (./preview/worker-ops.ts). */
+export type PreviewOp = "preview" | "stages";
 
 /** What the host answers when the worker opens a key's DB: the last full DB, the changes since, and the number of the last change. */
 export interface OpenedDb extends JournaledDb {

@@ -4,9 +4,11 @@
  */
 import type { InHostContext } from "./kit";
 import interactions from "./interactions";
+import preview from "./preview";
 import stateView from "./state-view";
 
 export const SUITES: { name: string; run: (ctx: InHostContext) => Promise<void> }[] = [
   { name: "state-view", run: stateView },
   { name: "interactions", run: interactions },
+  { name: "preview", run: preview },
 ];

@@ -1,0 +1,128 @@
+/**
+ * In-host suite "preview" (issue 15): after a Run up to here on cc, the template preview of a `$ref`'d
+ * prompt renders it, follows unsaved edits of the prompt, marks an undefined variable and keeps the
+ * last good text on an error; "Inspect stages" lists per-stage counts equal to the core's queryStages
+ * on the same DB, and a hover on a stage's operator shows its count.
+ */
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as vscode from "vscode";
+import type { PreviewHostMessage } from "../../../src/shared/preview-protocol";
+import { lenses, open, test, until, type InHostContext } from "./kit";
+
+type RenderMessage = Extract<PreviewHostMessage, { type: "preview/render" }>;
+type StagesMessage = Extract<PreviewHostMessage, { type: "stages/show" }>;
+
+export default async function preview({ ws, api }: InHostContext): Promise<void> {
+  const stepUri = vscode.Uri.joinPath(ws, "cc/steps/2_scene_generation/step.json");
+  const promptUri = vscode.Uri.joinPath(ws, "cc/steps/2_scene_generation/prompts/scene_generation_user.txt");
+  const rendered = (): RenderMessage | undefined => {
+    const shown = api.preview.template.shown?.message;
+    return shown?.type === "preview/render" ? shown : undefined;
+  };
+  const renderedWhere = (what: string, check: (message: RenderMessage) => boolean): Promise<RenderMessage> =>
+    until(what, () => {
+      const message = rendered();
+      return message && check(message) ? message : undefined;
+    });
+  const insert = async (document: vscode.TextDocument, offset: number, text: string): Promise<void> => {
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(document.uri, document.positionAt(offset), text);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+  };
+
+  await test("preview: Run up to here on cc's flatten_keywords (the state the prompts read)", async () => {
+    await open(ws, "cc/steps/2_scene_generation/step.json");
+    let view = (await vscode.commands.executeCommand("wfv.runUpToHere", stepUri, "scene_generation", "flatten_keywords")) as any;
+    for (let i = 0; view?.status === "awaiting_input" && i < 10; i++) view = await api.controller.submit(view.runId, { selected_indices: [0] });
+    assert.equal(view?.status, "completed", JSON.stringify(view?.error));
+  });
+
+  let document!: vscode.TextDocument;
+  let firstText = "";
+  await test("preview: a $ref'd prompt renders with its module's context from the virtual DB", async () => {
+    document = await open(ws, "cc/steps/2_scene_generation/prompts/scene_generation_user.txt");
+    const subject = (await vscode.commands.executeCommand("wfv.previewTemplate", promptUri)) as { target: { moduleName: string; input: string } } | undefined;
+    assert.deepEqual([subject?.target.moduleName, subject?.target.input], ["generate_scenes", "input"]);
+    const message = await renderedWhere("the rendered prompt", (m) => m.rendered.text.includes("Generate 3 scene concepts"));
+    assert.equal(message.rendered.error, null);
+    assert.equal(message.problem, null);
+    assert.ok(!message.rendered.text.includes("{{"), "the template's expressions are rendered");
+    assert.match(message.rendered.text, /\*\*Pet Type:\*\* \S/, "state.pet_type_selection.label comes from the run");
+    firstText = message.rendered.text;
+  });
+
+  await test("preview: a word typed into the prompt (unsaved) changes the preview", async () => {
+    await insert(document, 0, "Zebrafinch ");
+    const message = await renderedWhere("the edited prompt", (m) => m.rendered.text.startsWith("Zebrafinch Generate 3"));
+    assert.ok(document.isDirty, "the edit is not saved");
+    assert.equal(message.rendered.error, null);
+  });
+
+  await test("preview: an undefined variable is marked", async () => {
+    await insert(document, 0, "{{ state.no_such_value }}");
+    const message = await renderedWhere("an undefined span", (m) => m.rendered.undefinedSpans.some((s) => s.name === "state.no_such_value"));
+    const span = message.rendered.undefinedSpans.find((s) => s.name === "state.no_such_value")!;
+    assert.equal(span.start, 0);
+  });
+
+  await test("preview: a template error shows its place and keeps the last good render, dimmed", async () => {
+    await insert(document, 0, "{% if %}");
+    const message = await renderedWhere("the error", (m) => m.rendered.error !== null);
+    assert.equal(message.rendered.stale, true);
+    assert.equal(message.rendered.error?.line, 1);
+    assert.ok(message.rendered.text.includes("Zebrafinch Generate 3"), "the last good text is kept");
+    await vscode.commands.executeCommand("workbench.action.files.revert");
+    await renderedWhere("the reverted prompt", (m) => m.rendered.error === null && m.rendered.text === firstText);
+  });
+
+  let inspected!: StagesMessage;
+  await test("stages: an Inspect stages lens sits above each transform.query pipeline", async () => {
+    await open(ws, "cc/steps/2_scene_generation/step.json");
+    const found = await until("the stages lenses", async () => {
+      const all = (await lenses(stepUri)).filter((l) => l.title.includes("Inspect stages"));
+      return all.length > 0 ? all : undefined;
+    });
+    assert.deepEqual(found.map((l) => l.args.slice(1)), [["scene_generation", "flatten_keywords"], ["scene_generation", "extract_selected_keywords"]]);
+    const text = (await vscode.workspace.openTextDocument(stepUri)).getText().split("\n");
+    for (const lens of found) assert.match(text[lens.line], /"pipeline"/);
+  });
+
+  await test("stages: Inspect stages lists each stage's count, equal to the core's queryStages on the same DB", async () => {
+    const answer = (await vscode.commands.executeCommand("wfv.inspectStages", stepUri, "scene_generation", "flatten_keywords")) as { stages: { count: number | null }[] };
+    inspected = await until("the stages view", () => {
+      const shown = api.preview.stages.shown?.message;
+      return shown?.type === "stages/show" && shown.stages.length === 3 ? shown : undefined;
+    });
+    assert.equal(inspected.problem, null);
+    assert.deepEqual(inspected.stages.map((s) => s.operator), ["$unwind", "$replaceRoot", "$addFields"]);
+    assert.deepEqual(inspected.stages.map((s) => s.count), answer.stages.map((s) => s.count));
+    assert.ok((inspected.stages[0].count ?? 0) > 0, "the scenes' keywords are there");
+    assert.ok(inspected.stages[0].sample.length > 0);
+    // The same DB through the CLI's `wfv query-stages` (the core's queryStages, in another process).
+    await api.controller.store.flush();
+    const stored = await api.controller.store.get("cc/workflow_v3.json");
+    const scratch = mkdtempSync(join(tmpdir(), "wfv-stages-"));
+    try {
+      const dbFile = join(scratch, "db.txt");
+      writeFileSync(dbFile, stored.virtualDb);
+      const cli = join(vscode.extensions.getExtension("wfv.wfv")!.extensionPath, "dist", "cli.js");
+      const args = ["query-stages", "--workflow", vscode.Uri.joinPath(ws, "cc/workflow_v3.json").fsPath, "--step", "scene_generation", "--module", "flatten_keywords", "--db", dbFile];
+      const expected = JSON.parse(execFileSync(process.execPath, [cli, ...args], { encoding: "utf8" })) as { stages: { count: number | null }[] };
+      assert.deepEqual(inspected.stages.map((s) => s.count), expected.stages.map((s) => s.count));
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+
+  await test("stages: a hover on a stage's operator shows its count", async () => {
+    const doc = await vscode.workspace.openTextDocument(stepUri);
+    const at = doc.getText().indexOf('"$replaceRoot"');
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", stepUri, doc.positionAt(at + 3))) ?? [];
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === "string" ? c : c.value))).join("\n");
+    assert.match(text, new RegExp(`\\$replaceRoot\\W+\\(stage 2\\): ${inspected.stages[1].count} documents? after it`));
+  });
+}
