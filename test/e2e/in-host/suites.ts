@@ -3,6 +3,7 @@
  * A feature adds a file exporting `async (ctx: InHostContext) => void` and one line here.
  */
 import type { InHostContext } from "./kit";
+import inlay from "./inlay";
 import interactions from "./interactions";
 import preview from "./preview";
 import stateView from "./state-view";
@@ -11,4 +12,5 @@ export const SUITES: { name: string; run: (ctx: InHostContext) => Promise<void> 
   { name: "state-view", run: stateView },
   { name: "interactions", run: interactions },
   { name: "preview", run: preview },
+  { name: "inlay", run: inlay },
 ];
