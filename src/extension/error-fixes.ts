@@ -12,19 +12,23 @@ import { templateOffset } from "./template-position";
 /** How long to wait for the language server's diagnostics of a file that has none yet. */
 const DIAGNOSTICS_WAIT_MS = 4000;
 
-/** The range the error names: the whole value at the link's path (a template's string), else its position. */
-function rangeOf(document: vscode.TextDocument, link: SourceLink): vscode.Range {
+/**
+ * The range the error names: the whole value at the link's path (a template's string), else its
+ * position. `broad`: the value is an object or array (a whole module), where only an error-level
+ * diagnostic can be the cause (a warning elsewhere in the module is not this error's fix).
+ */
+function rangeOf(document: vscode.TextDocument, link: SourceLink): { range: vscode.Range; broad: boolean } {
   const text = document.getText();
   const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
   const node = root ? findNodeAtLocation(root, link.path) : undefined;
-  if (node) return new vscode.Range(document.positionAt(node.offset), document.positionAt(node.offset + node.length));
+  if (node) return { range: new vscode.Range(document.positionAt(node.offset), document.positionAt(node.offset + node.length)), broad: node.type === "object" || node.type === "array" };
   const at = link.template ? templateOffset(text, link.path, link.template.line, link.template.column) : undefined;
   const start = document.positionAt(at ?? offsetOfPath(text, link.path)?.offset ?? 0);
-  return new vscode.Range(start, start);
+  return { range: new vscode.Range(start, start), broad: false };
 }
 
-function wfvDiagnosticsIn(uri: vscode.Uri, range: vscode.Range): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === "wfv" && d.range.intersection(range) !== undefined);
+function wfvDiagnosticsIn(uri: vscode.Uri, range: vscode.Range, broad = false): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === "wfv" && d.range.intersection(range) !== undefined && (!broad || d.severity === vscode.DiagnosticSeverity.Error));
 }
 
 async function diagnosticsArrive(uri: vscode.Uri, range: vscode.Range): Promise<void> {
@@ -46,10 +50,19 @@ async function diagnosticsArrive(uri: vscode.Uri, range: vscode.Range): Promise<
 export async function quickFixAt(absoluteFile: string, link: SourceLink): Promise<vscode.CodeAction | undefined> {
   const uri = vscode.Uri.file(absoluteFile);
   const document = await vscode.workspace.openTextDocument(uri);
-  const range = rangeOf(document, link);
+  const { range, broad } = rangeOf(document, link);
   await diagnosticsArrive(uri, range);
+  const causes = new Set(wfvDiagnosticsIn(uri, range, broad).map((d) => `${d.message}\0${d.range.start.line}:${d.range.start.character}`));
   const actions = (await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>("vscode.executeCodeActionProvider", uri, range, vscode.CodeActionKind.QuickFix.value)) ?? [];
-  return actions.find((a): a is vscode.CodeAction => "kind" in a && a.kind !== undefined && vscode.CodeActionKind.QuickFix.contains(a.kind) && (a.edit !== undefined || a.command !== undefined));
+  return actions.find(
+    (a): a is vscode.CodeAction =>
+      "kind" in a &&
+      a.kind !== undefined &&
+      vscode.CodeActionKind.QuickFix.contains(a.kind) &&
+      (a.edit !== undefined || a.command !== undefined) &&
+      // A fix for a diagnostic that can be the error's cause (another provider's fix names none: keep it only for a narrow range).
+      (a.diagnostics?.length ? a.diagnostics.some((d) => causes.has(`${d.message}\0${d.range.start.line}:${d.range.start.character}`)) : !broad),
+  );
 }
 
 /**

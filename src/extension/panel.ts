@@ -16,7 +16,7 @@ import { mockMode } from "./secrets";
 import type { WorkflowIndex } from "./workflow-index";
 import { absolutePath, relativePath } from "./workspace-paths";
 import { downloadFileName } from "./download-name";
-import { providerActions } from "./error-actions";
+import { isProviderError, providerActions } from "./error-actions";
 import { applyCodeAction, quickFixAt } from "./error-fixes";
 
 export const PANEL_VIEW_TYPE = "wfv.panel";
@@ -170,7 +170,8 @@ export class PanelManager implements RunPanels, vscode.Disposable {
     if (!error) return;
     const actions = providerActions(error, mockMode());
     if (actions.length > 0) this.send(workflowFile, { type: "error/actions", runId: view.runId, actions });
-    if (!error.source) return;
+    // A provider's failure is not in the workflow file: no quick fix there is its fix.
+    if (!error.source || isProviderError(error)) return;
     try {
       const fix = await quickFixAt(absolutePath(error.source.file), error.source);
       if (!fix || entry.lastView?.runId !== view.runId) return;

@@ -36,6 +36,9 @@ describe("defaultMockAnswer: what a headless mock run answers", () => {
       const out = await textInput.executeWithResponse(inputs, context, response(answer));
       assert.equal(out.retry_requested, false, `${pattern}: ${String(answer.value)}`);
     }
+    // A pattern no mock text is known to pass: no default, so up_to stops and asks instead of failing.
+    const strict = await textInput.getInteractionRequest({ prompt: "Order code?", validation_pattern: "[A-Z]{3}-[0-9]{3}$", validation_error: "ABC-123" }, context);
+    assert.equal(defaultMockAnswer(strict!, { newId }), null);
     // Without a pattern nothing changes.
     assert.deepEqual(defaultMockAnswer({ interaction_type: "text_input", default_value: "", context: { module_id: "user.text_input" } }, { newId }), { value: "mock input" });
   });

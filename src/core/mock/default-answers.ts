@@ -41,8 +41,11 @@ const PATTERN_CANDIDATES = [
   "mock@example.com", "https://example.com", "2024-01-01", "12:00", "#ffffff", "+15550100", "yes", "true", "en", "EN", "US",
 ];
 
-/** The answer itself when the request's `context.validation` accepts it, else the first candidate that passes (or the answer). */
-function passingText(value: string, context: unknown): string {
+/**
+ * The answer itself when the request's `context.validation` accepts it, else the first candidate that
+ * passes, else undefined: no mock text is known to pass, so up_to stops there and asks (issue 12.4).
+ */
+function passingText(value: string, context: unknown): string | undefined {
   const validation = isObject(context) && isObject(context.validation) ? context.validation : null;
   if (validation === null) return value;
   const passes = (answer: string) => {
@@ -53,7 +56,7 @@ function passingText(value: string, context: unknown): string {
     }
   };
   if (passes(value)) return value;
-  return PATTERN_CANDIDATES.find(passes) ?? value;
+  return PATTERN_CANDIDATES.find(passes);
 }
 
 function isObject(value: unknown): value is Json {
@@ -138,11 +141,13 @@ const DEFAULT_ANSWERS: Record<InteractionType, DefaultAnswerEntry> = {
       if (isPause) return { rule: "pause_acknowledged", answer: { value: fallback } };
       if (fallback !== "" || request.allow_empty === true) {
         const value = passingText(fallback, request.context);
+        if (value === undefined) return null;
         if (value === fallback) return { rule: "text_default", answer: { value } };
         return { rule: "text_mock", answer: { value } };
       }
-      // A validation_pattern the mock text fails would end the run in the module's retry error.
-      return { rule: "text_mock", answer: { value: passingText(MOCK_TEXT, request.context) } };
+      // A validation_pattern the mock text fails would end the run in the module's retry error: ask instead.
+      const value = passingText(MOCK_TEXT, request.context);
+      return value === undefined ? null : { rule: "text_mock", answer: { value } };
     },
   },
   form_input: {

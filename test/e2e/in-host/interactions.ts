@@ -61,6 +61,14 @@ export default async function interactions({ ws, api }: InHostContext): Promise<
     assert.equal(ok?.status, "completed", JSON.stringify(ok?.error));
   });
 
+  await test("interactions: after Reset DB, Run up to here past a pattern no mock text passes stops there and asks", async () => {
+    await vscode.commands.executeCommand("wfv.resetDb", uri, null);
+    const view = (await vscode.commands.executeCommand("wfv.runUpToHere", uri, "ask", "upload_picture")) as any;
+    assert.equal(view.status, "awaiting_input", JSON.stringify(view.error));
+    assert.deepEqual(view.stoppedAt, { stepId: "ask", moduleName: "ask_code" });
+    assert.equal(view.interaction.interaction_type, "text_input");
+  });
+
   await test("errors: a real-mode provider error offers Set API key (openai) and Switch to mock", async () => {
     await setMock(false);
     try {
@@ -68,6 +76,8 @@ export default async function interactions({ ws, api }: InHostContext): Promise<
       assert.equal(failed.status, "error");
       assert.match(failed.error.message, /API key not provided/);
       assert.deepEqual(providerActions(failed.error, false), [{ kind: "set_api_key", provider: "openai" }, { kind: "switch_to_mock" }]);
+      // The error points at the whole module: a warning's fix elsewhere in it (the input's resolver_schema trap) is not offered.
+      assert.equal(await quickFixAt(workflowFile, failed.error.source), undefined);
     } finally {
       await setMock(true);
     }
