@@ -4,7 +4,7 @@
  * `resolveModuleInputs`), without preparing a run or storing anything.
  */
 import { cloneValue } from "../db";
-import { createEngineEnv } from "../engine";
+import { createEngineEnv, type EngineEnv } from "../engine";
 import { resolveModuleInputs } from "../engine/resolve";
 import { isWfvError, WfvError } from "../errors";
 import { EventType, LineageReplay } from "../repositories";
@@ -84,17 +84,34 @@ interface Located {
   index: number;
 }
 
+/** Workflows already validated, by object (the schema check costs ~7 ms on cc: too much per keystroke). */
+const validated = new WeakSet<object>();
+
 export function locateModule(workflowInput: unknown, target: ModuleTarget): Located {
-  const workflow = validateWorkflow(workflowInput);
+  const known = workflowInput !== null && typeof workflowInput === "object" && validated.has(workflowInput);
+  const workflow = known ? (workflowInput as Workflow) : validateWorkflow(workflowInput);
+  validated.add(workflow);
   const step = requireStep(workflow, target.step_id);
   const module = requireModule(step, target.module_name);
   return { workflow, step, module, index: (step.modules ?? []).indexOf(module) };
 }
 
+const envs = new WeakMap<VirtualSession, EngineEnv>();
+
+/**
+ * An engine environment over the session's repositories, one per session: its event view follows
+ * the DB as it grows (it re-syncs on every read), so a preview after a run does not rescan 10k events.
+ */
+export function previewEnv(session: VirtualSession): EngineEnv {
+  let env = envs.get(session);
+  if (env === undefined) envs.set(session, (env = createEngineEnv(session.repos)));
+  return env;
+}
+
 /** The module-mode state: what `runModuleOnly` hands the executor (a fresh copy), or the state at a boundary. */
 function stateOf(session: VirtualSession, runId: string | null, atEventId: string | undefined): Record<string, unknown> {
   if (runId === null) return {};
-  const view = createEngineEnv(session.repos).view;
+  const view = previewEnv(session).view;
   if (atEventId === undefined) return view.moduleOutputs(runId);
   const lineage = view.lineage(runId);
   const at = lineage.findIndex((event) => event.event_id === atEventId);
@@ -145,7 +162,7 @@ export function moduleBoundaries(session: VirtualSession): Promise<ModuleBoundar
   return read(session, () => {
     const runId = session.findRunId();
     if (runId === null) return [];
-    return createEngineEnv(session.repos)
+    return previewEnv(session)
       .view.lineage(runId)
       .filter((event) => event.event_type === EventType.MODULE_COMPLETED)
       .map((event) => ({ event_id: event.event_id, step_id: event.step_id ?? null, module_name: event.module_name ?? null, timestamp: event.timestamp ?? null }));

@@ -17,7 +17,8 @@
  *   events, oldest first: `{event_id, step_id, module_name, timestamp}`).
  * - `workflow` is the resolved workflow JSON (every `$ref` replaced); it is validated like a run's.
  *   A bad workflow, step or module rejects the promise with the engine's WfvError
- *   (`workflow_invalid`, `step_not_found`, `module_not_found`).
+ *   (`workflow_invalid`, `step_not_found`, `module_not_found`). A workflow object is validated once
+ *   and remembered (as a session remembers it): pass a new object when the definition changes.
  *
  * ## One input
  * `renderModuleInput(session, workflow, target, inputName, options?) → Promise<RenderInputResult>`:

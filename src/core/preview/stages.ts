@@ -10,11 +10,11 @@
  * variables substituted) → `$sort` → `$limit` → `$project`.
  */
 import { createVirtualDb, type Collection, type Document, type FindOptions, type PipelineStage } from "../db";
-import { buildModuleContext, buildServices, createEngineEnv } from "../engine";
+import { buildModuleContext, buildServices } from "../engine";
 import { validateInputs } from "../modules/base";
 import type { ModuleDb } from "../modules/types";
 import type { VirtualSession } from "../virtual";
-import { buildPreviewContext, locateModule, previewError, type ModuleTarget, type PreviewError, type PreviewOptions } from "./context";
+import { buildPreviewContext, locateModule, previewEnv, previewError, type ModuleTarget, type PreviewError, type PreviewOptions } from "./context";
 
 export interface StageResult {
   /** 0-based index of the stage in the pipeline. */
@@ -125,7 +125,7 @@ export function queryStages(session: VirtualSession, workflow: unknown, target: 
       return failed(moduleId, noSource, [], { message: `Module '${moduleId}' has no pipeline: stages are for transform.query and db.query`, error_type: "bad_request", details: { module_id: moduleId } });
     }
     if (inputs === null) return failed(moduleId, noSource, [], context.inputsError!);
-    const env = createEngineEnv(session.repos);
+    const env = previewEnv(session);
     const module = env.registry.getModule(moduleId);
     const check = validateInputs(module, inputs);
     if (!check.ok) {
