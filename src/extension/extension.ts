@@ -163,7 +163,7 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
   };
   registerCommands(context, { index, dbs, runs, panels, resetTo }, indexed);
   const preview = registerPreview(context, { index, dbs, engine, indexed, onDbChanged: changed.event });
-  registerDebugging(context, { index, dbs, engine, panels, changed: fireChanged, ensureIndexed: indexed });
+  registerDebugging(context, { index, dbs, engine, panels, changed: fireChanged, ensureIndexed: indexed, resetTo });
   const stateView = registerStateView(context, { index, dbs, engine, panels, ensureIndexed: indexed });
   registerTestCommands(context, {
     index,

@@ -4,6 +4,8 @@
  * configurations (./launch.ts); the "Debug up to here" command the lens runs; and what a session
  * leaves behind (./session.ts).
  */
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
 import * as vscode from "vscode";
 import { DEBUG_UP_TO_COMMAND } from "../codelens";
 import type { VirtualEngine } from "../engine";
@@ -25,6 +27,8 @@ export interface DebuggingTargets {
   panels: PanelManager;
   changed: () => void;
   ensureIndexed: () => Promise<void>;
+  /** Reset DB (to a seed file, or empty for null): a launch's `seed` starts from it. */
+  resetTo?: (workflowFile: string, seed: string | null) => Promise<boolean>;
 }
 
 export function registerDebugging(context: vscode.ExtensionContext, targets: DebuggingTargets): void {
@@ -39,7 +43,12 @@ export function registerDebugging(context: vscode.ExtensionContext, targets: Deb
       const workflowFile = String(config.workflow ?? "");
       const prepared = await hostContext(config, index, (file) => dbs.liveDb(file), context.secrets);
       if (!prepared.ok) throw new Error(`wfv: ${prepared.message}`);
-      const run = new DebugRun(session, workflowFile, { index, dbs, panels, changed });
+      if (typeof config.seed === "string" && config.seed !== "") {
+        const seed = isAbsolute(config.seed) ? config.seed : join(dirname(workflowFile), config.seed);
+        if (!existsSync(seed)) throw new Error(`wfv: the seed ${config.seed} does not exist (a path beside the workflow, or absolute)`);
+        if (!(await targets.resetTo?.(workflowFile, seed))) throw new Error("wfv: the DB could not be reset to the seed");
+      }
+      const run = new DebugRun(session, workflowFile, { index, dbs, panels, changed }, config.fresh === true);
       runs.set(session.id, run);
       const adapter = new ChannelDebugAdapter(engine.openDebugChannel(), prepared.host, (message) => run.observe(message));
       return new vscode.DebugAdapterInlineImplementation(adapter);

@@ -42,6 +42,8 @@ export class DebugRun {
     private readonly session: Answerable,
     private readonly workflowFile: string,
     private readonly deps: DebugRunDeps,
+    /** The session runs on a fresh DB of its own: the workflow's DB and lenses stay as they are. */
+    private readonly fresh = false,
   ) {
     this.generation = deps.dbs.generation(workflowFile);
   }
@@ -80,7 +82,7 @@ export class DebugRun {
       const answer = { ...response };
       if (typeof found.request.interaction_id === "string" && answer.interaction_id === undefined) answer.interaction_id = found.request.interaction_id;
       this.deps.panels.started(this.workflowFile, view.runId, view.stepId, view.moduleName, "up_to");
-      await this.session.customRequest("wfvAnswer", answer);
+      await this.session.customRequest("wfvAnswer", { response: answer });
     });
   }
 
@@ -91,6 +93,7 @@ export class DebugRun {
 
   /** A module the session ran: its record, for the status lens (as a run's). */
   private async record(body: Record<string, unknown> | undefined): Promise<void> {
+    if (this.fresh) return;
     const stepId = body?.step_id;
     const moduleName = body?.module_name;
     const status = body?.status;
@@ -114,7 +117,7 @@ export class DebugRun {
 
   private async store(): Promise<void> {
     this.dropShown();
-    if (!this.ranModules) return;
+    if (!this.ranModules || this.fresh) return;
     try {
       await this.deps.dbs.recordSubAction(this.workflowFile, this.generation);
       const state = await this.deps.dbs.stateOf(this.workflowFile);
