@@ -18,6 +18,7 @@ import { lazyEngine } from "./lazy-engine";
 import { runBudgets } from "./limits";
 import { pushVirtualState, startLanguageClient } from "./lazy-language-client";
 import { registerDebugging } from "./debug/register";
+import { warmEngineOnWorkflows } from "./engine-warmup";
 import { createLog, logAt } from "./log";
 import { outline } from "./outline";
 import { PANEL_VIEW_TYPE, PanelManager } from "./panel";
@@ -60,6 +61,8 @@ export interface WfvApi {
   activateOnlyMs: number;
   /** Evaluating the bundle (from its start to the end of this module's top level). */
   evaluationMs: number;
+  /** The same moments in ms since the epoch, to line up with VS Code's own marks (the bench). */
+  timeline: { loadStarted: number; loadEnded: number; activateStarted: number; activateEnded: number };
   /** Resolves once the workspace is indexed (starts indexing if it has not started). */
   indexed(): Promise<void>;
 }
@@ -184,6 +187,8 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
     void indexed().catch((error: unknown) => logAt("error", `indexing failed: ${(error as Error)?.stack ?? error}`));
   }
   void startLanguageClientGuarded(context);
+  // The first click then finds the engine's worker up and the workflow's DB open.
+  context.subscriptions.push(warmEngineOnWorkflows({ index, dbs, engine, indexed, relevant: looksRelevant }));
 
   const now = performance.now();
   const activationMs = now - loadStarted;
@@ -199,7 +204,9 @@ export function activate(context: vscode.ExtensionContext): WfvApi {
     submit: (...args) => runs.submit(...args),
     subAction: (...args) => runs.subAction(...args),
   };
-  return { controller, panels, tests, preview, stateView, seedsFor: seedsBeside, activationMs, activateOnlyMs, evaluationMs, indexed };
+  const epoch = (at: number) => performance.timeOrigin + at;
+  const timeline = { loadStarted: epoch(loadStarted), loadEnded: epoch(loadEnded), activateStarted: epoch(started), activateEnded: epoch(now) };
+  return { controller, panels, tests, preview, stateView, seedsFor: seedsBeside, activationMs, activateOnlyMs, evaluationMs, timeline, indexed };
 }
 
 /** The language server (diagnostics, completion, hover); a missing or failing one never breaks our features. */

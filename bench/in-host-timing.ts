@@ -1,0 +1,74 @@
+/**
+ * The extension bench's probe inside a real VS Code (an `extensionTestsPath` module, bundled by
+ * bench/extension.bench.ts into the production extension's folder): prints one `# wfv-timing {json}`
+ * line with
+ *  - VS Code's own marks around loading our code (`code/extHost/willLoadExtensionCode/wfv.wfv` and
+ *    `didLoadExtensionCode`, the extension host's `MonacoPerformanceMarks`, the span it reports as
+ *    codeLoadingTime) and our activate() (activateCallTime; it returns no promise, so nothing is
+ *    added after it), and the wall time from VS Code starting to load our code to the end of activate();
+ *  - the first click on a lens: from the command to the panel's webview saying `ready` (its script
+ *    ran) and to the run's view posted to it, and the same for a second click.
+ * The workspace holds the cc example, so wfv activates on `workspaceContains` at startup.
+ */
+import * as vscode from "vscode";
+import type { WfvApi } from "../src/extension/extension";
+
+interface Mark {
+  name: string;
+  startTime: number;
+}
+
+async function poll<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60000, everyMs = 2): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error("timed out");
+}
+
+function hostMarks(): Mark[] {
+  const marks = (globalThis as { MonacoPerformanceMarks?: { getMarks(): Mark[] } }).MonacoPerformanceMarks;
+  return marks?.getMarks() ?? [];
+}
+
+export async function run(): Promise<void> {
+  const extension = vscode.extensions.getExtension<WfvApi>("wfv.wfv");
+  if (!extension) throw new Error("wfv.wfv is not installed");
+  const api = await poll(() => (extension.isActive ? extension.exports : undefined));
+  const marks = hostMarks();
+  const markAt = (name: string) => marks.find((m) => m.name === name)?.startTime;
+  const willLoad = markAt("code/extHost/willLoadExtensionCode/wfv.wfv");
+  const didLoad = markAt("code/extHost/didLoadExtensionCode/wfv.wfv");
+  const t = api.timeline;
+  const activation = {
+    codeLoadingMs: willLoad !== undefined && didLoad !== undefined ? didLoad - willLoad : null,
+    evaluationMs: t.loadEnded - t.loadStarted,
+    activateCallMs: t.activateEnded - t.activateStarted,
+    hostWaitMs: didLoad !== undefined ? t.activateStarted - didLoad : null,
+    wallMs: willLoad !== undefined ? t.activateEnded - willLoad : null,
+  };
+
+  const ws = vscode.workspace.workspaceFolders![0].uri;
+  const stepUri = vscode.Uri.joinPath(ws, "cc/steps/1_user_input/step.json");
+  const workflowFile = vscode.Uri.joinPath(ws, "cc/workflow_v3.json").fsPath;
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(stepUri));
+  await poll(async () => {
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", stepUri, 100)) ?? [];
+    return lenses.some((l) => l.command?.title.includes("Run module virtually")) ? true : undefined;
+  });
+  const click = async () => {
+    const start = performance.now();
+    let viewMs = 0;
+    const running = Promise.resolve(vscode.commands.executeCommand("wfv.runModuleVirtually", stepUri, "user_input", "select_pet_type")).then(() => {
+      viewMs = performance.now() - start;
+    });
+    const readyMs = await poll(() => (api.panels.badgeMock(workflowFile) !== undefined ? performance.now() - start : undefined));
+    await running;
+    return { panelReadyMs: readyMs, viewPostedMs: viewMs, openMs: Math.max(readyMs, viewMs) };
+  };
+  const first = await click();
+  const second = await click();
+  console.log(`# wfv-timing ${JSON.stringify({ activation, first, second, marks: marks.length })}`);
+}
