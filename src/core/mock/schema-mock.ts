@@ -5,6 +5,8 @@
  * json-schema-faker does the generating (formats, patterns, `$ref`, `allOf` merging); it reads a
  * seeded random source and a copy of the schema tightened by `prepareSchemaForMock`. Its value is
  * checked with Ajv, and the small fallback generator takes over when the faker throws or misses.
+ * Its freely made-up strings (lorem ipsum) are then replaced by plausible ones for their field
+ * (plausible-strings.ts), kept only when the whole value still validates.
  */
 import Ajv from "ajv";
 import Ajv2019 from "ajv/dist/2019";
@@ -14,6 +16,7 @@ import { WfvError } from "../errors";
 import { LimitExceeded } from "../limits";
 import { generateFallbackMock } from "./fallback";
 import { checkMockSize } from "./mock-limits";
+import { withPlausibleStrings } from "./plausible-strings";
 import { prepareSchemaForMock } from "./prepare-schema";
 import { seededRandom, type RandomSource } from "./random";
 
@@ -82,6 +85,19 @@ function prepared(schema: unknown, random: RandomSource): unknown {
  * limits allow (MAX_MOCK_ITEMS, MAX_MOCK_STRING_LENGTH, MAX_MOCK_OUTPUT).
  */
 export function generateMockFromSchema(schema: unknown, seed: number = DEFAULT_MOCK_SEED): unknown {
+  const value = generateRawMock(schema, seed);
+  let plausible: unknown;
+  try {
+    plausible = withPlausibleStrings(value, schema, seed);
+  } catch {
+    return value;
+  }
+  const validate = validatorFor(schema);
+  return validate === null || validate(plausible) ? plausible : value;
+}
+
+/** The faker's value (or the fallback generator's), before its strings are made plausible. */
+function generateRawMock(schema: unknown, seed: number): unknown {
   const random = seededRandom(seed);
   const tightened = prepared(schema, random);
   checkMockSize(tightened ?? schema);
