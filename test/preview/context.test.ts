@@ -6,7 +6,9 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import type { DbSnapshot } from "../../src/core/db";
-import { moduleBoundaries, moduleContext, previewTemplate, queryStages, renderModuleInput } from "../../src/core/preview";
+import { moduleBoundaries, moduleContext, previewTemplate, queryStages, renderModuleInput, templateUses } from "../../src/core/preview";
+import { resolveWorkflowFile } from "../../src/cli/workspace-files";
+import { ccWorkflowPath } from "../helpers/paths";
 import { EventType } from "../../src/core/repositories";
 import { resolveString } from "../../src/core/template";
 import { VirtualSession } from "../../src/core/virtual";
@@ -152,5 +154,21 @@ describe("read-only", () => {
     assert.deepEqual(stages.stages.map((stage) => stage.count), [3, null, null]);
     assert.equal(session.exportBlob(), before);
     assert.equal(JSON.stringify(session.exportSnapshot()), snapshotBefore);
+  });
+});
+
+describe("templateUses", () => {
+  test("a $ref'd prompt file names the module inputs it became; other files none", () => {
+    const source = resolveWorkflowFile(ccWorkflowPath);
+    assert.deepEqual(templateUses(source, "steps/10_workflow_summary/prompts/cc_workflow_summary.txt"), [
+      { step_id: "workflow_summary", module_name: "format_summary", input_name: "template", input_path: ["template"], ref_type: "jinja2" },
+    ]);
+    const nested = source.sources.find((ref) => ref.type !== "json" && ref.path.length > 6 && ref.path[4] === "inputs");
+    assert.ok(nested, "cc has a prompt $ref'd below an input's top level");
+    const [use] = templateUses(source, nested.file).filter((candidate) => candidate.input_path.length > 1);
+    assert.ok(use);
+    assert.deepEqual(use.input_path, nested.path.slice(5));
+    assert.deepEqual(templateUses(source, "steps/10_workflow_summary/step.json"), []);
+    assert.deepEqual(templateUses(source, "nope.txt"), []);
   });
 });

@@ -104,3 +104,13 @@ describe("previewTemplate", () => {
     assert.equal(expressionName(parseExpressionSource("state[key]")), "state[…]");
   });
 });
+
+describe("previewTemplate and the caller's context", () => {
+  test("a template that changes a value changes a copy: the caller's state stays, the spans survive", () => {
+    const mine = { state: { a: [1] as unknown[] } };
+    const preview = previewTemplate("{{ state.a.append(2) }}{{ state.a }}{{ state.nope }}", mine);
+    assert.equal(preview.text, "None[1, 2]");
+    assert.deepEqual(preview.undefinedSpans, [{ start: 10, end: 10, name: "state.nope" }]);
+    assert.deepEqual(mine.state.a, [1]);
+  });
+});

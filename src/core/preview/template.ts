@@ -8,6 +8,7 @@
  * computes from its own output (`{% set x %}…{% endset %}{% if x %}`), so the template is rendered a
  * second time without the hook and the spans are kept only when both texts agree.
  */
+import { cloneValue } from "../db";
 import { isStackOverflow, limitMessage } from "../limits";
 import { NaiveDateTime } from "../python/objects";
 import type { Expr } from "../template/ast";
@@ -78,10 +79,12 @@ export function previewTemplate(source: string, context: PreviewTemplateContext,
   // Both renders must see the same now().
   let frozen: Date | NaiveDateTime | undefined;
   const now = () => (frozen ??= context.now ? context.now() : new Date());
-  const base: TemplateContext = { state: context.state, step: context.step, config: context.config, now };
+  // Each render gets its own copy: a template may change what it is given (`state.items.append(…)`),
+  // and neither the caller's context nor the second render may see that.
+  const base = (): TemplateContext => ({ state: cloneValue(context.state), step: cloneValue(context.step ?? {}), config: cloneValue(context.config ?? {}), now });
   let plain: string;
   try {
-    plain = renderTemplate(source, base);
+    plain = renderTemplate(source, base());
   } catch (error) {
     return failure(error);
   }
@@ -90,7 +93,7 @@ export function previewTemplate(source: string, context: PreviewTemplateContext,
   let marked: string;
   try {
     marked = renderTemplate(source, {
-      ...base,
+      ...base(),
       undefinedOutput: (expr) => `${OPEN}${names.push(expressionName(expr)) - 1}${CLOSE}`,
     });
   } catch {
