@@ -126,6 +126,12 @@ describe("panel interactions and errors in a real VS Code (code-server)", { skip
     const box = await header.boundingBox();
     const lineHeight = await header.locator("#run-status").boundingBox();
     assert.ok(box && lineHeight && box.height < lineHeight.height * 2 + 8, `the header wraps: ${JSON.stringify(box)}`);
+    // Set API key asks for the named provider's key at once (no provider picker).
+    await wv.locator("#error-actions vscode-button", { hasText: "Set API key (openai)" }).click();
+    await page.locator(".quick-input-widget", { hasText: "API key for openai" }).waitFor();
+    await shot("04b-set-api-key");
+    await page.keyboard.press("Escape");
+    await page.locator(".quick-input-widget input").waitFor({ state: "hidden" });
     await toMock.click();
     await badge().filter({ hasText: "mock" }).waitFor();
     await wv.locator("#run-status", { hasText: "completed" }).waitFor();
@@ -173,6 +179,42 @@ describe("panel interactions and errors in a real VS Code (code-server)", { skip
     await wv.locator("vscode-button", { hasText: "Submit" }).click();
     await wv.locator("#run-status", { hasText: "completed" }).waitFor();
     assert.ok((await codeLens(page, "Run module virtually").count()) > 0);
+  });
+
+  it("media: Generate shows progress and is disabled while it runs, then offers the generation", async () => {
+    const step = "cc/steps/3_image_prompts/step.json";
+    await openFile(page, step, shot);
+    const text = readFileSync(join(server.workspace, step), "utf8");
+    const anchor = outline(text).modules.find((m) => m.moduleName === "generate_and_select_images_v2");
+    assert.ok(anchor);
+    const lens = page.locator('.editor-instance .codelens-decoration a[title*="generate_and_select_images_v2 "]', { hasText: "Run up to here" }).first();
+    if (!(await lens.isVisible())) await goToLine(page, text.slice(0, anchor.offset).split("\n").length, undefined, shot);
+    await lens.click();
+    const wv = webview(page);
+    await wv.locator(".run-header", { hasText: "generate_and_select_images_v2" }).waitFor();
+    const generate = wv.locator("vscode-button.generate").first();
+    await generate.waitFor();
+    const before = await wv.locator(".generations .card").count();
+    // Record what the button and its progress line go through (a mock generation is quick to see).
+    await generate.evaluate((button: any) => {
+      const seen = ((globalThis as any).wfvSeen = { disabled: false, ring: false });
+      const progress = button.parentElement.querySelector(".generate-progress");
+      const look = () => {
+        if (button.hasAttribute("disabled")) seen.disabled = true;
+        if (progress.querySelector("vscode-progress-ring")) seen.ring = true;
+      };
+      new (globalThis as any).MutationObserver(look).observe(button.parentElement, { attributes: true, childList: true, subtree: true });
+    });
+    await generate.click();
+    await wv.locator(".generations .card").nth(before).waitFor();
+    // While it ran the button was disabled with a progress ring; afterwards it is enabled again.
+    assert.deepEqual(await generate.evaluate(() => (globalThis as any).wfvSeen), { disabled: true, ring: true });
+    assert.equal(await generate.getAttribute("disabled"), null, "Generate is enabled again");
+    assert.equal(await wv.locator(".generate-progress vscode-progress-ring").count(), 0);
+    await wv.locator(".generations .card").nth(before).click();
+    await wv.locator(".submit-bar .selection-summary", { hasText: "Selected:" }).waitFor();
+    const dir = join(REPO, ".test-artifacts", "screenshots");
+    await page.locator("iframe.webview.ready").last().screenshot({ path: join(dir, "panel-media.png") });
   });
 });
 
