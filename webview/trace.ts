@@ -23,7 +23,6 @@ const STATUS_LABEL: Record<TraceEntryView["status"], string> = {
   completed: "completed",
   awaiting_input: "awaiting input",
   error: "error",
-  target_reached: "completed",
 };
 
 /** Who answered, e.g. "mock default (text_mock)". */

@@ -39,8 +39,7 @@ export function tracedStatuses(trace: readonly TraceEntryView[] | undefined): Ar
   const last = new Map<string, { stepId: string; moduleName: string; status: RunStatus }>();
   for (const entry of trace ?? []) {
     if (entry.status === "running") continue;
-    const status: RunStatus = entry.status === "target_reached" ? "completed" : entry.status;
-    last.set(`${entry.stepId}/${entry.moduleName}`, { stepId: entry.stepId, moduleName: entry.moduleName, status });
+    last.set(`${entry.stepId}/${entry.moduleName}`, { stepId: entry.stepId, moduleName: entry.moduleName, status: entry.status });
   }
   return [...last.values()];
 }

@@ -36,7 +36,7 @@ export const traceEntrySchema = z.object({
   stepId: z.string(),
   moduleName: z.string(),
   moduleId: z.string(),
-  status: z.enum(["running", "completed", "awaiting_input", "error", "target_reached"]),
+  status: z.enum(["running", "completed", "awaiting_input", "error"]),
   durationMs: z.number(),
   /** The interaction this module asked, answered in the run: by the user, or by the run itself. */
   answer: z.optional(

@@ -33,7 +33,7 @@ describe("run story in the RunView", () => {
     assert.deepEqual(
       tracedStatuses([
         { ...entry, status: "awaiting_input" },
-        { ...entry, moduleName: "b", status: "target_reached" },
+        { ...entry, moduleName: "b", status: "completed" },
         { ...entry, status: "completed" },
         { ...entry, moduleName: "c", status: "running" },
       ]),

@@ -37,6 +37,7 @@ describe("execute with trace: true", () => {
     assert.equal(response.status, "completed", response.error);
     const inputs = response.resolved_inputs!;
     assert.equal(inputs.module_name, "generate_ideas");
+    assert.deepEqual(response.trace?.map((t) => [t.module_name, t.status]), [["ask_topic", "completed"], ["generate_ideas", "completed"]], "the target that ended the run completed");
     const byName = Object.fromEntries(inputs.inputs.map((row) => [row.name, row]));
     assert.deepEqual(Object.keys(byName), ["input", "metadata", "output_schema"]);
     assert.equal(byName.input.template, "About {{ state.nope }}");

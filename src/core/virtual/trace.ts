@@ -9,8 +9,8 @@ import type { ModuleObserver, ObservedModule } from "../engine/context";
 import type { AutoAnswer, InteractionResponseData } from "../engine/types";
 import { toExtendedJson } from "../json/extended-json";
 
-/** How a traced module ended in this call (`answered`: an interaction answered in this call, then it went on). */
-export type TraceStatus = "running" | "completed" | "awaiting_input" | "error" | "target_reached";
+/** How a traced module ended in this call (`running`: the call was cut short while it ran). */
+export type TraceStatus = "running" | "completed" | "awaiting_input" | "error";
 
 export interface TraceAnswer {
   /** Who answered: the caller (`user`), or up_to on its own (AutoAnswer's sources). */
@@ -177,7 +177,8 @@ export class RunTracer {
     moduleFinished: (module, outcome) => {
       const recording = this.current(module);
       if (!recording) return;
-      recording.entry.status = outcome.status;
+      // The target of an up_to run ends the run as `target_reached`: for the trace it completed.
+      recording.entry.status = outcome.status === "target_reached" ? "completed" : outcome.status;
       recording.entry.duration_ms = round(this.now() - recording.started);
     },
   };

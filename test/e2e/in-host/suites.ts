@@ -7,9 +7,11 @@ import inlay from "./inlay";
 import interactions from "./interactions";
 import preview from "./preview";
 import stateView from "./state-view";
+import story from "./story";
 
 export const SUITES: { name: string; run: (ctx: InHostContext) => Promise<void> }[] = [
   { name: "state-view", run: stateView },
+  { name: "story", run: story },
   { name: "interactions", run: interactions },
   { name: "preview", run: preview },
   { name: "inlay", run: inlay },
