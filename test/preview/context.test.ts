@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import type { DbSnapshot } from "../../src/core/db";
-import { moduleBoundaries, moduleContext, previewTemplate, queryStages, renderModuleInput, templateUses } from "../../src/core/preview";
+import { isResolvedAt, moduleBoundaries, moduleContext, previewTemplate, queryStages, renderModuleInput, templateUses } from "../../src/core/preview";
 import { resolveWorkflowFile } from "../../src/cli/workspace-files";
 import { ccWorkflowPath } from "../helpers/paths";
 import { EventType } from "../../src/core/repositories";
@@ -170,5 +170,30 @@ describe("templateUses", () => {
     assert.deepEqual(use.input_path, nested.path.slice(5));
     assert.deepEqual(templateUses(source, "steps/10_workflow_summary/step.json"), []);
     assert.deepEqual(templateUses(source, "nope.txt"), []);
+  });
+});
+
+describe("isResolvedAt", () => {
+  test("the engine's resolver_schema rules, nested schemas included, for any string below the inputs", () => {
+    assert.equal(isResolvedAt(workflow, { step_id: "workflow_summary", module_name: "format_summary" }, ["template"]), true);
+    const flatten = { step_id: "scene_generation", module_name: "flatten_keywords" };
+    assert.equal(isResolvedAt(workflow, flatten, ["data"]), true);
+    assert.equal(isResolvedAt(workflow, flatten, ["pipeline"]), false);
+    assert.equal(isResolvedAt(workflow, flatten, ["pipeline", 0, "$unwind"]), false);
+    assert.equal(isResolvedAt(workflow, flatten, ["nope"]), false);
+
+    const nested = {
+      workflow_id: "n",
+      steps: [{ step_id: "s", modules: [{ module_id: "transform.query", name: "m", inputs: {
+        resolver_schema: { type: "object", properties: { a: { resolver: "server" } } },
+        a: { resolver_schema: { type: "object", properties: { raw: { resolver: "client" } } }, raw: "{{ 1 }}", x: ["{{ 1 }}"] },
+        b: { resolver_schema: { type: "object", properties: { y: { resolver: "server" } } }, y: "{{ 1 }}" },
+      } }] }],
+    };
+    const target = { step_id: "s", module_name: "m" };
+    assert.equal(isResolvedAt(nested, target, ["a", "x", 0]), true);
+    assert.equal(isResolvedAt(nested, target, ["a", "raw"]), false);
+    // Under a key the top schema leaves unmarked, the engine never reads the nested schema.
+    assert.equal(isResolvedAt(nested, target, ["b", "y"]), false);
   });
 });

@@ -10,6 +10,7 @@ import { isWfvError, WfvError } from "../errors";
 import { EventType, LineageReplay } from "../repositories";
 import type { TemplateContext } from "../template";
 import type { VirtualSession } from "../virtual";
+import { resolvesAt, type InputPath } from "./resolver-probe";
 import { moduleName, requireModule, requireStep, validateWorkflow, type Workflow, type WorkflowModule, type WorkflowStep } from "../workflow/model";
 
 export interface ModuleTarget {
@@ -195,25 +196,10 @@ export function resolveOneInput(context: PreviewContext, located: Located, input
   const where = { step_id: context.step_id, module_name: context.module_name };
   try {
     const value = resolveModuleInputs(only, context.state, located.step, located.workflow, where, context.now)[inputName];
-    return { ok: true, value, resolved: isResolved(only, inputName, located, where) };
+    return { ok: true, value, resolved: resolvesAt(only, [inputName], located.step, located.workflow, where) };
   } catch (error) {
     return { ok: false, error: previewError(error) };
   }
-}
-
-/**
- * Whether the engine renders `inputName` at all, asked of the engine's own resolver: the input's
- * strings replaced by a probe template, the other inputs dropped.
- */
-function isResolved(only: Record<string, unknown>, inputName: string, located: Located, where: ModuleTarget): boolean {
-  const probe = "{{ 1 }}";
-  const probed = (value: unknown): unknown =>
-    typeof value === "string" ? probe : Array.isArray(value) ? value.map(probed) : value !== null && typeof value === "object" ? Object.fromEntries(Object.entries(value).map(([key, item]) => [key, probed(item)])) : value;
-  const inputs: Record<string, unknown> = { [inputName]: probed(only[inputName]) };
-  if (Object.hasOwn(only, "resolver_schema")) inputs.resolver_schema = only.resolver_schema;
-  const found = (value: unknown): boolean =>
-    value === 1 ? true : Array.isArray(value) ? value.some(found) : value !== null && typeof value === "object" ? Object.values(value).some(found) : false;
-  return found(resolveModuleInputs(inputs, {}, located.step, located.workflow, where)[inputName]);
 }
 
 /** `renderModuleInput` (see the index's doc). Read-only. */
@@ -222,4 +208,14 @@ export function renderModuleInput(session: VirtualSession, workflow: unknown, ta
     const located = locateModule(workflow, target);
     return resolveOneInput(buildPreviewContext(session, located, options), located, inputName);
   });
+}
+
+/**
+ * Whether a run renders the string at `path` below the module's `inputs` (e.g. `["prompt_config",
+ * "system", 0]`), under the inputs' `resolver_schema` rules (nested schemas included). Synchronous;
+ * needs no DB. False for a path that is not there.
+ */
+export function isResolvedAt(workflow: unknown, target: ModuleTarget, path: InputPath): boolean {
+  const located = locateModule(workflow, target);
+  return resolvesAt({ ...(located.module.inputs ?? {}) }, path, located.step, located.workflow, target);
 }

@@ -24,6 +24,9 @@
  * `renderModuleInput(session, workflow, target, inputName, options?) → Promise<RenderInputResult>`:
  * `{ok: true, value, resolved}` (`resolved: false` when resolver_schema leaves the input raw; `value`
  * is then the raw input) or `{ok: false, error: PreviewError}`. Only that input is resolved.
+ * `isResolvedAt(workflow, target, path) → boolean` (synchronous): whether a run renders the string at
+ * `path` below the module's inputs (`["prompt_config", "system", 0]`), nested resolver_schemas
+ * included; asked of the engine's resolver itself.
  * `PreviewError` is `{message, error_type, line?, column?, details}`: for a template failure
  * `error_type: "resolution_failed"`, 1-based `line`/`column` in the input's string, and
  * `details.input_path`, `reason`, `template` as the engine reports them.
@@ -56,6 +59,7 @@
  * Every call reads the session in turn with its runs (`session.inTurn`) and writes nothing.
  */
 export {
+  isResolvedAt,
   moduleBoundaries,
   moduleContext,
   previewError,
@@ -70,3 +74,4 @@ export {
 export { expressionName, previewTemplate, type PreviewTemplateContext, type TemplatePreview, type TemplatePreviewOptions, type UndefinedSpan } from "./template";
 export { MAX_PREVIEW_STAGES, MAX_SAMPLE, queryStages, type QueryStagesOptions, type QueryStagesResult, type StageResult } from "./stages";
 export { templateUses, type TemplateUse } from "./uses";
+export type { InputPath } from "./resolver-probe";
