@@ -114,6 +114,16 @@ describe("the worker's read-only preview calls", () => {
 
       assert.equal(engine.journalLength(ref.db_key), journal, "no call reported a change");
       assert.equal((await engine.state(ref)).state_mapped.topic, "otters");
+
+      // The context is kept between keystrokes, but not past a change of the DB, and a template cannot change it.
+      assert.equal((await engine.execute(call("filter"))).status, "completed");
+      assert.equal((await engine.execute(call("ask", { value: "owls" }))).status, "completed");
+      const after = await engine.preview(ref, workflow, { ...request, template: "{{ state.topic }}" });
+      assert.equal(after.text, "owls");
+      const mutating = { ...request, template: "{{ state.filtered.append(9) }}{{ state.filtered | length }}" };
+      const first = await engine.preview(ref, workflow, mutating);
+      assert.equal(first.error, null);
+      assert.equal((await engine.preview(ref, workflow, mutating)).text, first.text);
     } finally {
       await engine.dispose();
     }

@@ -19,6 +19,10 @@ export class PreviewPanel implements vscode.Disposable {
   shown: { message: PreviewHostMessage; ms: number } | undefined;
   private readonly shownEmitter = new vscode.EventEmitter<PreviewHostMessage>();
   readonly onDidShow = this.shownEmitter.event;
+  /** How long the owner's last piece of work before a post took (the engine's call), for the tests' and bench's breakdown. */
+  workMs = 0;
+  /** When the owner last heard of a change of what it shows (performance.now()): a keystroke's start, as the extension host sees it. */
+  changedAt = 0;
   /** The webview's context picker changed. */
   onContext: ((context: string) => void) | undefined;
   /** The user closed the panel. */

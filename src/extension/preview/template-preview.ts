@@ -28,7 +28,7 @@ export interface TemplateSubject {
 
 /** The whole DB's state; the other choices are the last run's module boundaries (event ids). */
 const CURRENT_DB: ContextChoice = { id: "db", label: "current DB" };
-const DEBOUNCE_MS = 15;
+const DEBOUNCE_MS = 8;
 
 export class TemplatePreview implements vscode.Disposable {
   readonly panel: PreviewPanel;
@@ -132,6 +132,7 @@ export class TemplatePreview implements vscode.Disposable {
   private changed(document: vscode.TextDocument): void {
     const subject = this.subject;
     if (!subject) return;
+    this.panel.changedAt = performance.now();
     if (document.uri.toString() === subject.document.toString()) return this.schedule();
     const resolved = this.deps.index.resolve(subject.workflowFile);
     const root = dirname(subject.workflowFile);
@@ -187,6 +188,7 @@ export class TemplatePreview implements vscode.Disposable {
     const template = subject.localPath ? stringAt(document.getText(), subject.localPath) : document.getText();
     if (template === undefined) return this.panel.post(message(empty, "the template string is gone (the JSON changed around it)."));
     let answer: PreviewAnswer;
+    const started = performance.now();
     const withBoundaries = this.boundariesStale;
     this.boundariesStale = false;
     try {
@@ -204,6 +206,7 @@ export class TemplatePreview implements vscode.Disposable {
       const failed = { message: (error as Error)?.message ?? String(error), line: null, column: null };
       return this.panel.post(message(this.keep(failed), null));
     }
+    this.panel.workMs = performance.now() - started;
     if (this.subject !== subject) return;
     if (answer.boundaries) this.setBoundaries(answer.boundaries);
     if (answer.error) return this.panel.post(message(this.keep(answer.error), null));
