@@ -181,11 +181,13 @@ export function registerCommands(context: vscode.ExtensionContext, { index, dbs,
   register("wfv.setProviderApiKey", async (named?: unknown) => {
     const known = PROVIDERS.find((p) => p === named);
     const provider = known ?? (await vscode.window.showQuickPick([...PROVIDERS], { title: "Virtual: Set Provider API Key — which provider?" }));
-    if (!provider) return;
+    if (!provider) return false;
     const key = await vscode.window.showInputBox({ title: `API key for ${provider}`, password: true, ignoreFocusOut: true, prompt: "Stored in VS Code's SecretStorage; empty removes it." });
-    if (key === undefined) return;
+    if (key === undefined) return false;
     await storeProviderKey(context.secrets, provider, key);
     void vscode.window.showInformationMessage(key === "" ? `wfv: removed the ${provider} key.` : `wfv: stored the ${provider} key.`);
+    // Whether a key was stored: the panel runs the failed module again then.
+    return key !== "";
   });
 
   register("wfv.revealOffset", (uri: vscode.Uri, offset: number) => revealOffset(uri, offset));

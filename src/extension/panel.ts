@@ -183,18 +183,23 @@ export class PanelManager implements RunPanels, vscode.Disposable {
     }
   }
 
+  private async runAgain(workflowFile: string, entry: PanelEntry): Promise<void> {
+    const target = entry.lastTarget;
+    if (target && vscode.workspace.isTrusted) await this.runs.run(workflowFile, target.stepId, target.moduleName, target.mode);
+  }
+
   /** What the error view's buttons do. */
   private async errorAction(workflowFile: string, entry: PanelEntry, runId: number, action: ErrorAction): Promise<void> {
     switch (action.kind) {
-      case "set_api_key":
-        await vscode.commands.executeCommand("wfv.setProviderApiKey", action.provider);
-        return;
-      case "switch_to_mock": {
-        await vscode.workspace.getConfiguration("wfv").update("mockMode", true, vscode.ConfigurationTarget.Global);
-        const target = entry.lastTarget;
-        if (target && vscode.workspace.isTrusted) await this.runs.run(workflowFile, target.stepId, target.moduleName, target.mode);
+      case "set_api_key": {
+        // With a key stored, the failed module runs again (a cancelled prompt leaves the error as it is).
+        if (await vscode.commands.executeCommand<boolean>("wfv.setProviderApiKey", action.provider)) await this.runAgain(workflowFile, entry);
         return;
       }
+      case "switch_to_mock":
+        await vscode.workspace.getConfiguration("wfv").update("mockMode", true, vscode.ConfigurationTarget.Global);
+        await this.runAgain(workflowFile, entry);
+        return;
       case "apply_fix": {
         const fix = entry.fix;
         if (!fix || fix.runId !== runId) return;

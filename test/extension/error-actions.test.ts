@@ -4,7 +4,7 @@ import { isProviderError, providerActions } from "../../src/extension/error-acti
 import { indexOfLineColumn, literalOffset, templateOffset } from "../../src/extension/template-position";
 import { resolveWorkflow } from "../../src/core/workflow/ref-resolver";
 import { errorSource } from "../../src/extension/source-links";
-import type { RunError } from "../../src/shared/protocol";
+import { parseHostMessage, parseWebviewMessage, type RunError } from "../../src/shared/protocol";
 
 function runError(message: string, details: Record<string, unknown> = {}): RunError {
   return { error_type: "execution_failed", message, details, source: null };
@@ -78,5 +78,23 @@ describe("a template's error position in the file", () => {
     });
     const { template: _template, ...noTemplate } = details;
     assert.equal(errorSource(resolved, target, noTemplate, null, rel)?.template, undefined);
+  });
+});
+
+describe("the error actions' messages, checked at the edge", () => {
+  it("error/actions (host → panel) and error/action (panel → host) parse; an unknown or incomplete action does not", () => {
+    const actions = [{ kind: "set_api_key", provider: "openai" }, { kind: "switch_to_mock" }, { kind: "apply_fix", title: "Change to 'x'" }];
+    assert.deepEqual(parseHostMessage({ type: "error/actions", runId: 3, actions }), { type: "error/actions", runId: 3, actions });
+    assert.equal(parseWebviewMessage({ type: "error/action", runId: 3, action: { kind: "switch_to_mock" } }).ok, true);
+    assert.equal(parseWebviewMessage({ type: "error/action", runId: 3, action: { kind: "run_shell", command: "rm -rf /" } }).ok, false);
+    assert.equal(parseWebviewMessage({ type: "error/action", runId: 3, action: { kind: "set_api_key" } }).ok, false, "the provider is required");
+    assert.equal(parseHostMessage({ type: "error/actions", runId: 1.5, actions: [] }), undefined);
+  });
+
+  it("a source link may carry a template position; a run error may carry actions", () => {
+    const parsed = parseHostMessage({ type: "file/picked", requestId: "f1", file: null });
+    assert.ok(parsed);
+    assert.equal(parseWebviewMessage({ type: "source/open", link: { file: "w.json", path: ["a"], template: { line: 1, column: 38 } } }).ok, true);
+    assert.equal(parseWebviewMessage({ type: "source/open", link: { file: "w.json", path: ["a"], template: { line: "1" } } }).ok, false);
   });
 });
