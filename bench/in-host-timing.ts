@@ -6,8 +6,10 @@
  *    `didLoadExtensionCode`, the extension host's `MonacoPerformanceMarks`, the span it reports as
  *    codeLoadingTime) and our activate() (activateCallTime; it returns no promise, so nothing is
  *    added after it), and the wall time from VS Code starting to load our code to the end of activate();
- *  - the first click on a lens: from the command to the panel's webview saying `ready` (its script
- *    ran) and to the run's view posted to it, and the same for a second click.
+ *  - the first webview of the window, as a baseline: a blank panel whose one-line script posts a
+ *    message (VS Code's own cost: the webview host, its service worker, a renderer for its origin);
+ *  - then the first click on a lens: from the command to the panel's webview saying `ready` (its
+ *    script ran) and to the run's view posted to it, and the same for a second click.
  * The workspace holds the cc example, so wfv activates on `workspaceContains` at startup.
  */
 import * as vscode from "vscode";
@@ -58,6 +60,7 @@ export async function run(): Promise<void> {
     const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", stepUri, 100)) ?? [];
     return lenses.some((l) => l.command?.title.includes("Run module virtually")) ? true : undefined;
   });
+  const blankWebviewMs = await blankWebview();
   const click = async () => {
     const start = performance.now();
     let viewMs = 0;
@@ -70,5 +73,16 @@ export async function run(): Promise<void> {
   };
   const first = await click();
   const second = await click();
-  console.log(`# wfv-timing ${JSON.stringify({ activation, first, second, marks: marks.length })}`);
+  console.log(`# wfv-timing ${JSON.stringify({ activation, blankWebviewMs, first, second, marks: marks.length })}`);
+}
+
+/** A blank webview panel: from creating it to its script's first message. */
+async function blankWebview(): Promise<number> {
+  const start = performance.now();
+  const panel = vscode.window.createWebviewPanel("wfv.benchBlank", "blank", { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true });
+  const posted = new Promise<number>((resolve) => panel.webview.onDidReceiveMessage(() => resolve(performance.now() - start)));
+  panel.webview.html = `<!DOCTYPE html><html><body><script>acquireVsCodeApi().postMessage("ready")</script></body></html>`;
+  const ms = await posted;
+  panel.dispose();
+  return ms;
 }

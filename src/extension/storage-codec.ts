@@ -5,47 +5,19 @@
  * the atomic write (temp file + rename) lives in storage.ts. The DB itself is not decoded here: the
  * engine decodes it when it first opens it (a DB that cannot be read is set aside then), so reading
  * the file for the lenses costs the envelope only, and the activation bundle needs no DB code. The
- * envelope's schema (zod/mini) is built on the first read, not when the extension activates.
+ * envelope's schema (zod/mini, storage-schema.ts) is evaluated on the first read, not at activation.
  */
-import type * as Z from "zod/mini";
 import { hash53 } from "./staleness";
+import type * as StorageSchema from "./storage-schema";
 
-export const STORAGE_FORMAT = "wfv-workflow-db";
-export const STORAGE_VERSION = 1;
+export type { StoredWorkflowDb } from "./storage-schema";
+type StoredWorkflowDb = StorageSchema.StoredWorkflowDb;
 
-function buildSchema() {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated on first use, within this bundle
-  const z = require("zod/mini") as typeof Z;
-  const runRecordSchema = z.object({
-    status: z.enum(["completed", "awaiting_input", "error", "validation_failed"]),
-    errorType: z.optional(z.string()),
-    fingerprint: z.string(),
-    at: z.string(),
-  });
-  return {
-    z,
-    schema: z.object({
-      format: z.literal(STORAGE_FORMAT),
-      version: z.literal(STORAGE_VERSION),
-      /** The workflow file, workspace-relative with `/`. */
-      workflowFile: z.string(),
-      /** The compressed virtual DB; "" for a fresh one. */
-      virtualDb: z.string(),
-      runs: z.record(z.string(), runRecordSchema),
-      savedAt: z.string(),
-    }),
-  };
-}
+import { STORAGE_FORMAT, STORAGE_VERSION } from "./storage-format";
 
-let built: ReturnType<typeof buildSchema> | undefined;
+export { STORAGE_FORMAT, STORAGE_VERSION };
 
-/** The stored file's schema, built on first use. */
-export function storedWorkflowDbSchema(): ReturnType<typeof buildSchema>["schema"] {
-  built ??= buildSchema();
-  return built.schema;
-}
-
-export type StoredWorkflowDb = Z.infer<ReturnType<typeof buildSchema>["schema"]>;
+let schema: typeof StorageSchema | undefined;
 
 export function emptyStored(workflowFile: string, now = new Date()): StoredWorkflowDb {
   return { format: STORAGE_FORMAT, version: STORAGE_VERSION, workflowFile, virtualDb: "", runs: {}, savedAt: now.toISOString() };
@@ -65,8 +37,9 @@ export function decodeStored(bytes: Uint8Array): DecodeResult {
   } catch (error) {
     return { ok: false, reason: `not JSON: ${(error as Error).message}` };
   }
-  const parsed = storedWorkflowDbSchema().safeParse(json);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, reason: `not a wfv DB file: ${built!.z.prettifyError(parsed.error)}` };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- evaluated on the first read, within this bundle
+  schema ??= require("./storage-schema") as typeof StorageSchema;
+  return schema.parseStored(json);
 }
 
 /** A stable, readable file name for a workflow's DB: its path, flattened, plus a hash of the path. */
