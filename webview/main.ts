@@ -125,11 +125,12 @@ function errorSection(view: RunView): HTMLElement | null {
     h("h2", {}, h("span", { className: "error-type", id: "error-type" }, error.error_type)),
     // An up_to run fails at an earlier module: name it, so the error does not read as the target's.
     failedElsewhere(view) ? h("p", { className: "notice", id: "error-module" }, `In ${failedElsewhere(view)}`) : null,
-    h("p", { className: "error-message" }, error.message),
-    // A failed validation_pattern: the module's validation_error (the engine's retry_feedback).
+    // A failed validation_pattern: the module's validation_error (the engine's retry_feedback) leads;
+    // the engine's own wording ("Retry requested…") follows, muted.
     typeof error.details.retry_feedback === "string" && error.details.retry_feedback !== ""
       ? h("p", { className: "error-feedback", id: "error-feedback" }, error.details.retry_feedback)
       : null,
+    h("p", { className: `error-message${typeof error.details.retry_feedback === "string" && error.details.retry_feedback !== "" ? " muted" : ""}` }, error.message),
     errorActionButtons(error.actions, (action) => post({ type: "error/action", runId: view.runId, action })),
     link
       ? h(
