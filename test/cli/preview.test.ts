@@ -46,7 +46,7 @@ describe("wfv render --workflow / wfv query-stages", () => {
     assert.deepEqual((unknown.json as { details: { available_inputs: string[] } }).details.available_inputs, ["data", "pipeline"]);
     const noInput = await callCli(["render", ...FLATTEN]);
     assert.equal(noInput.status, 2);
-    assert.match(noInput.stderr, /--input is required/);
+    assert.match(noInput.stderr, /either --input <name> or one template/);
     const mixed = await callCli(["render", "{{ 1 }}", ...FLATTEN, "--input", "data"]);
     assert.equal(mixed.status, 2);
     const missingModule = await callCli(["render", ...FLATTEN.slice(0, 4), "--module", "nope", "--input", "data"]);
@@ -65,6 +65,17 @@ describe("wfv render --workflow / wfv query-stages", () => {
     assert.equal(body.error_type, "resolution_failed");
     assert.equal(body.line, 2);
     assert.equal(body.column, 5, "where the engine places it: the end of the print statement");
+  });
+
+  test("render --workflow with a template (an edited prompt file) renders it with the module's context", async () => {
+    const prompt = join(dir, "edited.txt");
+    writeFileSync(prompt, "Pet: {{ state.pet_type_selection.label }}\nDuration: {{ state.duration_selection.video_duration }}s");
+    const result = await callCli(["render", ...SUMMARY, `@${prompt}`]);
+    assert.equal(result.status, 0, result.stdout);
+    assert.deepEqual(result.json, { value: "Pet: Cat\nDuration: s", undefined_spans: [{ start: 19, end: 19, name: "state.duration_selection.video_duration" }] });
+    const broken = await callCli(["render", ...SUMMARY, "ok\n{{ state.x + }}"]);
+    assert.equal(broken.status, 1);
+    assert.deepEqual([(broken.json as { line: number }).line, (broken.json as { column: number }).column], [2, 14]);
   });
 
   test("the template-only usage is unchanged", async () => {

@@ -13,6 +13,7 @@ import { PREVIEW_TARGET_OPTIONS, PREVIEW_TARGET_USAGE, previewTarget } from "../
 const USAGE = `Usage: wfv render <template | @file> [--context <json | @file>] [--now <ISO>]
        wfv render --batch <cases.jsonl | -> [--now <ISO>]
        wfv render --workflow <file> --step <step_id> --module <name> --input <name> [--db <file>] [--now <ISO>]
+       wfv render --workflow <file> --step <step_id> --module <name> <template | @file> [--db <file>] [--now <ISO>]
 
 Renders a template exactly as the original engine resolves a module input (Jinja2 3.1 semantics):
 a lone {{ expr }} gives its native value, anything else a string. Prints {"value": ...}.
@@ -28,7 +29,8 @@ a lone {{ expr }} gives its native value, anything else a string. Prints {"value
             the input raw; undefined_spans [{start, end, name}] mark where a text input printed an
             undefined value. A failure prints {"error", "error_type", "line", "column", "details"}.
 ${PREVIEW_TARGET_USAGE.replace(/^/gm, "  ")}
-  --input <name>      the input to render
+  --input <name>      the input to render; or, instead, a template (inline or @file, e.g. an edited
+                      prompt file) rendered as text with the module's context: {"value", "undefined_spans"}
 
 Numbers written with a decimal point (1.0) stay floats, as they do in Python. Errors read as in a
 module run: a failing lone {{ expr }} gives the bare Jinja2 error ("'dict object' has no attribute
@@ -134,6 +136,19 @@ async function renderWorkflowInput(io: CliIo, values: Parameters<typeof previewT
   return EXIT_OK;
 }
 
+/** `--workflow … <template>`: any template text (an edited prompt file) with the module's context. */
+async function renderWithModuleContext(io: CliIo, values: Parameters<typeof previewTarget>[1], template: string): Promise<number> {
+  const { source, session, target, now } = previewTarget(io, values);
+  const preview = previewTemplate(template, await moduleContext(session, source.workflow, target, now ? { now } : {}));
+  if (preview.error) {
+    const { message, line, column, kind } = preview.error;
+    printJson(io, { error: message, error_type: "resolution_failed", line, column, details: { kind, line, column } });
+    return EXIT_FAILURE;
+  }
+  printJson(io, { value: preview.text, undefined_spans: preview.undefinedSpans });
+  return EXIT_OK;
+}
+
 function findRawInput(workflow: unknown, target: { step_id: string; module_name: string }, input: string): unknown {
   const steps = (workflow as { steps?: Array<{ step_id?: string; modules?: Array<Record<string, unknown>> }> }).steps ?? [];
   const module = steps.find((step) => step.step_id === target.step_id)?.modules?.find((entry) => (entry.name !== undefined ? entry.name : entry.module_id) === target.module_name);
@@ -155,9 +170,11 @@ export const renderCommand: CliCommand = {
     });
     budgetsFrom(values);
     if (values.workflow !== undefined || values.input !== undefined) {
-      if (positionals.length || values.batch !== undefined || values.context !== undefined) {
-        throw new UsageError("--workflow renders a module's input: it takes no template, --batch or --context");
+      if (values.batch !== undefined || values.context !== undefined) throw new UsageError("--workflow takes the module's context: no --batch or --context");
+      if (positionals.length > 1 || (positionals.length === 1) === (values.input !== undefined)) {
+        throw new UsageError("with --workflow, give either --input <name> or one template (inline or @file)");
       }
+      if (positionals.length === 1) return renderWithModuleContext(io, values, readTextArg(io, positionals[0]!));
       return renderWorkflowInput(io, values);
     }
     if (values.batch !== undefined) {
