@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { expressionName, previewTemplate } from "../../src/core/preview";
-import { renderTemplate, resolveString, TemplateError } from "../../src/core/template";
+import { compileTemplate, renderTemplate, resolveString, TemplateError } from "../../src/core/template";
 import { parseExpressionSource } from "../../src/core/template/parser";
 
 const context = { state: { pet: { label: "Cat" }, items: [1, 2, 3], empty: "" }, step: { step_id: "s" }, config: {} };
@@ -112,5 +112,20 @@ describe("previewTemplate and the caller's context", () => {
     assert.equal(preview.text, "None[1, 2]");
     assert.deepEqual(preview.undefinedSpans, [{ start: 10, end: 10, name: "state.nope" }]);
     assert.deepEqual(mine.state.a, [1]);
+  });
+});
+
+describe("previewTemplate and the engine's template cache", () => {
+  test("per-keystroke texts stay out of the cache: a run's compiled template is not evicted", () => {
+    const runs = "{{ state.pet.label }} kept";
+    const compiled = compileTemplate(runs);
+    for (let i = 0; i < 2100; i++) previewTemplate(`{{ state.pet.label }} edit ${i}`, context);
+    assert.equal(compileTemplate(runs), compiled);
+  });
+
+  test("a template nested past the host's stack is a reported error", () => {
+    const deep = previewTemplate(`{{ ${"[".repeat(100_000)}${"]".repeat(100_000)} }}`, context);
+    assert.ok(deep.error);
+    assert.equal(deep.text, "");
   });
 });

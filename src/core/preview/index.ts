@@ -46,8 +46,8 @@
  * - The context is copied for each render: a template that changes a value (`state.a.append(1)`)
  *   changes neither the caller's context nor the next keystroke's.
  * - `error`: the render failed (`text` is ""); the message carries the resolver's `Jinja2 …:` prefix.
- * - Cost: two renders (one with the interpreter's undefined-output hook), compiled templates cached
- *   by text; `{spans: false}` renders once.
+ * - Cost: one compile (kept out of the engine's template cache, which a keystroke per entry would
+ *   fill) and two renders (one with the interpreter's undefined-output hook); `{spans: false}` renders once.
  *
  * ## Pipeline stages
  * `queryStages(session, workflow, target, {sampleSize?, now?, atEventId?}) → Promise<QueryStagesResult>`:

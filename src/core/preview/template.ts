@@ -12,7 +12,9 @@ import { cloneValue } from "../db";
 import { isStackOverflow, limitMessage } from "../limits";
 import { NaiveDateTime } from "../python/objects";
 import type { Expr } from "../template/ast";
-import { renderTemplate, TemplateError, type TemplateContext } from "../template";
+import { compileTemplateUncached, TemplateError, type TemplateContext } from "../template";
+import type { TemplateAst } from "../template/ast";
+import { Interpreter } from "../template/interpreter";
 import { wrapForResolver } from "../template/template-error";
 
 export interface UndefinedSpan {
@@ -82,9 +84,12 @@ export function previewTemplate(source: string, context: PreviewTemplateContext,
   // Each render gets its own copy: a template may change what it is given (`state.items.append(…)`),
   // and neither the caller's context nor the second render may see that.
   const base = (): TemplateContext => ({ state: cloneValue(context.state), step: cloneValue(context.step ?? {}), config: cloneValue(context.config ?? {}), now });
+  // Compiled once for both renders, outside the engine's cache (see compileTemplateUncached).
+  let ast: TemplateAst;
   let plain: string;
   try {
-    plain = renderTemplate(source, base());
+    ast = compileTemplateUncached(source);
+    plain = new Interpreter(base()).render(ast);
   } catch (error) {
     return failure(error);
   }
@@ -92,10 +97,10 @@ export function previewTemplate(source: string, context: PreviewTemplateContext,
   const names: string[] = [];
   let marked: string;
   try {
-    marked = renderTemplate(source, {
+    marked = new Interpreter({
       ...base(),
       undefinedOutput: (expr) => `${OPEN}${names.push(expressionName(expr)) - 1}${CLOSE}`,
-    });
+    }).render(ast);
   } catch {
     return { text: plain, undefinedSpans: [] };
   }

@@ -1,7 +1,7 @@
 /** Jinja2-exact templates: the resolver API the engine and the CLI use. */
 import { environment } from "./environment";
 
-export { checkSyntax, compileTemplate, renderTemplate, resolveString, resolveWithSchema, toNative, type TemplateContext } from "./resolve";
+export { checkSyntax, compileTemplate, compileTemplateUncached, renderTemplate, resolveString, resolveWithSchema, toNative, type TemplateContext } from "./resolve";
 export { TemplateError, type TemplateErrorKind } from "./template-error";
 export { NaiveDateTime } from "../python/objects";
 export { parseJsonKeepingFloats } from "./json-floats";

@@ -42,13 +42,27 @@ function cached<T>(cache: Map<string, T | TemplateError>, key: string, build: ()
   return entry;
 }
 
+function buildTemplate(template: string): TemplateAst {
+  const ast = parseTemplate(template);
+  validateNames(ast);
+  return optimizeTemplate(ast);
+}
+
 /** The parsed (and name-checked) template, cached by its text. */
 export function compileTemplate(template: string): TemplateAst {
-  return cached(templateCache, template, () => {
-    const ast = parseTemplate(template);
-    validateNames(ast);
-    return optimizeTemplate(ast);
-  });
+  return cached(templateCache, template, () => buildTemplate(template));
+}
+
+/**
+ * {@link compileTemplate} without the cache, for a text rendered once: a preview compiles a new text
+ * per keystroke, which would fill the cache (~40 KB per edit of a 5 KB prompt) and evict the run's.
+ */
+export function compileTemplateUncached(template: string): TemplateAst {
+  try {
+    return buildTemplate(template);
+  } catch (caught) {
+    throw fromHostError(caught);
+  }
 }
 
 function compileExpression(source: string): Expr {
