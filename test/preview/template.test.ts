@@ -129,3 +129,25 @@ describe("previewTemplate and the engine's template cache", () => {
     assert.equal(deep.text, "");
   });
 });
+
+describe("previewTemplate: values made from undefined paths", () => {
+  test("through filters and ~ the span covers what was printed; default stops it; defined paths are not marked", () => {
+    const source = "a{{ state.nope | length }}b{{ state.nope.x | list }}c{{ 'Hi ' ~ state.pet.nope }}d{{ state.nope | default([]) | length }}e{{ state.items | length }}f{{ state['nope'] | join(',') | upper }}";
+    const preview = previewTemplate(source, context);
+    assert.equal(preview.text, renderTemplate(source, context));
+    assert.equal(preview.text, "a0b[]cHi d0e3f");
+    assert.deepEqual(preview.undefinedSpans, [
+      { start: 1, end: 2, name: "state.nope" },
+      { start: 3, end: 5, name: "state.nope.x" },
+      { start: 6, end: 9, name: "state.pet.nope" },
+      { start: 14, end: 14, name: 'state["nope"]' },
+    ]);
+  });
+
+  test("a dict's method is an attribute, not an undefined key (Jinja's getattr)", () => {
+    const preview = previewTemplate("{{ state.pet.items | string | length }}", context);
+    assert.equal(preview.error, undefined);
+    assert.notEqual(preview.text, "0");
+    assert.deepEqual(preview.undefinedSpans, []);
+  });
+});

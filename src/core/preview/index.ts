@@ -41,8 +41,9 @@
  *   `{% include %}` fails as in a run (no loader). `templateUses(source, file)` says which module
  *   inputs a file is `$ref`'d into, to pick the context.
  * - `undefinedSpans`: where a `{{ }}` printed an undefined value (it prints "", so `start === end`),
- *   offsets in `text`; `name` is the expression (`state.user.name`). Not marked: an undefined value
- *   that went through a filter or an operator first (`{{ state.x | upper }}`, `{{ state.x ~ "!" }}`).
+ *   or a value filters or `~` made from an undefined `state.…`/`step.…`/`config.…` path (`{{ state.x
+ *   | length }}` prints "0": the span covers it; `default` stops it); offsets in `text`; `name` is the
+ *   undefined expression as written (`state.user.name`). Loop variables' paths are not followed.
  * - The context is copied for each render: a template that changes a value (`state.a.append(1)`)
  *   changes neither the caller's context nor the next keystroke's.
  * - `error`: the render failed (`text` is ""); the message carries the resolver's `Jinja2 …:` prefix.

@@ -2,15 +2,18 @@
  * A template rendered for a preview: the text exactly as the engine renders it, the places where an
  * undefined value was output, and a failure with its position instead of a throw.
  *
- * Undefined outputs are found with the interpreter's `undefinedOutput` hook: it writes a marker
- * (Unicode noncharacters around an index) before each `{{ }}` whose value is undefined, and the
- * markers are then cut out of the text, leaving their offsets. A marker could change what a template
- * computes from its own output (`{% set x %}…{% endset %}{% if x %}`), so the template is rendered a
- * second time without the hook and the spans are kept only when both texts agree.
+ * Undefined outputs are found with the interpreter's `outputHook`, told every `{{ }}`'s value: before
+ * one that printed an undefined value (or a value a filter or `~` made from an undefined path rooted
+ * at `state`/`step`/`config`, looked up as Jinja does) it writes a marker (Unicode noncharacters
+ * around an index), and the markers are then cut out of the text, leaving their offsets. A marker
+ * could change what a template computes from its own output (`{% set x %}…{% endset %}{% if x %}`),
+ * so the template is also rendered without the hook, and the spans are kept only when both texts agree.
  */
 import { cloneValue } from "../db";
 import { isStackOverflow, limitMessage } from "../limits";
-import { NaiveDateTime } from "../python/objects";
+import { getAttribute, getItem } from "../python/attributes";
+import { pyStr } from "../python/format";
+import { NaiveDateTime, Undef } from "../python/objects";
 import type { Expr } from "../template/ast";
 import { compileTemplateUncached, TemplateError, type TemplateContext } from "../template";
 import type { TemplateAst } from "../template/ast";
@@ -18,10 +21,13 @@ import { Interpreter } from "../template/interpreter";
 import { wrapForResolver } from "../template/template-error";
 
 export interface UndefinedSpan {
-  /** Offsets in the output text (UTF-16, end exclusive). An undefined value renders as "", so start === end. */
+  /**
+   * Offsets in the output text (UTF-16, end exclusive). An undefined value prints "" (start === end);
+   * a value made from one through filters or `~` (`{{ state.x | length }}` prints "0") covers what it printed.
+   */
   start: number;
   end: number;
-  /** The expression as written, e.g. `state.user.name` (`…` for parts that are not names). */
+  /** The undefined expression as written, e.g. `state.user.name` (`…` for parts that are not names). */
   name: string;
 }
 
@@ -59,6 +65,64 @@ export function expressionName(expr: Expr): string {
   }
 }
 
+const PATH_ROOTS = ["state", "module", "step", "config"] as const;
+type Roots = Record<(typeof PATH_ROOTS)[number], unknown>;
+
+function pathRoots(context: TemplateContext): Roots {
+  return { state: context.state, module: context.state, step: context.step, config: context.config };
+}
+
+/** The value of `state.a["b"]`-like expressions (rooted at the context's variables), else undefined when it is no such path. */
+function pathValue(expr: Expr, roots: Roots): unknown {
+  switch (expr.type) {
+    case "name":
+      return (PATH_ROOTS as readonly string[]).includes(expr.name) ? roots[expr.name as keyof Roots] : undefined;
+    case "getattr": {
+      const target = pathValue(expr.target, roots);
+      return target === undefined ? undefined : getAttribute(target, expr.attr);
+    }
+    case "getitem": {
+      if (expr.index.type !== "const") return undefined;
+      const target = pathValue(expr.target, roots);
+      return target === undefined ? undefined : getItem(target, expr.index.value);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function isUndefinedPath(expr: Expr, roots: Roots): boolean {
+  try {
+    return pathValue(expr, roots) instanceof Undef;
+  } catch {
+    return false;
+  }
+}
+
+/** The undefined path a filtered or joined output was made from (`state.x | join`, `"a" ~ state.x`); none through `default`. */
+function undefinedSource(expr: Expr, roots: Roots): string | undefined {
+  if (expr.type === "filter") {
+    if (expr.name === "default" || expr.name === "d" || !expr.target) return undefined;
+    return isUndefinedPath(expr.target, roots) ? expressionName(expr.target) : undefinedSource(expr.target, roots);
+  }
+  if (expr.type === "concat") {
+    for (const part of expr.parts) {
+      const name = isUndefinedPath(part, roots) ? expressionName(part) : undefinedSource(part, roots);
+      if (name !== undefined) return name;
+    }
+  }
+  return undefined;
+}
+
+/** An output that printed an undefined value, or a value made from one: its name and (in `end`) the printed length. */
+function undefinedOutput(expr: Expr, value: unknown, roots: Roots): UndefinedSpan | undefined {
+  if (value instanceof Undef) return { start: 0, end: 0, name: expressionName(expr) };
+  if (expr.type !== "filter" && expr.type !== "concat") return undefined;
+  const name = undefinedSource(expr, roots);
+  if (name === undefined) return undefined;
+  return { start: 0, end: (typeof value === "string" ? value : pyStr(value)).length, name };
+}
+
 function failure(error: unknown): TemplatePreview {
   if (error instanceof TemplateError) {
     const wrapped = wrapForResolver(error);
@@ -94,25 +158,32 @@ export function previewTemplate(source: string, context: PreviewTemplateContext,
     return failure(error);
   }
   if (options.spans === false || !source.includes("{{")) return { text: plain, undefinedSpans: [] };
-  const names: string[] = [];
+  const found: UndefinedSpan[] = [];
+  const roots = pathRoots(base());
   let marked: string;
   try {
     marked = new Interpreter({
       ...base(),
-      undefinedOutput: (expr) => `${OPEN}${names.push(expressionName(expr)) - 1}${CLOSE}`,
+      outputHook: (expr, value) => {
+        const printed = undefinedOutput(expr, value, roots);
+        if (printed === undefined) return "";
+        found.push(printed);
+        return `${OPEN}${found.length - 1}${CLOSE}`;
+      },
     }).render(ast);
   } catch {
     return { text: plain, undefinedSpans: [] };
   }
-  if (names.length === 0) return { text: plain, undefinedSpans: [] };
+  if (found.length === 0) return { text: plain, undefinedSpans: [] };
   const spans: UndefinedSpan[] = [];
   let text = "";
   let last = 0;
   for (const match of marked.matchAll(MARKER)) {
     text += marked.slice(last, match.index);
     last = match.index + match[0].length;
-    const name = names[Number(match[1])];
-    if (name !== undefined) spans.push({ start: text.length, end: text.length, name });
+    const printed = found[Number(match[1])];
+    // `end` holds the printed length until here.
+    if (printed !== undefined) spans.push({ start: text.length, end: text.length + printed.end, name: printed.name });
   }
   text += marked.slice(last);
   return text === plain ? { text: plain, undefinedSpans: spans } : { text: plain, undefinedSpans: [] };

@@ -40,8 +40,8 @@ export interface TemplateContext {
    * Undefined, where attribute access on an undefined value raises (status_display uses it).
    */
   undefinedMode?: "silent" | "default";
-  /** Previews only (core/preview): text put before each `{{ }}` that gives an undefined value; unset, it costs nothing. */
-  undefinedOutput?: (expr: Expr, value: Undef) => string;
+  /** Previews only (core/preview): text put before each `{{ }}`'s output, told what it printed; unset, it costs nothing. */
+  outputHook?: (expr: Expr, value: unknown) => string;
 }
 
 const templateReference = new TemplateReference();
@@ -80,7 +80,7 @@ export class Interpreter {
   private readonly root: Scope;
   private readonly globals: Record<string, unknown>;
   private readonly strictUndefined: boolean;
-  private readonly undefinedOutput: TemplateContext["undefinedOutput"];
+  private readonly outputHook: TemplateContext["outputHook"];
   private depth = 0;
   private readonly budget = new RenderBudget();
   /** Set while evaluating a constant `{{ }}` the way Jinja's compiler folds it (`as_const`). */
@@ -105,7 +105,7 @@ export class Interpreter {
     if (context.extra) for (const [key, value] of Object.entries(context.extra)) this.root.vars.set(key, value);
     this.globals = sharedGlobals;
     this.strictUndefined = context.undefinedMode === "default";
-    this.undefinedOutput = context.undefinedOutput;
+    this.outputHook = context.outputHook;
   }
 
   render(ast: TemplateAst): string {
@@ -148,7 +148,7 @@ export class Interpreter {
         return;
       case "output": {
         const value = this.eval(stmt.expr, scope);
-        if (this.undefinedOutput !== undefined && value instanceof Undef) out.push(this.undefinedOutput(stmt.expr, value));
+        if (this.outputHook !== undefined) out.push(this.outputHook(stmt.expr, value));
         const text = typeof value === "string" ? value : pyStr(value);
         chargeOutput(text.length);
         out.push(text);
