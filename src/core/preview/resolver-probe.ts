@@ -6,7 +6,6 @@
  */
 import { resolveModuleInputs } from "../engine/resolve";
 import type { Workflow, WorkflowStep } from "../workflow/model";
-import type { ModuleTarget } from "./context";
 
 export type InputPath = ReadonlyArray<string | number>;
 
@@ -37,7 +36,7 @@ function holdsProbe(value: unknown): boolean {
 }
 
 /** True when a run renders (some string at or below) `path` of the module's `inputs`; false when it stays raw or is not there. */
-export function resolvesAt(inputs: Record<string, unknown>, path: InputPath, step: WorkflowStep, workflow: Workflow, where: ModuleTarget): boolean {
+export function resolvesAt(inputs: Record<string, unknown>, path: InputPath, step: WorkflowStep, workflow: Workflow, where: { step_id: string; module_name: string }): boolean {
   let resolved: unknown = resolveModuleInputs(probed(inputs, path) as Record<string, unknown>, {}, step, workflow, where);
   for (const key of path) {
     if (Array.isArray(resolved) && typeof key === "number") resolved = resolved[key];
