@@ -84,6 +84,15 @@ describe("queryStages on transform.query", () => {
     assert.match(result.stages[MAX_PREVIEW_STAGES]!.skipped!, /over the preview/);
   });
 
+  test("a stage over the DB's document cap fails there, reported (hostile pipelines stop at core/limits)", async () => {
+    const session = VirtualSession.open(db);
+    const result = await queryStages(session, withPipeline([{ $addFields: { r: { $range: [0, 1_000_000] } } }, { $unwind: "$r" }, { $count: "n" }]), FLATTEN);
+    assert.equal(result.stages[0]!.count, 3);
+    assert.equal(result.stages[1]!.count, null);
+    assert.match(JSON.stringify(result.stages[1]!.error), /MAX_PIPELINE_DOCUMENTS|MAX_SEQUENCE_ITEMS|limit/);
+    assert.ok(result.stages[2]!.skipped);
+  });
+
   test("a module that is not a query is refused", async () => {
     const result = await queryStages(VirtualSession.open(db), workflow, { step_id: "scene_generation", module_name: "select_scene" });
     assert.equal(result.error?.error_type, "bad_request");
