@@ -8,6 +8,7 @@ import interactions from "./interactions";
 import preview from "./preview";
 import stateView from "./state-view";
 import story from "./story";
+import traps from "./traps";
 
 export const SUITES: { name: string; run: (ctx: InHostContext) => Promise<void> }[] = [
   { name: "state-view", run: stateView },
@@ -15,4 +16,5 @@ export const SUITES: { name: string; run: (ctx: InHostContext) => Promise<void> 
   { name: "interactions", run: interactions },
   { name: "preview", run: preview },
   { name: "inlay", run: inlay },
+  { name: "traps", run: traps },
 ];
