@@ -34,7 +34,8 @@ export async function stagesOp(session: VirtualSession, workflow: unknown, reque
   } catch (error) {
     return { stages: [], problem: previewError(error).message };
   }
-  const source = result.source.kind === "input_data" ? `its input data (${result.source.count} documents)` : `collection ${result.source.name} (${result.source.count} documents)`;
+  const documents = `${result.source.count} document${result.source.count === 1 ? "" : "s"}`;
+  const source = result.source.kind === "input_data" ? `its input data (${documents})` : `collection ${result.source.name} (${documents})`;
   return {
     stages: result.stages.map((stage) => ({
       stage: stage.stage,
