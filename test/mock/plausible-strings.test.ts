@@ -111,6 +111,12 @@ describe("plausible mock strings", () => {
     }
   });
 
+  it("reach a large minLength by whole sentences (linear in the length)", () => {
+    const value = generateMockFromSchema({ type: "object", required: ["text"], properties: { text: { type: "string", minLength: 200_000 } } }, 5) as { text: string };
+    assert.ok(points(value.text) >= 200_000);
+    assert.doesNotMatch(value.text.slice(0, 1000), LOREM);
+  });
+
   it("take the schema's examples when they fit; keep the faker's values for pattern, format and enum", () => {
     for (const value of values) {
       if (value.tagline !== null) assert.equal(value.tagline, "Paws first, questions later");

@@ -76,10 +76,16 @@ const codePoints = (text: string) => [...text];
 
 /** `text` lengthened with more of its kind to `min`, then cut (at a word if it can) to `max` code points. */
 function fit(text: string, min: number, max: number, more: () => string): string {
-  let points = codePoints(text);
-  while (points.length < min) points = codePoints(`${points.join("")} ${more()}`);
-  if (points.length <= max) return points.join("");
-  const cut = points.slice(0, max).join("");
+  const parts = [text];
+  let length = codePoints(text).length;
+  while (length < min) {
+    const next = more();
+    parts.push(next);
+    length += 1 + codePoints(next).length;
+  }
+  const whole = parts.join(" ");
+  if (length <= max) return whole;
+  const cut = codePoints(whole).slice(0, max).join("");
   const atWord = cut
     .slice(0, cut.lastIndexOf(" "))
     .replace(/(\s+(the|a|an|and|of|in|at|to|by|with))+$/i, "")
