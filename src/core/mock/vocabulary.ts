@@ -62,6 +62,8 @@ const NEGATIVE_WORDS = ["blurry", "low quality", "distorted", "extra limbs", "wa
 
 const TIMES_OF_DAY = ["dawn", "morning", "noon", "afternoon", "golden hour", "dusk", "evening", "night"] as const;
 
+const TIME_PHRASES = ["at dawn", "in the morning", "at noon", "in the afternoon", "at golden hour", "at dusk", "in the evening", "at night"] as const;
+
 const SMALL_WORDS = ["the", "a", "over", "under", "beside", "after", "before", "with"] as const;
 
 const capital = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
@@ -85,10 +87,10 @@ function sentence(random: RandomSource): string {
   const shape = randomInt(random, 0, 2);
   if (shape === 0) return `${capital(pick(random, SUBJECTS))} ${pick(random, VERBS)} ${pick(random, ["the", "a"])} ${pick(random, ADJECTIVES)} ${pick(random, NOUNS)}.`;
   if (shape === 1) return `In ${pick(random, PLACES)}, ${pick(random, SUBJECTS)} ${pick(random, VERBS)} the ${pick(random, NOUNS)}.`;
-  return `The ${pick(random, NOUNS)} feels ${pick(random, ADJECTIVES)} and ${pick(random, ADJECTIVES)} at ${pick(random, TIMES_OF_DAY)}.`;
+  return `The ${pick(random, NOUNS)} feels ${pick(random, ADJECTIVES)} and ${pick(random, ADJECTIVES)} ${pick(random, TIME_PHRASES)}.`;
 }
 
-/** One value of `kind`; `more` (for lengthening) gives further text of the same kind. */
+/** One value of `kind`, drawn from the seeded source. */
 export function textOf(kind: TextKind, random: RandomSource): string {
   switch (kind) {
     case "title":
