@@ -41,6 +41,7 @@ function templateView(message: Extract<PreviewHostMessage, { type: "preview/rend
     h("label", { className: "context" }, "Context: ", picker),
   ];
   if (message.problem) nodes.push(h("p", { className: "problem" }, message.problem));
+  if (message.note) nodes.push(h("p", { className: "note", id: "note" }, message.note));
   if (rendered.error) {
     const place = rendered.error.line !== null ? `line ${rendered.error.line}${rendered.error.column !== null ? `, column ${rendered.error.column}` : ""}: ` : "";
     nodes.push(h("p", { className: "error", id: "error" }, `Error at ${place}${rendered.error.message}`));

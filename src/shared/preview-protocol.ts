@@ -59,6 +59,8 @@ export const previewHostMessageSchema = z.discriminatedUnion("type", [
     rendered: renderedSchema,
     /** Why nothing could be rendered at all (no module uses the file, the workflow does not resolve). */
     problem: z.nullable(z.string()),
+    /** Something to know about the text (a run passes this input as written: no resolver_schema entry). */
+    note: z.optional(z.string()),
   }),
   z.object({
     type: z.literal("stages/show"),

@@ -104,6 +104,9 @@ describe("the worker's read-only preview calls", () => {
       assert.equal(failed.text, "");
       assert.equal(failed.error?.line, 2);
 
+      const raw = await engine.preview(ref, workflow, { ...request, input: "system", template: "You write about {{ state.topic }}" });
+      assert.deepEqual([raw.raw, raw.text], [true, "You write about {{ state.topic }}"], "system has no resolver_schema entry: a run passes it as written");
+
       const missing = await engine.preview(ref, workflow, { ...request, module_name: "nope", template: "x" });
       assert.match(missing.error?.message ?? "", /nope/);
 

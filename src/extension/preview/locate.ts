@@ -21,7 +21,8 @@ export interface ModuleInputRef {
   subPath: Path;
 }
 
-const TEMPLATE_REF_TYPES = new Set(["jinja2", "template"]);
+/** `$ref` types whose file text lands in an input as a string a run may render: Jinja2 ones first, then plain text. */
+const TEMPLATE_REF_TYPES = ["jinja2", "template", "text"];
 
 /** `steps[i].modules[j].inputs.<name>…` in the resolved workflow → the module and input it names. */
 export function moduleInputAt(workflow: unknown, path: readonly JsonPathSegment[]): ModuleInputRef | undefined {
@@ -34,15 +35,16 @@ export function moduleInputAt(workflow: unknown, path: readonly JsonPathSegment[
   return { stepId: String(step.step_id ?? ""), moduleName, moduleId, input: path[5], subPath: path.slice(6) };
 }
 
-/** Every module input a prompt file (root-relative) feeds as a Jinja2 template, in resolution order. */
+/** Every module input a prompt file (root-relative) is `$ref`'d into as text: `type: jinja2` ones first, then in resolution order. */
 export function inputsUsingFile(source: ResolvedWorkflowSource, file: string): ModuleInputRef[] {
-  const found: ModuleInputRef[] = [];
+  const found: { target: ModuleInputRef; rank: number }[] = [];
   for (const ref of source.sources) {
-    if (ref.file !== file || !TEMPLATE_REF_TYPES.has(ref.type)) continue;
+    const rank = TEMPLATE_REF_TYPES.indexOf(ref.type);
+    if (ref.file !== file || rank < 0) continue;
     const target = moduleInputAt(source.workflow, ref.path);
-    if (target) found.push(target);
+    if (target) found.push({ target, rank });
   }
-  return found;
+  return found.sort((a, b) => a.rank - b.rank).map((entry) => entry.target);
 }
 
 /** The string under `offset` in a workflow or step file (root-relative `file`), and the module input it is in. */

@@ -30,6 +30,8 @@ export interface PreviewAnswer {
   text: string;
   undefinedSpans: { start: number; end: number; name?: string }[];
   error: { message: string; line: number | null; column: number | null } | null;
+  /** The module's `resolver_schema` leaves this input as written: a run does not render it (`text` is the template). */
+  raw?: boolean;
   /** With `with_boundaries`: the last run's module boundaries, oldest first. */
   boundaries?: ModuleBoundaryChoice[];
 }

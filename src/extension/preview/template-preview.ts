@@ -170,7 +170,7 @@ export class TemplatePreview implements vscode.Disposable {
     const { target } = subject;
     const title = `${target.moduleName}.${[target.input, ...target.subPath].join(".")}`;
     const subtitle = `${vscode.workspace.asRelativePath(subject.document, false)} → step ${target.stepId}, module ${target.moduleName} (${target.moduleId}), input ${target.input}`;
-    const message = (rendered: Rendered, problem: string | null): PreviewHostMessage => ({
+    const message = (rendered: Rendered, problem: string | null, note?: string): PreviewHostMessage => ({
       type: "preview/render",
       seq: this.panel.nextSeq(),
       title,
@@ -179,6 +179,7 @@ export class TemplatePreview implements vscode.Disposable {
       context: this.context,
       rendered,
       problem,
+      ...(note !== undefined ? { note } : {}),
     });
     const empty: Rendered = { text: "", undefinedSpans: [], error: null, stale: false };
     const resolved = this.reresolve ? this.deps.index.resolveForRun(subject.workflowFile) : this.deps.index.resolve(subject.workflowFile);
@@ -211,7 +212,8 @@ export class TemplatePreview implements vscode.Disposable {
     if (answer.boundaries) this.setBoundaries(answer.boundaries);
     if (answer.error) return this.panel.post(message(this.keep(answer.error), null));
     this.lastGood = answer;
-    this.panel.post(message({ text: answer.text, undefinedSpans: answer.undefinedSpans, error: null, stale: false }, null));
+    const raw = answer.raw ? `A run does not render this input: the module's resolver_schema has no "resolver": "server" for it, so it is passed as written.` : undefined;
+    this.panel.post(message({ text: answer.text, undefinedSpans: answer.undefinedSpans, error: null, stale: false }, null, raw));
   }
 
   private setBoundaries(boundaries: NonNullable<PreviewAnswer["boundaries"]>): void {

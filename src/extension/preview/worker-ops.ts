@@ -6,7 +6,7 @@
 import { cloneValue } from "../../core/db";
 import { MemoryDb } from "../../core/db/memory-db";
 import type { Document } from "../../core/db/types";
-import { moduleBoundaries, moduleContext, previewError, previewTemplate, queryStages, type PreviewContext, type QueryStagesResult } from "../../core/preview";
+import { isResolvedAt, moduleBoundaries, moduleContext, previewError, previewTemplate, queryStages, type PreviewContext, type QueryStagesResult } from "../../core/preview";
 import type { VirtualSession } from "../../core/virtual";
 import type { PreviewAnswer, PreviewRequest, StagesAnswer, StagesRequest } from "./ops";
 
@@ -14,13 +14,16 @@ export async function previewOp(session: VirtualSession, workflow: unknown, requ
   const boundaries = request.with_boundaries
     ? (await moduleBoundaries(session)).map((b) => ({ event_id: b.event_id, step_id: b.step_id, module_name: b.module_name }))
     : undefined;
-  let context;
+  let context: PreviewContext;
+  let resolved: boolean;
   try {
     context = await cachedContext(session, workflow, request);
+    resolved = resolvedAt(workflow, request);
   } catch (error) {
     const failure = previewError(error);
     return { text: "", undefinedSpans: [], error: { message: failure.message, line: failure.line ?? null, column: failure.column ?? null }, ...(boundaries ? { boundaries } : {}) };
   }
+  if (!resolved) return { text: request.template, undefinedSpans: [], error: null, raw: true, ...(boundaries ? { boundaries } : {}) };
   // A template may change what it is given (`x.append(…)`): each render gets its own copy of the cached context.
   const preview = previewTemplate(request.template, { ...context, state: cloneValue(context.state), step: cloneValue(context.step), config: cloneValue(context.config) });
   const error = preview.error ? { message: preview.error.message, line: preview.error.line, column: preview.error.column } : null;
@@ -70,6 +73,19 @@ interface ContextEntry {
   context: PreviewContext;
 }
 const contexts = new WeakMap<VirtualSession, ContextEntry>();
+
+/** Whether a run renders the input's string at all (its `resolver_schema`), per workflow version and place. */
+const resolvedPlaces = new WeakMap<object, Map<string, boolean>>();
+
+function resolvedAt(workflow: unknown, request: PreviewRequest): boolean {
+  const place = JSON.stringify([request.step_id, request.module_name, request.input, ...request.sub_path]);
+  const known = typeof workflow === "object" && workflow !== null ? resolvedPlaces.get(workflow) : undefined;
+  const cached = known?.get(place);
+  if (cached !== undefined) return cached;
+  const resolved = isResolvedAt(workflow, { step_id: request.step_id, module_name: request.module_name }, [request.input, ...request.sub_path]);
+  if (typeof workflow === "object" && workflow !== null) resolvedPlaces.set(workflow, (known ?? new Map()).set(place, resolved));
+  return resolved;
+}
 
 async function cachedContext(session: VirtualSession, workflow: unknown, request: PreviewRequest): Promise<PreviewContext> {
   const target = JSON.stringify([request.step_id, request.module_name, request.at_event_id ?? null]);
