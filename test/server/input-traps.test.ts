@@ -60,8 +60,8 @@ describe("wfv lsp --stdio: silent traps in module inputs", { timeout: 60_000 }, 
         ["{% if state.topic %}", 2],
       ],
     );
-    assert.match(raw[0]!.message, /^shown raw: \{\{ state\.topic \}\} in input "prompt" is never rendered \(the module's inputs have no resolver_schema/);
-    assert.match(raw[1]!.message, /its resolver_schema does not list "prompt"/);
+    assert.match(String(raw[0]!.message), /^shown raw: \{\{ state\.topic \}\} in input "prompt" is never rendered \(the module's inputs have no resolver_schema/);
+    assert.match(String(raw[1]!.message), /its resolver_schema does not list "prompt"/);
   });
 
   it("quick fix: list the input as server-resolved (with or without a resolver_schema)", async () => {
@@ -96,8 +96,8 @@ describe("wfv lsp --stdio: silent traps in module inputs", { timeout: 60_000 }, 
         ['"input_schema"', 2],
       ],
     );
-    assert.match(empty[0]!.message, /has no "input_schema", so the form shows no fields/);
-    assert.match(empty[1]!.message, /"input_schema" has no properties/);
+    assert.match(String(empty[0]!.message), /has no "input_schema", so the form shows no fields/);
+    assert.match(String(empty[1]!.message), /"input_schema" has no properties/);
   });
 
   it("a validation_pattern Python's re refuses: an error at the position re.error names", () => {
@@ -105,7 +105,7 @@ describe("wfv lsp --stdio: silent traps in module inputs", { timeout: 60_000 }, 
     assert.equal(invalid.length, 1);
     assert.equal(invalid[0]!.severity, 1);
     assert.equal(rangeText(WORKFLOW, invalid[0]!), "[");
-    assert.match(invalid[0]!.message, /does not compile as a Python regex: unterminated character set at position 4\b/);
+    assert.match(String(invalid[0]!.message), /does not compile as a Python regex: unterminated character set at position 4\b/);
   });
 });
 
