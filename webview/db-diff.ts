@@ -135,8 +135,13 @@ function deleted(collection: Collection): HTMLElement | null {
   );
 }
 
+/** Collections in the order the tab lists them: the run's own data first, the event log (long, all inserts) last. */
+export function collectionOrder(collections: readonly Collection[]): Collection[] {
+  return [...collections.filter((c) => c.name !== "events"), ...collections.filter((c) => c.name === "events")];
+}
+
 export function dbChangesTab(changes: DbChanges): HTMLElement {
-  const collections = changes.collections;
+  const collections = collectionOrder(changes.collections);
   return h(
     "div",
     { className: "story-db" },

@@ -76,7 +76,7 @@ function traceRow(entry: TraceEntryView, i: number): HTMLElement {
             "div",
             { className: `trace-answer answer-${answer.source}` },
             h("span", { className: "trace-source" }, answerSource(answer)),
-            h("span", { className: "muted" }, ` · ${answer.interactionType}`),
+            h("span", { className: "muted trace-interaction" }, answer.interactionType),
             h("div", { className: "trace-response", title: shortText(answer.response, 2000) }, answerText(answer.response)),
           )
         : entry.status === "awaiting_input"

@@ -1,7 +1,7 @@
 /** The run-story tabs' pure parts: what the Inputs, Trace and DB changes tabs say (webview/inputs.ts, trace.ts, db-diff.ts). */
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { collectionSummary, documentLabel, isNoiseField } from "../../webview/db-diff";
+import { collectionOrder, collectionSummary, documentLabel, isNoiseField } from "../../webview/db-diff";
 import { flagText, inputsSummary, isTemplated } from "../../webview/inputs";
 import { answerSource, answerText, formatDuration, traceSummary } from "../../webview/trace";
 
@@ -55,5 +55,7 @@ describe("DB changes tab", () => {
     assert.equal(documentLabel("workflow_runs", { _id: "r", status: "completed" }), "status: completed");
     assert.equal(documentLabel("misc", { _id: "k" }), "k");
     assert.equal(collectionSummary({ name: "c", added: [{}], changed: [], removed: ["a", "b"] }), "+1 inserted · −2 deleted");
+    const c = (name: string) => ({ name, added: [], changed: [], removed: [] });
+    assert.deepEqual(collectionOrder([c("events"), c("workflow_runs"), c("branches")]).map((x) => x.name), ["workflow_runs", "branches", "events"], "the event log last");
   });
 });
