@@ -1,9 +1,10 @@
 /**
- * wfv in VS Code: a thin adapter over the engine (src/core). Activation is cheap and lazy: on a JSON
- * editor the extension registers its lenses, commands and panel serializer; the workspace is indexed
+ * wfv in VS Code: a thin adapter over the engine (src/core). Activation is cheap and lazy: in a
+ * workspace that holds a workflow or step file (package.json's `workspaceContains`), or on a command,
+ * the extension registers its lenses, commands, views and panel serializer; the workspace is indexed
  * for workflows the first time a workflow or step file is shown or a command needs it; the engine's
- * process (dist/engine-worker.js) starts on the first run, the language client (dist/language-client.js) just after
- * activation.
+ * process (dist/engine-worker.js) starts once a workflow or step file is shown in a trusted workspace
+ * (engine-warmup.ts), the language client (dist/language-client.js) just after activation.
  *
  * The pieces, one job each: the workflows (workflow-index.ts), runs (runs.ts) and their views
  * (run-view.ts, source-links.ts), each workflow's DB (workflow-dbs.ts over storage.ts and the engine),
