@@ -8,6 +8,7 @@ import { dbCommand } from "./commands/db";
 import { eventsCommand } from "./commands/events";
 import { historyCommand } from "./commands/history";
 import { lspCommand } from "./commands/lsp";
+import { dapCommand } from "./commands/dap";
 import { mockCommand } from "./commands/mock";
 import { runCommand } from "./commands/run";
 import { serveCommand } from "./commands/serve";
@@ -35,6 +36,7 @@ const commands: Record<string, CliCommand> = {
   history: historyCommand,
   serve: serveCommand,
   lsp: lspCommand,
+  dap: dapCommand,
   mock: mockCommand,
   test: testCommand,
 };
