@@ -112,6 +112,33 @@ export default async function preview({ ws, api }: InHostContext): Promise<void>
     await renderedWhere("the reverted prompt", (m) => m.rendered.error === null && m.rendered.text === firstText);
   });
 
+  await test("preview: the context picker offers the last run's module boundaries; an earlier one renders the state as it was then", async () => {
+    const current = await renderedWhere("the boundaries", (m) => m.contexts.length > 1);
+    assert.equal(current.context, "db");
+    const pet = current.contexts.find((c) => /select_pet_type/.test(c.label));
+    assert.ok(pet, current.contexts.map((c) => c.label).join(", "));
+    api.preview.template.onContext?.(pet.id);
+    const then = await renderedWhere("the earlier state", (m) => m.context === pet.id);
+    const names = then.rendered.undefinedSpans.map((s) => s.name);
+    assert.ok(names.includes("state.aesthetic_selection.label"), `the aesthetic was chosen after the pet type: ${names.join(", ")}`);
+    assert.ok(!names.includes("state.pet_type_selection.label"));
+    api.preview.template.onContext?.("db");
+    await renderedWhere("the current DB again", (m) => m.context === "db" && m.rendered.text === firstText);
+  });
+
+  await test("preview: a template string under the cursor in a step file renders, and follows its edits", async () => {
+    const step = await open(ws, "cc/steps/2_scene_generation/step.json");
+    const at = step.getText().indexOf("{{ step.step_id }}");
+    const editor = vscode.window.activeTextEditor!;
+    editor.selection = new vscode.Selection(step.positionAt(at + 3), step.positionAt(at + 3));
+    const subject = (await vscode.commands.executeCommand("wfv.previewTemplate")) as { target: { moduleName: string; input: string; subPath: unknown[] } } | undefined;
+    assert.deepEqual([subject?.target.moduleName, subject?.target.input, subject?.target.subPath], ["generate_scenes", "metadata", ["step_id"]]);
+    await renderedWhere("the rendered string", (m) => m.rendered.text === "scene_generation");
+    await insert(step, at, "in ");
+    await renderedWhere("the edited string", (m) => m.rendered.text === "in scene_generation");
+    await vscode.commands.executeCommand("workbench.action.files.revert");
+  });
+
   let inspected!: StagesMessage;
   await test("stages: an Inspect stages lens sits above each transform.query pipeline", async () => {
     await open(ws, "cc/steps/2_scene_generation/step.json");
