@@ -301,6 +301,11 @@ export class WorkflowDebugSession extends DebugSession {
     super.customRequest(command, response, args);
   }
 
+  /** Ends the session from its host (the editor went away): the run stops where it stands. */
+  async close(): Promise<void> {
+    await this.end();
+  }
+
   /** Ends the run where it stands (the DB stays as the session left it). */
   private async end(): Promise<void> {
     await this.controller?.stop();

@@ -9,7 +9,9 @@
  * last full DB with the changes since replayed. Calls on one key run one after another here (as the
  * session runs them anyway), so each report is exactly one call's changes.
  */
-import type { DebugProtocol } from "@vscode/debugprotocol";
+import { WfvError } from "../core/errors";
+import { DebugSessions } from "../debug/worker-host";
+import { nodeGzipCodec } from "../node/gzip";
 import { errorToAnswer, hostPort } from "../node/isolate";
 import { baselineOf, replayJournal, takeDelta, type DbBaseline } from "./db-journal";
 import type { LiveDbRef } from "./engine";
@@ -35,6 +37,8 @@ function serve(port: NonNullable<ReturnType<typeof hostPort>>): void {
   const tracked = new Map<string, Tracked>();
   /** Per key: the number of the last change in the DB the host gave (set when it is opened). */
   const openedAt = new Map<string, number>();
+  /** Keys a debug call is under way on (running, or paused at a module): other calls are refused rather than left waiting on the user. */
+  const heldKeys = new Map<string, number>();
   /** Per key: the calls on it, one after another. */
   const turns = new Map<string, Promise<unknown>>();
   /** Workflows by hash, least recently used first (the host mirrors this). */
@@ -103,6 +107,12 @@ function serve(port: NonNullable<ReturnType<typeof hostPort>>): void {
     const key = message.db_key;
     if (op === "dbProblem") return { value: await engine.dbProblem(message.request as string) };
     if (key === undefined) throw new Error(`${op} needs a DB key`);
+    if (heldKeys.has(key)) {
+      // Paused in the debugger: an export answers "not live" (the host keeps its last full DB and journal).
+      if (op === "exportDb") return { value: { blob: null, seq: tracked.get(key)?.seq ?? 0 } satisfies ExportedDb };
+      if (op === "open") return { value: undefined };
+      if (op !== "forget") throw new WfvError("bad_request", `${key} is being debugged: continue or stop the debug session first`, { reason: "debugging", db_key: key });
+    }
     if (op === "forget") {
       return {
         value: await onKey(key, async () => {
@@ -144,12 +154,30 @@ function serve(port: NonNullable<ReturnType<typeof hostPort>>): void {
     }
   };
 
-  /** Debug sessions (issue 14): not wired to the adapter yet; every request is refused. */
+  /** Debug sessions (issue 14, src/debug): each debug call runs in the key's turn; while one is under way, the key is held. */
+  const debugSessions = new DebugSessions({
+    post: (session, message) => post({ type: "dap", session, message }),
+    onKey: (key, work) =>
+      onKey(key, async () => {
+        const session = engine.liveSession(key);
+        if (!session) throw new Error(`the DB of ${key} is not open`);
+        return work(session);
+      }),
+    holding: (key, held) => {
+      const count = (heldKeys.get(key) ?? 0) + (held ? 1 : -1);
+      if (count > 0) heldKeys.set(key, count);
+      else heldKeys.delete(key);
+    },
+    changed: (key) => {
+      const delta = report(key);
+      // The reporting session's number is not needed by the host: the key's journal is one.
+      if (delta) post({ type: "dap_delta", session: 0, db_key: key, delta });
+    },
+    codec: nodeGzipCodec,
+  });
   const debug = (message: Extract<ToEngineWorker, { type: "dap" | "dap_close" }>): void => {
-    if (message.type === "dap_close" || message.message.type !== "request") return;
-    const request = message.message as DebugProtocol.Request;
-    const response: DebugProtocol.Response = { seq: 0, type: "response", request_seq: request.seq, command: request.command, success: false, message: "the debugger is not available yet" };
-    post({ type: "dap", session: message.session, message: response });
+    if (message.type === "dap_close") void debugSessions.close(message.session);
+    else debugSessions.receive(message.session, message.message, message.host);
   };
 
   port.on((received) => {
