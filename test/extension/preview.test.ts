@@ -36,6 +36,12 @@ const step = {
       },
       outputs_to_state: { result: "filtered" },
     },
+    {
+      module_id: "transform.query",
+      name: "broken",
+      inputs: { data: [{ n: 1 }], pipeline: [{ $match: {} }, { $bogus: 1 }] },
+      outputs_to_state: { result: "never" },
+    },
   ],
 };
 const stepText = JSON.stringify(step, null, 2);
@@ -63,7 +69,7 @@ describe("what a preview is of (locate)", () => {
 
   test("the pipelines of query modules, and the stage under an offset", () => {
     const pipelines = pipelinesIn(stepText);
-    assert.equal(pipelines.length, 1);
+    assert.equal(pipelines.length, 2);
     assert.deepEqual([pipelines[0].stepId, pipelines[0].moduleName], ["s", "filter"]);
     assert.deepEqual(pipelines[0].stages.map((s) => s.operator), ["$match", "$limit"]);
     assert.ok(stepText.slice(pipelines[0].offset).startsWith('"pipeline"'));
@@ -114,6 +120,10 @@ describe("the worker's read-only preview calls", () => {
       assert.equal(stages.problem, null);
       assert.deepEqual(stages.stages.map((s) => [s.operator, s.count]), [["$match", 2], ["$limit", 1]]);
       assert.deepEqual(stages.stages[1].sample, [{ n: 2 }]);
+      const broken = await engine.stages(ref, workflow, { step_id: "s", module_name: "broken", sample_size: 5 });
+      assert.equal(broken.stages[0].count, 1);
+      assert.equal(broken.stages[1].count, null);
+      assert.match(broken.stages[1].error ?? "", /\$bogus/, "the failing stage says why");
 
       assert.equal(engine.journalLength(ref.db_key), journal, "no call reported a change");
       assert.equal((await engine.state(ref)).state_mapped.topic, "otters");
