@@ -196,14 +196,14 @@ describe("panel interactions and errors in a real VS Code (code-server)", { skip
     await generate.waitFor();
     const before = await wv.locator(".generations .card").count();
     // Record what the button and its progress line go through (a mock generation is quick to see).
+    // Runs in the webview: no named inner functions (tsx would wrap them in a helper the page lacks).
     await generate.evaluate((button: any) => {
       const seen = ((globalThis as any).wfvSeen = { disabled: false, ring: false });
       const progress = button.parentElement.querySelector(".generate-progress");
-      const look = () => {
+      new (globalThis as any).MutationObserver(() => {
         if (button.hasAttribute("disabled")) seen.disabled = true;
         if (progress.querySelector("vscode-progress-ring")) seen.ring = true;
-      };
-      new (globalThis as any).MutationObserver(look).observe(button.parentElement, { attributes: true, childList: true, subtree: true });
+      }).observe(button.parentElement, { attributes: true, childList: true, subtree: true });
     });
     await generate.click();
     await wv.locator(".generations .card").nth(before).waitFor();
