@@ -3,6 +3,7 @@
  * A feature adds a file exporting `async (ctx: InHostContext) => void` and one line here.
  */
 import type { InHostContext } from "./kit";
+import debug from "./debug";
 import inlay from "./inlay";
 import interactions from "./interactions";
 import preview from "./preview";
@@ -17,4 +18,5 @@ export const SUITES: { name: string; run: (ctx: InHostContext) => Promise<void> 
   { name: "preview", run: preview },
   { name: "inlay", run: inlay },
   { name: "traps", run: traps },
+  { name: "debug", run: debug },
 ];

@@ -1,0 +1,96 @@
+/**
+ * The debugger in a real VS Code, driven through the UI (issue 14): on the fixture `debug/workflow.json`
+ * (three modules, no interaction) a click in the editor's gutter sets a breakpoint on module `two`, the
+ * lens "Debug up to here" above module `three` starts a `wfv` session, the session stops at the
+ * breakpoint, the Variables view shows the State scope (with `first`, not `second`), and one click on
+ * Step Over runs `two` (State then has `second`). Screenshots go to .test-artifacts/e2e/debug/.
+ * One code-server (./harness, its lock), one browser; no sleeps: every wait is for a DOM state.
+ * Under CI=true a harness that is missing fails the suite instead of skipping it.
+ */
+import * as assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, afterEach, before, describe, it } from "node:test";
+import { outline } from "../../src/extension/outline";
+import { launchBrowser, openWorkbench, screenshot } from "./browser";
+import { makeWorkspace, REPO, startServer, unavailableReason, type Server } from "./harness";
+import { goToLine, openFile, runCommand } from "./workbench";
+
+const skip = process.env.CI === "true" ? undefined : unavailableReason();
+const FILE = "debug/workflow.json";
+
+describe("the debugger in a real VS Code (code-server)", { skip }, () => {
+  let scratch: string;
+  let server: Server;
+  let browser: any;
+  let page: any;
+  const shot = (name: string) => screenshot(page, server.artifacts, name);
+
+  before(async () => {
+    scratch = mkdtempSync(join(tmpdir(), "wfv-e2e-debug-"));
+    server = await startServer({ workspace: makeWorkspace(scratch), extension: REPO, load: "link", name: "debug" });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.setDefaultTimeout(60000);
+    await openWorkbench(page, server);
+  });
+  afterEach(async (t: { name: string }) => {
+    if (page) await shot(`after-${t.name.slice(0, 40).replace(/[^\w]+/g, "-")}`).catch(() => undefined);
+  });
+  after(async () => {
+    if (browser) await browser.close().catch(() => undefined);
+    if (server) await server.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  /** The 1-based line of the first line of `file` holding `text`. */
+  const lineOf = (text: string): number => readFileSync(join(server.workspace, FILE), "utf8").split("\n").findIndex((l) => l.includes(text)) + 1;
+
+  /** A row of the Variables view. */
+  const variable = (name: string) => page.locator(".debug-pane .monaco-list-row", { has: page.locator(".monaco-tl-contents", { hasText: new RegExp(`^\\s*${name}\\b`) }) }).first();
+
+  it("gutter breakpoint on a module, Debug up to here, State in the Variables view, Step Over runs one module", async () => {
+    await openFile(page, FILE, shot);
+    const line = lineOf('"name": "two"');
+    await goToLine(page, line, undefined, shot);
+    // The lenses first: they push the lines down as they arrive.
+    await page.locator('.editor-instance .codelens-decoration a[title*="two "]', { hasText: "Debug up to here" }).first().waitFor();
+    // The glyph margin of that line: VS Code's own click target for breakpoints.
+    const lineNumber = page.locator(".editor-instance .margin-view-overlays .line-numbers", { hasText: new RegExp(`^\\s*${line}\\s*$`) }).first();
+    await lineNumber.waitFor();
+    const box = await lineNumber.boundingBox();
+    const margin = await page.locator(".editor-instance .margin").first().boundingBox();
+    assert.ok(box && margin, "the line's margin is on screen");
+    await page.mouse.move(margin.x + 8, box.y + box.height / 2);
+    await page.mouse.click(margin.x + 8, box.y + box.height / 2);
+    const glyph = page.locator('.editor-instance [class*="codicon-debug-breakpoint"]').first();
+    await glyph.waitFor();
+    const dot = await glyph.boundingBox();
+    assert.ok(dot && Math.abs(dot.y + dot.height / 2 - (box.y + box.height / 2)) < box.height / 2, `the breakpoint sits on line ${line}`);
+    await shot("01-breakpoint");
+
+    const text = readFileSync(join(server.workspace, FILE), "utf8");
+    const three = outline(text).modules.find((m) => m.moduleName === "three");
+    assert.ok(three, "module three");
+    const lens = page.locator('.editor-instance .codelens-decoration a[title*="three "]', { hasText: "Debug up to here" }).first();
+    if (!(await lens.isVisible())) await goToLine(page, text.slice(0, three.offset).split("\n").length, undefined, shot);
+    await lens.click();
+
+    // Stopped at the breakpoint: the debug toolbar, and the State scope in the Variables view.
+    await page.locator(".debug-toolbar").waitFor();
+    if (!(await variable("State").isVisible())) await runCommand(page, "View: Show Run and Debug", { shot });
+    await variable("State").waitFor();
+    if ((await variable("State").getAttribute("aria-expanded")) === "false") await variable("State").click();
+    await variable("first").waitFor();
+    assert.equal(await variable("second").count(), 0, "two has not run");
+    await shot("02-stopped-state");
+
+    await page.locator('.debug-toolbar .action-label[aria-label^="Step Over"]').click();
+    await variable("second").waitFor();
+    await shot("03-after-step-over");
+
+    await page.locator('.debug-toolbar .action-label[aria-label^="Stop"], .debug-toolbar .action-label[aria-label^="Disconnect"]').first().click();
+    await page.locator(".debug-toolbar").waitFor({ state: "hidden" });
+  });
+});
