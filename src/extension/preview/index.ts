@@ -28,7 +28,13 @@ export function registerPreview(context: vscode.ExtensionContext, deps: PreviewD
     const file = editor?.document.uri.scheme === "file" ? editor.document.uri.fsPath : undefined;
     let value = false;
     if (file && /\.json$/i.test(file)) value = deps.index.workflowFor(file) !== undefined;
-    else if (file && PROMPT_FILE.test(file)) value = templates.isTemplateFile(file);
+    else if (file && PROMPT_FILE.test(file)) {
+      // A prompt file is shown before any workflow file was: its button needs the workspace's workflows.
+      void deps.indexed().then(() => {
+        if (vscode.window.activeTextEditor === editor) void vscode.commands.executeCommand("setContext", "wfv.templatePreviewable", templates.isTemplateFile(file));
+      });
+      return;
+    }
     void vscode.commands.executeCommand("setContext", "wfv.templatePreviewable", value);
   };
   context.subscriptions.push(
