@@ -164,7 +164,7 @@ function formatPath(path: (string | number)[]): string {
 function resultTabs(view: RunView): HTMLElement | null {
   const tabs: [string, string, HTMLElement][] = [];
   if (view.outputs) tabs.push(["outputs", "Outputs", jsonTree(view.outputs, 3)]);
-  if (view.inputs) tabs.push(["inputs", "Inputs", inputsTab(view.inputs)]);
+  if (view.inputs) tabs.push(["inputs", "Inputs", inputsTab(view.inputs, view.validationWarnings)]);
   if (view.trace && view.trace.length > 0) tabs.push(["trace", "Trace", traceTab(view.trace)]);
   if (view.state) tabs.push(["state", "State", jsonTree(view.state, 1)]);
   if (view.changes) tabs.push(["changes", "DB changes", dbChangesTab(view.changes)]);

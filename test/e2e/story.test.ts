@@ -2,7 +2,8 @@
  * The run's story in the panel through the UI (issue 12, items 5–7): on the cc example, "Run up to
  * here" on scene_generation/flatten_keywords, then the panel's Inputs, Trace and DB changes tabs, each
  * checked and photographed into .test-artifacts/screenshots/panel-inputs.png, panel-trace.png and
- * panel-db-diff.png. One code-server (./harness, its lock), one browser; no sleeps: every wait is for a
+ * panel-db-diff.png; then a fixture (story/workflow.json) whose templates read state nothing produced:
+ * its Inputs flag them (panel-inputs-flagged.png). One code-server (./harness, its lock), one browser; no sleeps: every wait is for a
  * DOM state. Under CI=true it runs or fails, never skips.
  */
 import * as assert from "node:assert/strict";
@@ -112,5 +113,20 @@ describe("the run's story in the panel, in a real VS Code (code-server)", { skip
     await whole.locator(":scope > summary").click();
     await whole.locator("dt").first().waitFor();
     await panelShot("panel-db-diff.png");
+  });
+
+  it("Inputs: templates that resolved to nothing are flagged", async () => {
+    await clickLens("story/workflow.json", "write_greeting", "Run module virtually");
+    const wv = webview(page);
+    await wv.locator(".run-header", { hasText: "write_greeting" }).waitFor();
+    await wv.locator("#run-status", { hasText: "completed" }).waitFor();
+    await wv.locator("#tab-inputs").click();
+    await wv.locator('.view-inputs tr.input-flagged[data-input="system"] .input-flags', { hasText: "system is null" }).waitFor();
+    await wv.locator('.view-inputs tr.input-flagged[data-input="metadata"] .input-flags', { hasText: "metadata.customer is null" }).waitFor();
+    // `input` rendered, but around state nothing produces: the engine's warning becomes a hint on it.
+    await wv.locator('.view-inputs tr.input-flagged[data-input="input"] .input-hint', { hasText: "state.customer_name: no module produces it" }).waitFor();
+    assert.equal(await wv.locator(".view-inputs tr.input-flagged").count(), 3, "temperature, a literal, is not flagged");
+    await wv.locator(".view-inputs", { hasText: "3 to check" }).waitFor();
+    await panelShot("panel-inputs-flagged.png");
   });
 });

@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { collectionOrder, collectionSummary, documentLabel, isNoiseField } from "../../webview/db-diff";
-import { flagText, inputsSummary, isTemplated } from "../../webview/inputs";
+import { flagText, inputsSummary, isTemplated, unproducedStateHints } from "../../webview/inputs";
 import { answerSource, answerText, formatDuration, traceSummary } from "../../webview/trace";
 
 describe("Inputs tab", () => {
@@ -17,8 +17,24 @@ describe("Inputs tab", () => {
         { name: "b", template: "lit", value: "lit", flags: [] },
       ],
     };
-    assert.equal(inputsSummary(inputs), "2 inputs, 1 with a template that resolved to nothing");
+    assert.equal(inputsSummary(inputs), "2 inputs, 1 to check: a template resolved to nothing or reads state no module produces");
+    assert.equal(inputsSummary(inputs, new Map([["b", ["state.x: no module produces it"]]])), "2 inputs, 2 to check: a template resolved to nothing or reads state no module produces");
     assert.equal(inputsSummary({ ...inputs, inputs: [inputs.inputs[1]] }), "1 input, every template resolved to a value");
+  });
+
+  it("the engine's warnings about state nothing produces become hints on the inputs that read it", () => {
+    const warning = (field: string, key: string) => ({ id: `state_key_not_produced:${field}:${key}`, field, rule: "state_key_produced", message: "…" });
+    const hints = unproducedStateHints({ stepId: "draft", moduleName: "greet" }, [
+      warning("draft/greet.inputs.input", "customer_name"),
+      warning("draft/greet.inputs.metadata.customer", "customer_name"),
+      warning("draft/greet.inputs.metadata.who", "customer_name"),
+      warning("draft/other.inputs.input", "x"),
+      { id: "unknown_input", rule: "known_inputs", field: "draft/greet.inputs.foo" },
+    ]);
+    assert.deepEqual([...hints], [
+      ["input", ["state.customer_name: no module produces it"]],
+      ["metadata", ["state.customer_name: no module produces it"]],
+    ]);
   });
 
   it("a template is literal unless a {{ }} or {% %} appears anywhere in it", () => {
