@@ -4,6 +4,7 @@
  */
 import * as vscode from "vscode";
 import { readText } from "./documents";
+import { logAt } from "./log";
 import { lensTitle, planLenses, type LensPlan } from "./lens-model";
 import { outline } from "./outline";
 import { readPins } from "./pins";
@@ -49,12 +50,15 @@ export class ModuleLensProvider implements vscode.CodeLensProvider<ModuleLens> {
     const text = document.getText();
     const shape = outline(text);
     if (shape.kind === "other") return [];
-    // The first time: wait for the workspace index, so a step file gets its lenses right away.
-    await this.ensureIndexed();
-    if (document.version !== version) return [];
+    // The workspace index goes on in the background (pickers, tests, edits' refreshes need it); the
+    // lenses look only at the open file's ancestor folders, where its workflow must be.
+    void this.ensureIndexed().catch((error: unknown) => logAt("error", `indexing failed: ${(error as Error)?.stack ?? error}`));
     const file = document.uri.fsPath;
     if (shape.kind === "workflow" && !this.index.catalog.has(file)) this.index.indexFile(file);
-    const workflowFile = this.index.workflowFor(file);
+    const workflowFile = await this.index.workflowNear(file);
+    // The run records of that one workflow, for the status lenses (the index loads every workflow's).
+    if (workflowFile) await this.dbs.preload([workflowFile], false);
+    if (document.version !== version) return [];
     const orphan = shape.kind === "step" && workflowFile === undefined;
     let workflowProblem: string | undefined;
     if (workflowFile && shape.problems.length === 0 && vscode.workspace.isTrusted) {

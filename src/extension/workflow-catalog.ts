@@ -3,7 +3,7 @@
  * whose `$ref`s (transitively, `type: "json"` only) pull it in. Pure: the caller gives a reader over
  * absolute paths (the open editors' text over the disk), so this is tested without VS Code.
  */
-import { dirname, join, relative, sep } from "node:path";
+import { dirname, join, parse, relative, sep } from "node:path";
 import { normalizeRefPath } from "../core/workflow/ref-resolver";
 import { jsonRefs, outline } from "./outline";
 
@@ -73,4 +73,54 @@ export class WorkflowCatalog {
     for (const files of this.includes.values()) if (files.has(file)) return true;
     return false;
   }
+}
+
+/**
+ * The folders that can hold the workflow of `file`: a `$ref` never leaves its workflow's folder, so a
+ * workflow including `file` sits in one of `file`'s ancestors. Nearest first, up to `top` (the
+ * workspace folder) inclusive; none when `file` is not under `top`. Folders inside node_modules or
+ * .git are left out, as the workspace index leaves them out.
+ */
+export function ancestorFolders(file: string, top: string): string[] {
+  const rel = relative(top, dirname(file));
+  if (rel.startsWith("..") || parse(rel).root !== "") return [];
+  const folders: string[] = [];
+  for (let folder = dirname(file); ; folder = dirname(folder)) {
+    const inside = relative(top, folder).split(sep);
+    if (!inside.includes("node_modules") && !inside.includes(".git")) folders.push(folder);
+    if (folder === top || dirname(folder) === folder) break;
+  }
+  return folders;
+}
+
+/** What the ancestor lookup reads: a folder's JSON files (not recursive), and a file's text. */
+export interface FolderReader {
+  jsonFiles(folder: string): Promise<string[]>;
+  read: ReadText;
+}
+
+/**
+ * Finds the workflows of one file by looking only at its ancestor folders, each folder listed once
+ * (`scanned` keeps each folder's scan, so concurrent callers wait for the same one; later creations
+ * reach the catalog through the file watcher). The workflows found go into `catalog`, so the answer is
+ * `catalog.workflowsFor(file)`, as after the full index.
+ */
+export async function indexAncestors(file: string, top: string, catalog: WorkflowCatalog, reader: FolderReader, scanned: Map<string, Promise<void>>): Promise<void> {
+  const scanFolder = async (folder: string) => {
+    for (const candidate of await reader.jsonFiles(folder)) {
+      if (catalog.has(candidate)) continue;
+      const text = reader.read(candidate);
+      if (text !== undefined && isWorkflowText(text)) catalog.update(candidate, reader.read);
+    }
+  };
+  await Promise.all(
+    ancestorFolders(file, top).map((folder) => {
+      let scan = scanned.get(folder);
+      if (!scan) {
+        scan = scanFolder(folder);
+        scanned.set(folder, scan);
+      }
+      return scan;
+    }),
+  );
 }

@@ -3,6 +3,7 @@
  * (the catalog), and each workflow resolved (`$ref`s replaced) and checked with the open editors'
  * text, cached until the next edit. The lenses and the runs both read it.
  */
+import { readdir } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import * as vscode from "vscode";
 import { isWfvError } from "../core/errors";
@@ -12,7 +13,7 @@ import { layeredReader, readText } from "./documents";
 import { logAt } from "./log";
 import { linkForPathString, type ResolvedWorkflow } from "./source-links";
 import { moduleFingerprints, moduleKey } from "./staleness";
-import { isWorkflowText, WorkflowCatalog } from "./workflow-catalog";
+import { indexAncestors, isWorkflowText, WorkflowCatalog, type FolderReader } from "./workflow-catalog";
 import { relativePath } from "./workspace-paths";
 
 export interface ResolvedForRun extends ResolvedWorkflow {
@@ -33,6 +34,8 @@ export interface ResolveFailure {
 export class WorkflowIndex {
   readonly catalog = new WorkflowCatalog();
   private readonly resolved = new Map<string, ResolvedForRun | ResolveFailure>();
+  /** The folders the ancestor lookup listed (workflowNear), each once. */
+  private readonly scannedFolders = new Map<string, Promise<void>>();
 
   /** `changed` refreshes the lenses: a workflow, or a file of one, changed. */
   constructor(private readonly changed: () => void) {}
@@ -63,6 +66,17 @@ export class WorkflowIndex {
   invalidate(): void {
     this.resolved.clear();
     this.changed();
+  }
+
+  /**
+   * The workflow a file runs against, found without the workspace index: only the file's ancestor
+   * folders (up to its workspace folder) can hold it, so only they are listed, each once. The lenses use
+   * it, so their first answer costs what the open file's folders hold, not what the workspace holds.
+   */
+  async workflowNear(absolute: string): Promise<string | undefined> {
+    const top = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(absolute))?.uri.fsPath;
+    if (top !== undefined) await indexAncestors(absolute, top, this.catalog, folderReader, this.scannedFolders);
+    return this.workflowFor(absolute);
   }
 
   /** The workflow a file runs against: itself, or the first workflow that includes it. */
@@ -100,6 +114,18 @@ export class WorkflowIndex {
     return resolved.ok ? resolved.fingerprints.get(moduleKey(stepId, moduleName)) : undefined;
   }
 }
+
+const folderReader: FolderReader = {
+  async jsonFiles(folder) {
+    try {
+      const entries = await readdir(folder, { withFileTypes: true });
+      return entries.filter((e) => e.isFile() && /\.json$/i.test(e.name)).map((e) => join(folder, e.name));
+    } catch {
+      return [];
+    }
+  },
+  read: readText,
+};
 
 type WorkflowModel = typeof import("../core/workflow/model");
 let model: WorkflowModel | undefined;
