@@ -188,3 +188,76 @@ test("stopOnInteraction stops at an interaction; wfvInteraction shows it and wfv
   assert.equal(await evaluate(client, "state.pet_type_indices"), "Array(1) [1]");
   await client.request("disconnect", {});
 });
+
+const counting = mkdtempSync(join(tmpdir(), "wfv-dap-"));
+after(() => rmSync(counting, { recursive: true, force: true }));
+const reshape = (name: string, n: number) => `{ "module_id": "transform.reshape", "name": "${name}", "inputs": { "resolver_schema": { "type": "object", "properties": { "template": { "resolver": "server" } } }, "source": {}, "template": { "n": ${n}, "from": "{{ state.first.n }}" } }, "outputs_to_state": { "result": "${name === "one" ? "first" : name}" } }`;
+const COUNTING_WORKFLOW = `{
+  "workflow_id": "counting",
+  "steps": [
+    {
+      "step_id": "count",
+      "modules": [
+        ${reshape("one", 1)},
+        ${reshape("two", 2)},
+        ${reshape("three", 3)}
+      ]
+    },
+    {
+      "step_id": "more",
+      "modules": [
+        ${reshape("four", 4)}
+      ]
+    }
+  ]
+}
+`;
+writeFileSync(join(counting, "workflow.json"), COUNTING_WORKFLOW);
+const lineOf = (name: string) => COUNTING_WORKFLOW.split("\n").findIndex((line) => line.includes(`"name": "${name}"`)) + 1;
+
+test("stop on entry, step in shows resolved inputs, setVariable is seen by the next module, step out leaves the step, reverse continue and restart go back", async () => {
+  const file = join(counting, "workflow.json");
+  const { client } = await launch({ workflow: file, stopOnEntry: true }, [{ path: file, breakpoints: [{ line: lineOf("two") }] }]);
+  assert.equal((await client.stopped()).body.reason, "entry");
+  assert.match((await topFrame(client)).name, /^one /);
+
+  await client.call("stepIn", { threadId: 1 });
+  assert.equal((await client.stopped()).body.reason, "step");
+  const { scopes } = await client.call<DebugProtocol.ScopesResponse["body"]>("scopes", { frameId: 1 });
+  const inputs = await client.call<DebugProtocol.VariablesResponse["body"]>("variables", { variablesReference: scopes.find((scope) => scope.name === "Inputs")!.variablesReference });
+  assert.equal(inputs.variables.find((variable) => variable.name === "template")?.value, '{"n":1,"from":null}');
+
+  await client.call("continue", { threadId: 1 });
+  assert.equal((await client.stopped()).body.reason, "breakpoint");
+  assert.match((await topFrame(client)).name, /^two /);
+  const state = await client.call<DebugProtocol.ScopesResponse["body"]>("scopes", { frameId: 1 });
+  const stateRef = state.scopes.find((scope) => scope.name === "State")!.variablesReference;
+  const set = await client.call<DebugProtocol.SetVariableResponse["body"]>("setVariable", { variablesReference: stateRef, name: "first", value: '{"n": 10}' });
+  assert.equal(set.value, '{"n":10}');
+  assert.equal(await evaluate(client, "state.first.n"), "10");
+
+  await client.call("next", { threadId: 1 });
+  await client.stopped();
+  assert.match((await topFrame(client)).name, /^three /);
+  assert.equal(await evaluate(client, "state.two.from"), "10", "two ran with the edited state");
+
+  await client.call("stepOut", { threadId: 1 });
+  await client.stopped();
+  assert.match((await topFrame(client)).name, /^four /, "out of the step: the next step's first module");
+
+  await client.call("reverseContinue", { threadId: 1 });
+  assert.equal((await client.stopped()).body.reason, "breakpoint");
+  assert.match((await topFrame(client)).name, /^two /);
+  assert.ok(!(await stateOf(client)).has("two"));
+
+  await client.call("restart", {});
+  assert.equal((await client.stopped()).body.reason, "entry");
+  assert.match((await topFrame(client)).name, /^one /);
+  assert.ok(!(await stateOf(client)).has("first"));
+
+  await client.call("continue", { threadId: 1 });
+  assert.equal((await client.stopped()).body.reason, "breakpoint", "the breakpoint again, on the way forward");
+  await client.call("continue", { threadId: 1 });
+  await client.event("terminated");
+  await client.request("disconnect", {});
+});
