@@ -11,6 +11,7 @@ import { DEBUG_UP_TO_COMMAND } from "../codelens";
 import type { VirtualEngine } from "../engine";
 import { logAt } from "../log";
 import { outline } from "../outline";
+import { toJson } from "../run-view";
 import type { PanelManager } from "../panel";
 import type { WorkflowDbs } from "../workflow-dbs";
 import type { WorkflowIndex } from "../workflow-index";
@@ -48,7 +49,8 @@ export function registerDebugging(context: vscode.ExtensionContext, targets: Deb
         if (!existsSync(seed)) throw new Error(`wfv: the seed ${config.seed} does not exist (a path beside the workflow, or absolute)`);
         if (!(await targets.resetTo?.(workflowFile, seed))) throw new Error("wfv: the DB could not be reset to the seed");
       }
-      const run = new DebugRun(session, workflowFile, { index, dbs, panels, changed }, config.fresh === true);
+      const stateNow = async () => toJson((await engine.state(dbs.liveDb(workflowFile))).state_mapped) as Record<string, unknown>;
+      const run = new DebugRun(session, workflowFile, { index, dbs, panels, changed, stateNow }, config.fresh === true);
       runs.set(session.id, run);
       const adapter = new ChannelDebugAdapter(engine.openDebugChannel(), prepared.host, (message) => run.observe(message));
       return new vscode.DebugAdapterInlineImplementation(adapter);

@@ -1,21 +1,19 @@
 /**
  * One debug session as the rest of the extension sees it: an interaction it stops on is shown in the
- * workflow's panel (Submit answers it with `wfvAnswer`, and the session goes on), the modules it ran get
- * run records (the status lenses), and when it ends the live DB it worked on is stored and its state is
- * what Show State and the hovers show.
+ * workflow's panel (Submit answers it with `wfvAnswer`, and the session goes on); when it ends, the
+ * live DB it left is stored, the modules it ran (./ran-modules.ts) get run records (the status lenses),
+ * and its state is what Show State and the hovers show.
  */
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import * as vscode from "vscode";
 import type { RunView } from "../../shared/protocol";
 import { logAt } from "../log";
 import type { PanelManager } from "../panel";
-import type { RunRecord } from "../staleness";
+import { moduleKey, type RunRecord } from "../staleness";
 import type { WorkflowDbs } from "../workflow-dbs";
 import type { WorkflowIndex } from "../workflow-index";
 import { relativePath } from "../workspace-paths";
-
-/** The custom event the worker's adapter sends after each module it ran. */
-export const MODULE_FINISHED_EVENT = "wfvModuleFinished";
+import { modulesRan, type RanModule } from "./ran-modules";
 
 export interface DebugRunDeps {
   index: WorkflowIndex;
@@ -23,6 +21,8 @@ export interface DebugRunDeps {
   panels: PanelManager;
   /** The lenses refresh. */
   changed: () => void;
+  /** The workflow's flat state as its live DB holds it now (undefined: cannot tell). */
+  stateNow: () => Promise<Record<string, unknown> | undefined>;
 }
 
 interface Answerable {
@@ -35,7 +35,8 @@ let nextViewId = -1;
 export class DebugRun {
   private readonly generation: number;
   private shown: vscode.Disposable | undefined;
-  private ranModules = false;
+  /** The state when the session started: what it ran is what changed. */
+  private readonly before: Promise<Record<string, unknown> | undefined>;
   private finished: Promise<void> | undefined;
 
   constructor(
@@ -46,6 +47,7 @@ export class DebugRun {
     private readonly fresh = false,
   ) {
     this.generation = deps.dbs.generation(workflowFile);
+    this.before = fresh ? Promise.resolve(undefined) : deps.stateNow().catch(() => undefined);
   }
 
   /** Every message the worker's adapter sent to VS Code. */
@@ -53,15 +55,9 @@ export class DebugRun {
     if (message.type !== "event") return;
     const event = message as DebugProtocol.Event;
     if (event.event === "stopped") {
-      this.ranModules = true;
       if ((event as DebugProtocol.StoppedEvent).body?.reason === "interaction") void this.showInteraction();
-    } else if (event.event === MODULE_FINISHED_EVENT) {
-      this.ranModules = true;
-      void this.record(event.body as Record<string, unknown> | undefined);
-    } else if (event.event === "continued") {
+    } else if (event.event === "continued" || event.event === "terminated") {
       this.dropShown();
-    } else if (event.event === "terminated" || event.event === "exited") {
-      void this.finish();
     }
   }
 
@@ -91,25 +87,7 @@ export class DebugRun {
     this.shown = undefined;
   }
 
-  /** A module the session ran: its record, for the status lens (as a run's). */
-  private async record(body: Record<string, unknown> | undefined): Promise<void> {
-    if (this.fresh) return;
-    const stepId = body?.step_id;
-    const moduleName = body?.module_name;
-    const status = body?.status;
-    if (typeof stepId !== "string" || typeof moduleName !== "string") return;
-    if (status !== "completed" && status !== "awaiting_input" && status !== "error") return;
-    const record: RunRecord = {
-      status,
-      ...(typeof body?.error_type === "string" ? { errorType: body.error_type } : {}),
-      fingerprint: this.deps.index.fingerprint(this.workflowFile, stepId, moduleName) ?? "",
-      at: new Date().toISOString(),
-    };
-    await this.deps.dbs.recordRun(this.workflowFile, this.generation, stepId, moduleName, record, false);
-    this.deps.changed();
-  }
-
-  /** The session ended: the live DB it changed is stored, and its state is the workflow's state. */
+  /** The session ended: the live DB it left is stored, the modules it ran get status lenses, and its state is the workflow's. */
   finish(): Promise<void> {
     this.finished ??= this.store();
     return this.finished;
@@ -117,11 +95,24 @@ export class DebugRun {
 
   private async store(): Promise<void> {
     this.dropShown();
-    if (!this.ranModules || this.fresh) return;
+    if (this.fresh) return;
+    const { dbs, index } = this.deps;
     try {
-      await this.deps.dbs.recordSubAction(this.workflowFile, this.generation);
-      const state = await this.deps.dbs.stateOf(this.workflowFile);
-      if (state && this.generation === this.deps.dbs.generation(this.workflowFile)) this.deps.dbs.noteState(this.workflowFile, state, "after debugging");
+      const before = await this.before;
+      const after = await this.deps.stateNow().catch(() => undefined);
+      if (before && after && JSON.stringify(before) === JSON.stringify(after)) return;
+      const resolved = index.resolve(this.workflowFile);
+      const ran = before && after && resolved.ok ? modulesRan(resolved.source.workflow, before, after) : [];
+      const at = new Date().toISOString();
+      const records = ran.map((m): [RanModule, RunRecord] => [m, { status: "completed", fingerprint: index.fingerprint(this.workflowFile, m.stepId, m.moduleName) ?? "", at }]);
+      const last = records.pop();
+      if (last) {
+        const others = Object.fromEntries(records.map(([m, record]) => [moduleKey(m.stepId, m.moduleName), record]));
+        await dbs.recordRun(this.workflowFile, this.generation, last[0].stepId, last[0].moduleName, last[1], true, others);
+      } else {
+        await dbs.recordSubAction(this.workflowFile, this.generation);
+      }
+      if (after && this.generation === dbs.generation(this.workflowFile)) dbs.noteState(this.workflowFile, after, "after debugging");
     } catch (error) {
       logAt("error", `debug: cannot store the virtual DB of ${relativePath(this.workflowFile)}: ${(error as Error)?.stack ?? error}`);
     }

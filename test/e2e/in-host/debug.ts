@@ -104,7 +104,7 @@ export default async function debug({ ws, api }: InHostContext): Promise<void> {
       assert.deepEqual(added.filter((name) => name !== "load_keywords"), ["keyword_exclusions_generated"]);
     });
 
-    await test("debug: when the session ends, the stored DB holds what it ran", async () => {
+    await test("debug: when the session ends, the stored DB holds what it ran, and the modules it ran have status records", async () => {
       assert.ok(session, "a session");
       await vscode.debug.stopDebugging(session);
       await until("the session ended", () => (vscode.debug.activeDebugSession === undefined ? true : undefined));
@@ -115,6 +115,14 @@ export default async function debug({ ws, api }: InHostContext): Promise<void> {
       // The DB as the session left it: load_keywords ran (its state key is in the events), generate_scenes did not.
       const db = gunzipSync(Buffer.from(stored.virtualDb, "base64")).toString("utf8");
       assert.ok(db.includes("keyword_exclusions_generated"), "load_keywords's output is stored");
+      // The status lenses: a record for each module the session ran, none for the ones it did not reach.
+      const runs = (await until("the run records", async () => {
+        const entry = await api.controller.store.get(WORKFLOW_KEY);
+        return entry.runs["scene_generation/load_keywords"] ? entry : undefined;
+      })).runs;
+      assert.equal(runs["scene_generation/load_keywords"]?.status, "completed");
+      assert.equal(runs["user_input/select_pet_type"]?.status, "completed");
+      assert.equal(runs["scene_generation/generate_scenes"], undefined);
     });
   } finally {
     if (session && vscode.debug.activeDebugSession) await vscode.debug.stopDebugging(session);
