@@ -60,6 +60,22 @@ describe("execute with trace: true", () => {
     assert.deepEqual(second.resolved_inputs?.inputs.map((row) => [row.name, row.value]), [["prompt", "Topic?"]]);
   });
 
+  test("a module whose inputs fail validation shows no inputs, never those of an earlier request", async () => {
+    const session = VirtualSession.open(null);
+    const workflow = miniWorkflow();
+    const first = await executeOnSession(session, { workflow, target_step_id: TOPIC_STEP, target_module_name: "ask_topic", trace: true });
+    assert.equal(first.status, "awaiting_input");
+    const answered = await executeOnSession(session, { workflow, target_step_id: TOPIC_STEP, target_module_name: "ask_topic", response: { value: "otters" } });
+    assert.equal(answered.status, "completed", answered.error);
+    const broken = miniWorkflow();
+    broken.steps[0].modules[0].inputs = {};
+    const failed = await executeOnSession(session, { workflow: broken, target_step_id: TOPIC_STEP, target_module_name: "ask_topic", trace: true });
+    assert.equal(failed.status, "error");
+    assert.equal(failed.result.error_type, "input_validation_failed", failed.error);
+    assert.equal(failed.resolved_inputs, null);
+    assert.deepEqual(failed.trace?.map((t) => [t.module_name, t.status]), [["ask_topic", "error"]]);
+  });
+
   test("stop_at_interactions: up_to answers nothing itself and stops at the first interaction", async () => {
     const session = VirtualSession.open(null);
     const response = await executeOnSession(session, { workflow: miniWorkflow(), target_step_id: SHAPE_STEP, target_module_name: "titles", mode: "up_to", trace: true, stop_at_interactions: true });

@@ -226,12 +226,10 @@ export class RunTracer {
       trace.push(entry);
     });
     const { step_id, module_name } = options.inputsOf;
-    let resolved: Record<string, unknown> | null = null;
-    for (let i = this.recordings.length - 1; i >= 0 && resolved === null; i--) {
-      const recording = this.recordings[i];
-      if (recording.entry.step_id === step_id && recording.entry.module_name === module_name && recording.inputs) resolved = recording.inputs;
-    }
-    resolved ??= options.storedInputs(step_id, module_name);
+    const ran = this.recordings.filter((recording) => recording.entry.step_id === step_id && recording.entry.module_name === module_name);
+    // Started in this call: its inputs from this call (none when they failed to resolve or validate),
+    // never an older request's. Answered without starting again: the inputs stored with its request.
+    const resolved = ran.length > 0 ? (ran.findLast((recording) => recording.inputs)?.inputs ?? null) : options.storedInputs(step_id, module_name);
     const templates = moduleTemplates(options.workflow, step_id, module_name);
     const resolvedInputs = resolved && templates ? { step_id, module_name, inputs: pairInputs(templates, resolved) } : null;
     return { trace, resolved_inputs: resolvedInputs };
