@@ -56,7 +56,12 @@ interface DebugEntry {
   key?: string;
   epoch: number;
   closed?: boolean;
+  /** Armed while the session's run is running (not stopped): the wall-clock budget of a run. */
+  timer?: ReturnType<typeof setTimeout>;
 }
+
+/** Requests after which a debug session's run runs until it stops again: the run's time budget applies then, not while it waits on the user. */
+const RESUMING_REQUESTS = new Set(["configurationDone", "continue", "next", "stepIn", "stepOut", "stepBack", "reverseContinue", "restart", "wfvAnswer"]);
 
 interface Pending {
   op: EngineOp;
@@ -140,6 +145,8 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
     }
     if (message.type === "dap") {
       const entry = debugSessions.get(message.session);
+      const event = message.message.type === "event" ? (message.message as DebugProtocol.Event).event : undefined;
+      if (entry && (event === "stopped" || event === "terminated")) clearTimeout(entry.timer);
       if (entry && !entry.closed) for (const listener of [...entry.listeners]) listener(message.message);
       return;
     }
@@ -220,8 +227,9 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
     if (!limit && !self.killed) options.onCrash?.(error);
     for (const [id, entry] of debugSessions) {
       if (entry.worker !== self) continue;
+      clearTimeout(entry.timer);
       debugSessions.delete(id);
-      const why = limit ? `the engine's worker went over its ${limit} budget` : `the engine's worker stopped: ${error.message}`;
+      const why = limit ? limitExceeded(limit, self.budgets).message : `the engine's worker stopped: ${error.message}`;
       for (const listener of [...entry.listeners]) {
         listener({ seq: 0, type: "event", event: "output", body: { category: "stderr", output: `${why}\n` } } as DebugProtocol.OutputEvent);
         listener({ seq: 0, type: "event", event: "terminated" } as DebugProtocol.TerminatedEvent);
@@ -392,6 +400,11 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
           if (entry.key !== undefined) self.live.add(entry.key);
           // An open debug session keeps this process alive (it ends with close, or with the worker).
           self.worker.ref();
+          if (message.type === "request" && RESUMING_REQUESTS.has((message as DebugProtocol.Request).command)) {
+            clearTimeout(entry.timer);
+            const seconds = options.budgets().runSeconds;
+            entry.timer = setTimeout(() => kill(self, -id, { step_id: null, module_name: null }), seconds * 1000);
+          }
           self.worker.postMessage({ type: "dap", session: id, message, ...(context ? { host: context } : {}) } satisfies ToEngineWorker);
         },
         onMessage(listener) {
@@ -401,6 +414,7 @@ export function workerEngine(options: WorkerEngineOptions): WorkerEngine {
         close() {
           if (entry.closed) return;
           entry.closed = true;
+          clearTimeout(entry.timer);
           debugSessions.delete(id);
           const self = entry.worker;
           if (self && !self.dead) {

@@ -98,3 +98,30 @@ test("a debug session in the worker runs on the live DB, holds it while paused, 
     await engine.dispose();
   }
 });
+
+test("a debug run that goes over its time budget while running ends the session (the worker is replaced)", async () => {
+  const engine = workerEngine({ script: WORKER, budgets: () => ({ memoryMb: 1024, runSeconds: 2 }) });
+  try {
+    const spin = `{ "workflow_id": "spin", "steps": [ { "step_id": "s", "modules": [
+      { "module_id": "transform.reshape", "name": "quick", "inputs": { "source": {}, "template": {} } },
+      { "module_id": "transform.reshape", "name": "slow", "inputs": { "resolver_schema": { "type": "object", "properties": { "template": { "resolver": "server" } } }, "source": {},
+        "template": { "x": "{% for i in range(40) %}{{ range(900000)|list|sort(reverse=true)|first }}{% endfor %}" } } } ] } ] }`;
+    const ref = { db_key: "spin/workflow.json", load_db: async () => null };
+    const host: DebugHost = { ...ref, workflow_file: resolve("/virtual-ws/spin/workflow.json"), files: { "workflow.json": spin }, mock: true };
+    const dap = dapOver(engine.openDebugChannel());
+    await dap.request("initialize", { adapterID: "wfv", linesStartAt1: true, pathFormat: "path" });
+    const launched = dap.request("launch", { workflow: host.workflow_file, stopOnEntry: true }, host);
+    await dap.event("initialized");
+    await dap.request("configurationDone");
+    await launched;
+    assert.equal(((await dap.event("stopped")) as DebugProtocol.StoppedEvent).body.reason, "entry");
+    await dap.request("continue", { threadId: 1 });
+    const output = (await dap.event("output")) as DebugProtocol.OutputEvent;
+    assert.match(output.body.output, /time budget/);
+    await dap.event("terminated");
+    // The next call gets a fresh worker.
+    assert.deepEqual((await engine.state(ref)).steps, {});
+  } finally {
+    await engine.dispose();
+  }
+});
