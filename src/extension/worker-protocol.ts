@@ -81,6 +81,9 @@ export type FromEngineWorker =
  *   (./db-journal.ts), so a replacement worker opens the DB as the debug session left it. A run still
  *   paused mid-way has reported nothing: if the worker dies then, the DB is what it was before that
  *   run, as for a call that died.
+ * - Budgets: the worker's memory cap holds; the run budget's wall clock runs while a debug run runs (the
+ *   host arms it on a resuming request, `continue`/`next`/…/`wfvAnswer`, and disarms it on `stopped` or
+ *   `terminated`), never while it waits on the user. Going over kills the worker, as for a call.
  * - A worker that dies ends its debug sessions: the host sends the editor `output` and `terminated`.
  */
 export interface DebugHostContext {
@@ -95,3 +98,4 @@ export interface DebugHostContext {
   /** Default true: no real LLM/HTTP call (the launch configuration's `mock` wins when given). */
   mock?: boolean;
 }
+
