@@ -30,10 +30,14 @@ const NOISE_FIELDS = new Set([
   "interaction_id",
 ]);
 
+/** Ids that name something in the workflow (where a module sits, what it is): content, not bookkeeping. */
+const MEANINGFUL_IDS = new Set(["step_id", "module_id", "action_id", "option_id", "target_step_id"]);
+
 /** Whether a field (a dotted path) is an id, a timestamp or a run/branch id: shown, but de-emphasised. */
 export function isNoiseField(path: string): boolean {
   const last = path.split(".").pop() ?? path;
-  return NOISE_FIELDS.has(last) || last.endsWith("_at") || last === "created" || last === "updated";
+  if (MEANINGFUL_IDS.has(last)) return false;
+  return NOISE_FIELDS.has(last) || last.endsWith("_id") || last.endsWith("_at") || last === "created" || last === "updated";
 }
 
 /** A short label for a document: an event's type and module, else its name/status/key fields, else its id. */

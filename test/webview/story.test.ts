@@ -62,7 +62,9 @@ describe("Trace tab", () => {
 
 describe("DB changes tab", () => {
   it("de-emphasises ids, timestamps and run/branch ids, not the fields that carry the run's content", () => {
-    for (const noise of ["_id", "updated_at", "timestamp", "workflow_run_id", "branch_id", "data.event_id"]) assert.equal(isNoiseField(noise), true, noise);
+    for (const noise of ["_id", "updated_at", "timestamp", "workflow_run_id", "branch_id", "current_branch_id", "current_workflow_version_id", "data.event_id"]) {
+      assert.equal(isNoiseField(noise), true, noise);
+    }
     for (const content of ["status", "state.topic", "module_name", "step_id", "data.response"]) assert.equal(isNoiseField(content), false, content);
   });
 
