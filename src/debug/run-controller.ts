@@ -245,7 +245,12 @@ export class RunController {
 
   private observer = {
     moduleStarting: async (module: ObservedModule): Promise<void> => {
-      if (this.stopping || this.finished) throw new Rewind();
+      if (this.stopping || this.finished) {
+        // Ended while running: the call stops here, and the DB stays as it is before this module.
+        this.boundaries.push({ module, saved: checkpoint(this.target.session.db) });
+        this.rewind = { to: this.currentBoundary(), reason: "step", quiet: true };
+        throw new Rewind();
+      }
       this.inputs = null;
       this.callModules++;
       if (this.skipStart) {
