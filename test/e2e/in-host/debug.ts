@@ -124,6 +124,32 @@ export default async function debug({ ws, api }: InHostContext): Promise<void> {
       assert.equal(runs["user_input/select_pet_type"]?.status, "completed");
       assert.equal(runs["scene_generation/generate_scenes"], undefined);
     });
+
+    await test("debug: a launch configuration with ${file} (F5) runs the open workflow; stopOnEntry stops before its first module", async () => {
+      const fixture = vscode.Uri.joinPath(ws, "debug/workflow.json");
+      await open(ws, "debug/workflow.json");
+      seen = events.length; // the first session's end is behind us
+      const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(fixture), {
+        type: "wfv",
+        request: "launch",
+        name: "Debug the open file",
+        workflow: "${file}",
+        stopOnEntry: true,
+      });
+      assert.equal(started, true);
+      const entered = await nextStop("the entry stop");
+      assert.equal((entered as DebugProtocol.StoppedEvent).body?.reason, "entry", JSON.stringify(entered));
+      const own = await until("the session", () => (vscode.debug.activeDebugSession?.type === "wfv" ? vscode.debug.activeDebugSession : undefined));
+      assert.equal(own.configuration.workflow, fixture.fsPath, "${file} became the workflow file");
+      await own.customRequest("continue", { threadId: 1 });
+      const end = await nextStop("the end of the run");
+      assert.equal(end.event, "terminated", "no breakpoint there: the run goes to the end");
+      const runs = (await until("the fixture's run records", async () => {
+        const entry = await api.controller.store.get("debug/workflow.json");
+        return Object.keys(entry.runs).length === 3 ? entry : undefined;
+      })).runs;
+      assert.deepEqual(Object.keys(runs).sort(), ["count/one", "count/three", "count/two"]);
+    });
   } finally {
     if (session && vscode.debug.activeDebugSession) await vscode.debug.stopDebugging(session);
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
