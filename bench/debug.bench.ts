@@ -4,7 +4,8 @@
  * the same DB, and the memory the session keeps so it can step back over every cc module it ran.
  *
  * The DB is engine.bench's: a real cc run up to select_scene inside other runs padded to 10k events.
- * The debug run goes from there through the last module (mock defaults answer the interactions).
+ * The up-to runs, plain and debugged, start the cc run over (`force_new`: its events go, the other
+ * runs' stay) and go through every module to the last one (mock defaults answer the interactions).
  * Memory is the heap the checkpoints hold, measured after a full GC with them and without them.
  *
  * Goals: a step within 2× of a plain module run; under 50 MB kept for step-back over cc's modules.
@@ -44,13 +45,18 @@ export async function run(): Promise<void> {
   const runTarget = { step_id: last.step_id, module_name: lastModule.name ?? lastModule.module_id };
 
   // The same run without the debugger: one up-to call through the same modules (after one to warm the code up).
-  await VirtualSession.open(snapshot).runUpTo(workflow, runTarget, null, { mock: true });
-  const unobserved = VirtualSession.open(snapshot);
+  const startedOver = async () => {
+    const copy = VirtualSession.open(snapshot);
+    await copy.start(workflow, null, { force_new: true, mock: true });
+    return copy;
+  };
+  await (await startedOver()).runUpTo(workflow, runTarget, null, { mock: true });
+  const unobserved = await startedOver();
   let ranPlain = 0;
   const plainStarted = process.hrtime.bigint();
   await unobserved.runUpTo(workflow, runTarget, null, { mock: true, observer: { moduleStarting: () => void ranPlain++ } });
   const plainRunMs = Number(process.hrtime.bigint() - plainStarted) / 1e6;
-  const session = VirtualSession.open(snapshot);
+  const session = await startedOver();
   const target: DebugTarget = {
     workflowFile: "workflow.json",
     source: { workflow: workflow as never, entry: "workflow.json", sources: [], files: ["workflow.json"] },
