@@ -196,7 +196,9 @@ export class WorkflowDebugSession extends DebugSession {
       return;
     }
     try {
-      const value = evaluateExpression(args.expression, this.scopes.expressionScope(stop.module));
+      // A hover names what is under the pointer: a bare name (`keyword_count`) is read from the state.
+      const expression = args.context === "hover" && !/^\s*(state|step|config)\b/.test(args.expression) ? `state.${args.expression.trim()}` : args.expression;
+      const value = evaluateExpression(expression, this.scopes.expressionScope(stop.module));
       const variable = this.scopes.store.variable(args.expression, value, args.expression);
       response.body = { result: args.context === "repl" && typeof value === "string" ? value : preview(value, 4000), type: variable.type, variablesReference: variable.variablesReference, ...(variable.indexedVariables ? { indexedVariables: variable.indexedVariables } : {}) };
       this.sendResponse(response);

@@ -76,6 +76,8 @@ test("a breakpoint in a step file stops before its module, with the state earlie
   for (const key of ["pet_type_selection", "aesthetic_selection", "load_selected_keywords", "keyword_count"]) assert.ok(before.has(key), `State has ${key}`);
   assert.ok(!before.has("keyword_exclusions_generated"), "load_keywords has not run yet");
   assert.equal(await evaluate(client, "state.keyword_count + 1"), "1");
+  const hover = await client.call<DebugProtocol.EvaluateResponse["body"]>("evaluate", { expression: "keyword_count", context: "hover", frameId: 1 });
+  assert.equal(hover.result, "0", "a hovered bare name reads the state");
   assert.equal(await evaluate(client, "{{ state.pet_type_selection.label | lower }}"), JSON.stringify(String(JSON.parse(await evaluate(client, "state.pet_type_selection.label"))).toLowerCase()));
 
   await client.call("next", { threadId: 1 });
