@@ -3,7 +3,9 @@
  * (three modules, no interaction) a click in the editor's gutter sets a breakpoint on module `two`, the
  * lens "Debug up to here" above module `three` starts a `wfv` session, the session stops at the
  * breakpoint, the Variables view shows the State scope (with `first`, not `second`), and one click on
- * Step Over runs `two` (State then has `second`). Screenshots go to .test-artifacts/e2e/debug/.
+ * Step Over runs `two` (State then has `second`). Then "Debug up to here" on the inline fixture's
+ * `pick_color`: the session stops on its interaction, the panel shows it, and Submit there answers it
+ * (the session ends at its target, the panel says completed). Screenshots go to .test-artifacts/e2e/debug/.
  * One code-server (./harness, its lock), one browser; no sleeps: every wait is for a DOM state.
  * Under CI=true a harness that is missing fails the suite instead of skipping it.
  */
@@ -13,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { outline } from "../../src/extension/outline";
-import { launchBrowser, openWorkbench, screenshot } from "./browser";
+import { launchBrowser, openWorkbench, screenshot, webview } from "./browser";
 import { makeWorkspace, REPO, startServer, unavailableReason, type Server } from "./harness";
 import { goToLine, openFile, runCommand } from "./workbench";
 
@@ -92,5 +94,27 @@ describe("the debugger in a real VS Code (code-server)", { skip }, () => {
 
     await page.locator('.debug-toolbar .action-label[aria-label^="Stop"], .debug-toolbar .action-label[aria-label^="Disconnect"]').first().click();
     await page.locator(".debug-toolbar").waitFor({ state: "hidden" });
+  });
+
+  it("an interaction stops the session and shows in the panel; Submit there answers it and the session goes on", async () => {
+    const file = "inline/workflow.json";
+    await openFile(page, file, shot);
+    const text = readFileSync(join(server.workspace, file), "utf8");
+    const pick = outline(text).modules.find((m) => m.moduleName === "pick_color");
+    assert.ok(pick, "module pick_color");
+    const lens = page.locator('.editor-instance .codelens-decoration a[title*="pick_color "]', { hasText: "Debug up to here" }).first();
+    if (!(await lens.isVisible())) await goToLine(page, text.slice(0, pick.offset).split("\n").length, undefined, shot);
+    await lens.click();
+    await page.locator(".debug-toolbar").waitFor();
+    const wv = webview(page);
+    const red = wv.locator(".card", { hasText: "Red" }).first();
+    await red.waitFor();
+    await shot("04-debug-interaction");
+    await red.click();
+    await wv.locator("vscode-button", { hasText: "Submit" }).click();
+    // pick_color was the target: answered, the run reaches it and the session ends; the panel says so.
+    await page.locator(".debug-toolbar").waitFor({ state: "hidden" });
+    await wv.locator("#run-status", { hasText: "completed" }).waitFor();
+    await shot("05-debug-interaction-answered");
   });
 });

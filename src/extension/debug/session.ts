@@ -35,6 +35,8 @@ let nextViewId = -1;
 export class DebugRun {
   private readonly generation: number;
   private shown: vscode.Disposable | undefined;
+  /** The last interaction this session showed in the panel: the panel says when the session is over. */
+  private lastView: RunView | undefined;
   /** The state when the session started: what it ran is what changed. */
   private readonly before: Promise<Record<string, unknown> | undefined>;
   private finished: Promise<void> | undefined;
@@ -74,6 +76,7 @@ export class DebugRun {
     if (!found) return;
     const view = interactionView(nextViewId--, found.stepId, found.moduleName, found.request);
     this.dropShown();
+    this.lastView = view;
     this.shown = this.deps.panels.showDebugInteraction(this.workflowFile, view, async (response) => {
       const answer = { ...response };
       if (typeof found.request.interaction_id === "string" && answer.interaction_id === undefined) answer.interaction_id = found.request.interaction_id;
@@ -95,12 +98,12 @@ export class DebugRun {
 
   private async store(): Promise<void> {
     this.dropShown();
-    if (this.fresh) return;
+    if (this.fresh) return this.ended(undefined);
     const { dbs, index } = this.deps;
     try {
       const before = await this.before;
       const after = await this.deps.stateNow().catch(() => undefined);
-      if (before && after && JSON.stringify(before) === JSON.stringify(after)) return;
+      if (before && after && JSON.stringify(before) === JSON.stringify(after)) return this.ended(after);
       const resolved = index.resolve(this.workflowFile);
       const ran = before && after && resolved.ok ? modulesRan(resolved.source.workflow, before, after) : [];
       const at = new Date().toISOString();
@@ -113,10 +116,19 @@ export class DebugRun {
         await dbs.recordSubAction(this.workflowFile, this.generation);
       }
       if (after && this.generation === dbs.generation(this.workflowFile)) dbs.noteState(this.workflowFile, after, "after debugging");
+      this.ended(after);
     } catch (error) {
       logAt("error", `debug: cannot store the virtual DB of ${relativePath(this.workflowFile)}: ${(error as Error)?.stack ?? error}`);
     }
     this.deps.changed();
+  }
+
+  /** A panel that showed this session's interaction says that the session is over (with the state it left). */
+  private ended(state: Record<string, unknown> | undefined): void {
+    const view = this.lastView;
+    if (!view) return;
+    this.lastView = undefined;
+    this.deps.panels.post(this.workflowFile, { ...view, runId: nextViewId--, status: "completed", message: "The debug session ended.", interaction: null, state: state ?? null });
   }
 }
 
