@@ -121,6 +121,7 @@ function productionExtension(scratch: string): { folder: string; probe: string }
 }
 
 interface Click {
+  panelCreatedMs: number;
   panelReadyMs: number;
   viewPostedMs: number;
   openMs: number;
@@ -129,6 +130,8 @@ interface Click {
 interface Timing {
   activation: { codeLoadingMs: number | null; evaluationMs: number; activateCallMs: number; hostWaitMs: number | null; wallMs: number | null };
   blankWebviewMs: number;
+  secondBlankWebviewMs: number;
+  bundleWebviewMs: number;
   first: Click;
   second: Click;
 }
@@ -169,6 +172,9 @@ async function activation(): Promise<void> {
     ]);
     printTable([
       { what: "baseline: the window's first webview (blank page, one message: VS Code's own cost)", ms: ms(t.blankWebviewMs) },
+      { what: "baseline: another blank webview once one exists (VS Code's cost for the panel)", ms: ms(t.secondBlankWebviewMs) },
+      { what: "  the same page with dist/webview.js inline (VS Code's cost + our script up to `ready`)", ms: ms(t.bundleWebviewMs) },
+      { what: "first click on a lens → the panel created (createWebviewPanel, its HTML set)", ms: ms(t.first.panelCreatedMs) },
       { what: "first click on a lens → the panel's webview ready (its script ran)", ms: ms(t.first.panelReadyMs) },
       { what: "first click → the run's view posted (engine worker up, module run)", ms: ms(t.first.viewPostedMs) },
       { what: "first click → panel open with the result (the later of the two)", ms: ms(t.first.openMs), goal: "≤ 500 ms" },
