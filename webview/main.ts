@@ -30,21 +30,27 @@ import { dbChangesTab } from "./db-diff";
 import { inputsTab } from "./inputs";
 import { traceTab } from "./trace";
 
-provideVSCodeDesignSystem().register(
-  vsCodeBadge(),
-  vsCodeButton(),
-  vsCodeCheckbox(),
-  vsCodeDivider(),
-  vsCodeDropdown(),
-  vsCodeLink(),
-  vsCodeOption(),
-  vsCodePanels(),
-  vsCodePanelTab(),
-  vsCodePanelView(),
-  vsCodeProgressRing(),
-  vsCodeTextArea(),
-  vsCodeTextField(),
-);
+/**
+ * The toolkit's components in two parts: what the first paint shows (the header's badge, the
+ * progress ring of a starting run) before `ready`; the rest (a run's view and its forms) right after
+ * `ready` is posted, while the host answers, and always before any host message is handled.
+ */
+const designSystem = provideVSCodeDesignSystem();
+const registerFirstPaint = () => designSystem.register(vsCodeBadge(), vsCodeProgressRing());
+const registerTheRest = () =>
+  designSystem.register(
+    vsCodeButton(),
+    vsCodeCheckbox(),
+    vsCodeDivider(),
+    vsCodeDropdown(),
+    vsCodeLink(),
+    vsCodeOption(),
+    vsCodePanels(),
+    vsCodePanelTab(),
+    vsCodePanelView(),
+    vsCodeTextArea(),
+    vsCodeTextField(),
+  );
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -290,6 +296,10 @@ window.addEventListener("message", (event: MessageEvent) => {
   if (message) handle(message);
 });
 
+registerFirstPaint();
+// A view restored after a reload needs every component before its first paint.
+if (state.view) registerTheRest();
 save();
 render();
 post({ type: "ready" });
+if (!state.view) registerTheRest();
