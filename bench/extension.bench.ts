@@ -12,16 +12,18 @@
  *    WFV_BENCH_SKIP_VSCODE=1.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { buildSync } from "esbuild";
 import { parseTree } from "jsonc-parser";
 import { lensTitle, planLenses } from "../src/extension/lens-model";
 import { outline } from "../src/extension/outline";
 import { moduleFingerprints, moduleKey, type RunRecord } from "../src/extension/staleness";
+import { indexAncestors, isWorkflowText, WorkflowCatalog, type FolderReader } from "../src/extension/workflow-catalog";
 import { makeWorkspace, REPO, runInHost, startServer, unavailableReason } from "../test/e2e/harness";
-import { medianMs, printTable } from "./util";
+import { medianAsyncMs, medianMs, printTable } from "./util";
 
 function bigWorkflow(modules: number): string {
   const perStep = 25;
@@ -69,6 +71,72 @@ function lensBench(): void {
     { what: "phase 1 + 2: every title incl. fingerprints", ms: +medianMs(both, 9).toFixed(2), goal: "≤ 20 ms" },
   ]);
   console.log(`1,000-module workflow: ${(text.length / 1024).toFixed(0)} KiB, ${plans.length} lenses`);
+}
+
+/**
+ * The lenses' first answer for a step file: its workflow looked up in the file's ancestor folders only
+ * (what the lens provider does), against indexing every JSON file of the workspace first (what it did),
+ * on disk: 100 workflow folders of 5 steps and 40 data files each (4,600 JSON files).
+ */
+async function lookupBench(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), "wfv-bench-ws-"));
+  try {
+    const all: string[] = [];
+    const write = (file: string, text: string) => {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+      all.push(file);
+    };
+    for (let w = 0; w < 100; w++) {
+      const folder = join(root, `flows`, `wf_${w}`);
+      write(join(folder, "workflow.json"), JSON.stringify({ workflow_id: `wf_${w}`, steps: Array.from({ length: 5 }, (_, s) => ({ $ref: `steps/s${s}/step.json`, type: "json" })) }));
+      for (let s = 0; s < 5; s++) write(join(folder, "steps", `s${s}`, "step.json"), JSON.stringify({ step_id: `s${s}`, modules: [{ module_id: "transform.query", name: "m", inputs: {} }] }));
+      for (let d = 0; d < 40; d++) write(join(folder, "data", `d${d}.json`), JSON.stringify({ id: d, values: [1, 2, 3] }));
+    }
+    const reads = { count: 0 };
+    const read = (file: string) => {
+      reads.count++;
+      try {
+        return readFileSync(file, "utf8");
+      } catch {
+        return undefined;
+      }
+    };
+    const reader: FolderReader = {
+      async jsonFiles(folder) {
+        const entries = await readdir(folder, { withFileTypes: true });
+        return entries.filter((e) => e.isFile() && e.name.endsWith(".json")).map((e) => join(folder, e.name));
+      },
+      read,
+    };
+    const step = join(root, "flows", "wf_50", "steps", "s3", "step.json");
+    const expected = join(root, "flows", "wf_50", "workflow.json");
+    const ancestors = async () => {
+      const catalog = new WorkflowCatalog();
+      await indexAncestors(step, root, catalog, reader, new Map());
+      if (catalog.workflowsFor(step)[0] !== expected) throw new Error("the ancestor lookup missed the workflow");
+    };
+    const everything = async () => {
+      const catalog = new WorkflowCatalog();
+      for (const file of all) {
+        const text = read(file);
+        if (text !== undefined && isWorkflowText(text)) catalog.update(file, read);
+      }
+      if (catalog.workflowsFor(step)[0] !== expected) throw new Error("the full index missed the workflow");
+    };
+    reads.count = 0;
+    await ancestors();
+    const ancestorReads = reads.count;
+    reads.count = 0;
+    await everything();
+    const allReads = reads.count;
+    printTable([
+      { what: `a step file's workflow, every JSON file read and checked first (${all.length} files; before, the lenses waited for that index; VS Code's file search not counted)`, ms: +(await medianAsyncMs(everything, 5)).toFixed(1), "files read": allReads },
+      { what: "a step file's workflow, its ancestor folders only (now)", ms: +(await medianAsyncMs(ancestors, 5)).toFixed(2), "files read": ancestorReads },
+    ]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }
 
 function bundleSizes(): void {
@@ -192,6 +260,7 @@ async function activation(): Promise<void> {
 
 export async function run(): Promise<void> {
   lensBench();
+  await lookupBench();
   bundleSizes();
   await activation();
 }
