@@ -126,8 +126,9 @@ export class RunController {
     this.act({ kind: "run", mode });
   }
 
+  /** Stops before the next module; only while a call runs (not held, not parked: a stop is already a pause). */
   pause(): void {
-    if (!this.stopped) this.pauseRequested = true;
+    if (this.calling && !this.resume && !this.finished) this.pauseRequested = true;
   }
 
   /** Back one module boundary (reverse: to the last one with a breakpoint, else the first). */
@@ -227,6 +228,7 @@ export class RunController {
 
   /** Waits in a hook for the user's next action; a rewind or stop ends the call. */
   private async hold(stop: Stop): Promise<void> {
+    this.pauseRequested = false;
     this.current = stop;
     this.hooks.stopped(stop);
     const action = await new Promise<Action>((resolve) => (this.resume = resolve));
@@ -394,6 +396,7 @@ export class RunController {
   }
 
   private park(stop: Stop, announce = true): void {
+    this.pauseRequested = false;
     this.current = stop;
     for (const waiter of this.parkedWaiters.splice(0)) waiter();
     if (announce && !this.finished) this.hooks.stopped(stop);

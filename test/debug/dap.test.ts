@@ -263,3 +263,24 @@ test("stop on entry, step in shows resolved inputs, setVariable is seen by the n
   await client.event("terminated");
   await client.request("disconnect", {});
 });
+
+test("pause while a run goes on stops before the next module; a pause while stopped leaves nothing behind", { timeout: 30_000 }, async () => {
+  const file = join(counting, "workflow.json");
+  const { client } = await launch({ workflow: file, stopOnEntry: true }, []);
+  assert.equal((await client.stopped()).body.reason, "entry");
+
+  const [continued, paused] = client.requestTogether([{ command: "continue", args: { threadId: 1 } }, { command: "pause", args: { threadId: 1 } }]);
+  assert.ok((await continued).success && (await paused).success);
+  // Without the pause the run ends, no stop comes, and the test's timeout fails it.
+  assert.equal((await client.stopped()).body.reason, "pause");
+  assert.match((await topFrame(client)).name, /^two /, "between modules: one ran, two did not");
+  const state = await stateOf(client);
+  assert.ok(state.has("first") && !state.has("two"));
+
+  assert.ok((await client.request("pause", { threadId: 1 })).success);
+  await client.call("continue", { threadId: 1 });
+  await client.event("terminated");
+  const pauses = client.seen.filter((event) => event.event === "stopped" && (event as DebugProtocol.StoppedEvent).body.reason === "pause");
+  assert.equal(pauses.length, 1, "the pause sent while stopped did not stop the run later");
+  await client.request("disconnect", {});
+});

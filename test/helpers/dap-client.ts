@@ -64,6 +64,22 @@ export class DapClient {
     });
   }
 
+  /**
+   * Sends requests in one write, so the adapter reads them in one chunk and handles them back to back
+   * (a `pause` right behind a `continue` reaches the run before its next module).
+   */
+  requestTogether(requests: Array<{ command: string; args?: unknown }>): Array<Promise<DebugProtocol.Response>> {
+    let frames = "";
+    const responses = requests.map(({ command, args }) => {
+      const seq = this.seq++;
+      const message = JSON.stringify({ seq, type: "request", command, arguments: args });
+      frames += `Content-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`;
+      return new Promise<DebugProtocol.Response>((resolve) => this.pending.set(seq, resolve));
+    });
+    this.child.stdin.write(frames);
+    return responses;
+  }
+
   /** A request that must succeed: its body. */
   async call<B = any>(command: string, args?: unknown): Promise<B> {
     const response = await this.request(command, args);
