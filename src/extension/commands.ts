@@ -62,9 +62,11 @@ export function registerCommands(context: vscode.ExtensionContext, { index, dbs,
 
   const runFromLens = (mode: RunMode) => async (uri?: vscode.Uri, stepId?: string, moduleName?: string) => {
     if (!requireTrust()) return;
-    await ensureIndexed();
     if (!uri || !stepId || !moduleName) return runPicked(mode);
-    const workflowFile = workflowOf(index, uri);
+    // The workflow the lens was drawn for, found as the lens found it (its ancestor folders), so a click
+    // in a large workspace does not wait for the whole index.
+    void ensureIndexed().catch(() => undefined); // started by the lenses already; failures are logged there
+    const workflowFile = uri.scheme === "file" ? await index.workflowNear(uri.fsPath) : undefined;
     if (!workflowFile) {
       void vscode.window.showWarningMessage("wfv: no workflow in this workspace includes this file.");
       return;
