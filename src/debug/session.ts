@@ -85,7 +85,7 @@ export class WorkflowDebugSession extends DebugSession {
       const file = this.relativeFile(path);
       if (file !== undefined && file !== path) this.breakpoints.move(path, file, requests, this.map);
     }
-    this.controller = new RunController(this.target, { workflow: this.target.source.workflow, target: runTarget, stopOnEntry: launch.stopOnEntry === true, stopOnInteraction: launch.stopOnInteraction !== false }, {
+    this.controller = new RunController(this.target, { workflow: this.target.workflowToRun ?? this.target.source.workflow, target: runTarget, stopOnEntry: launch.stopOnEntry === true, stopOnInteraction: launch.stopOnInteraction !== false }, {
       breakpointAt: (module) => {
         const check = this.breakpoints.check(module, () => this.scopes!.expressionScope(module));
         for (const line of [...check.logs, ...check.errors]) this.sendEvent(new OutputEvent(`${line}\n`, check.errors.includes(line) ? "stderr" : "console"));

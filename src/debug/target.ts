@@ -32,6 +32,8 @@ export interface DebugTarget {
   workflowFile: string;
   /** The workflow with its `$ref`s resolved, and where each part came from. */
   source: ResolvedWorkflowSource;
+  /** The definition that runs, when it is not `source.workflow` (pinned modules replaced by stand-ins). */
+  workflowToRun?: unknown;
   /** The text of a root-relative file of the workflow. */
   fileText(file: string): string | undefined;
   /** The absolute path of a root-relative file (what breakpoints and stack frames name). */

@@ -11,6 +11,8 @@ import type { ProviderSettings } from "../core/providers/types";
 import { VirtualSession } from "../core/virtual/session";
 import { memoryFileReader, resolveWorkflow } from "../core/workflow/ref-resolver";
 import { WfvError } from "../core/errors";
+import { applyPins, wrapRegistry, type Pins } from "../core/testing";
+import { pinProblems } from "../core/testing/pin-check";
 import type { GzipCodec } from "../core/db/codec";
 import { WorkflowDebugSession } from "./session";
 import type { DebugTarget, DebugTargetLoader, WfvLaunchArguments } from "./target";
@@ -22,6 +24,8 @@ export interface DebugHostInfo {
   files: Record<string, string>;
   providers?: ProviderSettings;
   mock?: boolean;
+  /** Pinned outputs (`.wfv/pins.json`): those modules do not run, as in a run from the editor. */
+  pins?: Pins;
 }
 
 export interface DebugHostServices {
@@ -33,6 +37,8 @@ export interface DebugHostServices {
   holding(key: string, held: boolean): void;
   /** The key's DB changed (a debug call ended, a step back): report it. */
   changed(key: string): void;
+  /** The pinned outputs the key's session answers its `wfv.pinned` stand-ins with, from now on. */
+  usePins(key: string, pins: Pins): void;
   codec?: GzipCodec;
 }
 
@@ -76,9 +82,13 @@ export class DebugSessions {
         const source = resolveWorkflow(basename(host.workflow_file), memoryFileReader(host.files));
         const key = host.db_key;
         const services = this.services;
+        const pins = host.pins ?? {};
+        const problems = pinProblems(source.workflow, pins);
+        if (problems.length > 0) throw new WfvError("validation_failed", `the pinned outputs cannot be used: ${problems.join("; ")}`, { pins: problems });
         const files = {
           workflowFile: host.workflow_file,
           source,
+          ...(Object.keys(pins).length > 0 ? { workflowToRun: applyPins(source.workflow, pins).workflow } : {}),
           fileText: (file: string) => host.files[file],
           absolutePath: (file: string) => resolve(root, ...file.split("/")),
           relativeFile(path: string) {
@@ -91,7 +101,7 @@ export class DebugSessions {
         };
         if (args.fresh) {
           // A scratch DB: the workflow's own is not touched, nothing to report.
-          const session = VirtualSession.open(null, { codec: services.codec });
+          const session = VirtualSession.open(null, { codec: services.codec, registry: wrapRegistry({ pins }) });
           return { ...files, session, inTurn: (work) => work() };
         }
         const session = await services.onKey(key, async (live) => live);
@@ -100,6 +110,8 @@ export class DebugSessions {
           session,
           inTurn: (work) =>
             services.onKey(key, async () => {
+              // The key's other calls set their own pins; a debug call runs with the session's.
+              services.usePins(key, pins);
               services.holding(key, true);
               try {
                 return await work();

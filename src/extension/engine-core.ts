@@ -10,12 +10,12 @@
 import { exportJsonText } from "../core/db";
 import { decodeDbBlob } from "../core/db/snapshot";
 import { applyPins, wrapRegistry, type Pins } from "../core/testing";
+import { pinProblems } from "../core/testing/pin-check";
 import { errorResponse, executeOnSession, toWfvError, VirtualSession, type ExecuteResponse } from "../core/virtual";
 import { WfvError } from "../core/errors";
 import { compressTextOffThread, nodeGzipCodec } from "../node/gzip";
 import type { VirtualDb } from "../core/db";
 import type { LiveDbRef, VirtualEngine, WorkflowState } from "./engine";
-import { pinProblems } from "./pin-check";
 
 /** The engine, plus its live DBs (the worker, ./engine-worker.ts, reports what each call changed in them). */
 export interface LiveEngine extends VirtualEngine {
@@ -23,6 +23,8 @@ export interface LiveEngine extends VirtualEngine {
   liveDb(dbKey: string): VirtualDb | undefined;
   /** The key's live session, when it is open (the read-only previews run on it: ./preview/worker-ops.ts). */
   liveSession(dbKey: string): VirtualSession | undefined;
+  /** The pinned outputs the key's session answers its `wfv.pinned` stand-ins with (a call sets its own; a debug run, the session's). */
+  usePins(dbKey: string, pins: Pins): void;
 }
 
 export function createEngine(): LiveEngine {
@@ -147,6 +149,9 @@ export function createEngine(): LiveEngine {
     },
     liveSession(dbKey) {
       return open.get(dbKey);
+    },
+    usePins(dbKey, pins) {
+      pinHooks(dbKey).pins = pins;
     },
     async dbProblem(blob) {
       try {

@@ -173,6 +173,7 @@ function serve(port: NonNullable<ReturnType<typeof hostPort>>): void {
       // The reporting session's number is not needed by the host: the key's journal is one.
       if (delta) post({ type: "dap_delta", session: 0, db_key: key, delta });
     },
+    usePins: (key, pins) => engine.usePins(key, pins),
     codec: nodeGzipCodec,
   });
   const debug = (message: Extract<ToEngineWorker, { type: "dap" | "dap_close" }>): void => {

@@ -1,6 +1,7 @@
 /** The messages between the extension host (./worker-engine.ts) and the engine's worker (./engine-worker.ts). Types only. */
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { ProviderSettings } from "../core/providers/types";
+import type { Pins } from "../core/testing/pins";
 import type { DbDelta, JournaledDb } from "./db-journal";
 
 export type EngineOp = "execute" | "subAction" | "state" | "open" | "exportDb" | "forget" | "dbProblem" | PreviewOp;
@@ -97,5 +98,7 @@ export interface DebugHostContext {
   providers?: ProviderSettings;
   /** Default true: no real LLM/HTTP call (the launch configuration's `mock` wins when given). */
   mock?: boolean;
+  /** Pinned outputs (`.wfv/pins.json` beside the workflow, as the editor holds it): those modules do not run. */
+  pins?: Pins;
 }
 

@@ -125,3 +125,30 @@ test("a debug run that goes over its time budget while running ends the session 
     await engine.dispose();
   }
 });
+
+test("pinned outputs from the host stand in for their modules in a debug run, as in a run from the editor", async () => {
+  const engine = workerEngine({ script: WORKER, budgets: () => ({ memoryMb: 1024, runSeconds: 60 }) });
+  try {
+    const ref = { db_key: "counting/pinned.json", load_db: async () => null };
+    const pins = { "count/two": { module_outputs: { result: { n: 20 } } } };
+    const host: DebugHost = { ...ref, workflow_file: WORKFLOW_FILE, files: { "workflow.json": WORKFLOW_TEXT }, mock: true, pins };
+    const dap = dapOver(engine.openDebugChannel());
+    assert.ok((await dap.request("initialize", { adapterID: "wfv", linesStartAt1: true, pathFormat: "path" })).success);
+    const launched = dap.request("launch", { workflow: WORKFLOW_FILE }, host);
+    await dap.event("initialized");
+    await dap.request("setBreakpoints", { source: { path: WORKFLOW_FILE }, breakpoints: [{ line: LINE_OF_TWO }] });
+    await dap.request("configurationDone");
+    assert.ok((await launched).success);
+    await dap.event("stopped");
+    const frames = (await dap.request("stackTrace", { threadId: 1 })).body as DebugProtocol.StackTraceResponse["body"];
+    assert.equal(frames.stackFrames[0].line, LINE_OF_TWO, "the breakpoint still maps to the pinned module's lines");
+    assert.match(frames.stackFrames[0].name, /^two /);
+
+    assert.ok((await dap.request("continue", { threadId: 1 })).success);
+    await dap.event("terminated");
+    const state = (await engine.state(ref)).state_mapped;
+    assert.deepEqual([state.first, state.second, state.third], [{ n: 1 }, { n: 20 }, { n: 3 }], "two's pinned outputs, not its own");
+  } finally {
+    await engine.dispose();
+  }
+});

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { lensTitle, planLenses } from "../../src/extension/lens-model";
 import { outline } from "../../src/extension/outline";
-import { pinProblems } from "../../src/extension/pin-check";
+import { pinProblems } from "../../src/core/testing/pin-check";
 import { formatPins, parsePins, pinsFileOf, readPins, withPin } from "../../src/extension/pins";
 import { fromFolderOf, seedFileName, seedsBeside } from "../../src/extension/seeds";
 import { moduleFingerprints, statusTitle } from "../../src/extension/staleness";

@@ -1,9 +1,9 @@
 /**
  * Whether pinned outputs (`.wfv/pins.json`, tracker issue 13.3) can stand in for their modules: checked
- * before a run uses them, in the engine's bundle (it brings ajv). Pure.
+ * before a run uses them (the extension's worker, a debug session). Pure.
  */
 import Ajv2020 from "ajv/dist/2020";
-import type { PinnedOutputs } from "./engine";
+import type { Pins } from "./pins";
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -28,7 +28,7 @@ let ajv: Ajv2020 | undefined;
  * Pinned outputs that cannot stand in for their module: not an object, or (a module with an
  * `output_schema`, api.llm) a `response` that the schema rejects.
  */
-export function pinProblems(workflow: unknown, pins: PinnedOutputs): string[] {
+export function pinProblems(workflow: unknown, pins: Pins): string[] {
   const problems: string[] = [];
   for (const [key, pin] of Object.entries(pins)) {
     const config = moduleConfig(workflow, key);
