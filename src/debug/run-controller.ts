@@ -27,6 +27,14 @@ export interface Stop {
   description?: string;
 }
 
+/** A module a session ran, as the `wfvRan` event lists it (the editor's status lenses). */
+export interface RanModule {
+  step_id: string;
+  module_name: string;
+  status: "completed" | "awaiting_input" | "error";
+  error_type?: string;
+}
+
 /** The failure an exception stop shows (the failed call's `error`, `error_type`, `error_details`). */
 export interface RunFailure {
   message: string;
@@ -116,6 +124,23 @@ export class RunController {
       if (outputs) return outputs;
     }
     return null;
+  }
+
+  /**
+   * The modules this session ran that the DB still holds, in order (a step back drops what it undid),
+   * and the module it stands at when that one failed or waits on an answer.
+   */
+  ranModules(): RanModule[] {
+    const entry = (module: ObservedModule, status: RanModule["status"]): RanModule => ({ step_id: module.stepId, module_name: module.moduleName, status });
+    // The run went past every boundary but the last (an interaction there was answered, or it completed).
+    const ran = this.boundaries.map(({ module }) => entry(module, "completed"));
+    const at = this.current;
+    const last = this.boundaries[this.boundaries.length - 1]?.module;
+    // Stopped at the last boundary's module: it has not completed (before it, at its inputs, its failure or its question).
+    if (at && last && at.module.stepId === last.stepId && at.module.moduleName === last.moduleName) ran.pop();
+    if (at?.phase === "exception") ran.push({ ...entry(at.module, "error"), ...(this.failure ? { error_type: this.failure.error_type } : {}) });
+    else if (at?.phase === "interaction") ran.push(entry(at.module, "awaiting_input"));
+    return ran;
   }
 
   start(): void {

@@ -8,7 +8,7 @@
  * module_name}`, request null when none); `wfvAnswer {response}` answers it (the body the panel and
  * the CLI submit) and goes on.
  */
-import { DebugSession, InitializedEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent } from "@vscode/debugadapter";
+import { DebugSession, Event, InitializedEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent } from "@vscode/debugadapter";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { InteractionResponseData } from "../core/engine/types";
 import { WfvError } from "../core/errors";
@@ -95,6 +95,7 @@ export class WorkflowDebugSession extends DebugSession {
       stopped: (stop) => this.onStopped(stop),
       ended: (message) => {
         this.sendEvent(new OutputEvent(`${message}\n`, "console"));
+        this.sendRan();
         this.sendEvent(new TerminatedEvent());
       },
     });
@@ -311,7 +312,13 @@ export class WorkflowDebugSession extends DebugSession {
   /** Ends the run where it stands (the DB stays as the session left it). */
   private async end(): Promise<void> {
     await this.controller?.stop();
+    this.sendRan();
     this.target?.dispose?.();
+  }
+
+  /** Custom event `wfvRan` (body `{modules}`): what the session ran, for an editor's status marks; sent at every stop and at the end. */
+  private sendRan(): void {
+    if (this.controller) this.sendEvent(new Event("wfvRan", { modules: this.controller.ranModules() }));
   }
 
   private resumeWith(response: DebugProtocol.Response, resume: () => void): void {
@@ -335,6 +342,7 @@ export class WorkflowDebugSession extends DebugSession {
     event.body.allThreadsStopped = true;
     if (stop.description) event.body.description = stop.description;
     if (stop.hitBreakpointIds) event.body.hitBreakpointIds = stop.hitBreakpointIds;
+    this.sendRan();
     this.sendEvent(event);
   }
 

@@ -51,6 +51,13 @@ async function stateOf(client: DapClient): Promise<Map<string, DebugProtocol.Var
   return new Map(variables.map((variable) => [variable.name, variable]));
 }
 
+/** The modules the adapter's last `wfvRan` event listed (what the editor's status lenses come from). */
+function lastRan(client: DapClient): unknown[] {
+  const events = client.seen.filter((event) => event.event === "wfvRan");
+  assert.ok(events.length > 0, "a wfvRan event");
+  return (events[events.length - 1].body as { modules: unknown[] }).modules;
+}
+
 async function evaluate(client: DapClient, expression: string): Promise<string> {
   return (await client.call<DebugProtocol.EvaluateResponse["body"]>("evaluate", { expression, context: "watch", frameId: 1 })).result;
 }
@@ -166,10 +173,15 @@ test("a failing module stops as an exception, located at its cause, and exceptio
   assert.equal(info.error_details.module_name, "broken");
   // The state is the one before the failing module: `one` ran.
   assert.ok((await stateOf(client)).has("first"));
+  assert.deepEqual(lastRan(client), [
+    { step_id: "only", module_name: "one", status: "completed" },
+    { step_id: "only", module_name: "broken", status: "error", error_type: "resolution_failed" },
+  ]);
   await client.call("stepBack", { threadId: 1 });
   await client.stopped();
   assert.match((await topFrame(client)).name, /^one /);
   assert.ok(!(await stateOf(client)).has("first"));
+  assert.deepEqual(lastRan(client), [], "the step back undid one: nothing the DB holds ran");
   await client.request("disconnect", {});
 });
 
@@ -185,6 +197,8 @@ test("stopOnInteraction stops at an interaction; wfvInteraction shows it and wfv
   const next = await client.stopped();
   assert.equal(next.body.reason, "interaction");
   assert.equal((await client.call<{ module_name: string }>("wfvInteraction")).module_name, "select_aesthetic");
+  const ran = lastRan(client) as Array<{ module_name: string; status: string }>;
+  assert.deepEqual(ran.slice(-2).map((m) => `${m.module_name}:${m.status}`), ["select_pet_type:completed", "select_aesthetic:awaiting_input"]);
   const state = await stateOf(client);
   assert.ok(state.has("pet_type_selection"), "the answer was taken");
   assert.equal(await evaluate(client, "state.pet_type_indices"), "Array(1) [1]");
@@ -280,6 +294,11 @@ test("pause while a run goes on stops before the next module; a pause while stop
   assert.ok((await client.request("pause", { threadId: 1 })).success);
   await client.call("continue", { threadId: 1 });
   await client.event("terminated");
+  assert.deepEqual(
+    (lastRan(client) as Array<{ module_name: string; status: string }>).map((m) => `${m.module_name}:${m.status}`),
+    ["one:completed", "two:completed", "three:completed", "four:completed"],
+    "at the end, every module the run went through",
+  );
   const pauses = client.seen.filter((event) => event.event === "stopped" && (event as DebugProtocol.StoppedEvent).body.reason === "pause");
   assert.equal(pauses.length, 1, "the pause sent while stopped did not stop the run later");
   await client.request("disconnect", {});

@@ -1,7 +1,8 @@
 /**
  * One debug session as the rest of the extension sees it: an interaction it stops on is shown in the
  * workflow's panel (Submit answers it with `wfvAnswer`, and the session goes on); when it ends, the
- * live DB it left is stored, the modules it ran (./ran-modules.ts) get run records (the status lenses),
+ * live DB it left is stored, the modules it ran (the adapter's `wfvRan` account; else ./ran-modules.ts)
+ * get run records (the status lenses: completed, awaiting input, error),
  * and its state is what Show State and the hovers show.
  */
 import type { DebugProtocol } from "@vscode/debugprotocol";
@@ -9,7 +10,7 @@ import * as vscode from "vscode";
 import type { RunView } from "../../shared/protocol";
 import { logAt } from "../log";
 import type { PanelManager } from "../panel";
-import { moduleKey, type RunRecord } from "../staleness";
+import { moduleKey, type RunRecord, type RunStatus } from "../staleness";
 import type { WorkflowDbs } from "../workflow-dbs";
 import type { WorkflowIndex } from "../workflow-index";
 import { relativePath } from "../workspace-paths";
@@ -40,6 +41,8 @@ export class DebugRun {
   /** The state when the session started: what it ran is what changed. */
   private readonly before: Promise<Record<string, unknown> | undefined>;
   private finished: Promise<void> | undefined;
+  /** What the adapter last said the session ran (its `wfvRan` event): the status lenses come from it. */
+  private reported: ReportedModule[] | undefined;
 
   constructor(
     private readonly session: Answerable,
@@ -56,7 +59,10 @@ export class DebugRun {
   observe(message: DebugProtocol.ProtocolMessage): void {
     if (message.type !== "event") return;
     const event = message as DebugProtocol.Event;
-    if (event.event === "stopped") {
+    if (event.event === "wfvRan") {
+      const modules = ranModulesOf(event.body);
+      if (modules) this.reported = modules;
+    } else if (event.event === "stopped") {
       if ((event as DebugProtocol.StoppedEvent).body?.reason === "interaction") void this.showInteraction();
     } else if (event.event === "continued" || event.event === "terminated") {
       this.dropShown();
@@ -103,11 +109,28 @@ export class DebugRun {
     try {
       const before = await this.before;
       const after = await this.deps.stateNow().catch(() => undefined);
-      if (before && after && JSON.stringify(before) === JSON.stringify(after)) return this.ended(after);
-      const resolved = index.resolve(this.workflowFile);
-      const ran = before && after && resolved.ok ? modulesRan(resolved.source.workflow, before, after) : [];
+      const unchanged = before !== undefined && after !== undefined && JSON.stringify(before) === JSON.stringify(after);
       const at = new Date().toISOString();
-      const records = ran.map((m): [RanModule, RunRecord] => [m, { status: "completed", fingerprint: index.fingerprint(this.workflowFile, m.stepId, m.moduleName) ?? "", at }]);
+      const record = (m: RanModule, status: RunStatus, errorType?: string): [RanModule, RunRecord] => [
+        m,
+        { status, ...(errorType ? { errorType } : {}), fingerprint: index.fingerprint(this.workflowFile, m.stepId, m.moduleName) ?? "", at },
+      ];
+      let records: Array<[RanModule, RunRecord]>;
+      if (this.reported) {
+        // The adapter's own account; a module that ran more than once keeps its last status, at its last place.
+        const latest = new Map<string, [RanModule, RunRecord]>();
+        for (const m of this.reported) {
+          const key = moduleKey(m.step_id, m.module_name);
+          latest.delete(key);
+          latest.set(key, record({ stepId: m.step_id, moduleName: m.module_name }, m.status, m.error_type));
+        }
+        records = [...latest.values()];
+      } else {
+        // No account (the worker went away first): what the flat state says changed.
+        const resolved = index.resolve(this.workflowFile);
+        records = before && after && resolved.ok && !unchanged ? modulesRan(resolved.source.workflow, before, after).map((m) => record(m, "completed")) : [];
+      }
+      if (records.length === 0 && unchanged) return this.ended(after);
       const last = records.pop();
       if (last) {
         const others = Object.fromEntries(records.map(([m, record]) => [moduleKey(m.stepId, m.moduleName), record]));
@@ -130,6 +153,24 @@ export class DebugRun {
     this.lastView = undefined;
     this.deps.panels.post(this.workflowFile, { ...view, runId: nextViewId--, status: "completed", message: "The debug session ended.", interaction: null, state: state ?? null });
   }
+}
+
+interface ReportedModule {
+  step_id: string;
+  module_name: string;
+  status: "completed" | "awaiting_input" | "error";
+  error_type?: string;
+}
+
+/** The `wfvRan` event's modules (src/debug/run-controller.ts `RanModule`), or undefined when the body is not that. */
+function ranModulesOf(body: unknown): ReportedModule[] | undefined {
+  const modules = isRecord(body) ? body.modules : undefined;
+  if (!Array.isArray(modules)) return undefined;
+  const statuses = new Set(["completed", "awaiting_input", "error"]);
+  const ok = modules.every(
+    (m) => isRecord(m) && typeof m.step_id === "string" && typeof m.module_name === "string" && statuses.has(String(m.status)) && (m.error_type === undefined || typeof m.error_type === "string"),
+  );
+  return ok ? (modules as ReportedModule[]) : undefined;
 }
 
 /** `wfvInteraction`'s answer: the request, and the module that asks. */

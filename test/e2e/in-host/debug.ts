@@ -150,6 +150,29 @@ export default async function debug({ ws, api }: InHostContext): Promise<void> {
       })).runs;
       assert.deepEqual(Object.keys(runs).sort(), ["count/one", "count/three", "count/two"]);
     });
+
+    await test("debug: a session stopped at a failing module marks it with its error (and the module before it completed)", async () => {
+      const fixture = vscode.Uri.joinPath(ws, "debug-failing/workflow.json");
+      seen = events.length;
+      const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(fixture), {
+        type: "wfv",
+        request: "launch",
+        name: "Debug the failing fixture",
+        workflow: fixture.fsPath,
+      });
+      assert.equal(started, true);
+      const stop = await nextStop("the exception stop");
+      assert.equal((stop as DebugProtocol.StoppedEvent).body?.reason, "exception", JSON.stringify(stop));
+      const own = await until("the session", () => (vscode.debug.activeDebugSession?.type === "wfv" ? vscode.debug.activeDebugSession : undefined));
+      await vscode.debug.stopDebugging(own);
+      const runs = (await until("the failing fixture's run records", async () => {
+        const entry = await api.controller.store.get("debug-failing/workflow.json");
+        return entry.runs["only/broken"] ? entry : undefined;
+      })).runs;
+      assert.equal(runs["only/one"]?.status, "completed");
+      assert.equal(runs["only/broken"]?.status, "error");
+      assert.equal(runs["only/broken"]?.errorType, "resolution_failed");
+    });
   } finally {
     if (session && vscode.debug.activeDebugSession) await vscode.debug.stopDebugging(session);
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
