@@ -10,41 +10,24 @@
  * Under CI=true a harness that is missing fails the suite instead of skipping it.
  */
 import * as assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { outline } from "../../src/extension/outline";
-import { launchBrowser, openWorkbench, screenshot, webview } from "./browser";
-import { makeWorkspace, REPO, startServer, unavailableReason, type Server } from "./harness";
+import { screenshot, webview } from "./browser";
+import { unavailableReason, type Server } from "./harness";
+import { uiSuite } from "./ui-suite";
 import { goToLine, openFile, runCommand } from "./workbench";
 
 const skip = process.env.CI === "true" ? undefined : unavailableReason();
 const FILE = "debug/workflow.json";
 
 describe("the debugger in a real VS Code (code-server)", { skip }, () => {
-  let scratch: string;
   let server: Server;
-  let browser: any;
   let page: any;
   const shot = (name: string) => screenshot(page, server.artifacts, name);
 
-  before(async () => {
-    scratch = mkdtempSync(join(tmpdir(), "wfv-e2e-debug-"));
-    server = await startServer({ workspace: makeWorkspace(scratch), extension: REPO, load: "link", name: "debug" });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(60000);
-    await openWorkbench(page, server);
-  });
-  afterEach(async (t: { name: string }) => {
-    if (page) await shot(`after-${t.name.slice(0, 40).replace(/[^\w]+/g, "-")}`).catch(() => undefined);
-  });
-  after(async () => {
-    if (browser) await browser.close().catch(() => undefined);
-    if (server) await server.stop();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
+  uiSuite("debug", (started) => void ({ server, page } = started));
 
   /** The 1-based line of the first line of `file` holding `text`. */
   const lineOf = (text: string): number => readFileSync(join(server.workspace, FILE), "utf8").split("\n").findIndex((l) => l.includes(text)) + 1;

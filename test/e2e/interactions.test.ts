@@ -12,13 +12,13 @@
  * One code-server (./harness, its lock), one browser; no sleeps: every wait is for a DOM state or a file.
  */
 import * as assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { outline } from "../../src/extension/outline";
-import { codeLens, launchBrowser, openWorkbench, screenshot, webview } from "./browser";
-import { makeWorkspace, REPO, startServer, unavailableReason, type Server } from "./harness";
+import { codeLens, screenshot, webview } from "./browser";
+import { REPO, unavailableReason, type Server } from "./harness";
+import { uiSuite } from "./ui-suite";
 import { activeTab, choose, goToLine, openFile, runCommand } from "./workbench";
 
 const skip = process.env.CI === "true" ? undefined : unavailableReason();
@@ -27,29 +27,17 @@ const LLM_MODULE = "summarize_the_whole_order_with_a_language_model_for_the_cust
 const VALIDATION_ERROR = "An order code is three capitals, a dash and three digits (ABC-123).";
 
 describe("panel interactions and errors in a real VS Code (code-server)", { skip }, () => {
-  let scratch: string;
   let server: Server;
-  let browser: any;
   let page: any;
   const shot = (name: string) => screenshot(page, server.artifacts, name);
 
-  before(async () => {
-    scratch = mkdtempSync(join(tmpdir(), "wfv-e2e-interactions-"));
-    server = await startServer({ workspace: makeWorkspace(scratch), extension: REPO, load: "link", name: "interactions" });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(60000);
-    await openWorkbench(page, server);
-    await openFile(page, FILE, shot);
-  });
-  afterEach(async (t: { name: string }) => {
-    if (page) await shot(`after-${t.name.slice(0, 40).replace(/[^\w]+/g, "-")}`).catch(() => undefined);
-  });
-  after(async () => {
-    if (browser) await browser.close().catch(() => undefined);
-    if (server) await server.stop();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
+  uiSuite(
+    "interactions",
+    async (started) => {
+      ({ server, page } = started);
+      await openFile(page, FILE, shot);
+    },
+  );
 
   /** Clicks the lens `title` above `moduleName` in the workflow file (revealed first: only visible lines have lenses). */
   async function clickLens(moduleName: string, title = "Run module virtually"): Promise<void> {

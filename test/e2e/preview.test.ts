@@ -5,12 +5,12 @@
  * lens lists the pipeline's stages. Screenshots: .test-artifacts/screenshots/template-preview.png and
  * pipeline-stages.png. One code-server (./harness, its lock), one browser; no sleeps.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
-import { launchBrowser, openWorkbench, screenshot, webview } from "./browser";
-import { makeWorkspace, REPO, startServer, unavailableReason, type Server } from "./harness";
+import { describe, it } from "node:test";
+import { screenshot, webview } from "./browser";
+import { REPO, unavailableReason, type Server } from "./harness";
+import { uiSuite } from "./ui-suite";
 import { goToLine, openFile } from "./workbench";
 
 const skip = process.env.CI === "true" ? undefined : unavailableReason();
@@ -18,29 +18,12 @@ const PROMPT = "cc/steps/2_scene_generation/prompts/scene_generation_user.txt";
 const STEP = "cc/steps/2_scene_generation/step.json";
 
 describe("template preview and pipeline stages in a real VS Code (code-server)", { skip }, () => {
-  let scratch: string;
   let server: Server;
-  let browser: any;
   let page: any;
   const shot = (name: string) => screenshot(page, server.artifacts, name);
   const screenshots = join(REPO, ".test-artifacts", "screenshots");
 
-  before(async () => {
-    scratch = mkdtempSync(join(tmpdir(), "wfv-e2e-preview-"));
-    server = await startServer({ workspace: makeWorkspace(scratch), extension: REPO, load: "link", name: "preview" });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(60000);
-    await openWorkbench(page, server);
-  });
-  afterEach(async (t: { name: string }) => {
-    if (page) await shot(`after-${t.name.slice(0, 40).replace(/[^\w]+/g, "-")}`).catch(() => undefined);
-  });
-  after(async () => {
-    if (browser) await browser.close().catch(() => undefined);
-    if (server) await server.stop();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
+  uiSuite("preview", (started) => void ({ server, page } = started));
 
   it("Preview Rendered Template (editor title button) on a $ref'd prompt: rendered text, undefined parts marked, a typed word appears", async () => {
     await openFile(page, STEP, shot); // a step file activates wfv and indexes the workflows

@@ -7,13 +7,13 @@
  * DOM state. Under CI=true it runs or fails, never skips.
  */
 import * as assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { outline } from "../../src/extension/outline";
-import { launchBrowser, openWorkbench, screenshot, webview } from "./browser";
-import { makeWorkspace, REPO, startServer, unavailableReason, type Server } from "./harness";
+import { screenshot, webview } from "./browser";
+import { REPO, unavailableReason, type Server } from "./harness";
+import { uiSuite } from "./ui-suite";
 import { goToLine, openFile } from "./workbench";
 
 const skip = process.env.CI === "true" ? undefined : unavailableReason();
@@ -22,9 +22,7 @@ const STEP_TWO = "cc/steps/2_scene_generation/step.json";
 const SCREENSHOTS = join(REPO, ".test-artifacts", "screenshots");
 
 describe("the run's story in the panel, in a real VS Code (code-server)", { skip }, () => {
-  let scratch: string;
   let server: Server;
-  let browser: any;
   let page: any;
   const shot = (name: string) => screenshot(page, server.artifacts, name);
   /** The panel alone (its webview frame), as the issue's closing note shows it. */
@@ -33,22 +31,7 @@ describe("the run's story in the panel, in a real VS Code (code-server)", { skip
     await page.locator("iframe.webview.ready").last().screenshot({ path: join(SCREENSHOTS, name) });
   };
 
-  before(async () => {
-    scratch = mkdtempSync(join(tmpdir(), "wfv-e2e-story-"));
-    server = await startServer({ workspace: makeWorkspace(scratch), extension: REPO, load: "link", name: "story" });
-    browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
-    page.setDefaultTimeout(60000);
-    await openWorkbench(page, server);
-  });
-  afterEach(async (t: { name: string }) => {
-    if (page) await shot(`after-${t.name.slice(0, 40).replace(/[^\w]+/g, "-")}`).catch(() => undefined);
-  });
-  after(async () => {
-    if (browser) await browser.close().catch(() => undefined);
-    if (server) await server.stop();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
-  });
+  uiSuite("story", (started) => void ({ server, page } = started), { width: 1500, height: 1000 });
 
   /** Clicks the lens `title` above `moduleName` in `file` (revealed first: only visible lines have lenses). */
   async function clickLens(file: string, moduleName: string, title: string): Promise<void> {
