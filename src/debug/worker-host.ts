@@ -17,14 +17,19 @@ import type { GzipCodec } from "../core/db/codec";
 import { WorkflowDebugSession } from "./session";
 import type { DebugTarget, DebugTargetLoader, WfvLaunchArguments } from "./target";
 
-/** What the host tells a session (the extension's worker-protocol DebugHostContext has this shape). */
+/** What the host tells a session with its launch (the extension's worker-protocol calls it DebugHostContext). */
 export interface DebugHostInfo {
+  /** The live DB the session runs on (the workflow's key, as calls name it). */
   db_key: string;
+  /** The workflow file, absolute: breakpoint and stack paths are absolute paths under its folder. */
   workflow_file: string;
+  /** The texts of the workflow file and every file it `$ref`s, by path relative to the workflow's folder (the editor's unsaved text where there is one). */
   files: Record<string, string>;
+  /** Real-mode provider settings (keys from the secret store); used with `mock: false`. */
   providers?: ProviderSettings;
+  /** Default true: no real LLM/HTTP call (the launch configuration's `mock` wins when given). */
   mock?: boolean;
-  /** Pinned outputs (`.wfv/pins.json`): those modules do not run, as in a run from the editor. */
+  /** Pinned outputs (`.wfv/pins.json` beside the workflow, as the editor holds it): those modules do not run. */
   pins?: Pins;
 }
 

@@ -1,7 +1,7 @@
 /** The messages between the extension host (./worker-engine.ts) and the engine's worker (./engine-worker.ts). Types only. */
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import type { ProviderSettings } from "../core/providers/types";
-import type { Pins } from "../core/testing/pins";
+import type { DebugHostInfo } from "../debug/worker-host";
 import type { DbDelta, JournaledDb } from "./db-journal";
 
 export type EngineOp = "execute" | "subAction" | "state" | "open" | "exportDb" | "forget" | "dbProblem" | PreviewOp;
@@ -87,18 +87,5 @@ export type FromEngineWorker =
  *   `terminated`), never while it waits on the user. Going over kills the worker, as for a call.
  * - A worker that dies ends its debug sessions: the host sends the editor `output` and `terminated`.
  */
-export interface DebugHostContext {
-  /** The live DB the session runs on (the workflow's key, as calls name it). */
-  db_key: string;
-  /** The workflow file, absolute: breakpoint and stack paths are absolute paths under its folder. */
-  workflow_file: string;
-  /** The texts of the workflow file and every file it `$ref`s, by path relative to the workflow's folder (the editor's unsaved text where there is one). */
-  files: Record<string, string>;
-  /** Real-mode provider settings (keys from the secret store); used with `mock: false`. */
-  providers?: ProviderSettings;
-  /** Default true: no real LLM/HTTP call (the launch configuration's `mock` wins when given). */
-  mock?: boolean;
-  /** Pinned outputs (`.wfv/pins.json` beside the workflow, as the editor holds it): those modules do not run. */
-  pins?: Pins;
-}
+export type DebugHostContext = DebugHostInfo;
 

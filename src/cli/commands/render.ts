@@ -4,11 +4,11 @@
  */
 import { WfvError } from "../../core/errors";
 import { toExtendedJson } from "../../core/json/extended-json";
-import { NaiveDateTime, parseJsonKeepingFloats, resolveString, TemplateError, type TemplateContext } from "../../core/template";
+import { parseJsonKeepingFloats, resolveString, TemplateError, type TemplateContext } from "../../core/template";
 import { EXIT_FAILURE, EXIT_OK, UsageError, parseCommandArgs, printJson, readTextArg, type CliCommand, type CliIo } from "../io";
 import { BUDGET_OPTIONS, budgetUsage, budgetsFrom } from "../budgets";
 import { moduleContext, previewTemplate, renderModuleInput } from "../../core/preview";
-import { PREVIEW_TARGET_OPTIONS, PREVIEW_TARGET_USAGE, previewTarget } from "../preview-target";
+import { frozenNow, PREVIEW_TARGET_OPTIONS, PREVIEW_TARGET_USAGE, previewTarget } from "../preview-target";
 
 const USAGE = `Usage: wfv render <template | @file> [--context <json | @file>] [--now <ISO>]
        wfv render --batch <cases.jsonl | -> [--now <ISO>]
@@ -51,17 +51,6 @@ function parseJson(text: string, what: string): unknown {
   } catch (error) {
     throw new WfvError("bad_request", `${what} is not valid JSON: ${(error as Error).message}`, { argument: what });
   }
-}
-
-function frozenNow(iso: string | undefined): TemplateContext["now"] {
-  if (iso === undefined) return undefined;
-  let when: NaiveDateTime;
-  try {
-    when = NaiveDateTime.parseIso(iso);
-  } catch {
-    throw new WfvError("bad_request", `--now must be a naive ISO date-time such as 2026-02-14T09:05:07, got ${JSON.stringify(iso)}`, { now: iso });
-  }
-  return () => when;
 }
 
 function toContext(value: unknown, now: TemplateContext["now"]): TemplateContext {
