@@ -99,6 +99,8 @@ export class RunController {
   private stopping = false;
   private skipStart = false;
   private pauseRequested = false;
+  /** The last call failed before its first module (or threw): the last boundary's module did not complete. */
+  private lastUnfinished = false;
   private entryPending: boolean;
   /** The answer the next call gives the interaction the run waits on (parked at an interaction). */
   private answerNext: InteractionResponseData | null = null;
@@ -137,7 +139,7 @@ export class RunController {
     const at = this.current;
     const last = this.boundaries[this.boundaries.length - 1]?.module;
     // Stopped at the last boundary's module: it has not completed (before it, at its inputs, its failure or its question).
-    if (at && last && at.module.stepId === last.stepId && at.module.moduleName === last.moduleName) ran.pop();
+    if ((at && last && at.module.stepId === last.stepId && at.module.moduleName === last.moduleName) || (!at && this.lastUnfinished)) ran.pop();
     if (at?.phase === "exception") ran.push({ ...entry(at.module, "error"), ...(this.failure ? { error_type: this.failure.error_type } : {}) });
     else if (at?.phase === "interaction") ran.push(entry(at.module, "awaiting_input"));
     return ran;
@@ -368,6 +370,7 @@ export class RunController {
     }
     if (thrown !== undefined || !response) {
       this.failure = { message: String((thrown as Error)?.message ?? thrown), error_type: "execution_failed", details: {} };
+      this.lastUnfinished = true;
       this.finish(`the run failed: ${this.failure.message}`);
       return;
     }
@@ -380,6 +383,7 @@ export class RunController {
       this.failure = { message: response.error ?? response.message ?? "the run failed", error_type: response.error_type ?? "execution_failed", details: response.error_details ?? {} };
       const index = this.currentBoundary();
       if (index < 0 || this.callModules === 0) {
+        this.lastUnfinished = true;
         this.finish(`the run failed: ${this.failure.message}`);
         return;
       }
