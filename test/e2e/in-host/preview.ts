@@ -2,7 +2,8 @@
  * In-host suite "preview" (issue 15): after a Run up to here on cc, the template preview of a `$ref`'d
  * prompt renders it, follows unsaved edits of the prompt, marks an undefined variable and keeps the
  * last good text on an error; "Inspect stages" lists per-stage counts equal to the core's queryStages
- * on the same DB, and a hover on a stage's operator shows its count.
+ * on the same DB and to `wfv db aggregate` of each prefix of the pipeline over the module's data, and a
+ * hover on a stage's operator shows its count.
  */
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -151,7 +152,7 @@ export default async function preview({ ws, api }: InHostContext): Promise<void>
     for (const lens of found) assert.match(text[lens.line], /"pipeline"/);
   });
 
-  await test("stages: Inspect stages lists each stage's count, equal to the core's queryStages on the same DB", async () => {
+  await test("stages: Inspect stages lists each stage's count, equal to queryStages on the same DB and to wfv db aggregate of each prefix", async () => {
     const answer = (await vscode.commands.executeCommand("wfv.inspectStages", stepUri, "scene_generation", "flatten_keywords")) as { stages: { count: number | null }[] };
     inspected = await until("the stages view", () => {
       const shown = api.preview.stages.shown?.message;
@@ -170,9 +171,19 @@ export default async function preview({ ws, api }: InHostContext): Promise<void>
       const dbFile = join(scratch, "db.txt");
       writeFileSync(dbFile, stored.virtualDb);
       const cli = join(vscode.extensions.getExtension("wfv.wfv")!.extensionPath, "dist", "cli.js");
-      const args = ["query-stages", "--workflow", vscode.Uri.joinPath(ws, "cc/workflow_v3.json").fsPath, "--step", "scene_generation", "--module", "flatten_keywords", "--db", dbFile];
-      const expected = JSON.parse(execFileSync(process.execPath, [cli, ...args], { encoding: "utf8" })) as { stages: { count: number | null }[] };
+      const wfv = (...args: string[]) => execFileSync(process.execPath, [cli, ...args], { encoding: "utf8" });
+      const target = ["--workflow", vscode.Uri.joinPath(ws, "cc/workflow_v3.json").fsPath, "--step", "scene_generation", "--module", "flatten_keywords", "--db", dbFile];
+      const expected = JSON.parse(wfv("query-stages", ...target)) as { pipeline: unknown[]; stages: { count: number | null }[] };
       assert.deepEqual(inspected.stages.map((s) => s.count), expected.stages.map((s) => s.count));
+      // And each prefix of the pipeline run with `wfv db aggregate` over the module's data (its resolved `data` input).
+      const data = (JSON.parse(wfv("render", ...target, "--input", "data")) as { value: unknown[] }).value;
+      const itemsDb = join(scratch, "items.db");
+      const itemsJson = join(scratch, "items.json");
+      wfv("db", "new", itemsDb);
+      writeFileSync(itemsJson, JSON.stringify(data));
+      wfv("db", "insert", itemsDb, "items", `@${itemsJson}`);
+      const aggregated = expected.pipeline.map((_, i) => (JSON.parse(wfv("db", "aggregate", itemsDb, "items", JSON.stringify(expected.pipeline.slice(0, i + 1)))) as unknown[]).length);
+      assert.deepEqual(inspected.stages.map((s) => s.count), aggregated, "the view's counts are those of wfv db aggregate on each prefix");
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
