@@ -275,6 +275,12 @@ export class PanelManager implements RunPanels, vscode.Disposable {
         await this.saveDownload(workflowFile, message.runId);
         return;
       case "subaction/run":
+        if (this.debugAnswers.has(message.runId)) {
+          // The debug session holds the DB mid-run at this interaction; a sub-action would wait on it.
+          const error = "Generate and other sub-actions do not run inside a debug session: answer with Submit, or stop the session and use Run up to here.";
+          this.send(workflowFile, { type: "subaction/result", requestId: message.requestId, ok: false, progress: [], result: null, error });
+          return;
+        }
         this.send(workflowFile, {
           type: "subaction/result",
           requestId: message.requestId,
