@@ -9,6 +9,8 @@ import { STORAGE_FORMAT, STORAGE_VERSION } from "./storage-format";
 const runRecordSchema = z.object({
   status: z.enum(["completed", "awaiting_input", "error", "validation_failed"]),
   errorType: z.optional(z.string()),
+  /** The module's pinned outputs stood in for it (the status lens says "pinned" after a reload too). */
+  pinned: z.optional(z.boolean()),
   fingerprint: z.string(),
   at: z.string(),
 });

@@ -12,6 +12,13 @@ describe("storage codec (the per-workflow DB file)", () => {
     assert.deepEqual(decoded.value, stored);
   });
 
+  it("keeps a run record's error type and pinned flag (the status lens says them after a reload)", () => {
+    const runs = { "s/a": { status: "error" as const, errorType: "resolution_failed", fingerprint: "x", at: "t" }, "s/b": { status: "completed" as const, pinned: true, fingerprint: "y", at: "t" } };
+    const decoded = decodeStored(encodeStored({ ...emptyStored("w.json"), runs }));
+    assert.ok(decoded.ok);
+    assert.deepEqual(decoded.value.runs, runs);
+  });
+
   it("says why a file cannot be read", () => {
     const bad = (text: string) => {
       const r = decodeStored(new TextEncoder().encode(text));

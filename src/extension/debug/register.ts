@@ -50,7 +50,7 @@ export function registerDebugging(context: vscode.ExtensionContext, targets: Deb
         if (!(await targets.resetTo?.(workflowFile, seed))) throw new Error("wfv: the DB could not be reset to the seed");
       }
       const stateNow = async () => toJson((await engine.state(dbs.liveDb(workflowFile))).state_mapped) as Record<string, unknown>;
-      const run = new DebugRun(session, workflowFile, { index, dbs, panels, changed, stateNow }, config.fresh === true);
+      const run = new DebugRun(session, workflowFile, { index, dbs, panels, changed, stateNow }, config.fresh === true, new Set(Object.keys(prepared.host.pins ?? {})));
       runs.set(session.id, run);
       const adapter = new ChannelDebugAdapter(engine.openDebugChannel(), prepared.host, (message) => run.observe(message));
       return new vscode.DebugAdapterInlineImplementation(adapter);

@@ -50,6 +50,8 @@ export class DebugRun {
     private readonly deps: DebugRunDeps,
     /** The session runs on a fresh DB of its own: the workflow's DB and lenses stay as they are. */
     private readonly fresh = false,
+    /** The modules whose pinned outputs the session used (`step_id/module_name`): their records say so. */
+    private readonly pinned: ReadonlySet<string> = new Set(),
   ) {
     this.generation = deps.dbs.generation(workflowFile);
     this.before = fresh ? Promise.resolve(undefined) : deps.stateNow().catch(() => undefined);
@@ -113,7 +115,13 @@ export class DebugRun {
       const at = new Date().toISOString();
       const record = (m: RanModule, status: RunStatus, errorType?: string): [RanModule, RunRecord] => [
         m,
-        { status, ...(errorType ? { errorType } : {}), fingerprint: index.fingerprint(this.workflowFile, m.stepId, m.moduleName) ?? "", at },
+        {
+          status,
+          ...(errorType ? { errorType } : {}),
+          ...(this.pinned.has(moduleKey(m.stepId, m.moduleName)) ? { pinned: true } : {}),
+          fingerprint: index.fingerprint(this.workflowFile, m.stepId, m.moduleName) ?? "",
+          at,
+        },
       ];
       let records: Array<[RanModule, RunRecord]>;
       if (this.reported) {

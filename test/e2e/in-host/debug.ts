@@ -151,6 +151,36 @@ export default async function debug({ ws, api }: InHostContext): Promise<void> {
       assert.deepEqual(Object.keys(runs).sort(), ["count/one", "count/three", "count/two"]);
     });
 
+    await test("debug: a pinned module (.wfv/pins.json) does not run in a session; its pinned outputs are used and its record says pinned", async () => {
+      const fixture = vscode.Uri.joinPath(ws, "debug/workflow.json");
+      const pinsFile = vscode.Uri.joinPath(ws, "debug/.wfv/pins.json");
+      await vscode.workspace.fs.writeFile(pinsFile, Buffer.from(JSON.stringify({ pins: { "count/two": { module_outputs: { result: { n: 22 } } } } })));
+      try {
+        // The earlier session ran this workflow to its end: start it over.
+        await vscode.commands.executeCommand("wfv.resetDb", fixture);
+        seen = events.length;
+        const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(fixture), {
+          type: "wfv",
+          request: "launch",
+          name: "Debug with a pin",
+          workflow: fixture.fsPath,
+          fresh: false,
+        });
+        assert.equal(started, true);
+        const end = await nextStop("the end of the pinned run");
+        assert.equal(end.event, "terminated", JSON.stringify(end));
+        const entry = await until("the pinned record", async () => {
+          const stored = await api.controller.store.get("debug/workflow.json");
+          return stored.runs["count/two"]?.pinned ? stored : undefined;
+        });
+        assert.equal(entry.runs["count/one"]?.pinned, undefined);
+        const db = gunzipSync(Buffer.from(entry.virtualDb, "base64")).toString("utf8");
+        assert.ok(db.includes('"n":22'), "two's pinned outputs are in the DB");
+      } finally {
+        await vscode.workspace.fs.delete(pinsFile);
+      }
+    });
+
     await test("debug: a session stopped at a failing module marks it with its error (and the module before it completed)", async () => {
       const fixture = vscode.Uri.joinPath(ws, "debug-failing/workflow.json");
       seen = events.length;
