@@ -35,6 +35,13 @@ export interface RanModule {
   error_type?: string;
 }
 
+/** What a sub-action run at an interaction stop gave: its progress events, its result or its error. */
+export interface SubActionOutcome {
+  progress: Record<string, unknown>[];
+  result: Record<string, unknown> | null;
+  error: string | null;
+}
+
 /** The failure an exception stop shows (the failed call's `error`, `error_type`, `error_details`). */
 export interface RunFailure {
   message: string;
@@ -177,6 +184,36 @@ export class RunController {
     if (this.boundaries.length === 0) return false;
     this.act({ kind: "rewind", to: 0, reason: "entry" });
     return true;
+  }
+
+  /**
+   * Runs a sub-action (a media Generate, …) of the interaction the run stopped at. Held inside a call, it
+   * runs within that call (the DB is the call's); parked between calls, in turn with the DB's other calls.
+   */
+  async subAction(actionId: string, params: Record<string, unknown>): Promise<SubActionOutcome> {
+    const interactionId = this.interaction?.interaction_id;
+    if (this.current?.phase !== "interaction" || typeof interactionId !== "string") {
+      return { progress: [], result: null, error: "the run is not waiting on an interaction" };
+    }
+    const held = this.resume !== null;
+    const run = async (): Promise<SubActionOutcome> => {
+      const outcome: SubActionOutcome = { progress: [], result: null, error: null };
+      const events = this.target.session.subAction(
+        this.options.workflow,
+        { interaction_id: interactionId, sub_action_id: actionId, params },
+        { mock: this.target.mock, providers: this.target.providers, within_call: held },
+      );
+      for await (const event of events) {
+        // The shapes the panel takes from a run's sub-action (the complete event's data is the result).
+        if (event.type === "progress" || event.type === "started") outcome.progress.push(event.data);
+        else if (event.type === "complete") outcome.result = event.data;
+        else if (event.type === "error") outcome.error = String(event.data.message ?? "the sub-action failed");
+      }
+      // What the panel shows may have changed with it (display data refreshed after a sub-action).
+      this.interaction = this.pendingRequest() ?? this.interaction;
+      return outcome;
+    };
+    return held ? run() : this.target.inTurn(run);
   }
 
   /** Answers the interaction the run stopped at, and goes on. */

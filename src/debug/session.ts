@@ -6,7 +6,8 @@
  *
  * Custom requests: `wfvInteraction` answers the interaction the run waits on (`{request, step_id,
  * module_name}`, request null when none); `wfvAnswer {response}` answers it (the body the panel and
- * the CLI submit) and goes on.
+ * the CLI submit) and goes on; `wfvSubAction {action_id, params}` runs one of its sub-actions (a media
+ * Generate) and answers `{progress, result, error}`.
  */
 import { DebugSession, Event, InitializedEvent, OutputEvent, Source, StoppedEvent, TerminatedEvent } from "@vscode/debugadapter";
 import type { DebugProtocol } from "@vscode/debugprotocol";
@@ -280,6 +281,20 @@ export class WorkflowDebugSession extends DebugSession {
 
   protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
     const controller = this.controller;
+    if (command === "wfvSubAction") {
+      const { action_id: actionId, params } = (args ?? {}) as { action_id?: unknown; params?: unknown };
+      if (!controller || typeof actionId !== "string") {
+        this.sendErrorResponse(response, { id: 10, format: "wfvSubAction needs {action_id, params?}: the sub-action of the interaction the run stopped at" });
+        return;
+      }
+      const given = params !== null && typeof params === "object" && !Array.isArray(params) ? (params as Record<string, unknown>) : {};
+      void controller.subAction(actionId, given).then((outcome) => {
+        this.scopes?.store.reset();
+        response.body = outcome;
+        this.sendResponse(response);
+      });
+      return;
+    }
     if (command === "wfvInteraction") {
       const stop = controller?.current;
       const waiting = stop?.phase === "interaction";

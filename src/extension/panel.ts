@@ -12,13 +12,19 @@ import type { ErrorAction, HostMessage, RunMode, RunView, WebviewMessage } from 
 import { parseWebviewMessage } from "./panel-messages";
 import { logAt } from "./log";
 import { openSource } from "./navigation";
-import type { RunPanels, Runs } from "./runs";
+import type { RunPanels, Runs, SubActionResult } from "./runs";
 import { mockMode } from "./secrets";
 import type { WorkflowIndex } from "./workflow-index";
 import { absolutePath, relativePath } from "./workspace-paths";
 import { downloadFileName } from "./download-name";
 import { isProviderError, providerActions } from "./error-actions";
 import { applyCodeAction, quickFixAt } from "./error-fixes";
+
+/** An interaction a debug session stopped at, as the panel answers it (../debug/session.ts). */
+export interface DebugInteraction {
+  answer(response: Record<string, unknown>): Promise<void>;
+  subAction(actionId: string, params: Record<string, unknown>): Promise<SubActionResult>;
+}
 
 export const PANEL_VIEW_TYPE = "wfv.panel";
 
@@ -45,7 +51,7 @@ export class PanelManager implements RunPanels, vscode.Disposable {
   /** The mock/real badge follows `wfv.mockMode` while panels are open (issue 12.2). */
   private readonly configWatch: vscode.Disposable;
   /** Interactions a debug session shows (src/extension/debug/): the answer goes to the session, by the shown run id. */
-  private readonly debugAnswers = new Map<number, (response: Record<string, unknown>) => Promise<void>>();
+  private readonly debugInteractions = new Map<number, DebugInteraction>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -232,12 +238,12 @@ export class PanelManager implements RunPanels, vscode.Disposable {
     return this.panels.get(workflowFile)?.mock;
   }
 
-  /** A debug session stopped on an interaction: the panel shows `view` and its Submit calls `answer` (once). */
-  showDebugInteraction(workflowFile: string, view: RunView, answer: (response: Record<string, unknown>) => Promise<void>): vscode.Disposable {
+  /** A debug session stopped on an interaction: the panel shows `view`; its Submit calls `answer` (once), its sub-actions `subAction`. */
+  showDebugInteraction(workflowFile: string, view: RunView, session: DebugInteraction): vscode.Disposable {
     this.show(workflowFile, this.index.workflowName(workflowFile));
-    this.debugAnswers.set(view.runId, answer);
+    this.debugInteractions.set(view.runId, session);
     this.post(workflowFile, view);
-    return new vscode.Disposable(() => this.debugAnswers.delete(view.runId));
+    return new vscode.Disposable(() => this.debugInteractions.delete(view.runId));
   }
 
   showState(workflowFile: string, state: Record<string, unknown>): void {
@@ -262,9 +268,13 @@ export class PanelManager implements RunPanels, vscode.Disposable {
       }
       case "interaction/submit": {
         if (!vscode.workspace.isTrusted) return;
-        const debugAnswer = this.debugAnswers.get(message.runId);
-        this.debugAnswers.delete(message.runId);
-        if (debugAnswer) return debugAnswer(message.response);
+        const debug = this.debugInteractions.get(message.runId);
+        this.debugInteractions.delete(message.runId);
+        if (debug) {
+          // The session's next stop opens its module in the active group: not over this panel.
+          await focusEditorBeside(entry.panel);
+          return debug.answer(message.response);
+        }
         await this.runs.submit(message.runId, message.response, { workflowFile, ...message.target });
         return;
       }
@@ -274,19 +284,13 @@ export class PanelManager implements RunPanels, vscode.Disposable {
       case "download/save":
         await this.saveDownload(workflowFile, message.runId);
         return;
-      case "subaction/run":
-        if (this.debugAnswers.has(message.runId)) {
-          // The debug session holds the DB mid-run at this interaction; a sub-action would wait on it.
-          const error = "Generate and other sub-actions do not run inside a debug session: answer with Submit, or stop the session and use Run up to here.";
-          this.send(workflowFile, { type: "subaction/result", requestId: message.requestId, ok: false, progress: [], result: null, error });
-          return;
-        }
-        this.send(workflowFile, {
-          type: "subaction/result",
-          requestId: message.requestId,
-          ...(await this.runs.subAction(message.runId, message.actionId, message.params)),
-        });
+      case "subaction/run": {
+        // An interaction a debug session shows: the sub-action runs in that session, on the DB it holds.
+        const debug = this.debugInteractions.get(message.runId);
+        const result = debug ? await debug.subAction(message.actionId, message.params) : await this.runs.subAction(message.runId, message.actionId, message.params);
+        this.send(workflowFile, { type: "subaction/result", requestId: message.requestId, ...result });
         return;
+      }
       case "source/open":
         await openSource(absolutePath(message.link.file), message.link);
         return;
@@ -389,4 +393,10 @@ export class PanelManager implements RunPanels, vscode.Disposable {
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Focuses a text editor in another group than `panel`'s, if one is visible (the debugger then reveals sources there). */
+async function focusEditorBeside(panel: vscode.WebviewPanel): Promise<void> {
+  const other = vscode.window.visibleTextEditors.find((editor) => editor.viewColumn !== undefined && editor.viewColumn !== panel.viewColumn);
+  if (other) await vscode.window.showTextDocument(other.document, { viewColumn: other.viewColumn, preserveFocus: false });
 }

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import type { DebugProtocol } from "@vscode/debugprotocol";
 import { DapClient } from "../helpers/dap-client";
+import { MOCK_MEDIA_DATA_URL } from "../../src/core/mock";
 import { ccWorkflowDir, ccWorkflowPath, repoRoot } from "../helpers/paths";
 
 const STEP2 = join(ccWorkflowDir, "steps", "2_scene_generation", "step.json");
@@ -301,5 +302,48 @@ test("pause while a run goes on stops before the next module; a pause while stop
   );
   const pauses = client.seen.filter((event) => event.event === "stopped" && (event as DebugProtocol.StoppedEvent).body.reason === "pause");
   assert.equal(pauses.length, 1, "the pause sent while stopped did not stop the run later");
+  await client.request("disconnect", {});
+});
+
+const IMAGE_GENERATION = { provider: "midjourney", action_type: "txt2img", prompt_id: "midjourney", params: { prompt: "x" } };
+
+/** A cc image generation through wfvSubAction: the generated content, checked. */
+async function generateImage(client: DapClient): Promise<Record<string, any>> {
+  const outcome = await client.call<{ progress: unknown[]; result: Record<string, any> | null; error: string | null }>("wfvSubAction", { action_id: "image_generation", params: IMAGE_GENERATION });
+  assert.equal(outcome.error, null);
+  assert.ok(outcome.progress.length > 0, "its progress events");
+  const generated = outcome.result?.sub_action_result as Record<string, any> | undefined;
+  assert.deepEqual(generated?.urls, [MOCK_MEDIA_DATA_URL]);
+  return generated!;
+}
+
+test("wfvSubAction runs a media Generate at an interaction the run is held at mid-call; the answer that picks it goes on", { timeout: 120_000 }, async () => {
+  const { client } = await launch({ workflow: ccWorkflowPath, target: { step_id: "video_generation", module_name: "select_motion_elements" }, stopOnInteraction: true }, []);
+  // Step 1's and 2's selects first, each answered with its first option.
+  for (;;) {
+    assert.equal((await client.stopped()).body.reason, "interaction");
+    const { module_name: moduleName } = await client.call<{ module_name: string }>("wfvInteraction");
+    if (moduleName === "generate_and_select_images_v2") break;
+    await client.call("wfvAnswer", { response: { selected_indices: [0] } });
+  }
+  const generated = await generateImage(client);
+  await client.call("wfvAnswer", { response: { selected_content_id: generated.content_ids[0], generations: { midjourney: [generated] } } });
+  // On to the target's own interaction (a select the call leaves pending): the picked image is in the state.
+  for (;;) {
+    assert.equal((await client.stopped()).body.reason, "interaction");
+    if ((await client.call<{ module_name: string }>("wfvInteraction")).module_name === "select_motion_elements") break;
+    await client.call("wfvAnswer", { response: { selected_indices: [0] } });
+  }
+  assert.equal(await evaluate(client, "state.selected_image_id"), JSON.stringify(generated.content_ids[0]));
+  await client.request("disconnect", {});
+});
+
+test("wfvSubAction at the target's interaction (the run parked between calls) runs in turn with the DB's calls", { timeout: 120_000 }, async () => {
+  const { client } = await launch({ workflow: ccWorkflowPath, target: { step_id: "image_prompts", module_name: "generate_and_select_images_v2" }, stopOnInteraction: false }, []);
+  assert.equal((await client.stopped()).body.reason, "interaction");
+  assert.equal((await client.call<{ module_name: string }>("wfvInteraction")).module_name, "generate_and_select_images_v2");
+  await generateImage(client);
+  const refused = await client.request("wfvSubAction", {});
+  assert.equal(refused.success, false, "an action_id is needed");
   await client.request("disconnect", {});
 });

@@ -5,7 +5,9 @@
  * breakpoint, the Variables view shows the State scope (with `first`, not `second`), and one click on
  * Step Over runs `two` (State then has `second`). Then "Debug up to here" on the inline fixture's
  * `pick_color`: the session stops on its interaction, the panel shows it, and Submit there answers it
- * (the session ends at its target, the panel says completed). Screenshots go to .test-artifacts/e2e/debug/.
+ * (the session ends at its target, the panel says completed). Then "Debug up to here" on cc's analyze_image:
+ * step 1's and 2's selects answered in the panel, and the media interaction's Generate run inside the
+ * session (held mid-run there), its card picked and submitted. Screenshots go to .test-artifacts/e2e/debug/.
  * One code-server (./harness, its lock), one browser; no sleeps: every wait is for a DOM state.
  * Under CI=true a harness that is missing fails the suite instead of skipping it.
  */
@@ -99,5 +101,36 @@ describe("the debugger in a real VS Code (code-server)", { skip }, () => {
     await page.locator(".debug-toolbar").waitFor({ state: "hidden" });
     await wv.locator("#run-status", { hasText: "completed" }).waitFor();
     await shot("05-debug-interaction-answered");
+  });
+
+  it("a media interaction in a debug session: Generate runs in the session (held mid-run), its card is picked and Submit goes on", async () => {
+    const file = "cc/steps/4_image_analysis/step.json";
+    await openFile(page, file, shot);
+    const text = readFileSync(join(server.workspace, file), "utf8");
+    const analyze = outline(text).modules.find((m) => m.moduleName === "analyze_image");
+    assert.ok(analyze, "module analyze_image");
+    const lens = page.locator('.editor-instance .codelens-decoration a[title*="analyze_image "]', { hasText: "Debug up to here" }).first();
+    if (!(await lens.isVisible())) await goToLine(page, text.slice(0, analyze.offset).split("\n").length, undefined, shot);
+    await lens.click();
+    await page.locator(".debug-toolbar").waitFor();
+    const wv = webview(page);
+    // The selects before it stop the session one by one: each answered with its first option.
+    for (const name of ["select_pet_type", "select_aesthetic", "select_scene"]) {
+      await wv.locator(".run-header", { hasText: name }).waitFor();
+      await wv.locator(".card").first().click();
+      await wv.locator("vscode-button", { hasText: "Submit" }).click();
+    }
+    await wv.locator(".run-header", { hasText: "generate_and_select_images_v2" }).waitFor();
+    const generate = wv.locator("vscode-button.generate").first();
+    await generate.waitFor();
+    await generate.click();
+    const card = wv.locator(".generations .card").first();
+    await card.waitFor();
+    await shot("06-debug-media-generated");
+    await card.click();
+    await wv.locator("vscode-button", { hasText: "Submit" }).click();
+    // analyze_image (an LLM, mocked) was the target: the session ends there, and the panel says so.
+    await page.locator(".debug-toolbar").waitFor({ state: "hidden" });
+    await wv.locator("#run-status", { hasText: "completed" }).waitFor();
   });
 });

@@ -141,10 +141,10 @@ export class VirtualSession {
   }
 
   /**
-   * Runs `work` after every earlier call on this session, restoring the DB when it fails. `work` gets
-   * the call's checkpoint, so it can say what the call changed.
+   * Runs `work` after every earlier call on this session (at once with `now`), restoring the DB when it
+   * fails. `work` gets the call's checkpoint, so it can say what the call changed.
    */
-  transact<T>(work: (saved: Checkpoint) => Promise<T>, failed: (result: T) => boolean): Promise<T> {
+  transact<T>(work: (saved: Checkpoint) => Promise<T>, failed: (result: T) => boolean, now = false): Promise<T> {
     const run = async () => {
       const saved = checkpoint(this.db);
       try {
@@ -156,6 +156,7 @@ export class VirtualSession {
         throw error;
       }
     };
+    if (now) return run();
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
@@ -456,7 +457,8 @@ export class VirtualSession {
   subAction(
     workflow: unknown,
     request: { interaction_id: string; sub_action_id: string; params?: Record<string, unknown> },
-    options: RunCallOptions = {},
+    /** `within_call`: at once, from inside a call held at this interaction (the debugger's); queued, it would wait on itself. */
+    options: RunCallOptions & { within_call?: boolean } = {},
   ): AsyncIterable<SseEvent> {
     const channel = new EventChannel<SseEvent>();
     void this.transact(
@@ -484,6 +486,7 @@ export class VirtualSession {
         return last ?? { type: "error", data: { message: "Sub-action ended without a result", error_type: "execution_failed" } };
       },
       (last) => last.type === "error",
+      options.within_call === true,
     ).then((last) => {
       // Pushed once the DB is settled (restored on error), so a consumer may export it right away.
       channel.push(last);

@@ -10,6 +10,7 @@ import * as vscode from "vscode";
 import type { RunView } from "../../shared/protocol";
 import { logAt } from "../log";
 import type { PanelManager } from "../panel";
+import type { SubActionResult } from "../runs";
 import { moduleKey, type RunRecord, type RunStatus } from "../staleness";
 import type { WorkflowDbs } from "../workflow-dbs";
 import type { WorkflowIndex } from "../workflow-index";
@@ -85,11 +86,22 @@ export class DebugRun {
     const view = interactionView(nextViewId--, found.stepId, found.moduleName, found.request);
     this.dropShown();
     this.lastView = view;
-    this.shown = this.deps.panels.showDebugInteraction(this.workflowFile, view, async (response) => {
-      const answer = { ...response };
-      if (typeof found.request.interaction_id === "string" && answer.interaction_id === undefined) answer.interaction_id = found.request.interaction_id;
-      this.deps.panels.started(this.workflowFile, view.runId, view.stepId, view.moduleName, "up_to");
-      await this.session.customRequest("wfvAnswer", { response: answer });
+    this.shown = this.deps.panels.showDebugInteraction(this.workflowFile, view, {
+      answer: async (response) => {
+        const answer = { ...response };
+        if (typeof found.request.interaction_id === "string" && answer.interaction_id === undefined) answer.interaction_id = found.request.interaction_id;
+        this.deps.panels.started(this.workflowFile, view.runId, view.stepId, view.moduleName, "up_to");
+        await this.session.customRequest("wfvAnswer", { response: answer });
+      },
+      // A media Generate and the like: run by the adapter on the DB the session holds (src/debug, wfvSubAction).
+      subAction: async (actionId, params) => {
+        try {
+          const outcome = (await this.session.customRequest("wfvSubAction", { action_id: actionId, params })) as Omit<SubActionResult, "ok">;
+          return { ok: outcome.error === null, progress: outcome.progress ?? [], result: outcome.result ?? null, error: outcome.error ?? null };
+        } catch (error) {
+          return { ok: false, progress: [], result: null, error: String((error as Error)?.message ?? error) };
+        }
+      },
     });
   }
 
