@@ -34,6 +34,16 @@ describe("the debugger in a real VS Code (code-server)", { skip }, () => {
   /** The 1-based line of the first line of `file` holding `text`. */
   const lineOf = (text: string): number => readFileSync(join(server.workspace, FILE), "utf8").split("\n").findIndex((l) => l.includes(text)) + 1;
 
+  /** Clicks "Debug up to here" above `moduleName` in `file` (open already; revealed first: only visible lines have lenses). */
+  const debugUpTo = async (file: string, moduleName: string): Promise<void> => {
+    const text = readFileSync(join(server.workspace, file), "utf8");
+    const anchor = outline(text).modules.find((m) => m.moduleName === moduleName);
+    assert.ok(anchor, `module ${moduleName}`);
+    const lens = page.locator(`.editor-instance .codelens-decoration a[title*="${moduleName} "]`, { hasText: "Debug up to here" }).first();
+    if (!(await lens.isVisible())) await goToLine(page, text.slice(0, anchor.offset).split("\n").length, undefined, shot);
+    await lens.click();
+  };
+
   /** A row of the Variables view. */
   const variable = (name: string) => page.locator(".debug-pane .monaco-list-row", { has: page.locator(".monaco-tl-contents", { hasText: new RegExp(`^\\s*${name}\\b`) }) }).first();
 
@@ -57,12 +67,7 @@ describe("the debugger in a real VS Code (code-server)", { skip }, () => {
     assert.ok(dot && Math.abs(dot.y + dot.height / 2 - (box.y + box.height / 2)) < box.height / 2, `the breakpoint sits on line ${line}`);
     await shot("01-breakpoint");
 
-    const text = readFileSync(join(server.workspace, FILE), "utf8");
-    const three = outline(text).modules.find((m) => m.moduleName === "three");
-    assert.ok(three, "module three");
-    const lens = page.locator('.editor-instance .codelens-decoration a[title*="three "]', { hasText: "Debug up to here" }).first();
-    if (!(await lens.isVisible())) await goToLine(page, text.slice(0, three.offset).split("\n").length, undefined, shot);
-    await lens.click();
+    await debugUpTo(FILE, "three");
 
     // Stopped at the breakpoint: the debug toolbar, and the State scope in the Variables view.
     await page.locator(".debug-toolbar").waitFor();
@@ -82,14 +87,8 @@ describe("the debugger in a real VS Code (code-server)", { skip }, () => {
   });
 
   it("an interaction stops the session and shows in the panel; Submit there answers it and the session goes on", async () => {
-    const file = "inline/workflow.json";
-    await openFile(page, file, shot);
-    const text = readFileSync(join(server.workspace, file), "utf8");
-    const pick = outline(text).modules.find((m) => m.moduleName === "pick_color");
-    assert.ok(pick, "module pick_color");
-    const lens = page.locator('.editor-instance .codelens-decoration a[title*="pick_color "]', { hasText: "Debug up to here" }).first();
-    if (!(await lens.isVisible())) await goToLine(page, text.slice(0, pick.offset).split("\n").length, undefined, shot);
-    await lens.click();
+    await openFile(page, "inline/workflow.json", shot);
+    await debugUpTo("inline/workflow.json", "pick_color");
     await page.locator(".debug-toolbar").waitFor();
     const wv = webview(page);
     const red = wv.locator(".card", { hasText: "Red" }).first();
@@ -104,14 +103,8 @@ describe("the debugger in a real VS Code (code-server)", { skip }, () => {
   });
 
   it("a media interaction in a debug session: Generate runs in the session (held mid-run), its card is picked and Submit goes on", async () => {
-    const file = "cc/steps/4_image_analysis/step.json";
-    await openFile(page, file, shot);
-    const text = readFileSync(join(server.workspace, file), "utf8");
-    const analyze = outline(text).modules.find((m) => m.moduleName === "analyze_image");
-    assert.ok(analyze, "module analyze_image");
-    const lens = page.locator('.editor-instance .codelens-decoration a[title*="analyze_image "]', { hasText: "Debug up to here" }).first();
-    if (!(await lens.isVisible())) await goToLine(page, text.slice(0, analyze.offset).split("\n").length, undefined, shot);
-    await lens.click();
+    await openFile(page, "cc/steps/4_image_analysis/step.json", shot);
+    await debugUpTo("cc/steps/4_image_analysis/step.json", "analyze_image");
     await page.locator(".debug-toolbar").waitFor();
     const wv = webview(page);
     // The selects before it stop the session one by one: each answered with its first option.

@@ -36,6 +36,13 @@ export default async function debug({ ws, api }: InHostContext): Promise<void> {
     return event;
   };
 
+  /** Starts a `wfv` session on a workflow of the test workspace (the launch configuration a user would write). */
+  const launchOn = async (fixture: vscode.Uri, name: string, extra: Record<string, unknown> = {}): Promise<void> => {
+    seen = events.length;
+    const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(fixture), { type: "wfv", request: "launch", name, workflow: fixture.fsPath, ...extra });
+    assert.equal(started, true);
+  };
+
   let session: vscode.DebugSession | undefined;
   try {
     await test("debug: every module has a Debug up to here lens", async () => {
@@ -158,15 +165,7 @@ export default async function debug({ ws, api }: InHostContext): Promise<void> {
       try {
         // The earlier session ran this workflow to its end: start it over.
         await vscode.commands.executeCommand("wfv.resetDb", fixture);
-        seen = events.length;
-        const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(fixture), {
-          type: "wfv",
-          request: "launch",
-          name: "Debug with a pin",
-          workflow: fixture.fsPath,
-          fresh: false,
-        });
-        assert.equal(started, true);
+        await launchOn(fixture, "Debug with a pin");
         const end = await nextStop("the end of the pinned run");
         assert.equal(end.event, "terminated", JSON.stringify(end));
         const entry = await until("the pinned record", async () => {
@@ -183,14 +182,7 @@ export default async function debug({ ws, api }: InHostContext): Promise<void> {
 
     await test("debug: a session stopped at a failing module marks it with its error (and the module before it completed)", async () => {
       const fixture = vscode.Uri.joinPath(ws, "debug-failing/workflow.json");
-      seen = events.length;
-      const started = await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(fixture), {
-        type: "wfv",
-        request: "launch",
-        name: "Debug the failing fixture",
-        workflow: fixture.fsPath,
-      });
-      assert.equal(started, true);
+      await launchOn(fixture, "Debug the failing fixture");
       const stop = await nextStop("the exception stop");
       assert.equal((stop as DebugProtocol.StoppedEvent).body?.reason, "exception", JSON.stringify(stop));
       const own = await until("the session", () => (vscode.debug.activeDebugSession?.type === "wfv" ? vscode.debug.activeDebugSession : undefined));
