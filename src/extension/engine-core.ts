@@ -11,7 +11,7 @@ import { exportJsonText } from "../core/db";
 import { decodeDbBlob } from "../core/db/snapshot";
 import { applyPins, wrapRegistry, type Pins } from "../core/testing";
 import { pinProblems } from "../core/testing/pin-check";
-import { errorResponse, executeOnSession, toWfvError, VirtualSession, type ExecuteResponse } from "../core/virtual";
+import { collectSubAction, errorResponse, executeOnSession, toWfvError, VirtualSession, type ExecuteResponse } from "../core/virtual";
 import { WfvError } from "../core/errors";
 import { compressTextOffThread, nodeGzipCodec } from "../node/gzip";
 import type { VirtualDb } from "../core/db";
@@ -101,23 +101,16 @@ export function createEngine(): LiveEngine {
       return withSession(
         request,
         async (session) => {
-          const progress: Record<string, unknown>[] = [];
-          let result: Record<string, unknown> | null = null;
-          let error: string | null = null;
-          let changed = false;
-          for await (const event of session.subAction(
-            request.workflow,
-            { interaction_id: request.interaction_id, sub_action_id: request.action_id, params: request.params },
-            { mock: request.mock, providers: options.providers, signal: options.signal, changes: true },
-          )) {
-            if (event.type === "progress" || event.type === "started") progress.push(event.data);
-            else if (event.type === "complete") {
-              const { changes, ...data } = event.data;
-              result = data;
-              changed = Array.isArray(changes) && changes.length > 0;
-            } else if (event.type === "error") error = String(event.data.message ?? "sub-action failed");
-          }
-          return { progress, result, error, changed: error === null && changed };
+          const { progress, result: complete, error } = await collectSubAction(
+            session.subAction(
+              request.workflow,
+              { interaction_id: request.interaction_id, sub_action_id: request.action_id, params: request.params },
+              { mock: request.mock, providers: options.providers, signal: options.signal, changes: true },
+            ),
+          );
+          const { changes, ...result } = complete ?? {};
+          const changed = Array.isArray(changes) && changes.length > 0;
+          return { progress, result: complete ? result : null, error, changed: error === null && changed };
         },
         (error) => ({ progress: [], result: null, error: toWfvError(error).message, changed: false }),
       );

@@ -53,6 +53,7 @@ export {
   type SessionResponse,
   type VirtualDbInput,
 } from "./session";
+export { collectSubAction, type SubActionOutcome } from "./sub-action-outcome";
 export { getInteractionHistory, getState, interactionData, respond, resumeConfirm, start, subAction } from "./server-calls";
 export type { TargetFields, VirtualCallBase, VirtualWorkflowResponse } from "./server-calls";
 export { checkpoint, type Checkpoint } from "./rollback";
