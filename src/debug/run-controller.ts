@@ -12,6 +12,7 @@ import { checkpoint, type Checkpoint } from "../core/virtual/rollback";
 import type { ObservedModule } from "../core/engine/context";
 import type { InteractionResponseData } from "../core/engine/types";
 import type { SessionResponse } from "../core/virtual/session";
+import { collectSubAction, type SubActionOutcome } from "../core/virtual/sub-action-outcome";
 import type { DebugTarget } from "./target";
 
 export type StopReason = "entry" | "breakpoint" | "step" | "pause" | "interaction" | "exception";
@@ -33,13 +34,6 @@ export interface RanModule {
   module_name: string;
   status: "completed" | "awaiting_input" | "error";
   error_type?: string;
-}
-
-/** What a sub-action run at an interaction stop gave: its progress events, its result or its error. */
-export interface SubActionOutcome {
-  progress: Record<string, unknown>[];
-  result: Record<string, unknown> | null;
-  error: string | null;
 }
 
 /** The failure an exception stop shows (the failed call's `error`, `error_type`, `error_details`). */
@@ -106,8 +100,8 @@ export class RunController {
   private stopping = false;
   private skipStart = false;
   private pauseRequested = false;
-  /** The last call failed before its first module (or threw): the last boundary's module did not complete. */
-  private lastUnfinished = false;
+  /** The run went through its target: the last boundary's module completed too. */
+  private reachedTarget = false;
   private entryPending: boolean;
   /** The answer the next call gives the interaction the run waits on (parked at an interaction). */
   private answerNext: InteractionResponseData | null = null;
@@ -145,8 +139,10 @@ export class RunController {
     const ran = this.boundaries.map(({ module }) => entry(module, "completed"));
     const at = this.current;
     const last = this.boundaries[this.boundaries.length - 1]?.module;
-    // Stopped at the last boundary's module: it has not completed (before it, at its inputs, its failure or its question).
-    if ((at && last && at.module.stepId === last.stepId && at.module.moduleName === last.moduleName) || (!at && this.lastUnfinished)) ran.pop();
+    // The last one completed only if the run went on from it: not when stopped at it (before it, at its
+    // inputs, its failure or its question), nor when the run ended some other way than at its target.
+    const stoppedAtLast = at !== null && last !== undefined && at.module.stepId === last.stepId && at.module.moduleName === last.moduleName;
+    if (stoppedAtLast || (!at && !this.reachedTarget)) ran.pop();
     if (at?.phase === "exception") ran.push({ ...entry(at.module, "error"), ...(this.failure ? { error_type: this.failure.error_type } : {}) });
     else if (at?.phase === "interaction") ran.push(entry(at.module, "awaiting_input"));
     return ran;
@@ -197,18 +193,13 @@ export class RunController {
     }
     const held = this.resume !== null;
     const run = async (): Promise<SubActionOutcome> => {
-      const outcome: SubActionOutcome = { progress: [], result: null, error: null };
-      const events = this.target.session.subAction(
-        this.options.workflow,
-        { interaction_id: interactionId, sub_action_id: actionId, params },
-        { mock: this.target.mock, providers: this.target.providers, within_call: held },
+      const outcome = await collectSubAction(
+        this.target.session.subAction(
+          this.options.workflow,
+          { interaction_id: interactionId, sub_action_id: actionId, params },
+          { mock: this.target.mock, providers: this.target.providers, within_call: held },
+        ),
       );
-      for await (const event of events) {
-        // The shapes the panel takes from a run's sub-action (the complete event's data is the result).
-        if (event.type === "progress" || event.type === "started") outcome.progress.push(event.data);
-        else if (event.type === "complete") outcome.result = event.data;
-        else if (event.type === "error") outcome.error = String(event.data.message ?? "the sub-action failed");
-      }
       // What the panel shows may have changed with it (display data refreshed after a sub-action).
       this.interaction = this.pendingRequest() ?? this.interaction;
       return outcome;
@@ -407,7 +398,6 @@ export class RunController {
     }
     if (thrown !== undefined || !response) {
       this.failure = { message: String((thrown as Error)?.message ?? thrown), error_type: "execution_failed", details: {} };
-      this.lastUnfinished = true;
       this.finish(`the run failed: ${this.failure.message}`);
       return;
     }
@@ -420,7 +410,6 @@ export class RunController {
       this.failure = { message: response.error ?? response.message ?? "the run failed", error_type: response.error_type ?? "execution_failed", details: response.error_details ?? {} };
       const index = this.currentBoundary();
       if (index < 0 || this.callModules === 0) {
-        this.lastUnfinished = true;
         this.finish(`the run failed: ${this.failure.message}`);
         return;
       }
@@ -438,6 +427,7 @@ export class RunController {
       this.park({ reason: "interaction", module, phase: "interaction", description: describeInteraction(this.interaction) });
       return;
     }
+    this.reachedTarget = true;
     this.finish(response.message ?? `the run ended (${response.status})`);
   }
 

@@ -288,11 +288,15 @@ export class WorkflowDebugSession extends DebugSession {
         return;
       }
       const given = params !== null && typeof params === "object" && !Array.isArray(params) ? (params as Record<string, unknown>) : {};
-      void controller.subAction(actionId, given).then((outcome) => {
-        this.scopes?.store.reset();
-        response.body = outcome;
-        this.sendResponse(response);
-      });
+      void controller.subAction(actionId, given).then(
+        (outcome) => {
+          this.scopes?.store.reset();
+          response.body = outcome;
+          this.sendResponse(response);
+        },
+        // Never leave the editor waiting on an answer (the DB's turn failed, the worker went away).
+        (error: unknown) => this.sendErrorResponse(response, { id: 11, format: `wfvSubAction failed: ${(error as Error)?.message ?? error}` }),
+      );
       return;
     }
     if (command === "wfvInteraction") {
