@@ -12,7 +12,7 @@ import { layeredReader } from "./documents";
 import type { ExecuteResponse, SubActionOutcome, VirtualEngine } from "./engine";
 import { logAt } from "./log";
 import { readText } from "./documents";
-import { readPins } from "./pins";
+import { readPins, type PinnedOutputs } from "./pins";
 import { errorView, runView, thrownResponse, toJson, type RunTarget } from "./run-view";
 import { tracedStatuses } from "./run-story";
 import { mockMode, providerSettings } from "./secrets";
@@ -118,10 +118,8 @@ export class Runs {
       return view;
     }
     // Pinned outputs (.wfv/pins.json beside the workflow): those modules do not run.
-    const pinsRead = readPins(workflowFile, readText);
-    if (pinsRead.problem) logAt("warn", `${relativePath(workflowFile)}: ${pinsRead.problem} (no pins apply)`);
-    const pins = Object.keys(pinsRead.pins).length > 0 ? { pins: pinsRead.pins } : {};
-    const pinned = Object.keys(pinsRead.pins).filter((key) => resolved.fingerprints.has(key));
+    const pins = pinsForRun(workflowFile);
+    const pinned = Object.keys(pins.pins ?? {}).filter((key) => resolved.fingerprints.has(key));
     const generation = this.dbs.generation(workflowFile);
     let response_: ExecuteResponse;
     try {
@@ -221,4 +219,14 @@ export class Runs {
     }, 500);
     void settled.finally(() => clearTimeout(timer));
   }
+}
+
+/**
+ * The pinned outputs a run (or a debug session) of `workflowFile` uses, as the request field: none when
+ * there are none, or when the pins file cannot be read (then the log says why).
+ */
+export function pinsForRun(workflowFile: string): { pins?: PinnedOutputs } {
+  const read = readPins(workflowFile, readText);
+  if (read.problem) logAt("warn", `${relativePath(workflowFile)}: ${read.problem} (no pins apply)`);
+  return Object.keys(read.pins).length > 0 ? { pins: read.pins } : {};
 }

@@ -8,9 +8,8 @@ import * as vscode from "vscode";
 import type { ProviderSettings } from "../../core/providers/types";
 import { mockMode, PROVIDERS, secretKey } from "../secrets";
 import type { WorkflowIndex } from "../workflow-index";
-import { layeredReader, readText } from "../documents";
-import { logAt } from "../log";
-import { readPins } from "../pins";
+import { layeredReader } from "../documents";
+import { pinsForRun } from "../runs";
 import type { LiveDbRef } from "../engine";
 import type { DebugHost } from "./contract";
 
@@ -124,9 +123,6 @@ export async function hostContext(config: WfvLaunchConfig, index: WorkflowIndex,
     if (text !== undefined) files[path] = text;
   }
   const mock = typeof config.mock === "boolean" ? config.mock : mockMode();
-  // Pinned modules do not run, as in "Run up to here" (an unreadable pins file: none apply, said once).
-  const pinsRead = readPins(workflowFile, readText);
-  if (pinsRead.problem) logAt("warn", `${vscode.workspace.asRelativePath(workflowFile, false)}: ${pinsRead.problem} (no pins apply)`);
-  const pins = Object.keys(pinsRead.pins).length > 0 ? { pins: pinsRead.pins } : {};
-  return { ok: true, host: { ...liveDb(workflowFile), workflow_file: workflowFile, files, providers: await providersFor(mock, secrets), mock, ...pins } };
+  // Pinned modules do not run, as in "Run up to here".
+  return { ok: true, host: { ...liveDb(workflowFile), workflow_file: workflowFile, files, providers: await providersFor(mock, secrets), mock, ...pinsForRun(workflowFile) } };
 }
